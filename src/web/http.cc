@@ -1,0 +1,247 @@
+#include "web/http.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace web {
+
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::string_view MethodName(Method m) {
+  switch (m) {
+    case Method::kGet: return "GET";
+    case Method::kHead: return "HEAD";
+    case Method::kPost: return "POST";
+    case Method::kPut: return "PUT";
+    case Method::kPatch: return "PATCH";
+    case Method::kDelete: return "DELETE";
+    case Method::kOptions: return "OPTIONS";
+    case Method::kOther: return "OTHER";
+  }
+  return "OTHER";
+}
+
+Method ParseMethod(std::string_view name) {
+  if (name == "GET") return Method::kGet;
+  if (name == "HEAD") return Method::kHead;
+  if (name == "POST") return Method::kPost;
+  if (name == "PUT") return Method::kPut;
+  if (name == "PATCH") return Method::kPatch;
+  if (name == "DELETE") return Method::kDelete;
+  if (name == "OPTIONS") return Method::kOptions;
+  return Method::kOther;
+}
+
+std::string_view Request::Header(std::string_view lower_name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == lower_name) return v;
+  }
+  return {};
+}
+
+std::string_view Request::PathParam(std::string_view name) const {
+  auto it = path_params.find(name);
+  return it == path_params.end() ? std::string_view() : std::string_view(it->second);
+}
+
+std::optional<std::string> Request::Cookie(std::string_view name) const {
+  std::string_view all = Header("cookie");
+  while (!all.empty()) {
+    size_t semi = all.find(';');
+    std::string_view part = Trim(all.substr(0, semi));
+    all = semi == std::string_view::npos ? std::string_view() : all.substr(semi + 1);
+    size_t eq = part.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (Trim(part.substr(0, eq)) == name) return std::string(Trim(part.substr(eq + 1)));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Request::QueryParam(std::string_view name) const {
+  for (auto& [k, v] : ParseUrlEncoded(query)) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+Response Response::Html(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.SetHeader("Content-Type", "text/html; charset=utf-8");
+  return r;
+}
+
+Response Response::Json(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.SetHeader("Content-Type", "application/json");
+  return r;
+}
+
+Response Response::Text(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.SetHeader("Content-Type", "text/plain; charset=utf-8");
+  return r;
+}
+
+Response Response::Redirect(std::string location, int status) {
+  Response r;
+  r.status = status;
+  r.SetHeader("Location", std::move(location));
+  return r;
+}
+
+void Response::SetHeader(std::string_view name, std::string value) {
+  for (auto& [k, v] : headers) {
+    if (IEquals(k, name)) {
+      v = std::move(value);
+      return;
+    }
+  }
+  headers.emplace_back(std::string(name), std::move(value));
+}
+
+std::string_view Response::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (IEquals(k, name)) return v;
+  }
+  return {};
+}
+
+std::string UrlDecode(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string UrlEncode(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view input) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!input.empty()) {
+    size_t amp = input.find('&');
+    std::string_view part = input.substr(0, amp);
+    input = amp == std::string_view::npos ? std::string_view() : input.substr(amp + 1);
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    std::string_view key = part.substr(0, eq);
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    out.emplace_back(UrlDecode(key, true), UrlDecode(value, true));
+  }
+  return out;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t extra;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (size_t k = 1; k <= extra; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Reject overlong forms, surrogates and code points past U+10FFFF.
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+Form::Form(std::string_view urlencoded_body) : fields_(ParseUrlEncoded(urlencoded_body)) {
+  for (const auto& [k, v] : fields_) {
+    if (!IsValidUtf8(k) || !IsValidUtf8(v)) valid_utf8_ = false;
+  }
+}
+
+std::string Form::Get(std::string_view name) const {
+  for (const auto& [k, v] : fields_) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+bool Form::Has(std::string_view name) const {
+  return std::any_of(fields_.begin(), fields_.end(), [&](const auto& f) { return f.first == name; });
+}
+
+std::vector<std::string> Form::GetAll(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : fields_) {
+    if (k == name) out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace web

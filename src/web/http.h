@@ -1,0 +1,90 @@
+// File: web/http.h
+//
+// The project's own HTTP value types. Handlers, middleware and tests use these;
+// only web/server.cc knows about Boost.Beast.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace web {
+
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+
+std::string_view MethodName(Method m);
+Method ParseMethod(std::string_view name);
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  Method method = Method::kGet;
+  std::string target;  // as received: path plus optional "?query"
+  std::string path;    // percent-decoded path, without the query
+  std::string query;   // raw query string, without '?'
+  HeaderList headers;  // names in lower case
+  std::string body;
+  std::string remote_ip;  // from the socket; never stored for report routes
+  bool tls = false;
+  // Filled by the router from "{name}" segments of the matched pattern.
+  std::map<std::string, std::string, std::less<>> path_params;
+
+  // First header with this (lower-case) name, or "".
+  std::string_view Header(std::string_view lower_name) const;
+  std::string_view PathParam(std::string_view name) const;
+  // Value of a cookie from the Cookie header, if present.
+  std::optional<std::string> Cookie(std::string_view name) const;
+  // Decoded query parameter (first occurrence), if present.
+  std::optional<std::string> QueryParam(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  HeaderList headers;
+  std::string body;
+
+  static Response Html(int status, std::string body);
+  static Response Json(int status, std::string body);
+  static Response Text(int status, std::string body);
+  // 303 See Other: the Post/Redirect/Get pattern after a form submission.
+  static Response Redirect(std::string location, int status = 303);
+
+  // Replaces any header with the same (case-insensitive) name.
+  void SetHeader(std::string_view name, std::string value);
+  void AddHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+  std::string_view Header(std::string_view name) const;
+};
+
+// Parses "a=1&b=x%20y" (application/x-www-form-urlencoded or a query string)
+// into ordered pairs. Invalid percent escapes are kept literally; the result is
+// not UTF-8-validated here (see IsValidUtf8).
+std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view input);
+std::string UrlDecode(std::string_view in, bool plus_is_space);
+std::string UrlEncode(std::string_view in);
+
+bool IsValidUtf8(std::string_view s);
+
+// Form fields from a urlencoded body: the first value of each name plus all
+// values for multi-valued names (checkbox groups).
+class Form {
+ public:
+  Form() = default;
+  explicit Form(std::string_view urlencoded_body);
+  std::string Get(std::string_view name) const;  // "" when absent
+  bool Has(std::string_view name) const;
+  std::vector<std::string> GetAll(std::string_view name) const;
+  // False when any name or value is not valid UTF-8.
+  bool valid_utf8() const { return valid_utf8_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
+  bool valid_utf8_ = true;
+};
+
+}  // namespace web
