@@ -1,0 +1,116 @@
+/*
+ * Stagepunt progressive enhancement. Every page must work fully without this
+ * file: forms POST to the server, validation happens on the server, and the
+ * server renders the error summary. This script only improves the experience.
+ *
+ * Load with: <script type="module" src="{{enhance_js}}"></script>
+ * (type="module" is deferred and skipped by very old browsers; no inline
+ * script is needed, so it works under CSP default-src 'self'.)
+ *
+ * Hooks (all optional, set by the templates):
+ *   .sp-error-summary                 focused on page load (GOV.UK pattern);
+ *                                     give it tabindex="-1"; its links point at
+ *                                     "#field-id" and move focus to that field.
+ *   form[data-confirm="Text"]         asks window.confirm(Text) before submit.
+ *   button[data-confirm="Text"]       same, for one submit button.
+ *   [data-sp-autofocus]               gets focus on load if there is no error summary.
+ *   textarea[maxlength][data-sp-count] live "N characters left" counter
+ *                                     (uses data-sp-count-template, default
+ *                                     "{n} tekens over").
+ *   form: double-submit guard; submit buttons get aria-disabled while sending.
+ */
+(function () {
+  'use strict';
+
+  function focusErrorSummary() {
+    var summary = document.querySelector('.sp-error-summary');
+    if (!summary) return false;
+    if (!summary.hasAttribute('tabindex')) summary.setAttribute('tabindex', '-1');
+    summary.focus();
+    if (summary.scrollIntoView) summary.scrollIntoView({ block: 'start' });
+    summary.addEventListener('click', function (event) {
+      var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
+      if (!link) return;
+      var id = decodeURIComponent(link.getAttribute('href').slice(1));
+      var field = document.getElementById(id) || document.getElementsByName(id)[0];
+      if (!field) return;
+      event.preventDefault();
+      // Scroll the label (or legend) into view too, so context is visible.
+      var label = field.id ? document.querySelector('label[for="' + CSS.escape(field.id) + '"]') : null;
+      var fieldset = field.closest ? field.closest('fieldset') : null;
+      var legend = fieldset ? fieldset.querySelector('legend') : null;
+      var anchor = legend || label || field;
+      if (anchor.scrollIntoView) anchor.scrollIntoView({ block: 'start' });
+      field.focus({ preventScroll: true });
+    });
+    return true;
+  }
+
+  function confirmHandlers() {
+    document.addEventListener('submit', function (event) {
+      var form = event.target;
+      var submitter = event.submitter;
+      var message = (submitter && submitter.getAttribute('data-confirm')) || form.getAttribute('data-confirm');
+      if (message && !window.confirm(message)) {
+        event.preventDefault();
+        return;
+      }
+      // Double-submit guard (without disabling, so the button value is still sent).
+      if (form.getAttribute('data-sp-submitting') === '1') {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute('data-sp-submitting', '1');
+      var buttons = form.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]');
+      for (var i = 0; i < buttons.length; i++) buttons[i].setAttribute('aria-disabled', 'true');
+      // Re-enable if the user comes back via the back/forward cache.
+      window.addEventListener('pageshow', function () {
+        form.removeAttribute('data-sp-submitting');
+        for (var j = 0; j < buttons.length; j++) buttons[j].removeAttribute('aria-disabled');
+      }, { once: true });
+    });
+  }
+
+  function characterCounters() {
+    var areas = document.querySelectorAll('textarea[maxlength][data-sp-count]');
+    Array.prototype.forEach.call(areas, function (area) {
+      var max = parseInt(area.getAttribute('maxlength'), 10);
+      if (!(max > 0)) return;
+      var template = area.getAttribute('data-sp-count-template') ||
+        (document.documentElement.lang === 'en' ? '{n} characters remaining' : '{n} tekens over');
+      var out = document.createElement('p');
+      out.className = 'utrecht-form-field-description sp-count';
+      out.id = (area.id || 'sp-textarea') + '-count';
+      out.setAttribute('aria-live', 'polite');
+      area.insertAdjacentElement('afterend', out);
+      var describedBy = area.getAttribute('aria-describedby');
+      area.setAttribute('aria-describedby', describedBy ? describedBy + ' ' + out.id : out.id);
+      var timer = null;
+      function update() {
+        out.textContent = template.replace('{n}', String(Math.max(0, max - area.value.length)));
+      }
+      area.addEventListener('input', function () {
+        clearTimeout(timer);
+        timer = setTimeout(update, 400); // debounce so screen readers are not flooded
+      });
+      update();
+    });
+  }
+
+  function init() {
+    var hadSummary = focusErrorSummary();
+    if (!hadSummary) {
+      var auto = document.querySelector('[data-sp-autofocus]');
+      if (auto) auto.focus();
+    }
+    confirmHandlers();
+    characterCounters();
+    document.documentElement.classList.add('sp-js');
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();
