@@ -1,0 +1,91 @@
+#include "crypto/receipt.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <unordered_set>
+
+#include "crypto/random.h"
+
+namespace crypto {
+namespace {
+
+TEST(ReceiptTest, EntropyIsAtLeast80Bits) {
+  EXPECT_EQ(kReceiptAlphabet.size(), 32u);
+  EXPECT_GE(kReceiptEntropyBits, 80);
+  EXPECT_EQ(kReceiptEntropyBits, static_cast<int>(kReceiptChars) * 5);
+}
+
+// P1: many codes, right shape, right alphabet, no duplicates, and every
+// symbol used (a crude check that generation is not stuck or biased to a
+// subset). 2 x 10^5 keeps this well under a second.
+TEST(ReceiptTest, GeneratedCodesHaveShapeAlphabetAndNoDuplicates) {
+  constexpr int kCodes = 200000;
+  std::unordered_set<std::string> seen;
+  seen.reserve(kCodes);
+  int symbol_counts[32] = {};
+  for (int i = 0; i < kCodes; ++i) {
+    std::string code = NewReceiptCode();
+    ASSERT_EQ(code.size(), 24u) << code;
+    for (size_t j = 0; j < code.size(); ++j) {
+      if (j % 5 == 4) {
+        ASSERT_EQ(code[j], '-') << code;
+      } else {
+        size_t pos = kReceiptAlphabet.find(code[j]);
+        ASSERT_NE(pos, std::string_view::npos) << code;
+        ++symbol_counts[pos];
+      }
+    }
+    ASSERT_TRUE(seen.insert(code).second) << "duplicate " << code;
+  }
+  // Expected 125000 per symbol; 5% slack is > 20 standard deviations.
+  for (int c : symbol_counts) {
+    EXPECT_GT(c, 118750);
+    EXPECT_LT(c, 131250);
+  }
+}
+
+TEST(ReceiptTest, NormalizeRoundTrips) {
+  for (int i = 0; i < 1000; ++i) {
+    std::string code = NewReceiptCode();
+    auto n = NormalizeReceipt(code);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(n->size(), kReceiptChars);
+    EXPECT_EQ(FormatReceipt(*n), code);
+  }
+}
+
+TEST(ReceiptTest, NormalizeAcceptsHowPeopleType) {
+  auto n = NormalizeReceipt(" 7kq2 m9xd-0tah_pw3e.r8fn ");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, "7KQ2M9XD0TAHPW3ER8FN");
+  auto confusables = NormalizeReceipt("OoIi-Ll00-1111-0000-ABCD");
+  ASSERT_TRUE(confusables.ok());
+  EXPECT_EQ(*confusables, "0011110011110000ABCD");  // O->0, I/L->1, any case
+}
+
+TEST(ReceiptTest, NormalizeRejectsBadInput) {
+  for (const char* bad : {"", "7KQ2-M9XD-0TAH-PW3E-R8F", "7KQ2-M9XD-0TAH-PW3E-R8FNX",
+                          "7KQ2-M9XD-0TAH-PW3E-R8FU", "7KQ2-M9XD-0TAH-PW3E-R8F!",
+                          "7KQ2/M9XD/0TAH/PW3E/R8FN", "7KQ2-M9XD-0TAH-PW3E-R8F\xc3\xa9"}) {
+    auto n = NormalizeReceipt(bad);
+    EXPECT_EQ(n.status().code(), common::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(n.status().field(), "receipt");
+  }
+}
+
+TEST(ReceiptTest, LookupKeyIsPepperedAndStable) {
+  const std::string pepper = RandomBytes(32);
+  auto a = NormalizeReceipt("7kq2 m9xd 0tah pw3e r8fn");
+  auto b = NormalizeReceipt("7KQ2-M9XD-0TAH-PW3E-R8FN");
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::string key = ReceiptLookupKey(pepper, *a);
+  EXPECT_EQ(key.size(), 64u);
+  EXPECT_EQ(key, ReceiptLookupKey(pepper, *b));
+  EXPECT_NE(key, ReceiptLookupKey(RandomBytes(32), *a));  // other pepper, other key
+  EXPECT_EQ(key.find("7KQ2"), std::string::npos);         // no plaintext in the stored value
+  EXPECT_THROW(ReceiptLookupKey("short", *a), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace crypto
