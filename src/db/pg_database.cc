@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -105,6 +106,33 @@ Value DecodeValue(const PGresult* res, int row, int col) {
 
 void IgnoreNotice(void*, const char*) {}
 
+// Highest $N in `sql`, skipping quoted strings, identifiers and comments.
+// PostgreSQL silently accepts extra typed parameters, while SQLite (and the
+// interface contract) reject them; this keeps both backends equally strict.
+size_t HighestPlaceholder(std::string_view sql) {
+  size_t highest = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      size_t end = sql.find(c, i + 1);
+      if (end == std::string_view::npos) break;
+      i = end;  // a doubled quote simply re-enters here on the next char
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) break;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      i = sql.find("*/", i + 2);
+      if (i == std::string_view::npos) break;
+      ++i;
+    } else if (c == '$') {
+      size_t n = 0;
+      auto [ptr, ec] = std::from_chars(sql.data() + i + 1, sql.data() + sql.size(), n);
+      if (ec == std::errc()) highest = std::max(highest, n);
+    }
+  }
+  return highest;
+}
+
 // A Connection over one pooled PGconn for the length of one callback.
 class PgConnection final : public Connection {
  public:
@@ -159,6 +187,10 @@ class PgConnection final : public Connection {
   // on both backends; blobs go in binary format so no byte is reinterpreted.
   common::StatusOr<ResultPtr> Exec(std::string_view sql, const Params& params) {
     size_t n = params.size();
+    if (size_t highest = HighestPlaceholder(sql); highest != n) {
+      return common::Status::InvalidArgument("SQL uses up to $" + std::to_string(highest) + " but " +
+                                             std::to_string(n) + " parameters given");
+    }
     std::vector<std::string> texts(n);
     std::vector<const char*> values(n, nullptr);
     std::vector<int> lengths(n, 0);
