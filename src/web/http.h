@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/utf8.h"
+
 namespace web {
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
@@ -68,7 +70,7 @@ std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_vie
 std::string UrlDecode(std::string_view in, bool plus_is_space);
 std::string UrlEncode(std::string_view in);
 
-bool IsValidUtf8(std::string_view s);
+using common::IsValidUtf8;
 
 // Form fields from a urlencoded body: the first value of each name plus all
 // values for multi-valued names (checkbox groups).

@@ -1,0 +1,45 @@
+# Stagepunt: `make run` serves the demo, `make test` runs every test.
+# Both install what they need first (scripts/install-deps is idempotent).
+SHELL := /bin/bash
+JOBS ?= 2
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CMAKE_COMMON = -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+export CCACHE_MAXSIZE ?= 5G
+
+.PHONY: all deps build build-asan run test test-unit test-asan test-e2e bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTAGEPUNT_WERROR=ON >/dev/null
+	@ninja -C $(BUILD) -j$(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DSTAGEPUNT_SANITIZE=ON >/dev/null
+	@ninja -C $(ASAN_BUILD) -j$(JOBS)
+
+run: build
+	@scripts/run-demo
+
+# Every test: unit and integration tests on SQLite and a throwaway PostgreSQL
+# cluster (release build with -Werror), the same again under ASan+UBSan, then
+# the browser suite against a real server.
+test: build build-asan
+	@scripts/pg-test-cluster scripts/run-ctest $(BUILD)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 scripts/pg-test-cluster scripts/run-ctest $(ASAN_BUILD)
+	@scripts/run-e2e $(BUILD)
+
+bench: deps
+	@cmake -S . -B build-bench $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DSTAGEPUNT_BENCH=ON >/dev/null
+	@ninja -C build-bench -j$(JOBS)
+	@bench/run-all build-bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-bench frontend/dist

@@ -1,0 +1,108 @@
+#include "audit/audit_log.h"
+
+#include "crypto/hash.h"
+
+namespace audit {
+
+namespace {
+constexpr char kGenesis[] = "genesis";
+
+// Length-prefixed fields: no separator inside a field can shift another.
+void AppendField(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+}
+}  // namespace
+
+std::string AuditLog::Hash(const std::string& prev_hash, int64_t seq, common::UnixMillis at,
+                           const Entry& e) const {
+  std::string msg;
+  for (std::string_view f : {std::string_view(prev_hash), std::string_view(std::to_string(seq)),
+                             std::string_view(std::to_string(at)), std::string_view(e.school_id),
+                             std::string_view(e.actor), std::string_view(e.action),
+                             std::string_view(e.object_type), std::string_view(e.object_id),
+                             std::string_view(e.result)}) {
+    AppendField(msg, f);
+  }
+  return crypto::HmacSha256Hex(key_, msg);
+}
+
+common::Status AuditLog::Append(db::Connection& conn, const Entry& entry) const {
+  if (conn.dialect() == db::Dialect::kPostgres) {
+    // Two server instances append concurrently: serialise on the chain head.
+    SP_RETURN_IF_ERROR(conn.Query("SELECT pg_advisory_xact_lock(7301)").status());
+  }
+  SP_ASSIGN_OR_RETURN(db::Rows tail,
+                      conn.Query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
+  int64_t seq = tail.empty() ? 1 : tail.rows[0].Int(0) + 1;
+  std::string prev = tail.empty() ? kGenesis : tail.rows[0].Text(1);
+  common::UnixMillis at = clock_.NowMillis();
+  std::string hash = Hash(prev, seq, at, entry);
+  return conn
+      .Execute(
+          "INSERT INTO audit_log (seq, at, school_id, actor, action, object_type, object_id, "
+          "result, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+          {seq, at, entry.school_id.empty() ? db::Param(std::nullopt) : db::Param(entry.school_id),
+           entry.actor, entry.action, entry.object_type, entry.object_id, entry.result, prev, hash})
+      .status();
+}
+
+common::Status AuditLog::Append(db::Database& db, const Entry& entry) const {
+  return db.Write([&](db::Connection& c) { return Append(c, entry); });
+}
+
+common::StatusOr<std::vector<AuditLog::Problem>> AuditLog::Verify(db::Database& db) const {
+  std::vector<Problem> problems;
+  common::Status s = db.Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query("SELECT seq, at, school_id, actor, action, object_type, object_id, "
+                                "result, prev_hash, hash FROM audit_log ORDER BY seq"));
+    int64_t expected_seq = 1;
+    std::string prev = kGenesis;
+    for (const db::Row& r : rows.rows) {
+      int64_t seq = r.Int(0);
+      Entry e{r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7)};
+      if (seq != expected_seq) {
+        problems.push_back({seq, "expected record " + std::to_string(expected_seq) +
+                                     ": records removed or reordered before this one"});
+      }
+      if (r.Text(8) != prev) {
+        problems.push_back({seq, "previous-hash link broken: a record before it was altered, "
+                                 "removed or reordered"});
+      }
+      if (!crypto::ConstantTimeEquals(Hash(r.Text(8), seq, r.Int(1), e), r.Text(9))) {
+        problems.push_back({seq, "record content does not match its hash: altered"});
+      }
+      prev = r.Text(9);
+      expected_seq = seq + 1;
+    }
+    return common::Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return problems;
+}
+
+common::StatusOr<std::vector<Record>> AuditLog::Recent(db::Database& db,
+                                                       const std::string& school_id,
+                                                       int limit) const {
+  std::vector<Record> out;
+  common::Status s = db.Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query("SELECT seq, at, school_id, actor, action, object_type, object_id, result, "
+                "prev_hash, hash FROM audit_log WHERE ($1 = '' OR school_id = $1) "
+                "ORDER BY seq DESC LIMIT $2",
+                {school_id, limit}));
+    for (const db::Row& r : rows.rows) {
+      out.push_back({r.Int(0), r.Int(1),
+                     Entry{r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7)},
+                     r.Text(8), r.Text(9)});
+    }
+    return common::Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace audit

@@ -1,0 +1,70 @@
+// File: audit/audit_log.h
+//
+// The append-only, hash-chained audit log (P10). Each record states who did
+// what to which object, when (UTC) and with what result; it never holds report
+// content, reporter identity or IP addresses.
+//
+// Each record's hash is HMAC-SHA256(audit key, previous hash | fields). The key
+// lives in DATA_DIR/keys, outside the database, so someone holding only the
+// database cannot rewrite a record and recompute the chain. Verify() names the
+// first record that was altered, removed or reordered.
+//
+// Append() runs inside the caller's write transaction, so an action and its
+// audit record commit together or not at all.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "db/database.h"
+
+namespace audit {
+
+struct Entry {
+  std::string school_id;    // "" for deployment-wide actions
+  std::string actor;        // user id, "anonymous", "reporter" or "system"
+  std::string action;       // e.g. "login", "case.read", "user.disable"
+  std::string object_type;  // e.g. "user", "case", "session"
+  std::string object_id;
+  std::string result;       // "ok", "denied", "failed"
+};
+
+struct Record {
+  int64_t seq = 0;
+  common::UnixMillis at = 0;
+  Entry entry;
+  std::string prev_hash;
+  std::string hash;
+};
+
+class AuditLog {
+ public:
+  AuditLog(std::string key, const common::Clock& clock) : key_(std::move(key)), clock_(clock) {}
+
+  // Appends within the open write transaction `conn`.
+  common::Status Append(db::Connection& conn, const Entry& entry) const;
+  // Convenience: its own write transaction.
+  common::Status Append(db::Database& db, const Entry& entry) const;
+
+  struct Problem {
+    int64_t seq;
+    std::string what;
+  };
+  // Checks the whole chain. An empty result means the log is intact.
+  common::StatusOr<std::vector<Problem>> Verify(db::Database& db) const;
+
+  // Latest records of one school (or all when school_id is empty), newest first.
+  common::StatusOr<std::vector<Record>> Recent(db::Database& db, const std::string& school_id,
+                                               int limit) const;
+
+ private:
+  std::string Hash(const std::string& prev_hash, int64_t seq, common::UnixMillis at,
+                   const Entry& e) const;
+
+  std::string key_;
+  const common::Clock& clock_;
+};
+
+}  // namespace audit

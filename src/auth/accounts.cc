@@ -1,0 +1,190 @@
+#include "auth/accounts.h"
+
+#include "crypto/random.h"
+#include "common/utf8.h"
+
+namespace auth {
+
+const char kUserColumns[] =
+    "id, COALESCE(school_id, ''), login, display_name, role, COALESCE(password_hash, ''), "
+    "COALESCE(totp_secret, ''), totp_last_step, disabled, locale";
+
+User UserFromRow(const db::Row& r) {
+  User u;
+  u.id = r.Text(0);
+  u.school_id = r.Text(1);
+  u.login = r.Text(2);
+  u.display_name = r.Text(3);
+  u.role = domain::ParseRole(r.Text(4)).value_or(domain::Role::kStudent);
+  u.password_hash = r.Text(5);
+  u.totp_secret = r.Text(6);
+  u.totp_last_step = r.Int(7);
+  u.disabled = r.Int(8) != 0;
+  u.locale = r.Text(9);
+  return u;
+}
+
+namespace {
+School SchoolFromRow(const db::Row& r) { return {r.Text(0), r.Text(1), r.Text(2)}; }
+
+common::StatusOr<School> OneSchool(db::Database& db, std::string_view sql, std::string_view arg) {
+  std::optional<School> out;
+  SP_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(sql, {arg}));
+    if (!rows.empty()) out = SchoolFromRow(rows.rows[0]);
+    return common::Status::Ok();
+  }));
+  if (!out) return common::Status::NotFound("school not found");
+  return *out;
+}
+}  // namespace
+
+common::StatusOr<School> Accounts::CreateSchool(db::Connection& c, std::string_view brin,
+                                                std::string_view name) {
+  SP_ASSIGN_OR_RETURN(std::string norm, domain::NormalizeBrin(brin));
+  if (name.empty() || name.size() > 200 || !common::IsValidUtf8(name)) {
+    return common::Status::InvalidArgument("name must be 1 to 200 characters", "name");
+  }
+  School s{crypto::RandomId(), norm, std::string(name)};
+  common::Status st = c.Execute("INSERT INTO schools (id, brin, name, created_at) VALUES ($1, $2, $3, $4)",
+                                {s.id, s.brin, s.name, clock_.NowMillis()})
+                          .status();
+  if (st.code() == common::StatusCode::kAlreadyExists) {
+    return common::Status::AlreadyExists("a school with this BRIN exists", "brin");
+  }
+  if (!st.ok()) return st;
+  return s;
+}
+
+common::StatusOr<School> Accounts::SchoolByBrin(std::string_view brin) {
+  auto norm = domain::NormalizeBrin(brin);
+  if (!norm.ok()) return common::Status::NotFound("school not found");
+  return OneSchool(db_, "SELECT id, brin, name FROM schools WHERE brin = $1", *norm);
+}
+
+common::StatusOr<School> Accounts::SchoolById(std::string_view id) {
+  return OneSchool(db_, "SELECT id, brin, name FROM schools WHERE id = $1", id);
+}
+
+common::StatusOr<std::vector<School>> Accounts::ListSchools() {
+  std::vector<School> out;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query("SELECT id, brin, name FROM schools ORDER BY brin"));
+    for (const auto& r : rows.rows) out.push_back(SchoolFromRow(r));
+    return common::Status::Ok();
+  }));
+  return out;
+}
+
+common::StatusOr<User> Accounts::CreateUser(db::Connection& c, const NewUser& nu) {
+  SP_ASSIGN_OR_RETURN(std::string login, domain::NormalizeLogin(nu.login));
+  if (nu.display_name.empty() || nu.display_name.size() > 200 || !common::IsValidUtf8(nu.display_name)) {
+    return common::Status::InvalidArgument("name must be 1 to 200 characters", "display_name");
+  }
+  bool system = nu.role == domain::Role::kSystemAdmin;
+  if (system != nu.school_id.empty()) {
+    return common::Status::InvalidArgument(
+        system ? "a system admin belongs to no school" : "this role needs a school", "role");
+  }
+  User u;
+  u.id = crypto::RandomId();
+  u.school_id = nu.school_id;
+  u.login = login;
+  u.display_name = nu.display_name;
+  u.role = nu.role;
+  common::Status st =
+      c.Execute("INSERT INTO users (id, school_id, login, display_name, role, created_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6)",
+                {u.id, system ? db::Param(std::nullopt) : db::Param(u.school_id), u.login,
+                 u.display_name, std::string(domain::RoleName(u.role)), clock_.NowMillis()})
+          .status();
+  if (st.code() == common::StatusCode::kAlreadyExists) {
+    return common::Status::AlreadyExists("this login is already in use", "login");
+  }
+  if (!st.ok()) return st;
+  return u;
+}
+
+common::StatusOr<User> Accounts::UserById(db::Connection& c, std::string_view id) {
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1", {id}));
+  if (rows.empty()) return common::Status::NotFound("user not found");
+  return UserFromRow(rows.rows[0]);
+}
+
+common::StatusOr<User> Accounts::UserById(std::string_view id) {
+  std::optional<User> out;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(User u, UserById(c, id));
+    out = std::move(u);
+    return common::Status::Ok();
+  }));
+  return *out;
+}
+
+common::StatusOr<User> Accounts::UserByLogin(std::string_view login) {
+  auto norm = domain::NormalizeLogin(login);
+  if (!norm.ok()) return common::Status::NotFound("user not found");
+  std::optional<User> out;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(std::string("SELECT ") + kUserColumns +
+                                                   " FROM users WHERE login = $1",
+                                               {*norm}));
+    if (!rows.empty()) out = UserFromRow(rows.rows[0]);
+    return common::Status::Ok();
+  }));
+  if (!out) return common::Status::NotFound("user not found");
+  return *out;
+}
+
+common::StatusOr<std::vector<User>> Accounts::UsersOfSchool(std::string_view school_id) {
+  std::vector<User> out;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(std::string("SELECT ") + kUserColumns +
+                                                   " FROM users WHERE school_id = $1 ORDER BY role, login",
+                                               {school_id}));
+    for (const auto& r : rows.rows) out.push_back(UserFromRow(r));
+    return common::Status::Ok();
+  }));
+  return out;
+}
+
+common::Status Accounts::SetPasswordHash(db::Connection& c, std::string_view user_id,
+                                         std::string_view hash) {
+  return c.Execute("UPDATE users SET password_hash = $1 WHERE id = $2", {hash, user_id}).status();
+}
+
+common::Status Accounts::SetTotp(db::Connection& c, std::string_view user_id,
+                                 std::string_view secret) {
+  return c
+      .Execute("UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE id = $2",
+               {secret.empty() ? db::Param(std::nullopt) : db::Param(secret), user_id})
+      .status();
+}
+
+common::Status Accounts::ConsumeTotpStep(db::Connection& c, std::string_view user_id, int64_t step) {
+  SP_ASSIGN_OR_RETURN(int64_t changed,
+                      c.Execute("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
+                                {step, user_id}));
+  if (changed != 1) return common::Status::Unauthenticated("code already used");
+  return common::Status::Ok();
+}
+
+common::Status Accounts::SetDisabled(db::Connection& c, std::string_view user_id, bool disabled) {
+  SP_ASSIGN_OR_RETURN(int64_t changed,
+                      c.Execute("UPDATE users SET disabled = $1 WHERE id = $2", {disabled, user_id}));
+  if (changed != 1) return common::Status::NotFound("user not found");
+  if (disabled) {
+    SP_RETURN_IF_ERROR(c.Execute("DELETE FROM sessions WHERE user_id = $1", {user_id}).status());
+    SP_RETURN_IF_ERROR(c.Execute("DELETE FROM api_tokens WHERE user_id = $1", {user_id}).status());
+  }
+  return common::Status::Ok();
+}
+
+common::Status Accounts::SetLocale(std::string_view user_id, std::string_view locale) {
+  return db_.Write([&](db::Connection& c) {
+    return c.Execute("UPDATE users SET locale = $1 WHERE id = $2", {locale, user_id}).status();
+  });
+}
+
+}  // namespace auth

@@ -1,0 +1,96 @@
+// File: auth/sessions.h
+//
+// Server-side sessions (P6). The cookie holds 256 random bits; the database
+// holds only their SHA-256, so a database copy cannot be replayed as cookies.
+// Sessions live in the database so that several server instances share them.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "auth/accounts.h"
+
+namespace auth {
+
+struct SessionPolicy {
+  std::chrono::minutes idle_timeout{30};
+  std::chrono::hours absolute_timeout{12};
+  // last_seen_at is refreshed at most this often, to keep reads cheap.
+  std::chrono::seconds touch_interval{60};
+};
+
+struct Session {
+  std::string token;  // the cookie value; only known right after Create()
+  std::string csrf_token;
+  User user;
+  bool mfa_passed = false;
+};
+
+class Sessions {
+ public:
+  Sessions(Accounts& accounts, SessionPolicy policy = {}) : accounts_(accounts), policy_(policy) {}
+
+  // A new session with a new id (login renews the id: no fixation).
+  common::StatusOr<Session> Create(db::Connection& c, const User& user, bool mfa_passed);
+  // The live session for a cookie value, or NotFound when unknown, expired,
+  // idle too long, or the user is disabled.
+  common::StatusOr<Session> Lookup(std::string_view token);
+  common::Status MarkMfaPassed(db::Connection& c, std::string_view token);
+  common::Status Revoke(db::Connection& c, std::string_view token);
+  common::Status RevokeAllOf(db::Connection& c, std::string_view user_id);
+  // Deletes expired rows; returns how many.
+  common::StatusOr<int64_t> Purge();
+
+  const SessionPolicy& policy() const { return policy_; }
+
+ private:
+  Accounts& accounts_;
+  SessionPolicy policy_;
+};
+
+// Login throttling per account (P3): after a few failures each further attempt
+// must wait, doubling up to a cap. The account is never locked for good, and no
+// IP address is involved, so an attacker cannot lock a real user out for long.
+class LoginThrottle {
+ public:
+  explicit LoginThrottle(const common::Clock& clock) : clock_(clock) {}
+  static constexpr int kFreeAttempts = 5;
+  static constexpr int64_t kMaxDelayMillis = 5 * 60 * 1000;
+
+  // ResourceExhausted while the key is in its waiting period.
+  common::Status Check(db::Database& db, std::string_view key) const;
+  common::Status RecordFailure(db::Database& db, std::string_view key) const;
+  common::Status RecordSuccess(db::Connection& c, std::string_view key) const;
+
+ private:
+  const common::Clock& clock_;
+};
+
+// One-time links for students and company contacts to set a password.
+class Invitations {
+ public:
+  explicit Invitations(Accounts& accounts) : accounts_(accounts) {}
+  // Returns the token for the link /invite/TOKEN (valid `days` days).
+  common::StatusOr<std::string> Create(db::Connection& c, std::string_view user_id, int days = 14);
+  // The user an unused, unexpired token belongs to.
+  common::StatusOr<User> Peek(std::string_view token);
+  // Sets the password (policy-checked) and burns the token, atomically.
+  common::Status Redeem(std::string_view token, std::string_view password);
+
+ private:
+  Accounts& accounts_;
+};
+
+// Bearer tokens for integrations: exactly the user's rights, stored hashed.
+class ApiTokens {
+ public:
+  explicit ApiTokens(Accounts& accounts) : accounts_(accounts) {}
+  common::StatusOr<std::string> Create(std::string_view user_id, int days);
+  common::StatusOr<User> Lookup(std::string_view token);
+
+ private:
+  Accounts& accounts_;
+};
+
+}  // namespace auth

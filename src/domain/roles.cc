@@ -1,0 +1,103 @@
+#include "domain/roles.h"
+
+#include <array>
+#include <cctype>
+
+namespace domain {
+
+namespace {
+struct RoleInfo {
+  Role role;
+  std::string_view name;
+};
+constexpr std::array<RoleInfo, 8> kRoles{{
+    {Role::kStudent, "student"},
+    {Role::kMeldpuntHandler, "meldpunt"},
+    {Role::kCoordinator, "coordinator"},
+    {Role::kTeacher, "teacher"},
+    {Role::kManagement, "management"},
+    {Role::kCompanyContact, "company"},
+    {Role::kSchoolAdmin, "admin"},
+    {Role::kSystemAdmin, "sysadmin"},
+}};
+}  // namespace
+
+std::string_view RoleName(Role role) {
+  for (const auto& info : kRoles) {
+    if (info.role == role) return info.name;
+  }
+  return "unknown";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (const auto& info : kRoles) {
+    if (info.name == name) return info.role;
+  }
+  return std::nullopt;
+}
+
+const std::vector<Role>& AllRoles() {
+  static const std::vector<Role> roles = [] {
+    std::vector<Role> out;
+    for (const auto& info : kRoles) out.push_back(info.role);
+    return out;
+  }();
+  return roles;
+}
+
+bool RequiresSecondFactor(Role role) {
+  return role == Role::kMeldpuntHandler || role == Role::kSchoolAdmin ||
+         role == Role::kSystemAdmin;
+}
+
+bool HasPermission(Role role, Permission permission) {
+  switch (permission) {
+    case Permission::kViewOwnDashboard:
+      return true;
+    case Permission::kManageSchoolUsers:
+      return role == Role::kSchoolAdmin;
+    case Permission::kManageSchools:
+      return role == Role::kSystemAdmin;
+    case Permission::kHandleCases:
+      return role == Role::kMeldpuntHandler;
+    case Permission::kViewAggregates:
+      return role == Role::kManagement || role == Role::kMeldpuntHandler;
+    case Permission::kManagePlacements:
+      return role == Role::kCoordinator;
+    case Permission::kViewAuditLog:
+      return role == Role::kSchoolAdmin || role == Role::kSystemAdmin;
+  }
+  return false;
+}
+
+common::StatusOr<std::string> NormalizeBrin(std::string_view brin) {
+  std::string out;
+  for (char c : brin) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  bool ok = out.size() == 4 && std::isdigit(static_cast<unsigned char>(out[0])) &&
+            std::isdigit(static_cast<unsigned char>(out[1])) &&
+            std::isalnum(static_cast<unsigned char>(out[2])) &&
+            std::isalnum(static_cast<unsigned char>(out[3]));
+  if (!ok) return common::Status::InvalidArgument("BRIN must be 2 digits and 2 letters or digits", "brin");
+  return out;
+}
+
+common::StatusOr<std::string> NormalizeLogin(std::string_view login) {
+  std::string out;
+  for (char c : login) {
+    if (c == ' ' || c == '\t') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  size_t at = out.find('@');
+  if (out.size() < 3 || out.size() > 254 || at == std::string::npos || at == 0 ||
+      at == out.size() - 1 || out.find('@', at + 1) != std::string::npos) {
+    return common::Status::InvalidArgument("login must look like name@domain", "login");
+  }
+  for (char c : out) {
+    if (static_cast<unsigned char>(c) < 0x21 || c == '<' || c == '>' || c == '"') {
+      return common::Status::InvalidArgument("login contains characters that are not allowed", "login");
+    }
+  }
+  return out;
+}
+
+}  // namespace domain

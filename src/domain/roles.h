@@ -1,0 +1,54 @@
+// File: domain/roles.h
+//
+// Who may do what. Pure rules, no I/O: the web layer asks these functions and
+// never compares role names itself, so least privilege is decided in one place.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace domain {
+
+enum class Role {
+  kStudent,
+  kMeldpuntHandler,   // handles reports (cases) at one school
+  kCoordinator,       // placement coordinator (stagematching)
+  kTeacher,           // stagebegeleider
+  kManagement,        // sees aggregates only, never case content
+  kCompanyContact,    // contact person at a learning company
+  kSchoolAdmin,       // manages users of one school
+  kSystemAdmin,       // manages schools on the deployment; no school of its own
+};
+
+std::string_view RoleName(Role role);  // stable id used in the database
+std::optional<Role> ParseRole(std::string_view name);
+const std::vector<Role>& AllRoles();
+
+// Second factor (TOTP) is mandatory for roles that can reach case content or
+// manage accounts.
+bool RequiresSecondFactor(Role role);
+
+enum class Permission {
+  kViewOwnDashboard,
+  kManageSchoolUsers,
+  kManageSchools,
+  kHandleCases,
+  kViewAggregates,
+  kManagePlacements,
+  kViewAuditLog,
+};
+
+bool HasPermission(Role role, Permission permission);
+
+// A school's BRIN code: four characters, two digits then two letters or
+// digits ("99DM", "25LP"). Returned upper case.
+common::StatusOr<std::string> NormalizeBrin(std::string_view brin);
+
+// Logins are case-insensitive e-mail-like names ("student@99dm.demo").
+common::StatusOr<std::string> NormalizeLogin(std::string_view login);
+
+}  // namespace domain
