@@ -120,6 +120,8 @@ common::StatusOr<std::string> WrapWithPassword(std::string_view secret, std::str
 // (or the blob was tampered with: the two cannot be told apart); kDataLoss
 // when the blob is malformed or names a cost outside t 1..16, 8 KiB..1 GiB (so
 // a forged blob cannot make the server allocate without bound).
+// The returned secret is the caller's to protect: turn it into a KeyPair or
+// SecretKey at once and SecureWipe() the string.
 common::StatusOr<std::string> UnwrapWithPassword(std::string_view blob, std::string_view password);
 
 // Streaming encryption of files (uploads, exports) with

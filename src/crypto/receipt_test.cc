@@ -1,7 +1,9 @@
 #include "crypto/receipt.h"
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
+#include <cstring>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -14,6 +16,32 @@ TEST(ReceiptTest, EntropyIsAtLeast80Bits) {
   EXPECT_EQ(kReceiptAlphabet.size(), 32u);
   EXPECT_GE(kReceiptEntropyBits, 80);
   EXPECT_EQ(kReceiptEntropyBits, static_cast<int>(kReceiptChars) * 5);
+}
+
+// A fake randombytes implementation that returns zeros and counts calls, to
+// prove that codes come from libsodium's CSPRNG interface (P1) and nothing else.
+int g_fake_calls = 0;
+const char* FakeName() { return "fake"; }
+uint32_t FakeRandom() { return 0; }
+void FakeBuf(void* buf, size_t size) {
+  ++g_fake_calls;
+  std::memset(buf, 0, size);
+}
+randombytes_implementation kFakeRandom = {FakeName, FakeRandom, nullptr, nullptr, FakeBuf, nullptr};
+
+TEST(ReceiptTest, CodesComeFromRandombytesBuf) {
+  EnsureSodiumInitialized();
+  const std::string before = randombytes_implementation_name();
+  ASSERT_EQ(randombytes_set_implementation(&kFakeRandom), 0);
+  const std::string code = NewReceiptCode();
+  const int calls = g_fake_calls;
+  // Restore the real CSPRNG before any assertion can return early.
+  randombytes_set_implementation(before == "internal" ? &randombytes_internal_implementation
+                                                      : &randombytes_sysrandom_implementation);
+  EXPECT_EQ(before == "internal" || before == "sysrandom", true) << before;
+  EXPECT_GE(calls, 1);
+  EXPECT_EQ(code, "0000-0000-0000-0000-0000");
+  EXPECT_NE(NewReceiptCode(), "0000-0000-0000-0000-0000");
 }
 
 // P1: many codes, right shape, right alphabet, no duplicates, and every
