@@ -1,17 +1,19 @@
-// The `stagepunt` command line: see shared spec cli.md and docs/architecture.md.
+// The `stagepunt` command line: see the shared spec cli.md and docs/architecture.md.
 #include <CLI/CLI.hpp>
 
+#include "app/commands.h"
 #include "matchio/cli.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Stagepunt: meldpunt en stagematching tegen stagediscriminatie"};
-  app.require_subcommand(1);
+  CLI::App cli{"Stagepunt: meldpunt en stagematching tegen stagediscriminatie"};
+  cli.require_subcommand(1);
   int exit_code = 0;
-  matchio::RegisterCommands(app, exit_code);
+  app::RegisterCommands(cli, exit_code);
+  matchio::RegisterCommands(cli, exit_code);
   try {
-    app.parse(argc, argv);
+    cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
+    int rc = cli.exit(e);
     return rc == 0 ? 0 : 2;
   }
   return exit_code;

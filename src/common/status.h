@@ -110,17 +110,19 @@ class [[nodiscard]] StatusOr {
 
 }  // namespace common
 
-// Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define SP_RETURN_IF_ERROR(expr)              \
-  do {                                        \
-    ::common::Status sp_status_ = (expr);     \
-    if (!sp_status_.ok()) return sp_status_;  \
-  } while (false)
-
 #define SP_CONCAT_INNER(a, b) a##b
 #define SP_CONCAT(a, b) SP_CONCAT_INNER(a, b)
+
+// Returns early from the enclosing function when `expr` yields a non-OK Status.
+#define SP_RETURN_IF_ERROR(expr) SP_RETURN_IF_ERROR_IMPL(SP_CONCAT(sp_status_, __COUNTER__), expr)
+#define SP_RETURN_IF_ERROR_IMPL(tmp, expr) \
+  do {                                     \
+    ::common::Status tmp = (expr);         \
+    if (!tmp.ok()) return tmp;             \
+  } while (false)
+
 // Declares `lhs` from a StatusOr, or returns its Status.
-#define SP_ASSIGN_OR_RETURN(lhs, expr) SP_ASSIGN_OR_RETURN_IMPL(SP_CONCAT(sp_or_, __LINE__), lhs, expr)
+#define SP_ASSIGN_OR_RETURN(lhs, expr) SP_ASSIGN_OR_RETURN_IMPL(SP_CONCAT(sp_or_, __COUNTER__), lhs, expr)
 #define SP_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \

@@ -1,0 +1,206 @@
+// School admins manage their school's users; system admins manage schools.
+// Every query is scoped to the admin's own school: another school's user id
+// gives the same 404 as a missing one.
+#include "app/app.h"
+
+namespace app {
+
+namespace {
+
+using common::Status;
+
+std::string Message(const Ctx& ctx, const Status& s) {
+  if (s.code() == common::StatusCode::kAlreadyExists) {
+    return ctx.T(s.field() == "brin" ? "brin_taken" : "login_taken");
+  }
+  if (s.field() == "brin") return ctx.T("brin_invalid");
+  return ctx.T("field_invalid");
+}
+
+struct UserForm {
+  std::string name, login, role = "student";
+  std::vector<views::FieldError> errors;
+  std::string invite_link;
+};
+
+web::Response UsersPage(Ctx& ctx, const UserForm& form, int status) {
+  auto users = ctx.app.accounts().UsersOfSchool(ctx.user().school_id);
+  if (!users.ok()) return ctx.ErrorPage(503);
+  views::Page page = ctx.MakePage(ctx.T("users_title"));
+  page.errors = form.errors;
+  auto error_for = [&](std::string_view f) {
+    for (const auto& e : form.errors) {
+      if (e.field_id == f) return e.message;
+    }
+    return std::string();
+  };
+  views::Data body;
+  views::Data rows{views::Data::type::list};
+  for (const auth::User& u : *users) {
+    views::Data r;
+    r.set("id", u.id);
+    r.set("name", u.display_name);
+    r.set("login", u.login);
+    r.set("role", ctx.T("role_" + std::string(domain::RoleName(u.role))));
+    r.set("status", ctx.T(u.disabled ? "status_disabled"
+                                     : (u.password_hash.empty() ? "status_invited" : "status_active")));
+    r.set("can_toggle", u.id != ctx.user().id);
+    r.set("toggle_action", u.disabled ? "enable" : "disable");
+    r.set("toggle_label", ctx.T(u.disabled ? "enable_button" : "disable_button"));
+    r.set("csrf", ctx.session->csrf_token);
+    rows.push_back(r);
+  }
+  body.set("users", rows);
+  body.set("name_field", views::InputField("display_name", ctx.T("display_name_field"), form.name,
+                                           "text", error_for("display_name")));
+  body.set("login_field", views::InputField("login", ctx.T("login_field"), form.login, "email",
+                                            error_for("login")));
+  views::Data roles{views::Data::type::list};
+  for (domain::Role r : domain::AllRoles()) {
+    if (r == domain::Role::kSystemAdmin) continue;
+    views::Data o;
+    o.set("value", std::string(domain::RoleName(r)));
+    o.set("label", ctx.T("role_" + std::string(domain::RoleName(r))));
+    o.set("selected", domain::RoleName(r) == form.role);
+    roles.push_back(o);
+  }
+  body.set("roles", roles);
+  if (!form.invite_link.empty()) body.set("invite_link", form.invite_link);
+  return ctx.Render("users", page, body, status);
+}
+
+web::Response ShowUsers(Ctx& ctx) { return UsersPage(ctx, {}, 200); }
+
+web::Response CreateUser(Ctx& ctx) {
+  UserForm form{ctx.form.Get("display_name"), ctx.form.Get("login"), ctx.form.Get("role"), {}, {}};
+  auto role = domain::ParseRole(form.role);
+  if (form.name.empty()) form.errors.push_back({"display_name", ctx.T("field_required")});
+  if (form.login.empty()) form.errors.push_back({"login", ctx.T("field_required")});
+  if (!role || *role == domain::Role::kSystemAdmin) form.errors.push_back({"role", ctx.T("field_invalid")});
+  if (!form.errors.empty()) return UsersPage(ctx, form, 400);
+
+  std::string token;
+  Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(auth::User u, ctx.app.accounts().CreateUser(
+                                          c, {ctx.user().school_id, form.login, form.name, *role}));
+    SP_ASSIGN_OR_RETURN(token, ctx.app.invitations().Create(c, u.id));
+    return ctx.app.audit().Append(c, AuditEntry(ctx, "user.create", "user", u.id));
+  });
+  if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
+  if (!s.ok()) {
+    form.errors.push_back({s.field() == "display_name" ? "display_name" : "login", Message(ctx, s)});
+    return UsersPage(ctx, form, s.code() == common::StatusCode::kAlreadyExists ? 409 : 400);
+  }
+  UserForm done;
+  done.invite_link = "/invite/" + token;
+  return UsersPage(ctx, done, 201);
+}
+
+web::Response ToggleUser(Ctx& ctx, bool disable) {
+  std::string id(ctx.req.PathParam("id"));
+  if (id == ctx.user().id) return ctx.ErrorPage(403);
+  Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(auth::User target, ctx.app.accounts().UserById(c, id));
+    if (target.school_id != ctx.user().school_id) return Status::NotFound("user not found");
+    SP_RETURN_IF_ERROR(ctx.app.accounts().SetDisabled(c, id, disable));
+    return ctx.app.audit().Append(c, AuditEntry(ctx, disable ? "user.disable" : "user.enable", "user", id));
+  });
+  if (s.code() == common::StatusCode::kNotFound) return ctx.ErrorPage(404);
+  if (!s.ok()) return ctx.ErrorPage(503);
+  return web::Response::Redirect("/admin/users");
+}
+
+struct SchoolForm {
+  std::string brin, name;
+  std::vector<views::FieldError> errors;
+  std::string flash;
+};
+
+web::Response SchoolsPage(Ctx& ctx, const SchoolForm& form, int status) {
+  auto schools = ctx.app.accounts().ListSchools();
+  if (!schools.ok()) return ctx.ErrorPage(503);
+  views::Page page = ctx.MakePage(ctx.T("schools_title"));
+  page.errors = form.errors;
+  page.flash = form.flash;
+  auto error_for = [&](std::string_view f) {
+    for (const auto& e : form.errors) {
+      if (e.field_id == f) return e.message;
+    }
+    return std::string();
+  };
+  views::Data body;
+  views::Data rows{views::Data::type::list};
+  for (const auth::School& s : *schools) {
+    views::Data r;
+    r.set("brin", s.brin);
+    r.set("name", s.name);
+    rows.push_back(r);
+  }
+  body.set("schools", rows);
+  body.set("brin_field", views::InputField("brin", ctx.T("brin_field"), form.brin, "text",
+                                           error_for("brin"), ctx.T("brin_hint")));
+  body.set("name_field", views::InputField("name", ctx.T("school_name_field"), form.name, "text",
+                                           error_for("name")));
+  return ctx.Render("schools", page, body, status);
+}
+
+web::Response ShowSchools(Ctx& ctx) { return SchoolsPage(ctx, {}, 200); }
+
+web::Response CreateSchool(Ctx& ctx) {
+  SchoolForm form{ctx.form.Get("brin"), ctx.form.Get("name"), {}, {}};
+  if (form.brin.empty()) form.errors.push_back({"brin", ctx.T("field_required")});
+  if (form.name.empty()) form.errors.push_back({"name", ctx.T("field_required")});
+  if (!form.errors.empty()) return SchoolsPage(ctx, form, 400);
+  Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(auth::School school, ctx.app.accounts().CreateSchool(c, form.brin, form.name));
+    audit::Entry e = AuditEntry(ctx, "school.create", "school", school.id);
+    e.school_id = school.id;
+    return ctx.app.audit().Append(c, e);
+  });
+  if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
+  if (!s.ok()) {
+    form.errors.push_back({s.field() == "name" ? "name" : "brin", Message(ctx, s)});
+    return SchoolsPage(ctx, form, s.code() == common::StatusCode::kAlreadyExists ? 409 : 400);
+  }
+  SchoolForm done;
+  done.flash = ctx.T("school_created");
+  return SchoolsPage(ctx, done, 201);
+}
+
+web::Response ShowAudit(Ctx& ctx) {
+  // School admins see their school; the system admin sees the deployment.
+  std::string scope = ctx.user().role == domain::Role::kSystemAdmin ? "" : ctx.user().school_id;
+  auto records = ctx.app.audit().Recent(ctx.app.db(), scope, 200);
+  if (!records.ok()) return ctx.ErrorPage(503);
+  views::Data rows{views::Data::type::list};
+  for (const audit::Record& r : *records) {
+    views::Data row;
+    row.set("seq", std::to_string(r.seq));
+    row.set("at", common::FormatIso8601(r.at));
+    row.set("actor", r.entry.actor);
+    row.set("action", r.entry.action);
+    row.set("object", r.entry.object_type + " " + r.entry.object_id);
+    row.set("result", r.entry.result);
+    rows.push_back(row);
+  }
+  views::Data body;
+  body.set("records", rows);
+  return ctx.Render("audit", ctx.MakePage(ctx.T("audit_title")), body);
+}
+
+}  // namespace
+
+void RegisterAdminRoutes(App& app) {
+  using domain::Permission;
+  app.Route(web::Method::kGet, "/admin/users", Access::Need(Permission::kManageSchoolUsers), ShowUsers);
+  app.Route(web::Method::kPost, "/admin/users", Access::Need(Permission::kManageSchoolUsers), CreateUser);
+  app.Route(web::Method::kPost, "/admin/users/{id}/disable", Access::Need(Permission::kManageSchoolUsers),
+            [](Ctx& ctx) { return ToggleUser(ctx, true); });
+  app.Route(web::Method::kPost, "/admin/users/{id}/enable", Access::Need(Permission::kManageSchoolUsers),
+            [](Ctx& ctx) { return ToggleUser(ctx, false); });
+  app.Route(web::Method::kGet, "/admin/schools", Access::Need(Permission::kManageSchools), ShowSchools);
+  app.Route(web::Method::kPost, "/admin/schools", Access::Need(Permission::kManageSchools), CreateSchool);
+  app.Route(web::Method::kGet, "/admin/audit", Access::Need(Permission::kViewAuditLog), ShowAudit);
+}
+
+}  // namespace app

@@ -1,0 +1,275 @@
+#include "app/app.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "crypto/hash.h"
+#include "crypto/random.h"
+
+namespace app {
+
+namespace {
+
+constexpr char kCsp[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'; object-src 'none'";
+
+std::string RoleLabel(const Ctx& ctx, domain::Role role) {
+  return ctx.T("role_" + std::string(domain::RoleName(role)));
+}
+
+bool IsFormPost(const web::Request& req) {
+  return req.method == web::Method::kPost &&
+         req.Header("content-type").substr(0, 33) == "application/x-www-form-urlencoded";
+}
+
+}  // namespace
+
+App::App(AppConfig config, db::Database& db, const common::Clock& clock, std::string audit_key)
+    : config_(std::move(config)),
+      db_(db),
+      clock_(clock),
+      accounts_(db, clock),
+      sessions_(accounts_),
+      throttle_(clock),
+      invitations_(accounts_),
+      api_tokens_(accounts_),
+      audit_(std::move(audit_key), clock) {
+  RegisterPublicRoutes(*this);
+  RegisterAuthRoutes(*this);
+  RegisterAdminRoutes(*this);
+}
+
+std::string App::CookieAttributes() const {
+  return config_.tls ? "; Path=/; Secure; HttpOnly; SameSite=Strict"
+                     : "; Path=/; HttpOnly; SameSite=Strict";
+}
+
+void App::Route(web::Method method, std::string pattern, Access access, CtxHandler handler,
+                web::RouteOptions options) {
+  size_t index = access_.size();
+  access_.push_back(access);
+  router_.Add(method, std::move(pattern),
+              [this, index, handler = std::move(handler)](web::Request& req) {
+                const web::Route& route = router_.routes()[index];
+                return RunRoute(route, access_[index], handler, req);
+              },
+              options);
+}
+
+views::Page Ctx::MakePage(std::string title) const {
+  views::Page page;
+  page.locale = locale;
+  page.title = std::move(title);
+  page.current_path = req.path;
+  if (session) {
+    page.logged_in = true;
+    page.csrf = session->csrf_token;
+    page.user_name = session->user.display_name;
+    page.role_label = RoleLabel(*this, session->user.role);
+    page.nav.push_back({"/dashboard", T("nav_dashboard"), req.path == "/dashboard"});
+    domain::Role role = session->user.role;
+    if (domain::HasPermission(role, domain::Permission::kManageSchoolUsers)) {
+      page.nav.push_back({"/admin/users", T("nav_users"), req.path == "/admin/users"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
+      page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kViewAuditLog)) {
+      page.nav.push_back({"/admin/audit", T("nav_audit"), req.path == "/admin/audit"});
+    }
+    page.nav.push_back({"/account/security", T("nav_security"), req.path == "/account/security"});
+  }
+  return page;
+}
+
+web::Response Ctx::Render(std::string_view template_name, views::Page page, views::Data body,
+                          int status) const {
+  return web::Response::Html(status, views::RenderPage(template_name, page, std::move(body)));
+}
+
+web::Response Ctx::ErrorPage(int status) const {
+  int shown = status;
+  std::string key = "error_" + std::to_string(shown);
+  if (T(key + "_title") == key + "_title") key = "error_500";
+  views::Page page = MakePage(T(key + "_title"));
+  views::Data body;
+  body.set("error_title", T(key + "_title"));
+  body.set("error_text", T(key + "_text"));
+  return Render("error", page, body, status);
+}
+
+web::Response App::RunRoute(const web::Route& route, Access access, const CtxHandler& handler,
+                            web::Request& req) {
+  Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}};
+  if (auto lang = req.Cookie("lang")) ctx.locale = views::ParseLocale(*lang);
+
+  if (auto token = req.Cookie(SessionCookieName())) {
+    auto found = sessions_.Lookup(*token);
+    if (found.ok()) {
+      ctx.session = std::move(*found);
+    } else if (found.status().code() == common::StatusCode::kUnavailable) {
+      return ctx.ErrorPage(503);
+    }
+  }
+  if (ctx.session && !req.Cookie("lang")) ctx.locale = views::ParseLocale(ctx.session->user.locale);
+
+  if (access.kind != Access::Kind::kPublic) {
+    if (!ctx.session) {
+      if (req.method == web::Method::kGet) return web::Response::Redirect("/login");
+      return ctx.ErrorPage(403);
+    }
+    const auth::User& user = ctx.session->user;
+    // Roles that need a second factor reach only the TOTP pages until it passed.
+    bool mfa_page = route.pattern == "/login/totp" || route.pattern == "/account/security" ||
+                    route.pattern == "/logout";
+    if (domain::RequiresSecondFactor(user.role) && !ctx.session->mfa_passed && !mfa_page) {
+      return web::Response::Redirect(user.totp_secret.empty() ? "/account/security" : "/login/totp");
+    }
+    if (access.kind == Access::Kind::kPermission &&
+        !domain::HasPermission(user.role, access.permission)) {
+      return ctx.ErrorPage(403);
+    }
+  }
+
+  if (req.method == web::Method::kPost) {
+    if (!IsFormPost(req)) return ctx.ErrorPage(400);
+    ctx.form = web::Form(req.body);
+    if (!ctx.form.valid_utf8()) return ctx.ErrorPage(400);
+    // Logged in: the session's token. Anonymous forms: a double-submit cookie.
+    std::string expected = ctx.session ? ctx.session->csrf_token : req.Cookie("sp_csrf").value_or("");
+    if (expected.empty() || !crypto::ConstantTimeEquals(expected, ctx.form.Get("csrf"))) {
+      views::Page page = ctx.MakePage(ctx.T("error_419_title"));
+      views::Data body;
+      body.set("error_title", ctx.T("error_419_title"));
+      body.set("error_text", ctx.T("error_419_text"));
+      return ctx.Render("error", page, body, 403);
+    }
+  }
+
+  return handler(ctx);
+}
+
+web::Response App::Dispatch(web::Request& req) {
+  auto started = std::chrono::steady_clock::now();
+  auto match = router_.Find(req.method, req.path, &req);
+  web::Response res;
+  bool is_static = false;
+  bool sensitive = false;
+  std::string pattern = "-";
+  if (!match.route) {
+    Ctx ctx{*this, req, std::nullopt, views::ParseLocale(req.Cookie("lang").value_or("nl")), {}};
+    res = ctx.ErrorPage(match.path_exists ? 405 : 404);
+  } else {
+    pattern = match.route->pattern;
+    is_static = match.route->options.run_inline;
+    sensitive = match.route->options.sensitive;
+    try {
+      res = match.route->handler(req);
+    } catch (const std::exception&) {
+      Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}};
+      res = ctx.ErrorPage(500);
+    }
+  }
+  Finalize(&req, res, is_static);
+  if (!is_static) {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    // The route pattern, never the raw path (it may hold tokens); no IP on report routes.
+    spdlog::info("{} {} {} {:.1f}ms{}{}", web::MethodName(req.method), pattern, res.status, ms,
+                 sensitive ? "" : " ip=", sensitive ? "" : req.remote_ip);
+  }
+  return res;
+}
+
+void App::Finalize(const web::Request*, web::Response& res, bool is_static) const {
+  res.SetHeader("Content-Security-Policy", kCsp);
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  res.SetHeader("Referrer-Policy", "no-referrer");
+  res.SetHeader("X-Frame-Options", "DENY");
+  res.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
+  res.SetHeader("Cross-Origin-Resource-Policy", "same-origin");
+  res.SetHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  res.SetHeader("X-Robots-Tag", "noindex, nofollow");
+  if (config_.tls) res.SetHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  if (!is_static) res.SetHeader("Cache-Control", "no-store");
+}
+
+web::ServerHooks App::Hooks() {
+  web::ServerHooks hooks;
+  hooks.plan = [this](web::Method method, std::string_view target) {
+    web::RequestPlan plan;
+    std::string path = web::UrlDecode(target.substr(0, target.find('?')), false);
+    auto match = router_.Find(method, path, nullptr);
+    if (match.route) {
+      plan.max_body_bytes = match.route->options.max_body_bytes;
+      plan.run_inline = match.route->options.run_inline;
+    }
+    return plan;
+  };
+  hooks.handle = [this](web::Request& req) { return Dispatch(req); };
+  hooks.error_page = [this](int status) {
+    web::Request req;
+    Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}};
+    web::Response res = ctx.ErrorPage(status);
+    Finalize(nullptr, res, false);
+    return res;
+  };
+  return hooks;
+}
+
+bool App::LoadAssets(const std::string& dist_dir) {
+  namespace fs = std::filesystem;
+  std::ifstream manifest_file(fs::path(dist_dir) / "manifest.json");
+  if (!manifest_file) return false;
+  nlohmann::json manifest = nlohmann::json::parse(manifest_file, nullptr, false);
+  if (!manifest.is_object()) return false;
+  std::string css, js;
+  for (auto& [name, href] : manifest.items()) {
+    if (!href.is_string()) continue;
+    std::string path = href.get<std::string>();
+    if (path.rfind("/assets/", 0) != 0 || path.find("..") != std::string::npos) continue;
+    std::ifstream in(fs::path(dist_dir) / path.substr(1), std::ios::binary);
+    if (!in) continue;
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string type = "application/octet-stream";
+    if (path.ends_with(".css")) type = "text/css; charset=utf-8", css = path;
+    if (path.ends_with(".js")) type = "text/javascript; charset=utf-8", js = path;
+    if (path.ends_with(".woff2")) type = "font/woff2";
+    assets_[path] = {type, std::move(bytes)};
+  }
+  if (css.empty()) return false;
+  views::SetAssetPaths(css, js);
+  // The manifest fixes the set of files: no path is ever built from a request.
+  access_.push_back(Access::Public());
+  router_.Add(web::Method::kGet, "/assets/{file}",
+              [this](web::Request& req) {
+                auto it = assets_.find(req.path);
+                if (it == assets_.end()) return web::Response::Text(404, "Not found\n");
+                web::Response res;
+                res.body = it->second.second;
+                res.SetHeader("Content-Type", it->second.first);
+                res.SetHeader("Cache-Control", "public, max-age=31536000, immutable");
+                return res;
+              },
+              web::RouteOptions{.run_inline = true});
+  return true;
+}
+
+audit::Entry AuditEntry(const Ctx& ctx, std::string action, std::string object_type,
+                        std::string object_id, std::string result) {
+  audit::Entry e;
+  e.school_id = ctx.session ? ctx.session->user.school_id : "";
+  e.actor = ctx.session ? ctx.session->user.id : "anonymous";
+  e.action = std::move(action);
+  e.object_type = std::move(object_type);
+  e.object_id = std::move(object_id);
+  e.result = std::move(result);
+  return e;
+}
+
+}  // namespace app

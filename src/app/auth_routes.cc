@@ -1,0 +1,268 @@
+// Login with password and TOTP, logout, invitations and TOTP enrolment.
+#include "app/app.h"
+
+#include "crypto/password.h"
+#include "crypto/random.h"
+#include "crypto/totp.h"
+
+namespace app {
+
+namespace {
+
+using common::Status;
+
+// A fixed hash to verify against when the login is unknown, so an unknown
+// login costs the same time as a wrong password.
+const std::string& DummyHash() {
+  static const std::string hash = [] {
+    auto h = crypto::HashPassword(crypto::RandomToken(16));
+    return h.ok() ? *h : std::string();
+  }();
+  return hash;
+}
+
+std::string SessionCookie(const App& app, const std::string& token) {
+  return app.SessionCookieName() + "=" + token + app.CookieAttributes();
+}
+
+// The double-submit token for forms shown before login.
+std::string AnonymousCsrf(Ctx& ctx, web::Response* set_cookie_on) {
+  if (auto existing = ctx.req.Cookie("sp_csrf"); existing && existing->size() >= 32) return *existing;
+  std::string token = crypto::RandomToken(32);
+  if (set_cookie_on) set_cookie_on->AddHeader("Set-Cookie", "sp_csrf=" + token + ctx.app.CookieAttributes());
+  return token;
+}
+
+web::Response LoginForm(Ctx& ctx, std::string login_value, std::vector<views::FieldError> errors,
+                        int status, std::string flash = "") {
+  web::Response tmp;
+  std::string csrf = AnonymousCsrf(ctx, &tmp);
+  views::Page page = ctx.MakePage(ctx.T("login_title"));
+  page.csrf = csrf;
+  page.errors = errors;
+  page.flash = std::move(flash);
+  auto error_for = [&](std::string_view field) {
+    for (const auto& e : errors) {
+      if (e.field_id == field) return e.message;
+    }
+    return std::string();
+  };
+  views::Data body;
+  body.set("csrf", csrf);
+  body.set("login_field", views::InputField("login", ctx.T("login_field"), std::move(login_value),
+                                            "text", error_for("login"), "", "username"));
+  body.set("password_field", views::InputField("password", ctx.T("password_field"), "", "password",
+                                               error_for("password"), "", "current-password"));
+  web::Response res = ctx.Render("login", page, body, status);
+  for (auto& h : tmp.headers) res.headers.push_back(h);
+  return res;
+}
+
+web::Response ShowLogin(Ctx& ctx) {
+  if (ctx.session) return web::Response::Redirect("/dashboard");
+  return LoginForm(ctx, "", {}, 200);
+}
+
+// Where a freshly authenticated session goes next.
+std::string NextStep(const auth::User& user, bool mfa_passed) {
+  if (!domain::RequiresSecondFactor(user.role) || mfa_passed) return "/dashboard";
+  return user.totp_secret.empty() ? "/account/security" : "/login/totp";
+}
+
+web::Response DoLogin(Ctx& ctx) {
+  std::string login = ctx.form.Get("login");
+  std::string password = ctx.form.Get("password");
+  std::vector<views::FieldError> errors;
+  if (login.empty()) errors.push_back({"login", ctx.T("login_required")});
+  if (password.empty()) errors.push_back({"password", ctx.T("password_required")});
+  if (!errors.empty()) return LoginForm(ctx, login, errors, 400);
+
+  auto normalized = domain::NormalizeLogin(login);
+  std::string throttle_key = normalized.ok() ? *normalized : login.substr(0, 254);
+  Status throttled = ctx.app.throttle().Check(ctx.app.db(), throttle_key);
+  if (throttled.code() == common::StatusCode::kResourceExhausted) {
+    return LoginForm(ctx, login, {{"login", ctx.T("login_throttled")}}, 429);
+  }
+  if (!throttled.ok()) return ctx.ErrorPage(503);
+
+  auto user = ctx.app.accounts().UserByLogin(login);
+  if (!user.ok() && user.status().code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
+  bool password_ok = crypto::VerifyPassword(
+      user.ok() && !user->password_hash.empty() ? user->password_hash : DummyHash(), password);
+  if (!user.ok() || !password_ok || user->disabled || user->password_hash.empty()) {
+    (void)ctx.app.throttle().RecordFailure(ctx.app.db(), throttle_key);
+    (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "login", "user",
+                                                          user.ok() ? user->id : "unknown", "denied"));
+    return LoginForm(ctx, login, {{"login", ctx.T("login_failed")}}, 401);
+  }
+
+  bool mfa_passed = !domain::RequiresSecondFactor(user->role);
+  auth::Session session;
+  Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
+    SP_RETURN_IF_ERROR(ctx.app.throttle().RecordSuccess(c, throttle_key));
+    if (ctx.session) SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
+    SP_ASSIGN_OR_RETURN(session, ctx.app.sessions().Create(c, *user, mfa_passed));
+    audit::Entry e = AuditEntry(ctx, "login", "user", user->id, mfa_passed ? "ok" : "password_ok");
+    e.school_id = user->school_id;
+    e.actor = user->id;
+    return ctx.app.audit().Append(c, e);
+  });
+  if (!s.ok()) return ctx.ErrorPage(s.code() == common::StatusCode::kUnavailable ? 503 : 500);
+  web::Response res = web::Response::Redirect(NextStep(*user, mfa_passed));
+  res.AddHeader("Set-Cookie", SessionCookie(ctx.app, session.token));
+  return res;
+}
+
+web::Response TotpForm(Ctx& ctx, bool setup, const std::string& secret, std::string error, int status) {
+  views::Page page = ctx.MakePage(ctx.T(setup ? "totp_setup_title" : "totp_title"));
+  if (!error.empty()) page.errors.push_back({"code", error});
+  views::Data body;
+  body.set("setup", setup);
+  body.set("action", setup ? "/account/security" : "/login/totp");
+  if (setup) {
+    body.set("secret", secret);
+    body.set("uri", crypto::TotpProvisioningUri("Stagepunt", ctx.user().login, secret));
+  }
+  views::Data field = views::InputField("code", ctx.T("totp_field"), "", "text", error, "", "one-time-code");
+  field.set("inputmode", "numeric");
+  body.set("code_field", field);
+  web::Response res = ctx.Render("totp", page, body, status);
+  return res;
+}
+
+// Checks the code, stores its time step (replay protection) and upgrades the
+// session to a new id with the second factor passed.
+web::Response CompleteSecondFactor(Ctx& ctx, const std::string& secret, bool enrol) {
+  const auth::User& user = ctx.user();
+  std::string throttle_key = "totp:" + user.id;
+  Status throttled = ctx.app.throttle().Check(ctx.app.db(), throttle_key);
+  if (!throttled.ok()) return TotpForm(ctx, enrol, secret, ctx.T("login_throttled"), 429);
+  int64_t now_s = ctx.app.clock().NowMillis() / 1000;
+  auto step = crypto::VerifyTotp(secret, ctx.form.Get("code"), now_s, enrol ? 0 : user.totp_last_step);
+  auth::Session fresh;
+  Status s = step.ok() ? ctx.app.db().Write([&](db::Connection& c) -> Status {
+    if (enrol) SP_RETURN_IF_ERROR(ctx.app.accounts().SetTotp(c, user.id, secret));
+    SP_RETURN_IF_ERROR(ctx.app.accounts().ConsumeTotpStep(c, user.id, *step));
+    SP_RETURN_IF_ERROR(ctx.app.throttle().RecordSuccess(c, throttle_key));
+    SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
+    SP_ASSIGN_OR_RETURN(fresh, ctx.app.sessions().Create(c, user, true));
+    return ctx.app.audit().Append(c, AuditEntry(ctx, enrol ? "totp.enrol" : "login.totp", "user", user.id));
+  })
+                       : step.status();
+  if (!s.ok()) {
+    if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
+    (void)ctx.app.throttle().RecordFailure(ctx.app.db(), throttle_key);
+    (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "login.totp", "user", user.id, "denied"));
+    return TotpForm(ctx, enrol, secret, ctx.T("totp_failed"), 401);
+  }
+  web::Response res = web::Response::Redirect("/dashboard");
+  res.AddHeader("Set-Cookie", SessionCookie(ctx.app, fresh.token));
+  return res;
+}
+
+web::Response ShowTotp(Ctx& ctx) {
+  if (ctx.user().totp_secret.empty()) return web::Response::Redirect("/account/security");
+  if (ctx.session->mfa_passed) return web::Response::Redirect("/dashboard");
+  return TotpForm(ctx, false, "", "", 200);
+}
+
+web::Response DoTotp(Ctx& ctx) {
+  if (ctx.user().totp_secret.empty()) return web::Response::Redirect("/account/security");
+  return CompleteSecondFactor(ctx, ctx.user().totp_secret, false);
+}
+
+web::Response ShowSecurity(Ctx& ctx) {
+  if (!ctx.user().totp_secret.empty()) {
+    if (!ctx.session->mfa_passed) return web::Response::Redirect("/login/totp");
+    views::Page page = ctx.MakePage(ctx.T("nav_security"));
+    views::Data body;
+    body.set("error_title", ctx.T("nav_security"));
+    body.set("error_text", ctx.T("totp_enabled"));
+    return ctx.Render("error", page, body);
+  }
+  return TotpForm(ctx, true, crypto::NewTotpSecretBase32(), "", 200);
+}
+
+web::Response DoSecurity(Ctx& ctx) {
+  if (!ctx.user().totp_secret.empty()) return ctx.ErrorPage(403);
+  std::string secret = ctx.form.Get("secret");
+  // The secret travels in the form only during enrolment; check its shape.
+  if (secret.size() != 32 || secret.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != std::string::npos) {
+    return ctx.ErrorPage(400);
+  }
+  return CompleteSecondFactor(ctx, secret, true);
+}
+
+web::Response Logout(Ctx& ctx) {
+  Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
+    SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
+    return ctx.app.audit().Append(c, AuditEntry(ctx, "logout", "user", ctx.user().id));
+  });
+  if (!s.ok()) return ctx.ErrorPage(503);
+  web::Response res = web::Response::Redirect("/");
+  res.AddHeader("Set-Cookie", ctx.app.SessionCookieName() + "=; Max-Age=0" + ctx.app.CookieAttributes());
+  return res;
+}
+
+std::string PolicyMessage(const Ctx& ctx, const Status& s) {
+  std::string code(crypto::PolicyReasonCode(s));
+  if (code == "too_short") return ctx.T("pw_too_short");
+  if (code == "too_long") return ctx.T("pw_too_long");
+  if (code == "common") return ctx.T("pw_common");
+  if (code == "contains_login") return ctx.T("pw_contains_login");
+  return ctx.T("pw_invalid");
+}
+
+web::Response InviteForm(Ctx& ctx, const std::string& token, std::string error, int status) {
+  web::Response tmp;
+  std::string csrf = AnonymousCsrf(ctx, &tmp);
+  auto user = ctx.app.invitations().Peek(token);
+  views::Page page = ctx.MakePage(ctx.T("invite_title"));
+  page.csrf = csrf;
+  page.current_path = "/";  // the token stays out of the language-switch link
+  if (!error.empty()) page.errors.push_back({"password", error});
+  views::Data body;
+  body.set("csrf", csrf);
+  body.set("valid", user.ok());
+  if (user.ok()) {
+    body.set("login", user->login);
+    body.set("action", "/invite/" + token);
+    body.set("password_field", views::InputField("password", ctx.T("new_password_field"), "", "password",
+                                                 error, "", "new-password"));
+  }
+  web::Response res = ctx.Render("invite", page, body, user.ok() ? status : 404);
+  for (auto& h : tmp.headers) res.headers.push_back(h);
+  return res;
+}
+
+web::Response ShowInvite(Ctx& ctx) {
+  return InviteForm(ctx, std::string(ctx.req.PathParam("token")), "", 200);
+}
+
+web::Response DoInvite(Ctx& ctx) {
+  std::string token(ctx.req.PathParam("token"));
+  Status s = ctx.app.invitations().Redeem(token, ctx.form.Get("password"));
+  if (s.code() == common::StatusCode::kInvalidArgument) {
+    return InviteForm(ctx, token, PolicyMessage(ctx, s), 400);
+  }
+  if (s.code() == common::StatusCode::kNotFound) return InviteForm(ctx, token, "", 404);
+  if (!s.ok()) return ctx.ErrorPage(503);
+  (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "invitation.redeem", "invitation", "-"));
+  return LoginForm(ctx, "", {}, 200, ctx.T("invite_done"));
+}
+
+}  // namespace
+
+void RegisterAuthRoutes(App& app) {
+  app.Route(web::Method::kGet, "/login", Access::Public(), ShowLogin);
+  app.Route(web::Method::kPost, "/login", Access::Public(), DoLogin);
+  app.Route(web::Method::kGet, "/login/totp", Access::LoggedIn(), ShowTotp);
+  app.Route(web::Method::kPost, "/login/totp", Access::LoggedIn(), DoTotp);
+  app.Route(web::Method::kGet, "/account/security", Access::LoggedIn(), ShowSecurity);
+  app.Route(web::Method::kPost, "/account/security", Access::LoggedIn(), DoSecurity);
+  app.Route(web::Method::kPost, "/logout", Access::LoggedIn(), Logout);
+  app.Route(web::Method::kGet, "/invite/{token}", Access::Public(), ShowInvite, {.sensitive = true});
+  app.Route(web::Method::kPost, "/invite/{token}", Access::Public(), DoInvite, {.sensitive = true});
+}
+
+}  // namespace app

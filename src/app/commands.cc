@@ -1,0 +1,335 @@
+#include "app/commands.h"
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/app.h"
+#include "app/demo.h"
+#include "db/migrate.h"
+#include "keys/keystore.h"
+
+#ifndef STAGEPUNT_DEFAULT_ASSETS
+#define STAGEPUNT_DEFAULT_ASSETS "frontend/dist"
+#endif
+
+namespace app {
+
+namespace {
+
+constexpr int kOk = 0, kInternal = 1, kBadInput = 2, kNoDatabase = 3;
+
+struct Common {
+  std::string db_url = "sqlite:var/stagepunt.db";
+  std::string data_dir = "var";
+};
+
+int ExitFor(const common::Status& s) {
+  switch (s.code()) {
+    case common::StatusCode::kOk: return kOk;
+    case common::StatusCode::kInvalidArgument:
+    case common::StatusCode::kAlreadyExists:
+    case common::StatusCode::kNotFound: return kBadInput;
+    case common::StatusCode::kUnavailable:
+    case common::StatusCode::kFailedPrecondition: return kNoDatabase;
+    default: return kInternal;
+  }
+}
+
+int Fail(const common::Status& s) {
+  std::cerr << "stagepunt: " << s.ToString() << "\n";
+  return ExitFor(s);
+}
+
+// Opens and migrates the database (migration is allowed for every command).
+common::StatusOr<std::unique_ptr<db::Database>> OpenDb(const std::string& url) {
+  auto db = db::Open(url);
+  if (!db.ok()) return db.status();
+  common::Status m = db::Migrate(**db);
+  if (!m.ok()) {
+    if (m.code() == common::StatusCode::kInvalidArgument) return m;
+    return common::Status::Unavailable("migration failed: " + m.ToString());
+  }
+  return db;
+}
+
+struct Runtime {
+  std::unique_ptr<db::Database> db;
+  std::unique_ptr<App> app;
+};
+
+common::StatusOr<Runtime> MakeRuntime(const Common& c, AppConfig config) {
+  Runtime rt;
+  SP_ASSIGN_OR_RETURN(rt.db, OpenDb(c.db_url));
+  SP_ASSIGN_OR_RETURN(keys::KeyStore keys, keys::KeyStore::Open(c.data_dir));
+  SP_ASSIGN_OR_RETURN(std::string audit_key, keys.GetOrCreate("audit"));
+  config.data_dir = c.data_dir;
+  rt.app = std::make_unique<App>(std::move(config), *rt.db, common::SystemClock::Instance(), audit_key);
+  return rt;
+}
+
+void AddCommon(CLI::App* cmd, Common& c, bool with_data_dir = true) {
+  cmd->add_option("--db", c.db_url, "sqlite:PATH or a postgresql:// URI")->capture_default_str();
+  if (with_data_dir) cmd->add_option("--data-dir", c.data_dir, "Directory for keys and files")->capture_default_str();
+}
+
+int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
+          int report_rate_limit) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
+  web::ServerOptions options;
+  options.host = listen.substr(0, colon);
+  try {
+    int port = std::stoi(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    options.port = static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+    return Fail(common::Status::InvalidArgument("port must be 0..65535", "--listen"));
+  }
+  options.tls_in_front = tls;
+  AppConfig config;
+  config.tls = tls;
+  config.assets_dir = assets;
+  config.report_rate_limit_per_minute = report_rate_limit;
+  auto rt = MakeRuntime(c, config);
+  if (!rt.ok()) return Fail(rt.status());
+  if (!rt->app->LoadAssets(assets)) {
+    return Fail(common::Status::InvalidArgument(
+        "no built assets in " + assets + " (run `npm ci && npm run build`, or pass --assets)", "--assets"));
+  }
+  // Block the stop signals in every thread; this one waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  web::Server server(options, rt->app->Hooks());
+  if (auto s = server.Start(); !s.ok()) return Fail(s);
+  std::cout << "Stagepunt luistert op / listens on http://" << options.host << ":" << server.port() << "/"
+            << std::endl;
+  spdlog::info("serving on {}:{}", options.host, server.port());
+
+  std::atomic<bool> stop{false};
+  std::thread housekeeping([&] {
+    while (!stop.load()) {
+      auto purged = rt->app->sessions().Purge();
+      if (purged.ok() && *purged > 0) spdlog::info("purged {} expired sessions", *purged);
+      for (int i = 0; i < 600 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("signal {}: stopping gracefully", sig);
+  server.Stop();
+  stop = true;
+  housekeeping.join();
+  return kOk;
+}
+
+void PrintDemoLogins(const std::vector<DemoLogin>& logins) {
+  std::cout << "Demo-logins (wachtwoord / password: " << kDemoPassword << "):\n";
+  for (const auto& l : logins) {
+    std::cout << fmt::format("  {:<28} {:<12}{}\n", l.login, l.role, l.needs_totp ? " + TOTP" : "");
+  }
+  std::cout << "TOTP-sleutel / secret voor demo-accounts met TOTP: " << kDemoTotpSecret
+            << " (oathtool --totp -b " << kDemoTotpSecret << ")\n";
+}
+
+}  // namespace
+
+void RegisterCommands(CLI::App& cli, int& exit_code) {
+  static Common common_opts;
+  static std::string listen = "127.0.0.1:8080";
+  static std::string assets = STAGEPUNT_DEFAULT_ASSETS;
+  static bool tls = false;
+  static int report_rate_limit = 30;
+
+  auto* serve = cli.add_subcommand("serve", "Run the web app and the JSON API");
+  AddCommon(serve, common_opts);
+  serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
+  serve->add_option("--assets", assets, "Built front-end assets (frontend/dist)")->capture_default_str();
+  serve->add_flag("--tls-in-front", tls, "TLS terminates at a proxy: Secure cookies and HSTS");
+  serve->add_option("--report-rate-limit", report_rate_limit,
+                    "Anonymous reports per minute (0: no limit)")->capture_default_str();
+  serve->callback([&] { exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit); });
+
+  auto* migrate = cli.add_subcommand("migrate", "Bring the schema up to date");
+  AddCommon(migrate, common_opts, false);
+  migrate->callback([&] {
+    auto db = OpenDb(common_opts.db_url);
+    if (!db.ok()) {
+      exit_code = Fail(db.status());
+      return;
+    }
+    auto v = db::SchemaVersion(**db);
+    std::cout << "schema version " << (v.ok() ? *v : -1) << "\n";
+    exit_code = kOk;
+  });
+
+  auto* demo = cli.add_subcommand("demo", "Seed the demo data (idempotent)");
+  AddCommon(demo, common_opts);
+  demo->callback([&] {
+    auto rt = MakeRuntime(common_opts, {});
+    if (!rt.ok()) {
+      exit_code = Fail(rt.status());
+      return;
+    }
+    auto logins = SeedDemo(rt->app->accounts());
+    if (!logins.ok()) {
+      exit_code = Fail(logins.status());
+      return;
+    }
+    PrintDemoLogins(*logins);
+    exit_code = kOk;
+  });
+
+  auto* token = cli.add_subcommand("token", "API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "Print a new API token for a user");
+  static std::string token_user;
+  static int token_days = 90;
+  AddCommon(token_create, common_opts);
+  token_create->add_option("--user", token_user, "Login of the user")->required();
+  token_create->add_option("--days", token_days, "Days until it expires")->capture_default_str();
+  token_create->callback([&] {
+    auto rt = MakeRuntime(common_opts, {});
+    if (!rt.ok()) {
+      exit_code = Fail(rt.status());
+      return;
+    }
+    auto user = rt->app->accounts().UserByLogin(token_user);
+    if (!user.ok()) {
+      exit_code = Fail(common::Status::InvalidArgument("no such user: " + token_user, "--user"));
+      return;
+    }
+    auto t = rt->app->api_tokens().Create(user->id, token_days);
+    if (!t.ok()) {
+      exit_code = Fail(t.status());
+      return;
+    }
+    (void)rt->app->audit().Append(*rt->db, {user->school_id, "system", "token.create", "user", user->id, "ok"});
+    std::cout << *t << "\n";
+    exit_code = kOk;
+  });
+
+  auto* school = cli.add_subcommand("school", "School administration");
+  school->require_subcommand(1);
+  static std::string brin, school_name;
+  auto* school_create = school->add_subcommand("create", "Add a school");
+  AddCommon(school_create, common_opts);
+  school_create->add_option("--brin", brin, "BRIN code, e.g. 25LP")->required();
+  school_create->add_option("--name", school_name, "Name of the school")->required();
+  school_create->callback([&] {
+    auto rt = MakeRuntime(common_opts, {});
+    if (!rt.ok()) {
+      exit_code = Fail(rt.status());
+      return;
+    }
+    common::Status s = rt->db->Write([&](db::Connection& c) -> common::Status {
+      SP_ASSIGN_OR_RETURN(auth::School sc, rt->app->accounts().CreateSchool(c, brin, school_name));
+      std::cout << sc.brin << " " << sc.name << "\n";
+      return rt->app->audit().Append(c, {sc.id, "system", "school.create", "school", sc.id, "ok"});
+    });
+    exit_code = s.ok() ? kOk : Fail(s);
+  });
+  auto* school_list = school->add_subcommand("list", "List schools");
+  AddCommon(school_list, common_opts);
+  school_list->callback([&] {
+    auto rt = MakeRuntime(common_opts, {});
+    if (!rt.ok()) {
+      exit_code = Fail(rt.status());
+      return;
+    }
+    auto schools = rt->app->accounts().ListSchools();
+    if (!schools.ok()) {
+      exit_code = Fail(schools.status());
+      return;
+    }
+    for (const auto& s : *schools) std::cout << s.brin << "\t" << s.name << "\n";
+    exit_code = kOk;
+  });
+
+  auto* user = cli.add_subcommand("user", "User administration");
+  user->require_subcommand(1);
+  static std::string user_login, user_name, user_role, user_brin;
+  auto* user_create = user->add_subcommand("create", "Add a user and print a one-time invitation link");
+  AddCommon(user_create, common_opts);
+  user_create->add_option("--login", user_login, "Login (e-mail address)")->required();
+  user_create->add_option("--name", user_name, "Display name")->required();
+  user_create->add_option("--role", user_role, "student, meldpunt, coordinator, teacher, management, company, admin or sysadmin")->required();
+  user_create->add_option("--brin", user_brin, "School (not for sysadmin)");
+  user_create->callback([&] {
+    auto role = domain::ParseRole(user_role);
+    if (!role) {
+      exit_code = Fail(common::Status::InvalidArgument("unknown role: " + user_role, "--role"));
+      return;
+    }
+    auto rt = MakeRuntime(common_opts, {});
+    if (!rt.ok()) {
+      exit_code = Fail(rt.status());
+      return;
+    }
+    std::string school_id;
+    if (*role != domain::Role::kSystemAdmin) {
+      auto sc = rt->app->accounts().SchoolByBrin(user_brin);
+      if (!sc.ok()) {
+        exit_code = Fail(common::Status::InvalidArgument("unknown school: " + user_brin, "--brin"));
+        return;
+      }
+      school_id = sc->id;
+    }
+    common::Status s = rt->db->Write([&](db::Connection& c) -> common::Status {
+      SP_ASSIGN_OR_RETURN(auth::User u, rt->app->accounts().CreateUser(c, {school_id, user_login, user_name, *role}));
+      SP_ASSIGN_OR_RETURN(std::string t, rt->app->invitations().Create(c, u.id));
+      std::cout << "invitation: /invite/" << t << "\n";
+      return rt->app->audit().Append(c, {school_id, "system", "user.create", "user", u.id, "ok"});
+    });
+    exit_code = s.ok() ? kOk : Fail(s);
+  });
+  auto* user_disable = user->add_subcommand("disable", "Disable a user and end all their sessions");
+  AddCommon(user_disable, common_opts);
+  user_disable->add_option("--login", user_login, "Login")->required();
+  user_disable->callback([&] {
+    auto rt = MakeRuntime(common_opts, {});
+    if (!rt.ok()) {
+      exit_code = Fail(rt.status());
+      return;
+    }
+    auto u = rt->app->accounts().UserByLogin(user_login);
+    if (!u.ok()) {
+      exit_code = Fail(common::Status::InvalidArgument("no such user: " + user_login, "--login"));
+      return;
+    }
+    common::Status s = rt->db->Write([&](db::Connection& c) -> common::Status {
+      SP_RETURN_IF_ERROR(rt->app->accounts().SetDisabled(c, u->id, true));
+      return rt->app->audit().Append(c, {u->school_id, "system", "user.disable", "user", u->id, "ok"});
+    });
+    exit_code = s.ok() ? kOk : Fail(s);
+  });
+
+  auto* audit_cmd = cli.add_subcommand("audit", "Audit log");
+  audit_cmd->require_subcommand(1);
+  auto* verify = audit_cmd->add_subcommand("verify", "Check the hash chain; names every broken record");
+  AddCommon(verify, common_opts);
+  verify->callback([&] {
+    auto rt = MakeRuntime(common_opts, {});
+    if (!rt.ok()) {
+      exit_code = Fail(rt.status());
+      return;
+    }
+    auto problems = rt->app->audit().Verify(*rt->db);
+    if (!problems.ok()) {
+      exit_code = Fail(problems.status());
+      return;
+    }
+    for (const auto& p : *problems) std::cout << "record " << p.seq << ": " << p.what << "\n";
+    if (problems->empty()) std::cout << "audit log intact\n";
+    exit_code = problems->empty() ? kOk : kInternal;
+  });
+}
+
+}  // namespace app

@@ -1,0 +1,71 @@
+// The public home page, the language switch and the role dashboards.
+#include "app/app.h"
+
+namespace app {
+
+namespace {
+
+// Only local paths: "/x" but not "//host" or "/\host", so no open redirect.
+std::string SafeNext(const std::optional<std::string>& next) {
+  if (!next || next->empty() || (*next)[0] != '/' || next->size() > 512) return "/";
+  if (next->size() > 1 && ((*next)[1] == '/' || (*next)[1] == '\\')) return "/";
+  for (char c : *next) {
+    if (static_cast<unsigned char>(c) < 0x20) return "/";
+  }
+  return *next;
+}
+
+web::Response Home(Ctx& ctx) {
+  return ctx.Render("home", ctx.MakePage(ctx.T("home_title")), views::Data{});
+}
+
+web::Response SwitchLanguage(Ctx& ctx) {
+  std::string code = ctx.req.PathParam("code") == "en" ? "en" : "nl";
+  web::Response res = web::Response::Redirect(SafeNext(ctx.req.QueryParam("next")));
+  res.AddHeader("Set-Cookie", "lang=" + code + "; Max-Age=31536000" + ctx.app.CookieAttributes());
+  return res;
+}
+
+web::Response Dashboard(Ctx& ctx) {
+  const auth::User& user = ctx.user();
+  views::Data body;
+  body.set("user_name", user.display_name);
+  if (!user.school_id.empty()) {
+    auto school = ctx.app.accounts().SchoolById(user.school_id);
+    if (school.ok()) {
+      body.set("school_name", school->name);
+      body.set("brin", school->brin);
+    }
+  }
+  body.set("role_text", ctx.T("dash_" + std::string(domain::RoleName(user.role)) + "_text"));
+  body.set("is_student", user.role == domain::Role::kStudent);
+  views::Data links{views::Data::type::list};
+  auto add_link = [&](std::string href, std::string label_key) {
+    views::Data l;
+    l.set("href", std::move(href));
+    l.set("label", ctx.T(label_key));
+    links.push_back(l);
+  };
+  if (domain::HasPermission(user.role, domain::Permission::kManageSchoolUsers)) add_link("/admin/users", "nav_users");
+  if (domain::HasPermission(user.role, domain::Permission::kManageSchools)) add_link("/admin/schools", "nav_schools");
+  if (domain::HasPermission(user.role, domain::Permission::kViewAuditLog)) add_link("/admin/audit", "nav_audit");
+  body.set("has_links", !links.is_empty_list());
+  body.set("links", links);
+  return ctx.Render("dashboard", ctx.MakePage(ctx.T("dashboard_title")), body);
+}
+
+web::Response Health(Ctx& ctx) {
+  if (!ctx.app.db().Healthy()) return web::Response::Json(503, R"({"status":"unavailable"})");
+  return web::Response::Json(200, R"({"status":"ok"})");
+}
+
+}  // namespace
+
+void RegisterPublicRoutes(App& app) {
+  app.Route(web::Method::kGet, "/", Access::Public(), Home);
+  app.Route(web::Method::kGet, "/lang/{code}", Access::Public(), SwitchLanguage);
+  app.Route(web::Method::kGet, "/healthz", Access::Public(), Health);
+  app.Route(web::Method::kGet, "/dashboard", Access::LoggedIn(), Dashboard);
+}
+
+}  // namespace app
