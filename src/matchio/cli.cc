@@ -70,7 +70,8 @@ void AddMatch(CLI::App& app, int& exit_code) {
       ->required();
   cmd->add_option("--algorithm", flags->algorithm, "da (default) or optimal")
       ->check(CLI::IsMember({"da", "optimal"}));
-  cmd->add_option("--seed", flags->seed, "Lottery seed (default 1)");
+  cmd->add_option("--seed", flags->seed, "Lottery seed (default 1)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--explain", flags->explain_file, "Write per-student reasons to this CSV");
   cmd->add_flag("--json", flags->json, "Print a one-line JSON summary on stdout");
   cmd->add_option("--solver", flags->solver, "Optimal mode solver: auto or lemon")
@@ -86,7 +87,8 @@ void AddGenInstance(CLI::App& app, int& exit_code) {
   cmd->add_option("--students", options->students, "Number of students (default 1500)");
   cmd->add_option("--companies", options->companies, "Number of companies (default 300)");
   cmd->add_option("--choices", options->choices, "Mean list length (default 10)");
-  cmd->add_option("--seed", options->seed, "Generator seed (default 1)");
+  cmd->add_option("--seed", options->seed, "Generator seed (default 1)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--places-per-student", options->places_per_student,
                   "Total capacity / students (default 1.1)");
   cmd->add_option("--regions", options->regions, "Regions (default: companies / 1000)");
