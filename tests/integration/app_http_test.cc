@@ -1,0 +1,271 @@
+// The whole stack over real HTTP, on SQLite and on PostgreSQL.
+#include <gtest/gtest.h>
+
+#include "app/demo.h"
+#include "crypto/totp.h"
+#include "test_app.h"
+
+namespace {
+
+using testing_support::Browser;
+using testing_support::TestApp;
+
+class AppHttpTest : public ::testing::TestWithParam<db::Dialect> {
+ protected:
+  void SetUp() override {
+    std::string reason;
+    t_ = TestApp::Start(GetParam(), &reason);
+    if (!t_) GTEST_SKIP() << reason;
+  }
+  std::string Totp() {
+    return *crypto::TotpCode(app::kDemoTotpSecret, t_->clock().NowMillis() / 1000);
+  }
+  // Moves to the next 30 s step so a fresh TOTP code is accepted.
+  void NextTotpStep() { t_->clock().Advance(std::chrono::seconds(30)); }
+  std::unique_ptr<TestApp> t_;
+};
+
+TEST_P(AppHttpTest, SecurityHeadersOnEveryResponse) {
+  Browser b(t_->port());
+  for (const char* path : {"/", "/login", "/nope", "/dashboard"}) {
+    auto res = b.Get(path);
+    std::string csp = res.Header("content-security-policy");
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << path;
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << path;
+    EXPECT_EQ(res.Header("x-content-type-options"), "nosniff") << path;
+    EXPECT_EQ(res.Header("referrer-policy"), "no-referrer") << path;
+    EXPECT_EQ(res.Header("cache-control"), "no-store") << path;
+    EXPECT_EQ(res.Header("strict-transport-security"), "") << "no HSTS without TLS";
+  }
+}
+
+TEST_P(AppHttpTest, StaticAssetsAreHashedAndCachedLong) {
+  Browser b(t_->port());
+  std::string html = b.Get("/").body;
+  size_t at = html.find("/assets/app.");
+  ASSERT_NE(at, std::string::npos);
+  std::string href = html.substr(at, html.find('"', at) - at);
+  auto res = b.Get(href);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_NE(res.Header("cache-control").find("immutable"), std::string::npos);
+  EXPECT_EQ(b.Get("/assets/../../etc/passwd").status, 404);
+}
+
+TEST_P(AppHttpTest, StudentLogsInAndOut) {
+  Browser b(t_->port());
+  auto res = b.Login("student@99dm.demo", app::kDemoPassword);
+  ASSERT_EQ(res.status, 303);
+  EXPECT_EQ(res.Header("location"), "/dashboard");
+  std::string cookie = res.Header("set-cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  std::string sid = b.cookies()["sid"];
+  EXPECT_GE(sid.size(), 43u);  // 256 bits
+
+  auto dash = b.Get("/dashboard");
+  EXPECT_EQ(dash.status, 200);
+  EXPECT_NE(dash.body.find("ROC Demo"), std::string::npos);
+
+  EXPECT_EQ(b.Post("/logout", "").status, 303);
+  EXPECT_EQ(b.Get("/dashboard").status, 303);  // back to /login
+  // The old session id is dead even when replayed.
+  Browser replay(t_->port());
+  replay.cookies()["sid"] = sid;
+  EXPECT_EQ(replay.Get("/dashboard").status, 303);
+}
+
+TEST_P(AppHttpTest, LoginRenewsTheSessionId) {
+  Browser b(t_->port());
+  b.Login("student@99dm.demo", app::kDemoPassword);
+  std::string first = b.cookies()["sid"];
+  b.Post("/logout", "");
+  b.Login("student@99dm.demo", app::kDemoPassword);
+  EXPECT_NE(first, b.cookies()["sid"]);
+}
+
+TEST_P(AppHttpTest, WrongPasswordIsRejectedWithAClearError) {
+  Browser b(t_->port());
+  auto res = b.Login("student@99dm.demo", "wrong password here");
+  EXPECT_EQ(res.status, 401);
+  EXPECT_NE(res.body.find("Er is een probleem"), std::string::npos);
+  EXPECT_NE(res.body.find("value=\"student@99dm.demo\""), std::string::npos) << "keeps what was typed";
+  auto unknown = b.Login("nobody@99dm.demo", "wrong password here");
+  EXPECT_EQ(unknown.status, 401);
+  auto empty = b.Post("/login", "login=&password=");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_NE(empty.body.find("href=\"#login\""), std::string::npos);
+  EXPECT_NE(empty.body.find("href=\"#password\""), std::string::npos);
+}
+
+TEST_P(AppHttpTest, LoginIsThrottledPerAccountButNotForever) {
+  Browser attacker(t_->port());
+  for (int i = 0; i < 6; ++i) attacker.Login("teacher@99dm.demo", "not the password " + std::to_string(i));
+  auto blocked = attacker.Login("teacher@99dm.demo", app::kDemoPassword);
+  EXPECT_EQ(blocked.status, 429);
+  // Other accounts are unaffected.
+  Browser other(t_->port());
+  EXPECT_EQ(other.Login("student@99dm.demo", app::kDemoPassword).status, 303);
+  // After the delay the real user gets in.
+  t_->clock().Advance(std::chrono::minutes(6));
+  Browser real(t_->port());
+  EXPECT_EQ(real.Login("teacher@99dm.demo", app::kDemoPassword).status, 303);
+}
+
+TEST_P(AppHttpTest, FormsWithoutValidCsrfAreRefused) {
+  Browser b(t_->port());
+  b.Get("/login");
+  auto res = b.PostWithCsrf("/login", "login=student%4099dm.demo&password=x", "forged");
+  EXPECT_EQ(res.status, 403);
+  b.Login("student@99dm.demo", app::kDemoPassword);
+  EXPECT_EQ(b.PostWithCsrf("/logout", "", "forged").status, 403);
+  EXPECT_EQ(b.Get("/dashboard").status, 200) << "still logged in";
+}
+
+TEST_P(AppHttpTest, HandlerNeedsTotpAndCodesCannotBeReplayed) {
+  Browser b(t_->port());
+  auto res = b.Login("meldpunt@99dm.demo", app::kDemoPassword);
+  EXPECT_EQ(res.Header("location"), "/login/totp");
+  // Without the second factor the dashboard is out of reach.
+  EXPECT_EQ(b.Get("/dashboard").Header("location"), "/login/totp");
+  b.Get("/login/totp");
+  EXPECT_EQ(b.Post("/login/totp", "code=000000").status, 401);
+  std::string code = Totp();
+  res = b.Post("/login/totp", "code=" + code);
+  EXPECT_EQ(res.status, 303);
+  EXPECT_EQ(b.Get("/dashboard").status, 200);
+
+  Browser replay(t_->port());
+  replay.Login("meldpunt@99dm.demo", app::kDemoPassword);
+  EXPECT_EQ(replay.Post("/login/totp", "code=" + code).status, 401) << "same code, same step";
+  NextTotpStep();
+  EXPECT_EQ(replay.Post("/login/totp", "code=" + Totp()).status, 303);
+}
+
+TEST_P(AppHttpTest, RolesGetOnlyTheirPages) {
+  Browser student(t_->port());
+  student.Login("student@99dm.demo", app::kDemoPassword);
+  EXPECT_EQ(student.Get("/admin/users").status, 403);
+  EXPECT_EQ(student.Get("/admin/schools").status, 403);
+  EXPECT_EQ(student.Get("/admin/audit").status, 403);
+
+  Browser admin(t_->port());
+  admin.Login("admin@99dm.demo", app::kDemoPassword, Totp());
+  EXPECT_EQ(admin.Get("/admin/users").status, 200);
+  EXPECT_EQ(admin.Get("/admin/schools").status, 403) << "school admin is not system admin";
+  EXPECT_EQ(admin.Get("/admin/audit").status, 200);
+
+  NextTotpStep();
+  Browser sys(t_->port());
+  sys.Login("sysadmin@demo", app::kDemoPassword, Totp());
+  EXPECT_EQ(sys.Get("/admin/schools").status, 200);
+  EXPECT_EQ(sys.Get("/admin/users").status, 403);
+}
+
+TEST_P(AppHttpTest, AdminCreatesUserWhoSetsPasswordThroughInvitation) {
+  Browser admin(t_->port());
+  admin.Login("admin@99dm.demo", app::kDemoPassword, Totp());
+  admin.Get("/admin/users");
+  auto bad = admin.Post("/admin/users", "display_name=&login=nope&role=student");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("value=\"nope\""), std::string::npos) << "keeps what was typed";
+  auto dup = admin.Post("/admin/users", "display_name=X&login=student%4099dm.demo&role=student");
+  EXPECT_EQ(dup.status, 409);
+  auto made = admin.Post("/admin/users", "display_name=Nieuwe+Student&login=nieuw%4099dm.demo&role=student");
+  ASSERT_EQ(made.status, 201);
+  size_t at = made.body.find("/invite/");
+  ASSERT_NE(at, std::string::npos);
+  std::string link = made.body.substr(at, made.body.find('<', at) - at);
+
+  Browser newbie(t_->port());
+  EXPECT_EQ(newbie.Get(link).status, 200);
+  auto weak = newbie.Post(link, "password=welkom123");
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_EQ(newbie.Post(link, "password=drie+rode+fietsen+in+de+regen").status, 200);
+  EXPECT_EQ(newbie.Get(link).status, 404) << "one time only";
+  EXPECT_EQ(newbie.Login("nieuw@99dm.demo", "drie rode fietsen in de regen").status, 303);
+}
+
+TEST_P(AppHttpTest, DisablingAUserEndsTheirSessionsAndSchoolsAreIsolated) {
+  Browser teacher(t_->port());
+  teacher.Login("teacher@98dm.demo", app::kDemoPassword);
+  ASSERT_EQ(teacher.Get("/dashboard").status, 200);
+  auto target = t_->app().accounts().UserByLogin("teacher@98dm.demo");
+  ASSERT_TRUE(target.ok());
+
+  Browser admin99(t_->port());
+  admin99.Login("admin@99dm.demo", app::kDemoPassword, Totp());
+  admin99.Get("/admin/users");
+  auto other_school = admin99.Post("/admin/users/" + target->id + "/disable", "");
+  auto missing = admin99.Post("/admin/users/doesnotexist/disable", "");
+  EXPECT_EQ(other_school.status, 404);
+  EXPECT_EQ(missing.status, 404);
+  auto main_part = [](const std::string& html) {
+    return html.substr(html.find("<main"), html.find("</main>") - html.find("<main"));
+  };
+  EXPECT_EQ(main_part(other_school.body), main_part(missing.body)) << "another school's user looks missing";
+  EXPECT_EQ(admin99.Get("/admin/users").body.find("98dm"), std::string::npos);
+
+  NextTotpStep();
+  Browser admin98(t_->port());
+  admin98.Login("admin@98dm.demo", app::kDemoPassword, Totp());
+  admin98.Get("/admin/users");
+  EXPECT_EQ(admin98.Post("/admin/users/" + target->id + "/disable", "").status, 303);
+  EXPECT_EQ(teacher.Get("/dashboard").status, 303) << "session ended";
+  EXPECT_EQ(teacher.Login("teacher@98dm.demo", app::kDemoPassword).status, 401);
+}
+
+TEST_P(AppHttpTest, SystemAdminCreatesSchoolsWithValidation) {
+  Browser sys(t_->port());
+  sys.Login("sysadmin@demo", app::kDemoPassword, Totp());
+  sys.Get("/admin/schools");
+  EXPECT_EQ(sys.Post("/admin/schools", "brin=XX&name=Foo").status, 400);
+  EXPECT_EQ(sys.Post("/admin/schools", "brin=99DM&name=Dubbel").status, 409);
+  auto ok = sys.Post("/admin/schools", "brin=25lp&name=ROC+Nieuw");
+  EXPECT_EQ(ok.status, 201);
+  EXPECT_NE(ok.body.find("25LP"), std::string::npos);
+}
+
+TEST_P(AppHttpTest, BadInputGetsTheRightStatus) {
+  Browser b(t_->port());
+  EXPECT_EQ(b.Get("/no/such/page").status, 404);
+  EXPECT_EQ(b.Get("/no/such/page").body.find("Pagina niet gevonden") != std::string::npos, true);
+  web::TestClient raw("127.0.0.1", t_->port());
+  EXPECT_EQ(raw.Send("DELETE", "/login").status, 405);
+  b.Get("/login");
+  auto bad_utf8 = b.Post("/login", "login=%FF%FE&password=x");
+  EXPECT_EQ(bad_utf8.status, 400);
+  auto huge = b.Post("/login", "login=" + std::string(100 * 1024, 'a'));
+  EXPECT_EQ(huge.status, 413);
+  web::TestClient json("127.0.0.1", t_->port());
+  EXPECT_EQ(json.PostJson("/login", "{}").status, 400);
+}
+
+TEST_P(AppHttpTest, LanguageSwitchesToEnglishAndBack) {
+  Browser b(t_->port());
+  auto nl = b.Get("/");
+  EXPECT_NE(nl.body.find("<html lang=\"nl\">"), std::string::npos);
+  auto sw = b.Get("/lang/en?next=/login");
+  EXPECT_EQ(sw.Header("location"), "/login");
+  EXPECT_NE(b.Get("/login").body.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_EQ(b.Get("/lang/nl?next=//evil.example").Header("location"), "/");
+}
+
+TEST_P(AppHttpTest, AuditChainCoversLoginsAndStaysIntact) {
+  Browser b(t_->port());
+  b.Login("student@99dm.demo", "wrong password here");
+  b.Login("student@99dm.demo", app::kDemoPassword);
+  b.Post("/logout", "");
+  auto records = t_->app().audit().Recent(t_->db(), "", 10);
+  ASSERT_TRUE(records.ok());
+  ASSERT_GE(records->size(), 3u);
+  EXPECT_EQ((*records)[0].entry.action, "logout");
+  auto problems = t_->app().audit().Verify(t_->db());
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AppHttpTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
+                         db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
+
+}  // namespace
