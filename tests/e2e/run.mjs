@@ -113,6 +113,12 @@ test('login with a wrong password stays off the dashboard and is accessible', as
     ]);
     if (pathOf(page) === '/dashboard') throw new Error('wrong password reached /dashboard');
     await axeCheck(page, 'login error page');
+    await screenshot(page, 'public-login-error', 360);
+    // GOV.UK pattern: if the server renders an error summary, enhance.js focuses it.
+    if ((await page.locator('.sp-error-summary').count()) > 0) {
+      await page.waitForFunction(() => document.activeElement?.closest('.sp-error-summary'), null, { timeout: 3000 })
+        .catch(() => { throw new Error('.sp-error-summary present but not focused (enhance.js loaded?)'); });
+    }
     await goto(page, '/dashboard', { expectStatus: null });
     if (pathOf(page) === '/dashboard' && (await page.locator('form[action$="/logout"]').count()) > 0) {
       throw new Error('/dashboard reachable without a session');
