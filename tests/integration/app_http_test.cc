@@ -1,4 +1,6 @@
 // The whole stack over real HTTP, on SQLite and on PostgreSQL.
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "app/demo.h"
@@ -267,5 +269,42 @@ TEST_P(AppHttpTest, AuditChainCoversLoginsAndStaysIntact) {
 INSTANTIATE_TEST_SUITE_P(Backends, AppHttpTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
                          db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
+
+}  // namespace
+
+namespace {
+
+class PostgresOutageTest : public ::testing::Test {};
+
+// The database goes away under a logged-in user: the app answers 503 with a
+// clear page, never a stack trace, and recovers by itself when it is back.
+TEST_F(PostgresOutageTest, AnswersServiceUnavailableAndReconnects) {
+  std::string reason;
+  auto t = testing_support::TestApp::Start(db::Dialect::kPostgres, &reason);
+  if (!t) GTEST_SKIP() << reason;
+  testing_support::Browser b(t->port());
+  ASSERT_EQ(b.Login("student@99dm.demo", app::kDemoPassword).status, 303);
+  ASSERT_EQ(b.Get("/dashboard").status, 200);
+
+  const std::string name = t->test_db().name();
+  ASSERT_TRUE(t->test_db().AdminExec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false").ok());
+  ASSERT_TRUE(t->test_db()
+                  .AdminExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                             name + "' AND pid <> pg_backend_pid()")
+                  .ok());
+  auto down = b.Get("/dashboard");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_NE(down.body.find("Tijdelijk niet beschikbaar"), std::string::npos);
+  EXPECT_EQ(down.body.find("FATAL"), std::string::npos);
+  EXPECT_EQ(b.Get("/healthz").status, 503);
+
+  ASSERT_TRUE(t->test_db().AdminExec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true").ok());
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = b.Get("/dashboard").status;
+  }
+  EXPECT_EQ(status, 200) << "reconnected without a restart";
+}
 
 }  // namespace
