@@ -28,12 +28,7 @@ web::Response UsersPage(Ctx& ctx, const UserForm& form, int status) {
   if (!users.ok()) return ctx.ErrorPage(503);
   views::Page page = ctx.MakePage(ctx.T("users_title"));
   page.errors = form.errors;
-  auto error_for = [&](std::string_view f) {
-    for (const auto& e : form.errors) {
-      if (e.field_id == f) return e.message;
-    }
-    return std::string();
-  };
+  auto error_for = [&](std::string_view f) { return views::ErrorFor(form.errors, f); };
   views::Data body;
   views::Data rows{views::Data::type::list};
   for (const auth::User& u : *users) {
@@ -122,12 +117,7 @@ web::Response SchoolsPage(Ctx& ctx, const SchoolForm& form, int status) {
   views::Page page = ctx.MakePage(ctx.T("schools_title"));
   page.errors = form.errors;
   page.flash = form.flash;
-  auto error_for = [&](std::string_view f) {
-    for (const auto& e : form.errors) {
-      if (e.field_id == f) return e.message;
-    }
-    return std::string();
-  };
+  auto error_for = [&](std::string_view f) { return views::ErrorFor(form.errors, f); };
   views::Data body;
   views::Data rows{views::Data::type::list};
   for (const auth::School& s : *schools) {

@@ -41,12 +41,7 @@ web::Response LoginForm(Ctx& ctx, std::string login_value, std::vector<views::Fi
   page.csrf = csrf;
   page.errors = errors;
   page.flash = std::move(flash);
-  auto error_for = [&](std::string_view field) {
-    for (const auto& e : errors) {
-      if (e.field_id == field) return e.message;
-    }
-    return std::string();
-  };
+  auto error_for = [&](std::string_view f) { return views::ErrorFor(errors, f); };
   views::Data body;
   body.set("csrf", csrf);
   body.set("login_field", views::InputField("login", ctx.T("login_field"), std::move(login_value),

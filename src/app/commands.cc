@@ -1,6 +1,7 @@
 #include "app/commands.h"
 
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -69,6 +70,12 @@ common::StatusOr<Runtime> MakeRuntime(const Common& c, AppConfig config) {
   config.data_dir = c.data_dir;
   rt.app = std::make_unique<App>(std::move(config), *rt.db, common::SystemClock::Instance(), audit_key);
   return rt;
+}
+
+// Opens the database and services, runs `body`, and sets the exit code.
+void WithRuntime(const Common& c, int& exit_code, const std::function<int(Runtime&)>& body) {
+  auto rt = MakeRuntime(c, {});
+  exit_code = rt.ok() ? body(*rt) : Fail(rt.status());
 }
 
 void AddCommon(CLI::App* cmd, Common& c, bool with_data_dir = true) {
@@ -173,18 +180,14 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   auto* demo = cli.add_subcommand("demo", "Seed the demo data (idempotent)");
   AddCommon(demo, common_opts);
   demo->callback([&] {
-    auto rt = MakeRuntime(common_opts, {});
-    if (!rt.ok()) {
-      exit_code = Fail(rt.status());
-      return;
-    }
-    auto logins = SeedDemo(rt->app->accounts());
-    if (!logins.ok()) {
-      exit_code = Fail(logins.status());
-      return;
-    }
-    PrintDemoLogins(*logins);
-    exit_code = kOk;
+    WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
+      auto logins = SeedDemo(rt.app->accounts());
+      if (!logins.ok()) {
+        return Fail(logins.status());
+      }
+      PrintDemoLogins(*logins);
+      return kOk;
+    });
   });
 
   auto* token = cli.add_subcommand("token", "API tokens");
@@ -196,24 +199,19 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   token_create->add_option("--user", token_user, "Login of the user")->required();
   token_create->add_option("--days", token_days, "Days until it expires")->capture_default_str();
   token_create->callback([&] {
-    auto rt = MakeRuntime(common_opts, {});
-    if (!rt.ok()) {
-      exit_code = Fail(rt.status());
-      return;
-    }
-    auto user = rt->app->accounts().UserByLogin(token_user);
-    if (!user.ok()) {
-      exit_code = Fail(common::Status::InvalidArgument("no such user: " + token_user, "--user"));
-      return;
-    }
-    auto t = rt->app->api_tokens().Create(user->id, token_days);
-    if (!t.ok()) {
-      exit_code = Fail(t.status());
-      return;
-    }
-    (void)rt->app->audit().Append(*rt->db, {user->school_id, "system", "token.create", "user", user->id, "ok"});
-    std::cout << *t << "\n";
-    exit_code = kOk;
+    WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
+      auto user = rt.app->accounts().UserByLogin(token_user);
+      if (!user.ok()) {
+        return Fail(common::Status::InvalidArgument("no such user: " + token_user, "--user"));
+      }
+      auto t = rt.app->api_tokens().Create(user->id, token_days);
+      if (!t.ok()) {
+        return Fail(t.status());
+      }
+      (void)rt.app->audit().Append(*rt.db, {user->school_id, "system", "token.create", "user", user->id, "ok"});
+      std::cout << *t << "\n";
+      return kOk;
+    });
   });
 
   auto* school = cli.add_subcommand("school", "School administration");
@@ -224,33 +222,26 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   school_create->add_option("--brin", brin, "BRIN code, e.g. 25LP")->required();
   school_create->add_option("--name", school_name, "Name of the school")->required();
   school_create->callback([&] {
-    auto rt = MakeRuntime(common_opts, {});
-    if (!rt.ok()) {
-      exit_code = Fail(rt.status());
-      return;
-    }
-    common::Status s = rt->db->Write([&](db::Connection& c) -> common::Status {
-      SP_ASSIGN_OR_RETURN(auth::School sc, rt->app->accounts().CreateSchool(c, brin, school_name));
-      std::cout << sc.brin << " " << sc.name << "\n";
-      return rt->app->audit().Append(c, {sc.id, "system", "school.create", "school", sc.id, "ok"});
+    WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
+      common::Status s = rt.db->Write([&](db::Connection& c) -> common::Status {
+        SP_ASSIGN_OR_RETURN(auth::School sc, rt.app->accounts().CreateSchool(c, brin, school_name));
+        std::cout << sc.brin << " " << sc.name << "\n";
+        return rt.app->audit().Append(c, {sc.id, "system", "school.create", "school", sc.id, "ok"});
+      });
+      return s.ok() ? kOk : Fail(s);
     });
-    exit_code = s.ok() ? kOk : Fail(s);
   });
   auto* school_list = school->add_subcommand("list", "List schools");
   AddCommon(school_list, common_opts);
   school_list->callback([&] {
-    auto rt = MakeRuntime(common_opts, {});
-    if (!rt.ok()) {
-      exit_code = Fail(rt.status());
-      return;
-    }
-    auto schools = rt->app->accounts().ListSchools();
-    if (!schools.ok()) {
-      exit_code = Fail(schools.status());
-      return;
-    }
-    for (const auto& s : *schools) std::cout << s.brin << "\t" << s.name << "\n";
-    exit_code = kOk;
+    WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
+      auto schools = rt.app->accounts().ListSchools();
+      if (!schools.ok()) {
+        return Fail(schools.status());
+      }
+      for (const auto& s : *schools) std::cout << s.brin << "\t" << s.name << "\n";
+      return kOk;
+    });
   });
 
   auto* user = cli.add_subcommand("user", "User administration");
@@ -294,21 +285,17 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   AddCommon(user_disable, common_opts);
   user_disable->add_option("--login", user_login, "Login")->required();
   user_disable->callback([&] {
-    auto rt = MakeRuntime(common_opts, {});
-    if (!rt.ok()) {
-      exit_code = Fail(rt.status());
-      return;
-    }
-    auto u = rt->app->accounts().UserByLogin(user_login);
-    if (!u.ok()) {
-      exit_code = Fail(common::Status::InvalidArgument("no such user: " + user_login, "--login"));
-      return;
-    }
-    common::Status s = rt->db->Write([&](db::Connection& c) -> common::Status {
-      SP_RETURN_IF_ERROR(rt->app->accounts().SetDisabled(c, u->id, true));
-      return rt->app->audit().Append(c, {u->school_id, "system", "user.disable", "user", u->id, "ok"});
+    WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
+      auto u = rt.app->accounts().UserByLogin(user_login);
+      if (!u.ok()) {
+        return Fail(common::Status::InvalidArgument("no such user: " + user_login, "--login"));
+      }
+      common::Status s = rt.db->Write([&](db::Connection& c) -> common::Status {
+        SP_RETURN_IF_ERROR(rt.app->accounts().SetDisabled(c, u->id, true));
+        return rt.app->audit().Append(c, {u->school_id, "system", "user.disable", "user", u->id, "ok"});
+      });
+      return s.ok() ? kOk : Fail(s);
     });
-    exit_code = s.ok() ? kOk : Fail(s);
   });
 
   auto* audit_cmd = cli.add_subcommand("audit", "Audit log");
@@ -316,19 +303,15 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   auto* verify = audit_cmd->add_subcommand("verify", "Check the hash chain; names every broken record");
   AddCommon(verify, common_opts);
   verify->callback([&] {
-    auto rt = MakeRuntime(common_opts, {});
-    if (!rt.ok()) {
-      exit_code = Fail(rt.status());
-      return;
-    }
-    auto problems = rt->app->audit().Verify(*rt->db);
-    if (!problems.ok()) {
-      exit_code = Fail(problems.status());
-      return;
-    }
-    for (const auto& p : *problems) std::cout << "record " << p.seq << ": " << p.what << "\n";
-    if (problems->empty()) std::cout << "audit log intact\n";
-    exit_code = problems->empty() ? kOk : kInternal;
+    WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
+      auto problems = rt.app->audit().Verify(*rt.db);
+      if (!problems.ok()) {
+        return Fail(problems.status());
+      }
+      for (const auto& p : *problems) std::cout << "record " << p.seq << ": " << p.what << "\n";
+      if (problems->empty()) std::cout << "audit log intact\n";
+      return problems->empty() ? kOk : kInternal;
+    });
   });
 }
 

@@ -1,9 +1,8 @@
-#include <filesystem>
-
 #include <gtest/gtest.h>
 
 #include "auth/accounts.h"
 #include "auth/sessions.h"
+#include "db/db_testing.h"
 #include "db/migrate.h"
 
 namespace auth {
@@ -11,16 +10,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class AuthTest : public ::testing::Test {
+class AuthTest : public ::testing::TestWithParam<db::Dialect> {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("auth_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(path_);
-    auto opened = db::Open("sqlite:" + path_.string());
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    db_ = std::move(*opened);
+    auto created = db::testing::TestDatabase::Create(GetParam());
+    if (!created.ok()) GTEST_SKIP() << created.status().ToString();
+    test_db_ = std::move(*created);
+    db_ = &test_db_->db();
     ASSERT_TRUE(db::Migrate(*db_).ok());
     accounts_ = std::make_unique<Accounts>(*db_, clock_);
     sessions_ = std::make_unique<Sessions>(*accounts_);
@@ -32,10 +28,6 @@ class AuthTest : public ::testing::Test {
                      return common::Status::Ok();
                    }).ok());
   }
-  void TearDown() override {
-    db_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
-  }
   Session NewSession() {
     Session s;
     EXPECT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
@@ -45,8 +37,8 @@ class AuthTest : public ::testing::Test {
     return s;
   }
 
-  std::filesystem::path path_;
-  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<db::testing::TestDatabase> test_db_;
+  db::Database* db_ = nullptr;
   common::FakeClock clock_{1'800'000'000'000};
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<Sessions> sessions_;
@@ -54,7 +46,7 @@ class AuthTest : public ::testing::Test {
   User user_;
 };
 
-TEST_F(AuthTest, LoginIsNormalisedAndUnique) {
+TEST_P(AuthTest, LoginIsNormalisedAndUnique) {
   EXPECT_EQ(user_.login, "student@99dm.demo");
   auto dup = db_->Write([&](db::Connection& c) {
     return accounts_->CreateUser(c, {school_.id, "student@99dm.demo", "X", domain::Role::kStudent}).status();
@@ -63,7 +55,7 @@ TEST_F(AuthTest, LoginIsNormalisedAndUnique) {
   EXPECT_EQ(dup.field(), "login");
 }
 
-TEST_F(AuthTest, SessionTokensAreLongAndStoredHashed) {
+TEST_P(AuthTest, SessionTokensAreLongAndStoredHashed) {
   Session s = NewSession();
   EXPECT_GE(s.token.size(), 43u);  // 256 bits in base64url
   auto found = sessions_->Lookup(s.token);
@@ -77,7 +69,7 @@ TEST_F(AuthTest, SessionTokensAreLongAndStoredHashed) {
   EXPECT_TRUE(raw.ok());
 }
 
-TEST_F(AuthTest, SessionsExpireWhenIdleAndAbsolutely) {
+TEST_P(AuthTest, SessionsExpireWhenIdleAndAbsolutely) {
   Session s = NewSession();
   clock_.Advance(29min);
   EXPECT_TRUE(sessions_->Lookup(s.token).ok());
@@ -92,13 +84,13 @@ TEST_F(AuthTest, SessionsExpireWhenIdleAndAbsolutely) {
   EXPECT_FALSE(sessions_->Lookup(t.token).ok());  // past 12 hours
 }
 
-TEST_F(AuthTest, DisablingRevokesSessions) {
+TEST_P(AuthTest, DisablingRevokesSessions) {
   Session s = NewSession();
   ASSERT_TRUE(db_->Write([&](db::Connection& c) { return accounts_->SetDisabled(c, user_.id, true); }).ok());
   EXPECT_FALSE(sessions_->Lookup(s.token).ok());
 }
 
-TEST_F(AuthTest, ThrottleDelaysButNeverLocksForGood) {
+TEST_P(AuthTest, ThrottleDelaysButNeverLocksForGood) {
   LoginThrottle throttle(clock_);
   for (int i = 0; i < LoginThrottle::kFreeAttempts; ++i) {
     EXPECT_TRUE(throttle.Check(*db_, "x").ok());
@@ -112,7 +104,7 @@ TEST_F(AuthTest, ThrottleDelaysButNeverLocksForGood) {
   EXPECT_TRUE(throttle.Check(*db_, "other").ok());
 }
 
-TEST_F(AuthTest, InvitationWorksOnce) {
+TEST_P(AuthTest, InvitationWorksOnce) {
   Invitations invitations(*accounts_);
   std::string token;
   ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
@@ -127,7 +119,7 @@ TEST_F(AuthTest, InvitationWorksOnce) {
   EXPECT_FALSE(u->password_hash.empty());
 }
 
-TEST_F(AuthTest, TotpStepCannotBeReused) {
+TEST_P(AuthTest, TotpStepCannotBeReused) {
   auto consume = [&](int64_t step) {
     return db_->Write([&](db::Connection& c) { return accounts_->ConsumeTotpStep(c, user_.id, step); });
   };
@@ -137,7 +129,7 @@ TEST_F(AuthTest, TotpStepCannotBeReused) {
   EXPECT_TRUE(consume(101).ok());
 }
 
-TEST_F(AuthTest, ApiTokensCarryTheUser) {
+TEST_P(AuthTest, ApiTokensCarryTheUser) {
   ApiTokens tokens(*accounts_);
   auto t = tokens.Create(user_.id, 30);
   ASSERT_TRUE(t.ok());
@@ -146,6 +138,9 @@ TEST_F(AuthTest, ApiTokensCarryTheUser) {
   clock_.Advance(std::chrono::hours(24 * 31));
   EXPECT_FALSE(tokens.Lookup(*t).ok());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuthTest, ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
+                         db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
 
 }  // namespace
 }  // namespace auth

@@ -93,6 +93,13 @@ void SetAssetPaths(std::string css_href, std::string js_href) {
   js_path = std::move(js_href);
 }
 
+std::string ErrorFor(const std::vector<FieldError>& errors, std::string_view field_id) {
+  for (const FieldError& e : errors) {
+    if (e.field_id == field_id) return e.message;
+  }
+  return {};
+}
+
 Data InputField(std::string id, std::string label, std::string value, std::string type,
                 std::string error, std::string hint, std::string autocomplete) {
   Data d;

@@ -38,6 +38,9 @@ struct FieldError {
   std::string message;
 };
 
+// The message for `field_id` among `errors`, or "" (for the message beside a field).
+std::string ErrorFor(const std::vector<FieldError>& errors, std::string_view field_id);
+
 struct Page {
   Locale locale = Locale::kNl;
   std::string title;
