@@ -17,9 +17,11 @@ void AppendField(std::string& out, std::string_view field) {
 
 std::string AuditLog::Hash(const std::string& prev_hash, int64_t seq, common::UnixMillis at,
                            const Entry& e) const {
+  const std::string seq_text = std::to_string(seq);
+  const std::string at_text = std::to_string(at);
   std::string msg;
-  for (std::string_view f : {std::string_view(prev_hash), std::string_view(std::to_string(seq)),
-                             std::string_view(std::to_string(at)), std::string_view(e.school_id),
+  for (std::string_view f : {std::string_view(prev_hash), std::string_view(seq_text),
+                             std::string_view(at_text), std::string_view(e.school_id),
                              std::string_view(e.actor), std::string_view(e.action),
                              std::string_view(e.object_type), std::string_view(e.object_id),
                              std::string_view(e.result)}) {
