@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "matchio/csv_reader.h"
+#include "matchio/fast_loader.h"
 
 namespace matchio {
 namespace {
@@ -311,7 +312,7 @@ Status LoadPriorities(const std::string& dir, NamedInstance* out) {
 
 }  // namespace
 
-StatusOr<NamedInstance> LoadInstance(const std::string& directory) {
+StatusOr<NamedInstance> LoadInstanceExact(const std::string& directory) {
   NamedInstance named;
   SP_RETURN_IF_ERROR(LoadStudents(directory, &named));
   SP_RETURN_IF_ERROR(LoadPositions(directory, &named));
@@ -319,6 +320,25 @@ StatusOr<NamedInstance> LoadInstance(const std::string& directory) {
   SP_RETURN_IF_ERROR(LoadPreferences(directory, &named));
   SP_RETURN_IF_ERROR(LoadPriorities(directory, &named));
   return named;
+}
+
+StatusOr<NamedInstance> LoadInstance(const std::string& directory) {
+  // The fast path either loads exactly what LoadInstanceExact would, or bails
+  // out; then the exact loader runs from scratch and produces the error
+  // message (or, for unusual but valid input such as quoted ids, the result).
+  NamedInstance named;
+  if (fast::LoadStudents(PathIn(directory, "students.csv"), &named) &&
+      fast::LoadPositions(PathIn(directory, "positions.csv"), &named)) {
+    // Exclusions are tiny: the exact loader is fast enough, and its errors
+    // are exact because everything loaded so far is identical.
+    SP_RETURN_IF_ERROR(LoadExclusions(directory, &named));
+    const std::string priorities = PathIn(directory, "priorities.csv");
+    if (fast::LoadPreferences(PathIn(directory, "preferences.csv"), &named) &&
+        (!std::filesystem::exists(priorities) || fast::LoadPriorities(priorities, &named))) {
+      return named;
+    }
+  }
+  return LoadInstanceExact(directory);
 }
 
 }  // namespace matchio

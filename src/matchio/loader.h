@@ -31,6 +31,12 @@ struct NamedInstance {
   IdTable companies;  // company number -> company_id
 };
 
+// Large well-formed inputs take a fast path (mmap, two threads; see
+// fast_loader.h); any error or unusual input is reloaded by the exact loader.
 common::StatusOr<NamedInstance> LoadInstance(const std::string& directory);
+
+// The exact streaming loader alone (one thread, ~1 MB buffer). Same result
+// and errors as LoadInstance; used by it for error messages and by tests.
+common::StatusOr<NamedInstance> LoadInstanceExact(const std::string& directory);
 
 }  // namespace matchio
