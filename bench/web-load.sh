@@ -41,6 +41,6 @@ run() {
   wrk -t2 -c"$CONN" -d"${SECS}s" --latency "$@" | grep -E 'Requests/sec|Latency|50%|90%|99%|Non-2xx|Socket errors'
 }
 run "healthz (tiny JSON)" "$url/healthz"
-run "home page (server-rendered, no database)" "$url/"
+run "home page (anonymous, rendered once per language)" "$url/"
 run "dashboard (logged in, SQLite session + school lookup)" -H "Cookie: sid=$sid" "$url/dashboard"
 echo "RSS after load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"

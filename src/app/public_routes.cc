@@ -1,6 +1,8 @@
 // The public home page, the language switch and the role dashboards.
 #include "app/app.h"
 
+#include <mutex>
+
 namespace app {
 
 namespace {
@@ -15,8 +17,17 @@ std::string SafeNext(const std::optional<std::string>& next) {
   return *next;
 }
 
+// The anonymous home page depends only on the language: render it once per
+// language. Logged-in visitors get a fresh page (their name is in the header).
 web::Response Home(Ctx& ctx) {
-  return ctx.Render("home", ctx.MakePage(ctx.T("home_title")), views::Data{});
+  if (ctx.session) return ctx.Render("home", ctx.MakePage(ctx.T("home_title")), views::Data{});
+  static std::once_flag once[2];
+  static std::string html[2];
+  size_t i = ctx.locale == views::Locale::kEn ? 1 : 0;
+  std::call_once(once[i], [&] {
+    html[i] = views::RenderPage("home", ctx.MakePage(ctx.T("home_title")), views::Data{});
+  });
+  return web::Response::Html(200, html[i]);
 }
 
 web::Response SwitchLanguage(Ctx& ctx) {
