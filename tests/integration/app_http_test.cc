@@ -276,6 +276,24 @@ namespace {
 
 class PostgresOutageTest : public ::testing::Test {};
 
+// Behind a TLS proxy: the session cookie is __Host- prefixed and Secure, and HSTS is sent.
+TEST(TlsInFrontTest, HostCookieSecureAndHsts) {
+  std::string reason;
+  auto t = testing_support::TestApp::Start(db::Dialect::kSqlite, &reason, /*tls_in_front=*/true);
+  ASSERT_NE(t, nullptr) << reason;
+  testing_support::Browser b(t->port());
+  auto home = b.Get("/");
+  EXPECT_NE(home.Header("strict-transport-security").find("max-age="), std::string::npos);
+  b.Get("/login");
+  auto res = b.Post("/login", "login=student%4099dm.demo&password=stagepunt-demo-wachtwoord");
+  ASSERT_EQ(res.status, 303);
+  std::string cookie = res.Header("set-cookie");
+  EXPECT_EQ(cookie.rfind("__Host-sid=", 0), 0u) << cookie;
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos);
+  EXPECT_NE(cookie.find("Path=/"), std::string::npos);
+  EXPECT_EQ(cookie.find("Domain="), std::string::npos);
+}
+
 // The database goes away under a logged-in user: the app answers 503 with a
 // clear page, never a stack trace, and recovers by itself when it is back.
 TEST_F(PostgresOutageTest, AnswersServiceUnavailableAndReconnects) {

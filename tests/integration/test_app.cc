@@ -6,7 +6,8 @@
 
 namespace testing_support {
 
-std::unique_ptr<TestApp> TestApp::Start(db::Dialect dialect, std::string* skip_reason) {
+std::unique_ptr<TestApp> TestApp::Start(db::Dialect dialect, std::string* skip_reason,
+                                        bool tls_in_front) {
   auto created = db::testing::TestDatabase::Create(dialect);
   if (!created.ok()) {
     *skip_reason = created.status().ToString();
@@ -19,6 +20,7 @@ std::unique_ptr<TestApp> TestApp::Start(db::Dialect dialect, std::string* skip_r
     return nullptr;
   }
   app::AppConfig config;
+  config.tls = tls_in_front;
   t->app_ = std::make_unique<app::App>(config, t->db(), t->clock_, std::string(32, 'a'));
   t->app_->LoadAssets(STAGEPUNT_TEST_ASSETS);
   if (!app::SeedDemo(t->app_->accounts()).ok()) {

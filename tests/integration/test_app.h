@@ -18,7 +18,8 @@ namespace testing_support {
 class TestApp {
  public:
   // Skips (returns nullptr with a reason) when the dialect is unavailable.
-  static std::unique_ptr<TestApp> Start(db::Dialect dialect, std::string* skip_reason);
+  static std::unique_ptr<TestApp> Start(db::Dialect dialect, std::string* skip_reason,
+                                        bool tls_in_front = false);
   ~TestApp();
 
   uint16_t port() const { return server_->port(); }
