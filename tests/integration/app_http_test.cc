@@ -1,7 +1,10 @@
 // The whole stack over real HTTP, on SQLite and on PostgreSQL.
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "app/demo.h"
 #include "crypto/totp.h"
@@ -264,6 +267,24 @@ TEST_P(AppHttpTest, AuditChainCoversLoginsAndStaysIntact) {
   auto problems = t_->app().audit().Verify(t_->db());
   ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty());
+}
+
+TEST_P(AppHttpTest, AccessLogKeepsTokensAndReporterIpsOut) {
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("capture", sink));
+  Browser b(t_->port());
+  b.Get("/login");
+  b.Get("/invite/secret-token-value");
+  spdlog::set_default_logger(previous);
+  std::string log = captured.str();
+  EXPECT_NE(log.find("GET /login 200"), std::string::npos) << log;
+  EXPECT_NE(log.find("GET /invite/{token} 404"), std::string::npos) << log;
+  EXPECT_EQ(log.find("secret-token-value"), std::string::npos) << "raw paths are never logged";
+  std::string invite_line = log.substr(log.find("GET /invite/{token}"));
+  invite_line = invite_line.substr(0, invite_line.find('\n'));
+  EXPECT_EQ(invite_line.find("127.0.0.1"), std::string::npos) << "no IP on sensitive routes";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AppHttpTest,
