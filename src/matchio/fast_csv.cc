@@ -42,8 +42,7 @@ void MappedFile::Release(const char* begin, const char* end) const {
   if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
 }
 
-bool RowScanner::ReadHeader(std::initializer_list<std::string_view> columns,
-                            HeaderColumns* out) {
+bool RowScanner::ReadHeader(std::initializer_list<std::string_view> columns, HeaderColumns* out) {
   if (end_ - p_ >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0) return false;
   const char* nl = static_cast<const char*>(std::memchr(p_, '\n', end_ - p_));
   const char* line_end = nl != nullptr ? nl : end_;

@@ -47,8 +47,8 @@ class MappedFile {
 // Where the requested columns sit in each row.
 struct HeaderColumns {
   int count = 0;
-  int field_of[kMaxColumns] = {};   // requested column -> field index
-  int slot_of_field[64] = {};        // field index -> requested column or -1
+  int field_of[kMaxColumns] = {};  // requested column -> field index
+  int slot_of_field[64] = {};      // field index -> requested column or -1
   int min_fields = 0;
 };
 

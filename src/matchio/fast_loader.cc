@@ -169,8 +169,7 @@ bool LoadPositions(const std::string& path, NamedInstance* out) {
   while ((result = rows.Next(columns, fields)) == RowScanner::kRow) {
     bool inserted = false;
     int32_t capacity = 0;
-    if (!IsPlainId(fields[0]) || !IsPlainId(fields[1]) ||
-        !ParseSmallNumber(fields[2], &capacity)) {
+    if (!IsPlainId(fields[0]) || !IsPlainId(fields[1]) || !ParseSmallNumber(fields[2], &capacity)) {
       return false;
     }
     out->positions.Append(fields[0]);
@@ -198,9 +197,8 @@ bool LoadPreferences(const std::string& path, NamedInstance* out) {
   first.Reserve(estimate);
   second.Reserve(estimate / 2 + 16);
   bool second_ok = false;
-  std::thread worker([&] {
-    second_ok = ParsePreferenceChunk(file, middle, end, columns, *out, &second);
-  });
+  std::thread worker(
+      [&] { second_ok = ParsePreferenceChunk(file, middle, end, columns, *out, &second); });
   bool first_ok = ParsePreferenceChunk(file, body, middle, columns, *out, &first);
   worker.join();
   if (!first_ok || !second_ok) return false;

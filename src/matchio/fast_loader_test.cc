@@ -204,8 +204,8 @@ TEST_F(FastLoaderTest, ErrorInTheSecondThreadsHalfHasTheRightLine) {
   prefs.replace(comma + 1, comma2 - comma - 1, "NOPE");
   Write("preferences.csv", prefs);
   EXPECT_FALSE(FastPathTaken());
-  EXPECT_EQ(Error(), "preferences.csv:" + std::to_string(lines - 1) +
-                         ": unknown position_id 'NOPE'");
+  EXPECT_EQ(Error(),
+            "preferences.csv:" + std::to_string(lines - 1) + ": unknown position_id 'NOPE'");
 }
 
 }  // namespace

@@ -35,8 +35,7 @@ uint64_t IdTable::PrefixOf(std::string_view id) {
   return prefix;
 }
 
-bool IdTable::Matches(const Slot& slot, std::string_view id, uint32_t tag,
-                      uint64_t prefix) const {
+bool IdTable::Matches(const Slot& slot, std::string_view id, uint32_t tag, uint64_t prefix) const {
   if (slot.tag != tag || slot.prefix != prefix) return false;
   return id.size() <= 8 || Name(slot.index_plus_one - 1) == id;
 }
