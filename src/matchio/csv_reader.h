@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/utf8.h"
 
 namespace matchio {
 
@@ -67,7 +68,7 @@ class CsvReader {
   int64_t record_line_ = 0;
 };
 
-// True if `text` is well-formed UTF-8.
-bool IsValidUtf8(std::string_view text);
+// Ids and text fields must be well-formed UTF-8 (one definition, in common/).
+using common::IsValidUtf8;
 
 }  // namespace matchio
