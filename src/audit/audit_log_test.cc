@@ -2,20 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include "db/db_testing.h"
-#include "db/migrate.h"
+#include "db/backend_test.h"
 
 namespace audit {
 namespace {
 
-class AuditLogTest : public ::testing::TestWithParam<db::Dialect> {
+class AuditLogTest : public db::testing::BackendTest {
  protected:
   void SetUp() override {
-    auto created = db::testing::TestDatabase::Create(GetParam());
-    if (!created.ok()) GTEST_SKIP() << created.status().ToString();
-    test_db_ = std::move(*created);
-    db_ = &test_db_->db();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
+    SetUpDatabase(/*migrated=*/true);
+    if (IsSkipped() || HasFatalFailure()) return;
+    db_ = &db();
     for (int i = 0; i < 5; ++i) {
       ASSERT_TRUE(log_.Append(*db_, {"", "u1", "login", "session", std::to_string(i), "ok"}).ok());
     }
@@ -25,7 +22,6 @@ class AuditLogTest : public ::testing::TestWithParam<db::Dialect> {
   }
   std::vector<AuditLog::Problem> Problems() { return *log_.Verify(*db_); }
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
   db::Database* db_ = nullptr;
   common::FakeClock clock_{1'700'000'000'000};
   AuditLog log_{std::string(32, 'k'), clock_};
@@ -64,7 +60,7 @@ TEST_P(AuditLogTest, ForgeryWithoutKeyIsDetected) {
   EXPECT_EQ(p[0].seq, 6);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, db::testing::kBothBackends,
                          db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
 
 }  // namespace

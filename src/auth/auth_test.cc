@@ -2,22 +2,19 @@
 
 #include "auth/accounts.h"
 #include "auth/sessions.h"
-#include "db/db_testing.h"
-#include "db/migrate.h"
+#include "db/backend_test.h"
 
 namespace auth {
 namespace {
 
 using namespace std::chrono_literals;
 
-class AuthTest : public ::testing::TestWithParam<db::Dialect> {
+class AuthTest : public db::testing::BackendTest {
  protected:
   void SetUp() override {
-    auto created = db::testing::TestDatabase::Create(GetParam());
-    if (!created.ok()) GTEST_SKIP() << created.status().ToString();
-    test_db_ = std::move(*created);
-    db_ = &test_db_->db();
-    ASSERT_TRUE(db::Migrate(*db_).ok());
+    SetUpDatabase(/*migrated=*/true);
+    if (IsSkipped() || HasFatalFailure()) return;
+    db_ = &db();
     accounts_ = std::make_unique<Accounts>(*db_, clock_);
     sessions_ = std::make_unique<Sessions>(*accounts_);
     ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
@@ -37,7 +34,6 @@ class AuthTest : public ::testing::TestWithParam<db::Dialect> {
     return s;
   }
 
-  std::unique_ptr<db::testing::TestDatabase> test_db_;
   db::Database* db_ = nullptr;
   common::FakeClock clock_{1'800'000'000'000};
   std::unique_ptr<Accounts> accounts_;
@@ -139,7 +135,7 @@ TEST_P(AuthTest, ApiTokensCarryTheUser) {
   EXPECT_FALSE(tokens.Lookup(*t).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AuthTest, ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Backends, AuthTest, db::testing::kBothBackends,
                          db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "db/backend_test.h"
 #include "db/db_testing.h"
 #include "db/pg_database.h"
 #include "db/sqlite_database.h"
@@ -20,15 +21,11 @@ namespace {
 using common::Status;
 using common::StatusCode;
 
-class DbTest : public ::testing::TestWithParam<Dialect> {
+class DbTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    auto t = testing::TestDatabase::Create(GetParam());
-    if (!t.ok() && GetParam() == Dialect::kPostgres && testing::PgTestConninfo().empty()) {
-      GTEST_SKIP() << "STAGEPUNT_TEST_PG not set; run under scripts/pg-test-cluster";
-    }
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(*t);
+    SetUpDatabase(/*migrated=*/false);
+    if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(db()
                     .Write([](Connection& c) {
                       return c.ExecuteScript(
@@ -40,7 +37,6 @@ class DbTest : public ::testing::TestWithParam<Dialect> {
                     })
                     .ok());
   }
-  Database& db() { return test_db_->db(); }
   Status Put(const std::string& k, int64_t i) {
     return db().Write([&](Connection& c) {
       return c.Execute("INSERT INTO kv (k, i) VALUES ($1, $2)", {k, i}).status();
@@ -57,7 +53,6 @@ class DbTest : public ::testing::TestWithParam<Dialect> {
     return n;
   }
 
-  std::unique_ptr<testing::TestDatabase> test_db_;
 };
 
 TEST_P(DbTest, RoundTripsAllValueTypes) {

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "db/backend_test.h"
 #include "db/db_testing.h"
 
 namespace db {
@@ -13,17 +14,12 @@ namespace {
 using common::Status;
 using common::StatusCode;
 
-class MigrateTest : public ::testing::TestWithParam<Dialect> {
+class MigrateTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    auto t = testing::TestDatabase::Create(GetParam());
-    if (!t.ok() && GetParam() == Dialect::kPostgres && testing::PgTestConninfo().empty()) {
-      GTEST_SKIP() << "STAGEPUNT_TEST_PG not set; run under scripts/pg-test-cluster";
-    }
-    ASSERT_TRUE(t.ok()) << t.status().ToString();
-    test_db_ = std::move(*t);
+    SetUpDatabase(/*migrated=*/false);
+    if (IsSkipped() || HasFatalFailure()) return;
   }
-  Database& db() { return test_db_->db(); }
 
   static std::vector<Migration> Fake() {
     return {
@@ -31,7 +27,6 @@ class MigrateTest : public ::testing::TestWithParam<Dialect> {
         {2, "two", "CREATE TABLE b (y TEXT) STRICT", "CREATE TABLE b (y TEXT)"},
     };
   }
-  std::unique_ptr<testing::TestDatabase> test_db_;
 };
 
 TEST_P(MigrateTest, BuiltinMigrationsApplyFromEmpty) {

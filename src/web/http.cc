@@ -87,28 +87,26 @@ std::optional<std::string> Request::QueryParam(std::string_view name) const {
   return std::nullopt;
 }
 
-Response Response::Html(int status, std::string body) {
+namespace {
+Response WithBody(int status, std::string body, std::string content_type) {
   Response r;
   r.status = status;
   r.body = std::move(body);
-  r.SetHeader("Content-Type", "text/html; charset=utf-8");
+  r.SetHeader("Content-Type", std::move(content_type));
   return r;
+}
+}  // namespace
+
+Response Response::Html(int status, std::string body) {
+  return WithBody(status, std::move(body), "text/html; charset=utf-8");
 }
 
 Response Response::Json(int status, std::string body) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  r.SetHeader("Content-Type", "application/json");
-  return r;
+  return WithBody(status, std::move(body), "application/json");
 }
 
 Response Response::Text(int status, std::string body) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  r.SetHeader("Content-Type", "text/plain; charset=utf-8");
-  return r;
+  return WithBody(status, std::move(body), "text/plain; charset=utf-8");
 }
 
 Response Response::Redirect(std::string location, int status) {

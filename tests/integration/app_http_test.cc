@@ -20,6 +20,7 @@ class AppHttpTest : public ::testing::TestWithParam<db::Dialect> {
   void SetUp() override {
     std::string reason;
     t_ = TestApp::Start(GetParam(), &reason);
+    ASSERT_TRUE(t_ || reason.rfind("FAIL: ", 0) != 0) << reason;
     if (!t_) GTEST_SKIP() << reason;
   }
   std::string Totp() {
@@ -320,6 +321,7 @@ TEST(TlsInFrontTest, HostCookieSecureAndHsts) {
 TEST_F(PostgresOutageTest, AnswersServiceUnavailableAndReconnects) {
   std::string reason;
   auto t = testing_support::TestApp::Start(db::Dialect::kPostgres, &reason);
+  ASSERT_TRUE(t || reason.rfind("FAIL: ", 0) != 0) << reason;
   if (!t) GTEST_SKIP() << reason;
   testing_support::Browser b(t->port());
   ASSERT_EQ(b.Login("student@99dm.demo", app::kDemoPassword).status, 303);

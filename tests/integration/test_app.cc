@@ -10,13 +10,15 @@ std::unique_ptr<TestApp> TestApp::Start(db::Dialect dialect, std::string* skip_r
                                         bool tls_in_front) {
   auto created = db::testing::TestDatabase::Create(dialect);
   if (!created.ok()) {
-    *skip_reason = created.status().ToString();
+    // Only an unconfigured PostgreSQL is a reason to skip; anything else fails.
+    bool unconfigured = dialect == db::Dialect::kPostgres && db::testing::PgTestConninfo().empty();
+    *skip_reason = (unconfigured ? "" : "FAIL: ") + created.status().ToString();
     return nullptr;
   }
   std::unique_ptr<TestApp> t(new TestApp());
   t->test_db_ = std::move(*created);
   if (!db::Migrate(t->db()).ok()) {
-    *skip_reason = "migration failed";
+    *skip_reason = "FAIL: migration failed";
     return nullptr;
   }
   app::AppConfig config;
@@ -24,14 +26,14 @@ std::unique_ptr<TestApp> TestApp::Start(db::Dialect dialect, std::string* skip_r
   t->app_ = std::make_unique<app::App>(config, t->db(), t->clock_, std::string(32, 'a'));
   t->app_->LoadAssets(STAGEPUNT_TEST_ASSETS);
   if (!app::SeedDemo(t->app_->accounts()).ok()) {
-    *skip_reason = "demo seed failed";
+    *skip_reason = "FAIL: demo seed failed";
     return nullptr;
   }
   web::ServerOptions options;
   options.port = 0;
   t->server_ = std::make_unique<web::Server>(options, t->app_->Hooks());
   if (!t->server_->Start().ok()) {
-    *skip_reason = "server did not start";
+    *skip_reason = "FAIL: server did not start";
     return nullptr;
   }
   return t;

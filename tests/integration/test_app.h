@@ -17,7 +17,8 @@ namespace testing_support {
 
 class TestApp {
  public:
-  // Skips (returns nullptr with a reason) when the dialect is unavailable.
+  // Returns nullptr with a reason: a skip when PostgreSQL is not configured,
+  // otherwise a failure (the reason then starts with "FAIL: ").
   static std::unique_ptr<TestApp> Start(db::Dialect dialect, std::string* skip_reason,
                                         bool tls_in_front = false);
   ~TestApp();
