@@ -46,8 +46,7 @@ const std::vector<Role>& AllRoles() {
 }
 
 bool RequiresSecondFactor(Role role) {
-  return role == Role::kMeldpuntHandler || role == Role::kSchoolAdmin ||
-         role == Role::kSystemAdmin;
+  return role == Role::kMeldpuntHandler || role == Role::kSchoolAdmin || role == Role::kSystemAdmin;
 }
 
 bool HasPermission(Role role, Permission permission) {
@@ -66,6 +65,14 @@ bool HasPermission(Role role, Permission permission) {
       return role == Role::kCoordinator;
     case Permission::kViewAuditLog:
       return role == Role::kSchoolAdmin || role == Role::kSystemAdmin;
+    case Permission::kReportOnBehalf:
+      return role == Role::kTeacher || role == Role::kCoordinator || role == Role::kMeldpuntHandler;
+    case Permission::kManageCompanyPauses:
+      return role == Role::kCoordinator || role == Role::kMeldpuntHandler;
+    case Permission::kRecoverCaseKeys:
+      return role == Role::kSchoolAdmin;
+    case Permission::kSubmitOwnReport:
+      return role == Role::kStudent;
   }
   return false;
 }
@@ -77,7 +84,8 @@ common::StatusOr<std::string> NormalizeBrin(std::string_view brin) {
             std::isdigit(static_cast<unsigned char>(out[1])) &&
             std::isalnum(static_cast<unsigned char>(out[2])) &&
             std::isalnum(static_cast<unsigned char>(out[3]));
-  if (!ok) return common::Status::InvalidArgument("BRIN must be 2 digits and 2 letters or digits", "brin");
+  if (!ok)
+    return common::Status::InvalidArgument("BRIN must be 2 digits and 2 letters or digits", "brin");
   return out;
 }
 
@@ -94,7 +102,8 @@ common::StatusOr<std::string> NormalizeLogin(std::string_view login) {
   }
   for (char c : out) {
     if (static_cast<unsigned char>(c) < 0x21 || c == '<' || c == '>' || c == '"') {
-      return common::Status::InvalidArgument("login contains characters that are not allowed", "login");
+      return common::Status::InvalidArgument("login contains characters that are not allowed",
+                                             "login");
     }
   }
   return out;

@@ -15,13 +15,13 @@ namespace domain {
 
 enum class Role {
   kStudent,
-  kMeldpuntHandler,   // handles reports (cases) at one school
-  kCoordinator,       // placement coordinator (stagematching)
-  kTeacher,           // stagebegeleider
-  kManagement,        // sees aggregates only, never case content
-  kCompanyContact,    // contact person at a learning company
-  kSchoolAdmin,       // manages users of one school
-  kSystemAdmin,       // manages schools on the deployment; no school of its own
+  kMeldpuntHandler,  // handles reports (cases) at one school
+  kCoordinator,      // placement coordinator (stagematching)
+  kTeacher,          // stagebegeleider
+  kManagement,       // sees aggregates only, never case content
+  kCompanyContact,   // contact person at a learning company
+  kSchoolAdmin,      // manages users of one school
+  kSystemAdmin,      // manages schools on the deployment; no school of its own
 };
 
 std::string_view RoleName(Role role);  // stable id used in the database
@@ -40,6 +40,10 @@ enum class Permission {
   kViewAggregates,
   kManagePlacements,
   kViewAuditLog,
+  kReportOnBehalf,       // register a report for a student (mentor, coordinator)
+  kManageCompanyPauses,  // pause a company in the signal register
+  kRecoverCaseKeys,      // use the school's recovery key (school admin)
+  kSubmitOwnReport,      // the report form with the student's details filled in
 };
 
 bool HasPermission(Role role, Permission permission);

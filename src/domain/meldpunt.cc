@@ -1,0 +1,277 @@
+#include "domain/meldpunt.h"
+
+#include <algorithm>
+#include <array>
+
+#include "common/utf8.h"
+
+namespace domain {
+
+namespace {
+
+// One table per enum: index = enum value, entry = stable id.
+constexpr std::array<std::string_view, 3> kModes = {"anonymous", "confidential", "named"};
+constexpr std::array<std::string_view, 2> kPhases = {"search", "internship"};
+constexpr std::array<std::string_view, 9> kGrounds = {"origin", "skin_colour",        "religion",
+                                                      "gender", "sexual_orientation", "disability",
+                                                      "age",    "nationality",        "other"};
+constexpr std::array<std::string_view, 5> kWishes = {"register_only", "talk", "action_company",
+                                                     "new_placement", "referral"};
+constexpr std::array<std::string_view, 5> kChannels = {"self", "mentor", "coordinator", "meldpunt",
+                                                       "other"};
+constexpr std::array<std::string_view, 5> kStatuses = {"received", "intake", "in_progress",
+                                                       "aftercare", "closed"};
+constexpr std::array<std::string_view, 7> kOutcomes = {
+    "resolved_with_company", "new_placement", "referred", "no_further_action", "withdrawn",
+    "not_discrimination",    "other"};
+constexpr std::array<std::string_view, 9> kActions = {
+    "talk_student", "talk_company", "replacement_internship", "adjusted_planning", "referral_sbb",
+    "referral_adv", "referral_job", "referral_crm",           "aangifte_support"};
+constexpr std::array<std::string_view, 5> kConsents = {"contact_company", "share_sbb", "share_adv",
+                                                       "share_job", "share_crm"};
+constexpr std::array<std::string_view, 4> kDeadlineStates = {"met", "open", "due_soon", "overdue"};
+
+template <typename E, size_t N>
+std::string_view NameIn(const std::array<std::string_view, N>& table, E v) {
+  return table.at(static_cast<size_t>(v));
+}
+
+template <typename E, size_t N>
+std::optional<E> ParseIn(const std::array<std::string_view, N>& table, std::string_view s) {
+  for (size_t i = 0; i < N; ++i) {
+    if (table[i] == s) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+template <typename E, size_t N>
+std::vector<E> AllOf(const std::array<std::string_view, N>&) {
+  std::vector<E> out;
+  for (size_t i = 0; i < N; ++i) out.push_back(static_cast<E>(i));
+  return out;
+}
+
+size_t CountChars(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+common::Status CheckText(std::string_view value, std::string_view field, size_t max_chars) {
+  if (!common::IsValidUtf8(value))
+    return common::Status::InvalidArgument("is not valid UTF-8", std::string(field));
+  if (CountChars(value) > max_chars) {
+    return common::Status::InvalidArgument(
+        "is longer than " + std::to_string(max_chars) + " characters", std::string(field));
+  }
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+      return common::Status::InvalidArgument("contains control characters", std::string(field));
+    }
+  }
+  return common::Status::Ok();
+}
+
+bool IsBlank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
+}
+
+common::Status CheckCompany(const CompanyRef& c) {
+  SP_RETURN_IF_ERROR(CheckText(c.leerbedrijf_id, "company.leerbedrijf_id", 32));
+  SP_RETURN_IF_ERROR(CheckText(c.name, "company.name", kMaxShortFieldChars));
+  if (!c.kvk.empty() && (c.kvk.size() != 8 || !std::all_of(c.kvk.begin(), c.kvk.end(), [](char ch) {
+                           return ch >= '0' && ch <= '9';
+                         }))) {
+    return common::Status::InvalidArgument("must be 8 digits", "company.kvk");
+  }
+  return common::Status::Ok();
+}
+
+common::Status CheckReporter(const ReportDraft& d) {
+  if (d.mode == ReportMode::kAnonymous) {
+    if (d.reporter && !d.reporter->empty()) {
+      return common::Status::InvalidArgument("must be absent for an anonymous report", "reporter");
+    }
+    return common::Status::Ok();
+  }
+  if (!d.reporter || d.reporter->name.empty() || IsBlank(d.reporter->name)) {
+    return common::Status::InvalidArgument("is required for a confidential or named report",
+                                           "reporter.name");
+  }
+  SP_RETURN_IF_ERROR(CheckText(d.reporter->name, "reporter.name", kMaxShortFieldChars));
+  SP_RETURN_IF_ERROR(CheckText(d.reporter->student_number, "reporter.student_number", 32));
+  SP_RETURN_IF_ERROR(CheckText(d.reporter->email, "reporter.email", 254));
+  const std::string& e = d.reporter->email;
+  if (!e.empty() && (e.find('@') == std::string::npos || e.find(' ') != std::string::npos)) {
+    return common::Status::InvalidArgument("is not an e-mail address", "reporter.email");
+  }
+  return common::Status::Ok();
+}
+
+}  // namespace
+
+std::string_view Name(ReportMode v) { return NameIn(kModes, v); }
+std::string_view Name(Phase v) { return NameIn(kPhases, v); }
+std::string_view Name(Ground v) { return NameIn(kGrounds, v); }
+std::string_view Name(Wish v) { return NameIn(kWishes, v); }
+std::string_view Name(Channel v) { return NameIn(kChannels, v); }
+std::string_view Name(CaseStatus v) { return NameIn(kStatuses, v); }
+std::string_view Name(Outcome v) { return NameIn(kOutcomes, v); }
+std::string_view Name(ActionKind v) { return NameIn(kActions, v); }
+std::string_view Name(Consent v) { return NameIn(kConsents, v); }
+std::string_view Name(DeadlineState v) { return NameIn(kDeadlineStates, v); }
+
+std::optional<ReportMode> ParseReportMode(std::string_view s) {
+  return ParseIn<ReportMode>(kModes, s);
+}
+std::optional<Phase> ParsePhase(std::string_view s) { return ParseIn<Phase>(kPhases, s); }
+std::optional<Ground> ParseGround(std::string_view s) { return ParseIn<Ground>(kGrounds, s); }
+std::optional<Wish> ParseWish(std::string_view s) { return ParseIn<Wish>(kWishes, s); }
+std::optional<Channel> ParseChannel(std::string_view s) { return ParseIn<Channel>(kChannels, s); }
+std::optional<CaseStatus> ParseCaseStatus(std::string_view s) {
+  return ParseIn<CaseStatus>(kStatuses, s);
+}
+std::optional<Outcome> ParseOutcome(std::string_view s) { return ParseIn<Outcome>(kOutcomes, s); }
+std::optional<ActionKind> ParseActionKind(std::string_view s) {
+  return ParseIn<ActionKind>(kActions, s);
+}
+std::optional<Consent> ParseConsent(std::string_view s) { return ParseIn<Consent>(kConsents, s); }
+
+const std::vector<Ground>& AllGrounds() {
+  static const auto v = AllOf<Ground>(kGrounds);
+  return v;
+}
+const std::vector<Wish>& AllWishes() {
+  static const auto v = AllOf<Wish>(kWishes);
+  return v;
+}
+const std::vector<CaseStatus>& AllStatuses() {
+  static const auto v = AllOf<CaseStatus>(kStatuses);
+  return v;
+}
+const std::vector<Outcome>& AllOutcomes() {
+  static const auto v = AllOf<Outcome>(kOutcomes);
+  return v;
+}
+const std::vector<ActionKind>& AllActionKinds() {
+  static const auto v = AllOf<ActionKind>(kActions);
+  return v;
+}
+const std::vector<Consent>& AllConsents() {
+  static const auto v = AllOf<Consent>(kConsents);
+  return v;
+}
+const std::vector<Channel>& AllChannels() {
+  static const auto v = AllOf<Channel>(kChannels);
+  return v;
+}
+
+common::Status ValidateReport(const ReportDraft& d, Date today) {
+  if (d.grounds.empty())
+    return common::Status::InvalidArgument("choose at least one ground", "grounds");
+  if (d.narrative.empty() || IsBlank(d.narrative)) {
+    return common::Status::InvalidArgument("is required", "narrative");
+  }
+  SP_RETURN_IF_ERROR(CheckText(d.narrative, "narrative", kMaxNarrativeChars));
+  if (d.occurred_on) {
+    if (*d.occurred_on > today)
+      return common::Status::InvalidArgument("lies in the future", "occurred_on");
+    if (*d.occurred_on < MakeDate(2000, 1, 1)) {
+      return common::Status::InvalidArgument("lies before 2000", "occurred_on");
+    }
+  }
+  SP_RETURN_IF_ERROR(CheckCompany(d.company));
+  return CheckReporter(d);
+}
+
+bool ModeMayBecome(ReportMode from, ReportMode to) {
+  return static_cast<int>(to) > static_cast<int>(from);
+}
+
+bool MayTransition(CaseStatus from, CaseStatus to) {
+  if (from == CaseStatus::kClosed) return false;
+  if (to == CaseStatus::kClosed) return true;
+  if (from == CaseStatus::kAftercare && to == CaseStatus::kInProgress) return true;
+  return static_cast<int>(to) == static_cast<int>(from) + 1;
+}
+
+std::vector<CaseStatus> NextStatuses(CaseStatus from) {
+  std::vector<CaseStatus> out;
+  for (CaseStatus to : AllStatuses()) {
+    if (MayTransition(from, to)) out.push_back(to);
+  }
+  return out;
+}
+
+bool IsFirstContact(CaseStatus from, CaseStatus to) {
+  return from == CaseStatus::kReceived && to != CaseStatus::kReceived;
+}
+
+std::optional<Consent> RequiredConsent(ActionKind action) {
+  switch (action) {
+    case ActionKind::kTalkCompany:
+    case ActionKind::kReplacementInternship:
+      return Consent::kContactCompany;
+    case ActionKind::kReferralSbb:
+      return Consent::kShareSbb;
+    case ActionKind::kReferralAdv:
+      return Consent::kShareAdv;
+    case ActionKind::kReferralJob:
+      return Consent::kShareJob;
+    case ActionKind::kReferralCrm:
+      return Consent::kShareCrm;
+    case ActionKind::kTalkStudent:
+    case ActionKind::kAdjustedPlanning:
+    case ActionKind::kAangifteSupport:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+common::Status CheckConsent(ActionKind action, const std::vector<Consent>& given) {
+  auto needed = RequiredConsent(action);
+  if (!needed || std::find(given.begin(), given.end(), *needed) != given.end())
+    return common::Status::Ok();
+  return common::Status::FailedPrecondition(
+      "the student has not given consent '" + std::string(Name(*needed)) + "' for this action",
+      "consent");
+}
+
+Date FirstContactDue(const DeadlinePolicy& p, const CaseDates& c) {
+  if (c.first_contact_due_override) return *c.first_contact_due_override;
+  return AddWorkingDays(c.received, p.first_contact_working_days);
+}
+
+Date FeedbackDue(const DeadlinePolicy& p, const CaseDates& c) {
+  if (c.feedback_due_override) return *c.feedback_due_override;
+  return AddMonths(c.received, p.feedback_months);
+}
+
+Date RetentionDue(const DeadlinePolicy& p, Date closed) {
+  return AddMonths(closed, p.retention_months);
+}
+
+std::vector<Date> AftercareDates(const DeadlinePolicy& p, Date closed) {
+  std::vector<Date> out;
+  for (int weeks : p.aftercare_weeks) out.push_back(AddDays(closed, 7 * weeks));
+  return out;
+}
+
+DeadlineState StateOf(Date due, bool done, Date today, int due_soon_days) {
+  if (done) return DeadlineState::kMet;
+  if (today > due) return DeadlineState::kOverdue;
+  if (due.days - today.days <= due_soon_days) return DeadlineState::kDueSoon;
+  return DeadlineState::kOpen;
+}
+
+common::Status CheckExtension(Date current_due, Date new_due, std::string_view reason) {
+  if (IsBlank(reason))
+    return common::Status::InvalidArgument("an extension needs a reason", "reason");
+  SP_RETURN_IF_ERROR(CheckText(reason, "reason", 1000));
+  if (new_due <= current_due) {
+    return common::Status::InvalidArgument("must be later than the current deadline", "new_due");
+  }
+  return common::Status::Ok();
+}
+
+}  // namespace domain

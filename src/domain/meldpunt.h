@@ -1,0 +1,187 @@
+// File: domain/meldpunt.h
+//
+// The meldpunt's vocabulary and rules, without I/O: what a report may contain,
+// how a case moves through its workflow, which actions need the student's
+// consent, and when its deadlines fall. The service layer (src/meldpunt/)
+// stores and encrypts; the web layer shows. Both ask these functions, so the
+// rules live in one place and are tested without a database.
+//
+// Stable ids (the strings in api.md) are used in the database and the API;
+// the pages translate them with the message catalogue key "<kind>_<id>".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/calendar.h"
+
+namespace domain {
+
+// ---- Vocabulary -----------------------------------------------------------
+
+// How much of the reporter's identity the school learns. A case may move
+// towards openness (anonymous -> confidential -> named), never back.
+enum class ReportMode { kAnonymous, kConfidential, kNamed };
+enum class Phase { kSearch, kInternship };
+enum class Ground {
+  kOrigin,
+  kSkinColour,
+  kReligion,
+  kGender,
+  kSexualOrientation,
+  kDisability,
+  kAge,
+  kNationality,
+  kOther,
+};
+enum class Wish { kRegisterOnly, kTalk, kActionCompany, kNewPlacement, kReferral };
+// Who registered the report: the student, or staff on the student's behalf.
+enum class Channel { kSelf, kMentor, kCoordinator, kMeldpunt, kOther };
+enum class CaseStatus { kReceived, kIntake, kInProgress, kAftercare, kClosed };
+enum class Outcome {
+  kResolvedWithCompany,
+  kNewPlacement,
+  kReferred,
+  kNoFurtherAction,
+  kWithdrawn,
+  kNotDiscrimination,
+  kOther,
+};
+enum class ActionKind {
+  kTalkStudent,
+  kTalkCompany,
+  kReplacementInternship,
+  kAdjustedPlanning,
+  kReferralSbb,
+  kReferralAdv,
+  kReferralJob,
+  kReferralCrm,
+  kAangifteSupport,
+};
+// The consents a student gives (or withdraws) for steps involving others.
+enum class Consent { kContactCompany, kShareSbb, kShareAdv, kShareJob, kShareCrm };
+
+std::string_view Name(ReportMode v);
+std::string_view Name(Phase v);
+std::string_view Name(Ground v);
+std::string_view Name(Wish v);
+std::string_view Name(Channel v);
+std::string_view Name(CaseStatus v);
+std::string_view Name(Outcome v);
+std::string_view Name(ActionKind v);
+std::string_view Name(Consent v);
+
+std::optional<ReportMode> ParseReportMode(std::string_view s);
+std::optional<Phase> ParsePhase(std::string_view s);
+std::optional<Ground> ParseGround(std::string_view s);
+std::optional<Wish> ParseWish(std::string_view s);
+std::optional<Channel> ParseChannel(std::string_view s);
+std::optional<CaseStatus> ParseCaseStatus(std::string_view s);
+std::optional<Outcome> ParseOutcome(std::string_view s);
+std::optional<ActionKind> ParseActionKind(std::string_view s);
+std::optional<Consent> ParseConsent(std::string_view s);
+
+const std::vector<Ground>& AllGrounds();
+const std::vector<Wish>& AllWishes();
+const std::vector<CaseStatus>& AllStatuses();
+const std::vector<Outcome>& AllOutcomes();
+const std::vector<ActionKind>& AllActionKinds();
+const std::vector<Consent>& AllConsents();
+const std::vector<Channel>& AllChannels();
+
+// ---- A report as submitted ------------------------------------------------
+
+inline constexpr size_t kMaxNarrativeChars = 20000;  // api.md
+inline constexpr size_t kMaxShortFieldChars = 200;
+
+struct CompanyRef {
+  std::string leerbedrijf_id;  // SBB register id, optional
+  std::string kvk;             // 8 digits, optional
+  std::string name;            // free text when not in the register
+  bool empty() const { return leerbedrijf_id.empty() && kvk.empty() && name.empty(); }
+};
+
+struct ReporterIdentity {
+  std::string name;
+  std::string student_number;
+  std::string email;
+  bool empty() const { return name.empty() && student_number.empty() && email.empty(); }
+};
+
+struct ReportDraft {
+  ReportMode mode = ReportMode::kAnonymous;
+  Phase phase = Phase::kSearch;
+  std::vector<Ground> grounds;
+  std::string narrative;
+  std::optional<Date> occurred_on;
+  CompanyRef company;
+  std::vector<Wish> wishes;
+  std::vector<Consent> consents;  // given at submission
+  std::optional<ReporterIdentity> reporter;
+  Channel channel = Channel::kSelf;
+};
+
+// Checks a draft as a whole: kInvalidArgument naming the first offending
+// field ("narrative", "grounds", "reporter.name", ...). `today` bounds
+// occurred_on (no future dates; not before 2000).
+common::Status ValidateReport(const ReportDraft& draft, Date today);
+
+// The reporter may open up, never close: anonymous -> confidential -> named.
+bool ModeMayBecome(ReportMode from, ReportMode to);
+
+// ---- Workflow -------------------------------------------------------------
+
+// ontvangen -> intake -> in behandeling -> nazorg -> afgesloten. A handler may
+// go one step forward, or close early from any open state (e.g. withdrawn);
+// nazorg may return to in behandeling when new facts come up. A closed case
+// stays closed.
+bool MayTransition(CaseStatus from, CaseStatus to);
+std::vector<CaseStatus> NextStatuses(CaseStatus from);
+// A transition counts as "first contact" when it leaves ontvangen.
+bool IsFirstContact(CaseStatus from, CaseStatus to);
+
+// ---- Consent gates --------------------------------------------------------
+
+// The consent an action needs, if it involves a third party.
+std::optional<Consent> RequiredConsent(ActionKind action);
+// OK, or kFailedPrecondition (field "consent") when the student has not given
+// (or has withdrawn) the consent the action needs.
+common::Status CheckConsent(ActionKind action, const std::vector<Consent>& given);
+
+// ---- Deadlines ------------------------------------------------------------
+
+struct DeadlinePolicy {
+  int first_contact_working_days = 3;
+  int feedback_months = 3;    // EU directive 2019/1937 art. 9(1)(f)
+  int due_soon_days = 2;      // highlighted on the dashboard this long before
+  int retention_months = 24;  // after closure, then crypto-shredded
+  int retention_warning_days = 30;
+  std::vector<int> aftercare_weeks = {2, 6};
+  int signal_threshold = 2;  // reports per company in 12 months
+};
+
+struct CaseDates {
+  Date received;
+  std::optional<Date> first_contact_at;
+  std::optional<Date> first_contact_due_override;  // an extension, with a reason
+  std::optional<Date> feedback_due_override;
+  std::optional<Date> closed_at;
+};
+
+Date FirstContactDue(const DeadlinePolicy& p, const CaseDates& c);
+Date FeedbackDue(const DeadlinePolicy& p, const CaseDates& c);
+Date RetentionDue(const DeadlinePolicy& p, Date closed);
+std::vector<Date> AftercareDates(const DeadlinePolicy& p, Date closed);
+
+enum class DeadlineState { kMet, kOpen, kDueSoon, kOverdue };
+std::string_view Name(DeadlineState s);
+// The state of one deadline on `today`; `done` means the step happened.
+DeadlineState StateOf(Date due, bool done, Date today, int due_soon_days);
+
+// An extension must move a deadline later and give a reason.
+common::Status CheckExtension(Date current_due, Date new_due, std::string_view reason);
+
+}  // namespace domain
