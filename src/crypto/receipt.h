@@ -5,18 +5,18 @@
 // so it must be unguessable, easy to write down and type, and useless to a
 // database thief.
 //
-//   std::string code = crypto::NewReceiptCode();   // "7KQ2-M9XD-0TAH-PW3E-R8FN", show once
+//   std::string code = crypto::NewReceiptCode();   // "7KQ2-M9XD-0TAH-PW3E-R8FN-K4ZB", show once
 //   std::string key  = crypto::ReceiptLookupKey(pepper, *crypto::NormalizeReceipt(code));
 //   // store `key` (never `code`) with a unique index; look cases up by it
 //
-// Entropy: 20 symbols drawn uniformly and independently from the 32-symbol
-// Crockford base32 alphabet = 20 x log2(32) = 100 bits (from randombytes_buf).
+// Entropy: 24 symbols drawn uniformly and independently from the 32-symbol
+// Crockford base32 alphabet = 24 x log2(32) = 120 bits (from randombytes_buf).
 // With N = 10^4 live codes and an attacker managing 10^6 guesses/s, the
-// expected time to hit any code is 2^100 / (N x 10^6) s, about 4 x 10^12 years.
-// This exceeds P1's 80 bits; it is below ASVS 6.5.2's 112 bits, so P2 option
-// (b) applies only together with the pepper: a keyed HMAC whose pepper is kept
-// outside the database (config file or KMS), so a DB dump alone gives no way
-// to test guesses offline. Online guessing is throttled by the caller (P3).
+// expected time to hit any code is 2^120 / (N x 10^6) s, about 4 x 10^18 years.
+// This exceeds P1's 80 bits and ASVS 6.5.2's 112 bits, so P2 option (b)
+// applies: a keyed HMAC whose pepper is kept outside the database (DATA_DIR/
+// keys), so a DB dump alone gives no way to test guesses offline. Online
+// guessing is throttled by the caller (P3).
 #pragma once
 
 #include <cstddef>
@@ -27,15 +27,15 @@
 
 namespace crypto {
 
-inline constexpr size_t kReceiptChars = 20;      // symbols, without separators
-inline constexpr size_t kReceiptGroupSize = 4;   // shown as 5 groups of 4
-inline constexpr int kReceiptEntropyBits = 100;  // 20 x 5
+inline constexpr size_t kReceiptChars = 24;      // symbols, without separators
+inline constexpr size_t kReceiptGroupSize = 4;   // shown as 6 groups of 4
+inline constexpr int kReceiptEntropyBits = 120;  // 24 x 5
 // Crockford base32: digits and upper-case letters minus I, L, O, U.
 inline constexpr std::string_view kReceiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 // Peppers shorter than this are refused (std::invalid_argument, a config bug).
 inline constexpr size_t kMinPepperBytes = 16;
 
-// A new code in display form: 5 groups of 4 symbols joined by '-' (24 chars).
+// A new code in display form: 6 groups of 4 symbols joined by '-' (29 chars).
 std::string NewReceiptCode();
 
 // Canonical form of a code as a person typed it: upper case, separators

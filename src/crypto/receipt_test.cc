@@ -40,8 +40,8 @@ TEST(ReceiptTest, CodesComeFromRandombytesBuf) {
                                                       : &randombytes_sysrandom_implementation);
   EXPECT_EQ(before == "internal" || before == "sysrandom", true) << before;
   EXPECT_GE(calls, 1);
-  EXPECT_EQ(code, "0000-0000-0000-0000-0000");
-  EXPECT_NE(NewReceiptCode(), "0000-0000-0000-0000-0000");
+  EXPECT_EQ(code, "0000-0000-0000-0000-0000-0000");
+  EXPECT_NE(NewReceiptCode(), "0000-0000-0000-0000-0000-0000");
 }
 
 // P1: many codes, right shape, right alphabet, no duplicates, and every
@@ -54,7 +54,7 @@ TEST(ReceiptTest, GeneratedCodesHaveShapeAlphabetAndNoDuplicates) {
   int symbol_counts[32] = {};
   for (int i = 0; i < kCodes; ++i) {
     std::string code = NewReceiptCode();
-    ASSERT_EQ(code.size(), 24u) << code;
+    ASSERT_EQ(code.size(), 29u) << code;
     for (size_t j = 0; j < code.size(); ++j) {
       if (j % 5 == 4) {
         ASSERT_EQ(code[j], '-') << code;
@@ -66,10 +66,10 @@ TEST(ReceiptTest, GeneratedCodesHaveShapeAlphabetAndNoDuplicates) {
     }
     ASSERT_TRUE(seen.insert(code).second) << "duplicate " << code;
   }
-  // Expected 125000 per symbol; 5% slack is > 20 standard deviations.
+  // Expected 150000 per symbol; 5% slack is > 20 standard deviations.
   for (int c : symbol_counts) {
-    EXPECT_GT(c, 118750);
-    EXPECT_LT(c, 131250);
+    EXPECT_GT(c, 142500);
+    EXPECT_LT(c, 157500);
   }
 }
 
@@ -84,18 +84,19 @@ TEST(ReceiptTest, NormalizeRoundTrips) {
 }
 
 TEST(ReceiptTest, NormalizeAcceptsHowPeopleType) {
-  auto n = NormalizeReceipt(" 7kq2 m9xd-0tah_pw3e.r8fn ");
+  auto n = NormalizeReceipt(" 7kq2 m9xd-0tah_pw3e.r8fn k4zb ");
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, "7KQ2M9XD0TAHPW3ER8FN");
-  auto confusables = NormalizeReceipt("OoIi-Ll00-1111-0000-ABCD");
+  EXPECT_EQ(*n, "7KQ2M9XD0TAHPW3ER8FNK4ZB");
+  auto confusables = NormalizeReceipt("OoIi-Ll00-1111-0000-ABCD-EFGH");
   ASSERT_TRUE(confusables.ok());
-  EXPECT_EQ(*confusables, "0011110011110000ABCD");  // O->0, I/L->1, any case
+  EXPECT_EQ(*confusables, "0011110011110000ABCDEFGH");  // O->0, I/L->1, any case
 }
 
 TEST(ReceiptTest, NormalizeRejectsBadInput) {
-  for (const char* bad : {"", "7KQ2-M9XD-0TAH-PW3E-R8F", "7KQ2-M9XD-0TAH-PW3E-R8FNX",
-                          "7KQ2-M9XD-0TAH-PW3E-R8FU", "7KQ2-M9XD-0TAH-PW3E-R8F!",
-                          "7KQ2/M9XD/0TAH/PW3E/R8FN", "7KQ2-M9XD-0TAH-PW3E-R8F\xc3\xa9"}) {
+  for (const char* bad : {"", "7KQ2-M9XD-0TAH-PW3E-R8FN-K4Z", "7KQ2-M9XD-0TAH-PW3E-R8FN-K4ZBX",
+                          "7KQ2-M9XD-0TAH-PW3E-R8FN", "7KQ2-M9XD-0TAH-PW3E-R8FN-K4ZU",
+                          "7KQ2-M9XD-0TAH-PW3E-R8FN-K4Z!", "7KQ2/M9XD/0TAH/PW3E/R8FN/K4ZB",
+                          "7KQ2-M9XD-0TAH-PW3E-R8FN-K4Z\xc3\xa9"}) {
     auto n = NormalizeReceipt(bad);
     EXPECT_EQ(n.status().code(), common::StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(n.status().field(), "receipt");
@@ -104,8 +105,8 @@ TEST(ReceiptTest, NormalizeRejectsBadInput) {
 
 TEST(ReceiptTest, LookupKeyIsPepperedAndStable) {
   const std::string pepper = RandomBytes(32);
-  auto a = NormalizeReceipt("7kq2 m9xd 0tah pw3e r8fn");
-  auto b = NormalizeReceipt("7KQ2-M9XD-0TAH-PW3E-R8FN");
+  auto a = NormalizeReceipt("7kq2 m9xd 0tah pw3e r8fn k4zb");
+  auto b = NormalizeReceipt("7KQ2-M9XD-0TAH-PW3E-R8FN-K4ZB");
   ASSERT_TRUE(a.ok() && b.ok());
   std::string key = ReceiptLookupKey(pepper, *a);
   EXPECT_EQ(key.size(), 64u);

@@ -155,6 +155,7 @@ std::string ExpandTokens(std::string_view sql, Dialect dialect) {
   const bool lite = dialect == Dialect::kSqlite;
   ReplaceAll(s, "{{INT}}", lite ? "INTEGER" : "BIGINT");
   ReplaceAll(s, "{{BLOB}}", lite ? "BLOB" : "BYTEA");
+  ReplaceAll(s, "{{REAL}}", lite ? "REAL" : "DOUBLE PRECISION");
   ReplaceAll(s, "{{STRICT}}", lite ? " STRICT" : "");
   return s;
 }
