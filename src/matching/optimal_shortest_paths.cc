@@ -146,6 +146,12 @@ class ShortestPathSolver {
       } else {
         RelaxFromPosition(u - num_students_, d);
       }
+      // No label below d is left, so a sink label of d is final: stop
+      // without settling the rest of this distance's bucket.
+      if (dist_phase_[sink_] == phase_ && dist_[sink_] == d) {
+        sink_dist = d;
+        break;
+      }
     }
     if (sink_dist == kInfinity) return false;
     // pi'(v) = pi(v) + min(d(v), d_T) - d_T keeps every reduced cost >= 0 and
