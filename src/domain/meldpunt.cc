@@ -87,28 +87,34 @@ common::Status CheckCompany(const CompanyRef& c) {
   return common::Status::Ok();
 }
 
-common::Status CheckReporter(const ReportDraft& d) {
-  if (d.mode == ReportMode::kAnonymous) {
-    if (d.reporter && !d.reporter->empty()) {
+}  // namespace
+
+common::Status ValidateReporter(ReportMode mode, const std::optional<ReporterIdentity>& reporter) {
+  if (mode == ReportMode::kAnonymous) {
+    if (reporter && !reporter->empty()) {
       return common::Status::InvalidArgument("must be absent for an anonymous report", "reporter");
     }
     return common::Status::Ok();
   }
-  if (!d.reporter || d.reporter->name.empty() || IsBlank(d.reporter->name)) {
+  if (!reporter || reporter->name.empty() || IsBlank(reporter->name)) {
     return common::Status::InvalidArgument("is required for a confidential or named report",
                                            "reporter.name");
   }
-  SP_RETURN_IF_ERROR(CheckText(d.reporter->name, "reporter.name", kMaxShortFieldChars));
-  SP_RETURN_IF_ERROR(CheckText(d.reporter->student_number, "reporter.student_number", 32));
-  SP_RETURN_IF_ERROR(CheckText(d.reporter->email, "reporter.email", 254));
-  const std::string& e = d.reporter->email;
+  SP_RETURN_IF_ERROR(CheckText(reporter->name, "reporter.name", kMaxShortFieldChars));
+  SP_RETURN_IF_ERROR(CheckText(reporter->student_number, "reporter.student_number", 32));
+  SP_RETURN_IF_ERROR(CheckText(reporter->email, "reporter.email", 254));
+  const std::string& e = reporter->email;
   if (!e.empty() && (e.find('@') == std::string::npos || e.find(' ') != std::string::npos)) {
     return common::Status::InvalidArgument("is not an e-mail address", "reporter.email");
   }
   return common::Status::Ok();
 }
 
-}  // namespace
+common::Status ValidateMessage(std::string_view text, std::string_view field) {
+  if (text.empty() || IsBlank(text))
+    return common::Status::InvalidArgument("is required", std::string(field));
+  return CheckText(text, field, kMaxMessageChars);
+}
 
 std::string_view Name(ReportMode v) { return NameIn(kModes, v); }
 std::string_view Name(Phase v) { return NameIn(kPhases, v); }
@@ -181,7 +187,7 @@ common::Status ValidateReport(const ReportDraft& d, Date today) {
     }
   }
   SP_RETURN_IF_ERROR(CheckCompany(d.company));
-  return CheckReporter(d);
+  return ValidateReporter(d.mode, d.reporter);
 }
 
 bool ModeMayBecome(ReportMode from, ReportMode to) {

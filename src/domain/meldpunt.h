@@ -129,6 +129,12 @@ struct ReportDraft {
 // occurred_on (no future dates; not before 2000).
 common::Status ValidateReport(const ReportDraft& draft, Date today);
 
+// The identity rules of ValidateReport on their own (for a later change of mode).
+common::Status ValidateReporter(ReportMode mode, const std::optional<ReporterIdentity>& reporter);
+// A message between reporter and meldpunt: 1..5000 characters of text.
+inline constexpr size_t kMaxMessageChars = 5000;
+common::Status ValidateMessage(std::string_view text, std::string_view field = "text");
+
 // The reporter may open up, never close: anonymous -> confidential -> named.
 bool ModeMayBecome(ReportMode from, ReportMode to);
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,6 +49,10 @@ struct Response {
   int status = 200;
   HeaderList headers;
   std::string body;
+  // Hold the response back this long without holding a worker thread: slows
+  // down guessing (e.g. reporter codes) for everyone alike, so the timing of
+  // an answer tells nothing and no one is ever locked out.
+  std::chrono::milliseconds delay{0};
 
   static Response Html(int status, std::string body);
   static Response Json(int status, std::string body);

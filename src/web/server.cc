@@ -214,6 +214,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Respond(Response res) {
+    if (res.delay.count() > 0 && !server_->stopping()) {
+      auto timer = std::make_shared<net::steady_timer>(stream_.get_executor(), res.delay);
+      res.delay = std::chrono::milliseconds(0);
+      timer->async_wait([self = shared_from_this(), timer, res = std::move(res)](beast::error_code) mutable {
+        self->Respond(std::move(res));
+      });
+      return;
+    }
     server_->in_flight().fetch_sub(1);
     WriteResponse(std::move(res));
   }

@@ -1,0 +1,244 @@
+// Attachments (P14): cleaned of metadata (media/), encrypted with a per-file
+// key (crypto_secretstream) that is itself sealed with the case key, and
+// stored under a random name. The file is written and synced before the row
+// commits, so a committed row always has its file.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "crypto/hash.h"
+#include "crypto/random.h"
+#include "media/attachment.h"
+#include "meldpunt/internal.h"
+#include "meldpunt/service.h"
+
+namespace meldpunt {
+
+namespace {
+
+using common::Status;
+using common::StatusOr;
+
+constexpr int kMaxAttachmentsPerCase = 20;
+
+std::string KindName(media::Kind k) {
+  switch (k) {
+    case media::Kind::kPdf:
+      return "pdf";
+    case media::Kind::kPng:
+      return "png";
+    case media::Kind::kJpeg:
+      return "jpeg";
+  }
+  return "pdf";
+}
+
+Status WriteDurably(const std::filesystem::path& path, const std::string& bytes) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Unavailable("cannot store the attachment");
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::Unavailable("cannot store the attachment");
+    }
+    done += static_cast<size_t>(n);
+  }
+  bool ok = ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::Unavailable("cannot store the attachment");
+  }
+  return Status::Ok();
+}
+
+// Encrypts `clean` and writes it; returns the stored name and the sealed file key.
+StatusOr<std::pair<std::string, db::Blob>> StoreEncrypted(const std::string& dir,
+                                                          const crypto::SecretKey& case_key,
+                                                          const std::string& attachment_id,
+                                                          const std::string& clean) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
+  crypto::SecretKey file_key = crypto::SecretKey::Generate();
+  std::istringstream in(clean);
+  std::ostringstream out;
+  SP_RETURN_IF_ERROR(
+      crypto::EncryptStream(file_key, in, out, FieldAd("attachments", attachment_id, "file")));
+  std::string stored_name = crypto::RandomId() + ".bin";
+  SP_RETURN_IF_ERROR(WriteDurably(std::filesystem::path(dir) / stored_name, out.str()));
+  SP_ASSIGN_OR_RETURN(
+      std::string sealed,
+      crypto::Seal(case_key, file_key.bytes(), FieldAd("attachments", attachment_id, "file_key")));
+  return std::pair{stored_name, db::Blob{std::move(sealed)}};
+}
+
+StatusOr<Meldpunt::FileContent> ReadDecrypted(db::Connection& c, const std::string& dir,
+                                              std::string_view case_id,
+                                              std::string_view attachment_id,
+                                              const crypto::SecretKey& case_key) {
+  SP_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      c.Query("SELECT kind, stored_name, file_key FROM attachments WHERE id = $1 AND "
+              "case_id = $2",
+              {attachment_id, case_id}));
+  if (rows.empty()) return Status::NotFound("no such attachment");
+  const db::Row& r = rows.rows[0];
+  SP_ASSIGN_OR_RETURN(
+      std::string raw_key,
+      crypto::Open(case_key, r.BlobBytes(2), FieldAd("attachments", attachment_id, "file_key")));
+  SP_ASSIGN_OR_RETURN(crypto::SecretKey file_key, crypto::SecretKey::FromBytes(raw_key));
+  crypto::SecureWipe(raw_key);
+  std::ifstream in(std::filesystem::path(dir) / r.Text(1), std::ios::binary);
+  if (!in) return Status::DataLoss("the attachment file is missing");
+  std::ostringstream out;
+  SP_RETURN_IF_ERROR(
+      crypto::DecryptStream(file_key, in, out, FieldAd("attachments", attachment_id, "file")));
+  return Meldpunt::FileContent{r.Text(0), out.str()};
+}
+
+}  // namespace
+
+StatusOr<AttachmentInfo> Meldpunt::AddAttachmentAsReporter(std::string_view token,
+                                                           std::string_view filename,
+                                                           std::string_view bytes) {
+  SP_ASSIGN_OR_RETURN(media::SanitizedAttachment clean, media::Sanitize(filename, bytes));
+  common::UnixMillis now = clock_.NowMillis();
+  AttachmentInfo info{crypto::RandomId(), KindName(clean.kind),
+                      static_cast<int64_t>(clean.bytes.size()), now, "reporter"};
+  std::string stored;
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query("SELECT s.case_id, s.key_box, s.expires_at, c.school_id FROM "
+                                "reporter_sessions s JOIN cases c ON c.id = s.case_id WHERE "
+                                "s.token_hash = $1 AND c.shredded_at IS NULL",
+                                {crypto::Sha256Hex(token)}));
+    if (rows.empty() || rows.rows[0].Int(2) <= now)
+      return Status::Unauthenticated("the session has ended");
+    std::string case_id = rows.rows[0].Text(0);
+    SP_ASSIGN_OR_RETURN(
+        std::string raw,
+        crypto::Open(KeyRing::TokenKey(token, "reporter-session"), rows.rows[0].BlobBytes(1),
+                     FieldAd("reporter_sessions", case_id, "key_box")));
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key, crypto::SecretKey::FromBytes(raw));
+    crypto::SecureWipe(raw);
+    SP_ASSIGN_OR_RETURN(
+        db::Row count,
+        c.QueryOne("SELECT COUNT(*) FROM attachments WHERE case_id = $1", {case_id}));
+    if (count.Int(0) >= kMaxAttachmentsPerCase) {
+      return Status::InvalidArgument("a report can have at most 20 attachments", "attachment");
+    }
+    SP_ASSIGN_OR_RETURN(auto file, StoreEncrypted(files_dir_, case_key, info.id, clean.bytes));
+    stored = file.first;
+    SP_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO attachments(id, case_id, at, kind, size, stored_name, file_key, "
+                  "uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 'reporter')",
+                  {info.id, case_id, now, info.kind, info.size, stored, file.second})
+            .status());
+    return audit_.Append(
+        c, internal::CaseAudit(rows.rows[0].Text(3), "reporter", "case.attach", case_id));
+  });
+  if (!s.ok()) {
+    std::error_code ec;
+    if (!stored.empty()) std::filesystem::remove(std::filesystem::path(files_dir_) / stored, ec);
+    return s;
+  }
+  return info;
+}
+
+StatusOr<AttachmentInfo> Meldpunt::AddAttachmentAsStaff(const Staff& staff,
+                                                        std::string_view case_id,
+                                                        std::string_view filename,
+                                                        std::string_view bytes) {
+  SP_ASSIGN_OR_RETURN(media::SanitizedAttachment clean, media::Sanitize(filename, bytes));
+  common::UnixMillis now = clock_.NowMillis();
+  AttachmentInfo info{crypto::RandomId(), KindName(clean.kind),
+                      static_cast<int64_t>(clean.bytes.size()), now, "meldpunt"};
+  std::string stored;
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    if (staff.user.role != domain::Role::kMeldpuntHandler || !staff.key)
+      return Status::NotFound("no such case");
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows, c.Query("SELECT assigned_to FROM cases WHERE id = $1 AND school_id = $2 AND "
+                               "shredded_at IS NULL",
+                               {case_id, staff.user.school_id}));
+    if (rows.empty() || (!staff.lead && rows.rows[0].Text(0) != staff.user.id))
+      return Status::NotFound("no such case");
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key,
+                        keys_.OpenWithKeyPair(c, case_id, staff.user.id, kCasePurpose, *staff.key));
+    SP_ASSIGN_OR_RETURN(auto file, StoreEncrypted(files_dir_, case_key, info.id, clean.bytes));
+    stored = file.first;
+    SP_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO attachments(id, case_id, at, kind, size, stored_name, file_key, "
+                  "uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                  {info.id, case_id, now, info.kind, info.size, stored, file.second, staff.user.id})
+            .status());
+    return audit_.Append(
+        c, internal::CaseAudit(staff.user.school_id, staff.user.id, "case.attach", case_id));
+  });
+  if (!s.ok()) {
+    std::error_code ec;
+    if (!stored.empty()) std::filesystem::remove(std::filesystem::path(files_dir_) / stored, ec);
+    return s;
+  }
+  return info;
+}
+
+StatusOr<Meldpunt::FileContent> Meldpunt::ReadAttachmentAsStaff(const Staff& staff,
+                                                                std::string_view case_id,
+                                                                std::string_view attachment_id) {
+  FileContent content;
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    if (staff.user.role != domain::Role::kMeldpuntHandler || !staff.key)
+      return Status::NotFound("no such case");
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query("SELECT assigned_to FROM cases WHERE id = $1 AND school_id = $2",
+                                {case_id, staff.user.school_id}));
+    if (rows.empty() || (!staff.lead && rows.rows[0].Text(0) != staff.user.id))
+      return Status::NotFound("no such case");
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key,
+                        keys_.OpenWithKeyPair(c, case_id, staff.user.id, kCasePurpose, *staff.key));
+    SP_ASSIGN_OR_RETURN(content, ReadDecrypted(c, files_dir_, case_id, attachment_id, case_key));
+    return audit_.Append(c, internal::CaseAudit(staff.user.school_id, staff.user.id,
+                                                "case.read_attachment", case_id));
+  });
+  if (!s.ok()) return s;
+  return content;
+}
+
+StatusOr<Meldpunt::FileContent> Meldpunt::ReadAttachmentAsReporter(std::string_view token,
+                                                                   std::string_view attachment_id) {
+  FileContent content;
+  common::UnixMillis now = clock_.NowMillis();
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query("SELECT s.case_id, s.key_box, s.expires_at, c.school_id FROM "
+                                "reporter_sessions s JOIN cases c ON c.id = s.case_id WHERE "
+                                "s.token_hash = $1 AND c.shredded_at IS NULL",
+                                {crypto::Sha256Hex(token)}));
+    if (rows.empty() || rows.rows[0].Int(2) <= now)
+      return Status::Unauthenticated("the session has ended");
+    std::string case_id = rows.rows[0].Text(0);
+    SP_ASSIGN_OR_RETURN(
+        std::string raw,
+        crypto::Open(KeyRing::TokenKey(token, "reporter-session"), rows.rows[0].BlobBytes(1),
+                     FieldAd("reporter_sessions", case_id, "key_box")));
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key, crypto::SecretKey::FromBytes(raw));
+    crypto::SecureWipe(raw);
+    SP_ASSIGN_OR_RETURN(content, ReadDecrypted(c, files_dir_, case_id, attachment_id, case_key));
+    return audit_.Append(
+        c, internal::CaseAudit(rows.rows[0].Text(3), "reporter", "case.read_attachment", case_id));
+  });
+  if (!s.ok()) return s;
+  return content;
+}
+
+}  // namespace meldpunt

@@ -1,0 +1,381 @@
+// The handler's side: inbox, reading a case, assignment, workflow, messages
+// and actions. Every read and change is audited in its own transaction.
+#include "common/utf8.h"
+#include "crypto/random.h"
+#include "meldpunt/internal.h"
+#include "meldpunt/service.h"
+
+namespace meldpunt {
+
+namespace {
+
+using common::Status;
+using common::StatusOr;
+using domain::CaseStatus;
+
+Status NotFound() { return Status::NotFound("no such case"); }
+
+// A case the staff member may see, with what they need to act on it.
+struct Visible {
+  std::string id;
+  std::string school_id;
+  CaseStatus status = CaseStatus::kReceived;
+  domain::ReportMode mode = domain::ReportMode::kAnonymous;
+  std::string assigned_to;
+  std::vector<domain::Consent> consents;
+  bool shredded = false;
+};
+
+// Need-to-know (P8): the school's leads see every case of their school, other
+// handlers only the cases assigned to them. Anything else is "not found".
+StatusOr<Visible> LoadVisible(db::Connection& c, const Staff& staff, std::string_view case_id) {
+  if (staff.user.role != domain::Role::kMeldpuntHandler || staff.user.school_id.empty())
+    return NotFound();
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query("SELECT id, school_id, status, mode, assigned_to, consents, "
+                              "shredded_at FROM cases WHERE id = $1 AND school_id = $2",
+                              {case_id, staff.user.school_id}));
+  if (rows.empty()) return NotFound();
+  const db::Row& r = rows.rows[0];
+  Visible v{r.Text(0),
+            r.Text(1),
+            domain::ParseCaseStatus(r.Text(2)).value_or(CaseStatus::kReceived),
+            domain::ParseReportMode(r.Text(3)).value_or(domain::ReportMode::kAnonymous),
+            r.Text(4),
+            internal::ParseConsents(r.Text(5)),
+            !r.IsNull(6)};
+  if (!staff.lead && v.assigned_to != staff.user.id) return NotFound();
+  return v;
+}
+
+StatusOr<crypto::SecretKey> CaseKey(db::Connection& c, const KeyRing& keys, const Staff& staff,
+                                    std::string_view case_id,
+                                    std::string_view purpose = kCasePurpose) {
+  if (!staff.key) return Status::PermissionDenied("log in again to open case content");
+  auto key = keys.OpenWithKeyPair(c, case_id, staff.user.id, purpose, *staff.key);
+  if (!key.ok() && key.status().code() == common::StatusCode::kNotFound) {
+    return Status::PermissionDenied(
+        "you hold no key for this case yet; ask a lead to assign it to you");
+  }
+  return key;
+}
+
+// Working on a case (not just reading) is for its handler, or a lead.
+Status CheckMayAct(const Staff& staff, const Visible& v) {
+  if (v.shredded)
+    return Status::FailedPrecondition("the case was removed at the end of its retention period");
+  if (staff.lead || v.assigned_to == staff.user.id) return Status::Ok();
+  return Status::PermissionDenied("only the assigned handler or a lead can do this");
+}
+
+void MarkFirstContact(db::Connection& c, std::string_view case_id, common::UnixMillis now) {
+  (void)c.Execute(
+      "UPDATE cases SET first_contact_at = $1 WHERE id = $2 AND first_contact_at IS NULL",
+      {now, case_id});
+}
+
+}  // namespace
+
+StatusOr<Staff> Meldpunt::StaffFor(const auth::User& user, std::string_view key_cookie) {
+  Staff staff{user, false, std::nullopt};
+  Status s = db_.Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Row r,
+                        c.QueryOne("SELECT meldpunt_lead FROM users WHERE id = $1", {user.id}));
+    staff.lead = user.role == domain::Role::kMeldpuntHandler && r.Int(0) != 0;
+    if (user.role == domain::Role::kMeldpuntHandler && !key_cookie.empty()) {
+      auto pair = keys_.UserKeyPair(c, user.id, key_cookie);
+      if (pair.ok()) staff.key = std::move(*pair);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return staff;
+}
+
+StatusOr<std::vector<CaseSummary>> Meldpunt::Inbox(const Staff& staff, const InboxFilter& f) {
+  std::vector<CaseSummary> out;
+  if (staff.user.role != domain::Role::kMeldpuntHandler) return out;
+  std::string sql =
+      std::string("SELECT ") + internal::kSummaryColumns +
+      " FROM cases c LEFT JOIN users u ON u.id = c.assigned_to LEFT JOIN companies co ON co.id = "
+      "c.company_id WHERE c.school_id = $1";
+  db::Params params = {staff.user.school_id};
+  auto add = [&](const std::string& clause, db::Param p) {
+    params.push_back(std::move(p));
+    sql += " AND " + clause + std::to_string(params.size());
+  };
+  if (!staff.lead || f.mine_only) add("c.assigned_to = $", staff.user.id);
+  if (f.status) {
+    add("c.status = $", std::string(domain::Name(*f.status)));
+  } else if (!f.include_closed) {
+    sql += " AND c.status <> 'closed'";
+  }
+  if (f.phase) add("c.phase = $", std::string(domain::Name(*f.phase)));
+  if (f.ground)
+    add("(',' || c.grounds || ',') LIKE $", "%," + std::string(domain::Name(*f.ground)) + ",%");
+  if (!f.company_id.empty()) add("c.company_id = $", f.company_id);
+  sql += " ORDER BY c.received_at DESC LIMIT " + std::to_string(std::clamp(f.limit, 1, 10000));
+  domain::Date today = domain::DateFromMillis(clock_.NowMillis());
+  Status s = db_.Read([&](db::Connection& c) -> Status {
+    domain::DeadlinePolicy policy = internal::LoadPolicy(c, staff.user.school_id);
+    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(sql, params));
+    for (const db::Row& r : rows.rows) {
+      CaseSummary summary = internal::SummaryFromRow(r, policy, today);
+      auto worst = std::max(summary.first_contact_state, summary.feedback_state);
+      if (f.deadline == "overdue" && worst != domain::DeadlineState::kOverdue) continue;
+      if (f.deadline == "due_soon" && worst != domain::DeadlineState::kDueSoon) continue;
+      out.push_back(std::move(summary));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+StatusOr<std::vector<HandlerInfo>> Meldpunt::Handlers(std::string_view school_id) {
+  std::vector<HandlerInfo> out;
+  Status s = db_.Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query("SELECT u.id, u.display_name, u.meldpunt_lead, k.user_id FROM users u "
+                "LEFT JOIN user_keys k ON k.user_id = u.id WHERE u.school_id = $1 AND "
+                "u.role = 'meldpunt' AND u.disabled = 0 ORDER BY u.display_name",
+                {school_id}));
+    for (const db::Row& r : rows.rows)
+      out.push_back({r.Text(0), r.Text(1), r.Int(2) != 0, !r.IsNull(3)});
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status Meldpunt::Assign(const Staff& staff, std::string_view case_id, std::string_view to_user_id) {
+  common::UnixMillis now = clock_.NowMillis();
+  return db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
+    SP_ASSIGN_OR_RETURN(db::Rows target,
+                        c.Query("SELECT u.id, k.public_key, u.meldpunt_lead FROM users u LEFT JOIN "
+                                "user_keys k ON k.user_id = u.id WHERE u.id = $1 AND u.school_id = "
+                                "$2 AND u.role = 'meldpunt' AND u.disabled = 0",
+                                {to_user_id, staff.user.school_id}));
+    if (target.empty())
+      return Status::InvalidArgument("is not a meldpunt handler of this school", "assignee");
+    if (target.rows[0].IsNull(1)) {
+      return Status::FailedPrecondition("this handler has not logged in yet, so has no key",
+                                        "assignee");
+    }
+    std::string public_key = target.rows[0].BlobBytes(1);
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key, CaseKey(c, keys_, staff, case_id));
+    SP_RETURN_IF_ERROR(
+        keys_.SealForUser(c, case_id, kCasePurpose, public_key, to_user_id, case_key));
+    auto identity_key = CaseKey(c, keys_, staff, case_id, kIdentityPurpose);
+    if (identity_key.ok()) {
+      SP_RETURN_IF_ERROR(
+          keys_.SealForUser(c, case_id, kIdentityPurpose, public_key, to_user_id, *identity_key));
+    }
+    if (!v.assigned_to.empty() && v.assigned_to != to_user_id) {
+      // The previous handler keeps no copy unless they are a lead.
+      SP_ASSIGN_OR_RETURN(db::Row prev, c.QueryOne("SELECT meldpunt_lead FROM users WHERE id = $1",
+                                                   {v.assigned_to}));
+      if (prev.Int(0) == 0) {
+        SP_RETURN_IF_ERROR(keys_.RemoveHolder(c, case_id, v.assigned_to, kCasePurpose));
+        SP_RETURN_IF_ERROR(keys_.RemoveHolder(c, case_id, v.assigned_to, kIdentityPurpose));
+      }
+    }
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE cases SET assigned_to = $1 WHERE id = $2", {to_user_id, case_id})
+            .status());
+    SP_RETURN_IF_ERROR(
+        internal::AddEvent(c, case_id, now, "assigned", v.assigned_to, to_user_id, staff.user.id));
+    return audit_.Append(c,
+                         internal::CaseAudit(v.school_id, staff.user.id, "case.assign", case_id));
+  });
+}
+
+Status Meldpunt::Transition(const Staff& staff, std::string_view case_id, CaseStatus to,
+                            std::optional<domain::Outcome> outcome, std::string_view outcome_text) {
+  common::UnixMillis now = clock_.NowMillis();
+  domain::Date today = domain::DateFromMillis(now);
+  if (to == CaseStatus::kClosed && !outcome)
+    return Status::InvalidArgument("choose an outcome", "outcome");
+  if (outcome_text.size() > 20000) return Status::InvalidArgument("is too long", "outcome_text");
+  return db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
+    if (!domain::MayTransition(v.status, to)) {
+      return Status::FailedPrecondition("a case cannot go from " +
+                                            std::string(domain::Name(v.status)) + " to " +
+                                            std::string(domain::Name(to)),
+                                        "status");
+    }
+    domain::DeadlinePolicy policy = internal::LoadPolicy(c, v.school_id);
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE cases SET status = $1 WHERE id = $2", {domain::Name(to), case_id})
+            .status());
+    if (domain::IsFirstContact(v.status, to)) MarkFirstContact(c, case_id, now);
+    bool schedule_aftercare = to == CaseStatus::kAftercare || to == CaseStatus::kClosed;
+    if (to == CaseStatus::kClosed) {
+      std::optional<db::Blob> sealed_text;
+      if (!outcome_text.empty()) {
+        SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
+        SP_ASSIGN_OR_RETURN(sealed_text,
+                            internal::SealField(key, case_id, "outcome_text", outcome_text));
+      }
+      SP_RETURN_IF_ERROR(
+          c.Execute("UPDATE cases SET closed_at = $1, outcome = $2, outcome_text = $3, "
+                    "retention_due = $4, feedback_given_at = COALESCE(feedback_given_at, $1) WHERE "
+                    "id = $5",
+                    {now, domain::Name(*outcome),
+                     sealed_text ? db::Param(*sealed_text) : db::Param(std::nullopt),
+                     domain::FormatDate(domain::RetentionDue(policy, today)), case_id})
+              .status());
+    }
+    if (schedule_aftercare) {
+      SP_ASSIGN_OR_RETURN(
+          db::Row n,
+          c.QueryOne("SELECT COUNT(*) FROM aftercare_tasks WHERE case_id = $1", {case_id}));
+      if (n.Int(0) == 0) {
+        for (domain::Date due : domain::AftercareDates(policy, today)) {
+          SP_RETURN_IF_ERROR(
+              c.Execute("INSERT INTO aftercare_tasks(id, case_id, due_on) VALUES ($1, $2, $3)",
+                        {crypto::RandomId(), case_id, domain::FormatDate(due)})
+                  .status());
+        }
+      }
+    }
+    SP_RETURN_IF_ERROR(internal::AddEvent(c, case_id, now, "status", domain::Name(v.status),
+                                          domain::Name(to), staff.user.id));
+    return audit_.Append(c,
+                         internal::CaseAudit(v.school_id, staff.user.id, "case.status", case_id));
+  });
+}
+
+Status Meldpunt::StaffMessage(const Staff& staff, std::string_view case_id, std::string_view text) {
+  SP_RETURN_IF_ERROR(domain::ValidateMessage(text));
+  common::UnixMillis now = clock_.NowMillis();
+  return db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
+    std::string id = crypto::RandomId();
+    SP_ASSIGN_OR_RETURN(std::string body,
+                        crypto::Seal(key, text, FieldAd("case_messages", id, "body")));
+    SP_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO case_messages(id, case_id, at, sender, author_id, body) VALUES "
+                  "($1, $2, $3, 'meldpunt', $4, $5)",
+                  {id, case_id, now, staff.user.id, db::Blob{std::move(body)}})
+            .status());
+    MarkFirstContact(c, case_id, now);
+    if (v.status == CaseStatus::kInProgress || v.status == CaseStatus::kAftercare) {
+      SP_RETURN_IF_ERROR(
+          c.Execute("UPDATE cases SET feedback_given_at = $1 WHERE id = $2 AND feedback_given_at "
+                    "IS NULL",
+                    {now, case_id})
+              .status());
+    }
+    return audit_.Append(c,
+                         internal::CaseAudit(v.school_id, staff.user.id, "case.message", case_id));
+  });
+}
+
+Status Meldpunt::RecordAction(const Staff& staff, std::string_view case_id, domain::ActionKind kind,
+                              std::string_view note) {
+  if (note.size() > 20000 || !common::IsValidUtf8(note))
+    return Status::InvalidArgument("is too long", "note");
+  common::UnixMillis now = clock_.NowMillis();
+  std::string school_id;
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    school_id = v.school_id;
+    SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
+    SP_RETURN_IF_ERROR(domain::CheckConsent(kind, v.consents));
+    std::string id = crypto::RandomId();
+    std::optional<db::Blob> sealed;
+    if (!note.empty()) {
+      SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
+      SP_ASSIGN_OR_RETURN(std::string box,
+                          crypto::Seal(key, note, FieldAd("case_actions", id, "note")));
+      sealed = db::Blob{std::move(box)};
+    }
+    SP_RETURN_IF_ERROR(
+        c.Execute(
+             "INSERT INTO case_actions(id, case_id, at, kind, actor, note) VALUES ($1, $2, $3, "
+             "$4, $5, $6)",
+             {id, case_id, now, domain::Name(kind), staff.user.id,
+              sealed ? db::Param(*sealed) : db::Param(std::nullopt)})
+            .status());
+    return audit_.Append(c,
+                         internal::CaseAudit(v.school_id, staff.user.id, "case.action", case_id));
+  });
+  if (s.code() == common::StatusCode::kFailedPrecondition && s.field() == "consent") {
+    // The refusal itself is evidence that the consent gate works.
+    (void)audit_.Append(
+        db_, internal::CaseAudit(school_id, staff.user.id, "case.action", case_id, "denied"));
+  }
+  return s;
+}
+
+Status Meldpunt::Extend(const Staff& staff, std::string_view case_id, std::string_view which,
+                        domain::Date new_due, std::string_view reason) {
+  std::string column;
+  if (which == "first_contact") column = "first_contact_due";
+  if (which == "feedback") column = "feedback_due";
+  if (column.empty())
+    return Status::InvalidArgument("must be first_contact or feedback", "deadline");
+  common::UnixMillis now = clock_.NowMillis();
+  return db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
+    // `column` is one of two fixed names, never user text.
+    SP_ASSIGN_OR_RETURN(db::Row r,
+                        c.QueryOne("SELECT " + column + " FROM cases WHERE id = $1", {case_id}));
+    domain::Date current = domain::ParseDate(r.Text(0)).value_or(domain::Date{});
+    SP_RETURN_IF_ERROR(domain::CheckExtension(current, new_due, reason));
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
+    std::string event_id = crypto::RandomId();
+    SP_ASSIGN_OR_RETURN(
+        db::Blob detail,
+        internal::SealField(key, case_id, "extension:" + std::to_string(now), reason));
+    SP_RETURN_IF_ERROR(c.Execute("UPDATE cases SET " + column + " = $1 WHERE id = $2",
+                                 {domain::FormatDate(new_due), case_id})
+                           .status());
+    SP_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO case_events(id, case_id, at, kind, from_value, to_value, actor, "
+                  "detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                  {event_id, case_id, now, "extension:" + std::string(which),
+                   domain::FormatDate(current), domain::FormatDate(new_due), staff.user.id, detail})
+            .status());
+    return audit_.Append(c,
+                         internal::CaseAudit(v.school_id, staff.user.id, "case.extend", case_id));
+  });
+}
+
+Status Meldpunt::CompleteAftercare(const Staff& staff, std::string_view case_id,
+                                   std::string_view task_id, std::string_view note) {
+  if (note.size() > 20000 || !common::IsValidUtf8(note))
+    return Status::InvalidArgument("is too long", "note");
+  common::UnixMillis now = clock_.NowMillis();
+  return db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
+    std::optional<db::Blob> sealed;
+    if (!note.empty()) {
+      SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
+      SP_ASSIGN_OR_RETURN(std::string box,
+                          crypto::Seal(key, note, FieldAd("aftercare_tasks", task_id, "note")));
+      sealed = db::Blob{std::move(box)};
+    }
+    SP_ASSIGN_OR_RETURN(
+        int64_t n,
+        c.Execute("UPDATE aftercare_tasks SET done_at = $1, done_by = $2, note = $3 "
+                  "WHERE id = $4 AND case_id = $5 AND done_at IS NULL",
+                  {now, staff.user.id, sealed ? db::Param(*sealed) : db::Param(std::nullopt),
+                   task_id, case_id}));
+    if (n == 0) return Status::NotFound("no such open aftercare task");
+    return audit_.Append(
+        c, internal::CaseAudit(v.school_id, staff.user.id, "case.aftercare", case_id));
+  });
+}
+
+}  // namespace meldpunt

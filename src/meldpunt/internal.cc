@@ -1,0 +1,141 @@
+#include "meldpunt/internal.h"
+
+#include "crypto/random.h"
+
+namespace meldpunt::internal {
+
+std::vector<std::string> SplitComma(std::string_view s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > start) out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+namespace {
+template <typename E, typename Parse>
+std::vector<E> ParseList(std::string_view s, Parse parse) {
+  std::vector<E> out;
+  for (const std::string& name : SplitComma(s)) {
+    if (auto v = parse(name)) out.push_back(*v);
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<domain::Ground> ParseGrounds(std::string_view s) {
+  return ParseList<domain::Ground>(s, domain::ParseGround);
+}
+std::vector<domain::Wish> ParseWishes(std::string_view s) {
+  return ParseList<domain::Wish>(s, domain::ParseWish);
+}
+std::vector<domain::Consent> ParseConsents(std::string_view s) {
+  return ParseList<domain::Consent>(s, domain::ParseConsent);
+}
+
+domain::DeadlinePolicy LoadPolicy(db::Connection& c, std::string_view school_id) {
+  domain::DeadlinePolicy p;
+  auto rows = c.Query(
+      "SELECT first_contact_working_days, feedback_months, retention_months, "
+      "signal_threshold, aftercare_weeks FROM school_settings WHERE school_id = $1",
+      {school_id});
+  if (!rows.ok() || rows->empty()) return p;
+  const db::Row& r = rows->rows[0];
+  p.first_contact_working_days = static_cast<int>(r.Int(0));
+  p.feedback_months = static_cast<int>(r.Int(1));
+  p.retention_months = static_cast<int>(r.Int(2));
+  p.signal_threshold = static_cast<int>(r.Int(3));
+  p.aftercare_weeks.clear();
+  for (const std::string& w : SplitComma(r.Text(4))) {
+    int weeks = std::atoi(w.c_str());
+    if (weeks > 0) p.aftercare_weeks.push_back(weeks);
+  }
+  return p;
+}
+
+common::StatusOr<db::Blob> SealField(const crypto::SecretKey& key, std::string_view case_id,
+                                     std::string_view field, std::string_view text) {
+  SP_ASSIGN_OR_RETURN(std::string sealed,
+                      crypto::Seal(key, text, FieldAd("cases", case_id, field)));
+  return db::Blob{std::move(sealed)};
+}
+
+common::StatusOr<std::string> OpenField(const crypto::SecretKey& key, std::string_view case_id,
+                                        std::string_view field, const db::Row& row, size_t column) {
+  if (row.IsNull(column)) return std::string();
+  return crypto::Open(key, row.BlobBytes(column), FieldAd("cases", case_id, field));
+}
+
+common::Status AddEvent(db::Connection& c, std::string_view case_id, common::UnixMillis at,
+                        std::string_view kind, std::string_view from_value,
+                        std::string_view to_value, std::string_view actor,
+                        const std::optional<db::Blob>& detail) {
+  db::Param detail_param = detail ? db::Param(*detail) : db::Param(std::nullopt);
+  return c
+      .Execute(
+          "INSERT INTO case_events(id, case_id, at, kind, from_value, to_value, actor, detail) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          {crypto::RandomId(), case_id, at, kind, from_value, to_value, actor, detail_param})
+      .status();
+}
+
+audit::Entry CaseAudit(std::string_view school_id, std::string_view actor, std::string action,
+                       std::string_view case_id, std::string result) {
+  return audit::Entry{std::string(school_id), std::string(actor), std::move(action), "case",
+                      std::string(case_id),   std::move(result)};
+}
+
+std::string EncodeIdentity(const domain::ReporterIdentity& id) {
+  // Newlines cannot occur: the fields are validated as single-line text.
+  return id.name + "\n" + id.student_number + "\n" + id.email;
+}
+
+domain::ReporterIdentity DecodeIdentity(std::string_view s) {
+  domain::ReporterIdentity id;
+  size_t a = s.find('\n');
+  size_t b = a == std::string_view::npos ? a : s.find('\n', a + 1);
+  id.name = std::string(s.substr(0, a));
+  if (a != std::string_view::npos) id.student_number = std::string(s.substr(a + 1, b - a - 1));
+  if (b != std::string_view::npos) id.email = std::string(s.substr(b + 1));
+  return id;
+}
+
+const char kSummaryColumns[] =
+    "c.id, c.case_number, c.status, c.mode, c.channel, c.phase, c.grounds, c.received_at, "
+    "c.first_contact_due, c.feedback_due, c.first_contact_at, c.feedback_given_at, c.assigned_to, "
+    "u.display_name, c.outcome, c.retention_due, c.shredded_at, co.id, co.leerbedrijf_id, co.kvk, "
+    "co.name, co.city";
+
+CaseSummary SummaryFromRow(const db::Row& r, const domain::DeadlinePolicy& policy,
+                           domain::Date today) {
+  CaseSummary s;
+  s.id = r.Text(0);
+  s.case_number = r.Text(1);
+  s.status = domain::ParseCaseStatus(r.Text(2)).value_or(domain::CaseStatus::kReceived);
+  s.mode = domain::ParseReportMode(r.Text(3)).value_or(domain::ReportMode::kAnonymous);
+  s.channel = domain::ParseChannel(r.Text(4)).value_or(domain::Channel::kSelf);
+  s.phase = domain::ParsePhase(r.Text(5)).value_or(domain::Phase::kSearch);
+  s.grounds = ParseGrounds(r.Text(6));
+  s.received_at = r.Int(7);
+  s.first_contact_due = domain::ParseDate(r.Text(8)).value_or(domain::Date{});
+  s.feedback_due = domain::ParseDate(r.Text(9)).value_or(domain::Date{});
+  bool closed = s.status == domain::CaseStatus::kClosed;
+  s.first_contact_state =
+      domain::StateOf(s.first_contact_due, !r.IsNull(10) || closed, today, policy.due_soon_days);
+  s.feedback_state =
+      domain::StateOf(s.feedback_due, !r.IsNull(11) || closed, today, policy.due_soon_days);
+  s.assigned_to = r.Text(12);
+  s.assigned_name = r.Text(13);
+  if (!r.IsNull(14)) s.outcome = domain::ParseOutcome(r.Text(14));
+  if (!r.IsNull(15)) s.retention_due = domain::ParseDate(r.Text(15));
+  s.shredded = !r.IsNull(16);
+  if (!r.IsNull(17))
+    s.company = CompanyInfo{r.Text(17), r.Text(18), r.Text(19), r.Text(20), r.Text(21)};
+  return s;
+}
+
+}  // namespace meldpunt::internal

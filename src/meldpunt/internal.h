@@ -1,0 +1,58 @@
+// File: meldpunt/internal.h
+//
+// Helpers shared by the meldpunt's .cc files; not part of its interface.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "crypto/box.h"
+#include "db/database.h"
+#include "domain/meldpunt.h"
+#include "meldpunt/service.h"
+
+namespace meldpunt::internal {
+
+// "origin,religion" <-> ids.
+template <typename E>
+std::string JoinNames(const std::vector<E>& values) {
+  std::string out;
+  for (const E& v : values) {
+    if (!out.empty()) out += ',';
+    out += domain::Name(v);
+  }
+  return out;
+}
+std::vector<std::string> SplitComma(std::string_view s);
+std::vector<domain::Ground> ParseGrounds(std::string_view s);
+std::vector<domain::Wish> ParseWishes(std::string_view s);
+std::vector<domain::Consent> ParseConsents(std::string_view s);
+
+domain::DeadlinePolicy LoadPolicy(db::Connection& c, std::string_view school_id);
+
+// Seals/opens one text field of a case record, bound to (case id, field).
+common::StatusOr<db::Blob> SealField(const crypto::SecretKey& key, std::string_view case_id,
+                                     std::string_view field, std::string_view text);
+common::StatusOr<std::string> OpenField(const crypto::SecretKey& key, std::string_view case_id,
+                                        std::string_view field, const db::Row& row, size_t column);
+
+common::Status AddEvent(db::Connection& c, std::string_view case_id, common::UnixMillis at,
+                        std::string_view kind, std::string_view from_value,
+                        std::string_view to_value, std::string_view actor,
+                        const std::optional<db::Blob>& detail = std::nullopt);
+
+audit::Entry CaseAudit(std::string_view school_id, std::string_view actor, std::string action,
+                       std::string_view case_id, std::string result = "ok");
+
+// Identity <-> sealed text (one line per field, in a fixed order).
+std::string EncodeIdentity(const domain::ReporterIdentity& id);
+domain::ReporterIdentity DecodeIdentity(std::string_view s);
+
+// A categorical row of `cases`, as listed by kSummaryColumns.
+extern const char kSummaryColumns[];
+CaseSummary SummaryFromRow(const db::Row& r, const domain::DeadlinePolicy& policy,
+                           domain::Date today);
+
+}  // namespace meldpunt::internal

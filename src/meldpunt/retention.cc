@@ -1,0 +1,92 @@
+// Retention (P13): closed cases are crypto-shredded when their retention date
+// passes. Keys are deleted first, so even a copy of an old backup of the
+// sealed rows can no longer be opened with the live database's keys.
+#include <filesystem>
+
+#include "meldpunt/internal.h"
+#include "meldpunt/service.h"
+
+namespace meldpunt {
+
+namespace {
+using common::Status;
+using common::StatusOr;
+}  // namespace
+
+StatusOr<Meldpunt::RetentionResult> Meldpunt::RunRetention() {
+  RetentionResult result;
+  common::UnixMillis now = clock_.NowMillis();
+  std::string today = domain::FormatDate(domain::DateFromMillis(now));
+  std::vector<std::string> files;
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows due,
+                        c.Query("SELECT id, school_id FROM cases WHERE status = 'closed' AND "
+                                "shredded_at IS NULL AND retention_due IS NOT NULL AND "
+                                "retention_due <= $1",
+                                {today}));
+    for (const db::Row& r : due.rows) {
+      std::string id = r.Text(0);
+      SP_ASSIGN_OR_RETURN(db::Rows stored,
+                          c.Query("SELECT stored_name FROM attachments WHERE case_id = $1", {id}));
+      for (const db::Row& f : stored.rows) files.push_back(f.Text(0));
+      for (const char* sql :
+           {"DELETE FROM case_keys WHERE case_id = $1",
+            "DELETE FROM reporter_sessions WHERE case_id = $1",
+            "DELETE FROM case_messages WHERE case_id = $1",
+            "DELETE FROM case_actions WHERE case_id = $1",
+            "DELETE FROM attachments WHERE case_id = $1",
+            "UPDATE case_events SET detail = NULL WHERE case_id = $1",
+            "UPDATE aftercare_tasks SET note = NULL WHERE case_id = $1",
+            "UPDATE cases SET narrative = NULL, company_text = NULL, identity = NULL, "
+            "outcome_text = NULL, receipt_key = NULL WHERE id = $1"}) {
+        SP_RETURN_IF_ERROR(c.Execute(sql, {id}).status());
+      }
+      SP_RETURN_IF_ERROR(
+          c.Execute("UPDATE cases SET shredded_at = $1 WHERE id = $2", {now, id}).status());
+      SP_RETURN_IF_ERROR(
+          audit_.Append(c, internal::CaseAudit(r.Text(1), "system", "case.shred", id)));
+      ++result.shredded;
+    }
+    SP_ASSIGN_OR_RETURN(
+        db::Row warn,
+        c.QueryOne("SELECT COUNT(*) FROM cases WHERE status = 'closed' AND shredded_at "
+                   "IS NULL AND retention_due IS NOT NULL AND retention_due <= $1",
+                   {domain::FormatDate(domain::AddDays(domain::DateFromMillis(now), 30))}));
+    result.warned = warn.Int(0);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  // The rows are gone and their keys with them; the encrypted files are now
+  // unreadable noise, removed after the commit so a rollback loses nothing.
+  for (const std::string& name : files) {
+    std::error_code ec;
+    std::filesystem::remove(std::filesystem::path(files_dir_) / name, ec);
+  }
+  return result;
+}
+
+StatusOr<std::vector<CaseSummary>> Meldpunt::RetentionWarnings(std::string_view school_id) {
+  std::vector<CaseSummary> out;
+  common::UnixMillis now = clock_.NowMillis();
+  domain::Date today = domain::DateFromMillis(now);
+  Status s = db_.Read([&](db::Connection& c) -> Status {
+    domain::DeadlinePolicy policy = internal::LoadPolicy(c, school_id);
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query(
+            std::string("SELECT ") + internal::kSummaryColumns +
+                " FROM cases c LEFT JOIN users u ON u.id = c.assigned_to LEFT JOIN companies co ON "
+                "co.id = "
+                "c.company_id WHERE c.school_id = $1 AND c.status = 'closed' AND c.shredded_at IS "
+                "NULL AND "
+                "c.retention_due IS NOT NULL AND c.retention_due <= $2 ORDER BY c.retention_due",
+            {school_id,
+             domain::FormatDate(domain::AddDays(today, policy.retention_warning_days))}));
+    for (const db::Row& r : rows.rows) out.push_back(internal::SummaryFromRow(r, policy, today));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace meldpunt

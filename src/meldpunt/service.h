@@ -1,0 +1,303 @@
+// File: meldpunt/service.h
+//
+// The meldpunt as a service: students report, handlers work cases, and the
+// reporter follows up with their code. The web pages and the JSON API both
+// call this class; it owns the rules about who sees what, decrypts only for
+// callers entitled to the content, and writes one audit record for every read
+// or change of a case, in the same transaction (P8, P10).
+//
+//   Meldpunt mp(db, clock, audit, keyring, files_dir);
+//   auto receipt = mp.Submit(school, draft, {});      // 201 only after commit
+//   auto session = mp.OpenReporterSession(code);      // the student returns
+//   auto view    = mp.ReporterCase(session->token);
+//
+// Handlers reach content through a StaffKey: their user and the key pair
+// unwrapped for their browser session (keyring.h). Without it they still see
+// the inbox's categorical fields, never content.
+//
+// Errors: kInvalidArgument names the field; kNotFound covers both "missing"
+// and "another school's" (same message); kFailedPrecondition for workflow and
+// consent rules; kUnavailable when the database is down.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "auth/accounts.h"
+#include "common/clock.h"
+#include "db/database.h"
+#include "domain/meldpunt.h"
+#include "meldpunt/keyring.h"
+
+namespace meldpunt {
+
+struct Receipt {
+  std::string case_id;  // internal; not shown to the reporter
+  std::string case_number;
+  std::string code;  // display form; shown once, stored nowhere
+  common::UnixMillis acknowledged_at = 0;
+  std::string content_sha256;
+  domain::Date first_contact_due;
+};
+
+// Who registered a report when it was not the student alone.
+struct SubmittedBy {
+  std::string user_id;  // staff member registering on the student's behalf
+};
+
+struct Message {
+  std::string from;  // "reporter" or "meldpunt"
+  std::string text;
+  common::UnixMillis at = 0;
+};
+
+struct CompanyInfo {
+  std::string id;
+  std::string leerbedrijf_id;
+  std::string kvk;
+  std::string name;
+  std::string city;
+};
+
+struct AttachmentInfo {
+  std::string id;
+  std::string kind;  // pdf, png, jpeg
+  int64_t size = 0;
+  common::UnixMillis at = 0;
+  std::string uploaded_by;  // "reporter" or "meldpunt"
+};
+
+struct ReporterView {
+  std::string case_number;
+  domain::CaseStatus status = domain::CaseStatus::kReceived;
+  domain::ReportMode mode = domain::ReportMode::kAnonymous;
+  std::string narrative;
+  std::vector<Message> messages;
+  domain::Date first_contact_due;
+  domain::Date feedback_due;
+  common::UnixMillis received_at = 0;
+  std::string handler;  // "Meldpunt" or the handler's name, per school setting
+  std::vector<domain::Consent> consents;
+  std::optional<domain::Outcome> outcome;
+  std::string outcome_text;  // what happened, as far as the school tells
+  bool survey_done = false;
+  std::vector<AttachmentInfo> attachments;
+};
+
+struct InboxFilter {
+  std::optional<domain::CaseStatus> status;
+  std::optional<domain::Phase> phase;
+  std::optional<domain::Ground> ground;
+  std::string company_id;
+  // "overdue", "due_soon" or "" for all.
+  std::string deadline;
+  bool mine_only = false;
+  bool include_closed = false;
+  int limit = 200;
+};
+
+struct CaseSummary {
+  std::string id;
+  std::string case_number;
+  domain::CaseStatus status = domain::CaseStatus::kReceived;
+  domain::ReportMode mode = domain::ReportMode::kAnonymous;
+  domain::Channel channel = domain::Channel::kSelf;
+  domain::Phase phase = domain::Phase::kSearch;
+  std::vector<domain::Ground> grounds;
+  std::optional<CompanyInfo> company;
+  common::UnixMillis received_at = 0;
+  domain::Date first_contact_due;
+  domain::Date feedback_due;
+  domain::DeadlineState first_contact_state = domain::DeadlineState::kOpen;
+  domain::DeadlineState feedback_state = domain::DeadlineState::kOpen;
+  std::string assigned_to;  // user id or ""
+  std::string assigned_name;
+  std::optional<domain::Outcome> outcome;
+  std::optional<domain::Date> retention_due;
+  bool shredded = false;
+};
+
+struct CaseEvent {
+  common::UnixMillis at = 0;
+  std::string kind;  // status, assigned, extension, consent, mode, survey, ...
+  std::string from_value;
+  std::string to_value;
+  std::string actor_name;
+  std::string detail;  // decrypted reason text, if any
+};
+
+struct ActionRecord {
+  common::UnixMillis at = 0;
+  domain::ActionKind kind = domain::ActionKind::kTalkStudent;
+  std::string actor_name;
+  std::string note;
+};
+
+struct AftercareTask {
+  std::string id;
+  domain::Date due_on;
+  std::optional<common::UnixMillis> done_at;
+  std::string note;
+};
+
+struct CaseDetail {
+  CaseSummary summary;
+  std::string narrative;
+  std::string company_text;  // as the student typed it, when not in the register
+  std::optional<domain::Date> occurred_on;
+  std::vector<domain::Wish> wishes;
+  std::vector<domain::Consent> consents;
+  std::optional<domain::ReporterIdentity> identity;  // only for entitled handlers
+  bool identity_hidden = false;                      // confidential, not assigned to you
+  std::vector<Message> messages;
+  std::vector<CaseEvent> events;
+  std::vector<ActionRecord> actions;
+  std::vector<AftercareTask> aftercare;
+  std::vector<AttachmentInfo> attachments;
+  std::string content_sha256;
+  std::string outcome_text;
+  std::optional<int> survey_heard, survey_believed, survey_know_outcome;
+  bool can_read_content = false;  // false: this handler holds no key for the case yet
+};
+
+// The caller on the staff side.
+struct Staff {
+  auth::User user;
+  bool lead = false;
+  std::optional<crypto::KeyPair> key;  // unwrapped for this browser session
+};
+
+struct HandlerInfo {
+  std::string id;
+  std::string name;
+  bool lead = false;
+  bool has_key = false;
+};
+
+class Meldpunt {
+ public:
+  Meldpunt(db::Database& db, const common::Clock& clock, const audit::AuditLog& audit,
+           const KeyRing& keys, std::string files_dir)
+      : db_(db), clock_(clock), audit_(audit), keys_(keys), files_dir_(std::move(files_dir)) {}
+
+  // ---- Reporting (reports.cc) ----
+  // Validates, encrypts and durably commits; the Receipt exists only after
+  // the commit. kFailedPrecondition when the school's meldpunt has no key
+  // to seal for (no recovery key and no lead with a key).
+  common::StatusOr<Receipt> Submit(const auth::School& school, const domain::ReportDraft& draft,
+                                   const std::optional<SubmittedBy>& by);
+  // The school's register, for the report form: name, leerbedrijf-ID or KvK.
+  common::StatusOr<std::vector<CompanyInfo>> SearchCompanies(std::string_view school_id,
+                                                             std::string_view query,
+                                                             int limit = 10);
+  domain::DeadlinePolicy Policy(std::string_view school_id);
+
+  // ---- The reporter with their code (reporter.cc) ----
+  struct ReporterSession {
+    std::string token;
+    common::UnixMillis expires_at = 0;
+  };
+  // kUnauthenticated for an unknown (or shredded) code.
+  common::StatusOr<ReporterSession> OpenReporterSession(std::string_view code);
+  common::StatusOr<ReporterView> ReporterCase(std::string_view token);
+  common::Status ReporterMessage(std::string_view token, std::string_view text);
+  common::Status ReporterWithdrawConsent(std::string_view token, domain::Consent consent);
+  common::Status ReporterGiveConsent(std::string_view token, domain::Consent consent);
+  // Towards openness only; confidential and named need the identity.
+  common::Status ReporterOpenUp(std::string_view token, domain::ReportMode mode,
+                                const domain::ReporterIdentity& identity);
+  // Scores 1..5 for "heard", "believed", "know what happened". Closed cases only.
+  common::Status ReporterSurvey(std::string_view token, int heard, int believed, int know_outcome);
+  common::Status EndReporterSession(std::string_view token);
+
+  // ---- Handling (cases.cc) ----
+  // The staff member behind a request: lead flag from the database, key pair
+  // from the `sp_key` cookie when it still opens (else no key).
+  common::StatusOr<Staff> StaffFor(const auth::User& user, std::string_view key_cookie);
+  common::StatusOr<std::vector<CaseSummary>> Inbox(const Staff& staff, const InboxFilter& filter);
+  // Decrypts what the handler may see and audits the read.
+  common::StatusOr<CaseDetail> OpenCase(const Staff& staff, std::string_view case_id);
+  common::StatusOr<std::vector<HandlerInfo>> Handlers(std::string_view school_id);
+  // Leads assign; the assigned handler may transfer. Seals the keys to the
+  // new handler, removes the previous one's identity copy.
+  common::Status Assign(const Staff& staff, std::string_view case_id, std::string_view to_user_id);
+  common::Status Transition(const Staff& staff, std::string_view case_id, domain::CaseStatus to,
+                            std::optional<domain::Outcome> outcome = std::nullopt,
+                            std::string_view outcome_text = {});
+  common::Status StaffMessage(const Staff& staff, std::string_view case_id, std::string_view text);
+  common::Status RecordAction(const Staff& staff, std::string_view case_id, domain::ActionKind kind,
+                              std::string_view note);
+  // Which deadline: "first_contact" or "feedback".
+  common::Status Extend(const Staff& staff, std::string_view case_id, std::string_view which,
+                        domain::Date new_due, std::string_view reason);
+  common::Status CompleteAftercare(const Staff& staff, std::string_view case_id,
+                                   std::string_view task_id, std::string_view note);
+  // The school admin's recovery: seals every case key of the school to the
+  // current key of each lead and of each assigned handler.
+  common::StatusOr<int> RegrantWithRecoveryCode(const auth::User& admin, std::string_view code);
+
+  // ---- Attachments (attachments.cc) ----
+  // Sanitizes (media/attachment.h), encrypts with the case key and stores
+  // under a random name. `by` is "reporter" or the staff user id.
+  common::StatusOr<AttachmentInfo> AddAttachmentAsReporter(std::string_view token,
+                                                           std::string_view filename,
+                                                           std::string_view bytes);
+  common::StatusOr<AttachmentInfo> AddAttachmentAsStaff(const Staff& staff,
+                                                        std::string_view case_id,
+                                                        std::string_view filename,
+                                                        std::string_view bytes);
+  struct FileContent {
+    std::string kind;
+    std::string bytes;
+  };
+  common::StatusOr<FileContent> ReadAttachmentAsStaff(const Staff& staff, std::string_view case_id,
+                                                      std::string_view attachment_id);
+  common::StatusOr<FileContent> ReadAttachmentAsReporter(std::string_view token,
+                                                         std::string_view attachment_id);
+
+  // ---- Signal register and pauses (companies.cc) ----
+  struct Signal {
+    CompanyInfo company;
+    int64_t reports_12m = 0;                  // across all schools on the deployment
+    bool alert = false;                       // reports_12m >= the school's threshold
+    std::optional<std::string> paused_until;  // at this school
+    std::string pause_reason;
+  };
+  common::StatusOr<std::vector<Signal>> SignalRegister(std::string_view school_id);
+  common::Status PauseCompany(const auth::User& by, std::string_view company_id,
+                              std::string_view reason, domain::Date until);
+  common::Status LiftPause(const auth::User& by, std::string_view company_id);
+  // Company ids paused at the school on `day` (the matching engine excludes them).
+  common::StatusOr<std::vector<std::string>> PausedCompanies(std::string_view school_id,
+                                                             domain::Date day);
+
+  // ---- Retention (retention.cc) ----
+  struct RetentionResult {
+    int64_t shredded = 0;
+    int64_t warned = 0;  // due within the warning period
+  };
+  // Crypto-shreds every closed case whose retention date has passed: keys,
+  // messages, files and sealed fields go; categorical fields stay (P13).
+  common::StatusOr<RetentionResult> RunRetention();
+  // Cases of the school due for shredding within the warning period.
+  common::StatusOr<std::vector<CaseSummary>> RetentionWarnings(std::string_view school_id);
+
+  // ---- Settings ----
+  common::Status SaveSettings(const auth::User& admin, const domain::DeadlinePolicy& policy,
+                              bool show_handler_names);
+  bool ShowHandlerNames(std::string_view school_id);
+
+  const KeyRing& keys() const { return keys_; }
+
+ private:
+  friend class CaseAccess;
+  db::Database& db_;
+  const common::Clock& clock_;
+  const audit::AuditLog& audit_;
+  const KeyRing& keys_;
+  std::string files_dir_;
+};
+
+}  // namespace meldpunt
