@@ -7,6 +7,7 @@
 //    zero-reduced-cost arcs and are found by cheap depth-first searches.
 // Stored potentials are shifted by -d_T each phase so that only the nodes the
 // Dijkstra settled need updating.
+#include <algorithm>
 #include <cassert>
 #include <limits>
 #include <queue>
@@ -94,6 +95,10 @@ class ShortestPathSolver {
 
   OptimalResult Solve() {
     OptimalResult result;
+    if (StartAtCheapestEdge()) {
+      ++result.phases;
+      AugmentAlongZeroCostPaths();
+    }
     while (FindShortestDistances()) {
       ++result.phases;
       AugmentAlongZeroCostPaths();
@@ -162,6 +167,23 @@ class ShortestPathSolver {
       if (v < num_students_ && slot_of_student_[v] >= 0) held_key_[slot_of_student_[v]] -= drop;
     }
     source_potential_ -= sink_dist;
+    return true;
+  }
+
+  // The first phase without a Dijkstra: with no one placed, the cheapest
+  // augmenting path costs the smallest rank r of any usable edge, and the
+  // potentials the Dijkstra would leave are -r for every student (and the
+  // source), 0 elsewhere. False when no edge is usable.
+  bool StartAtCheapestEdge() {
+    int64_t cheapest = kInfinity;
+    for (int32_t e = 0; e < in_.num_edges(); ++e) {
+      const int32_t p = in_.pref_position[e];
+      if (slot_begin_[p + 1] > slot_begin_[p])
+        cheapest = std::min<int64_t>(cheapest, in_.pref_rank[e]);
+    }
+    if (cheapest == kInfinity) return false;
+    std::fill(potential_.begin(), potential_.begin() + num_students_, -cheapest);
+    source_potential_ = -cheapest;
     return true;
   }
 
