@@ -116,5 +116,43 @@ TEST(OptimalPropertyTest, SolversAgreeOnMediumInstances) {
   }
 }
 
+TEST(OptimalPropertyTest, SolversAgreeOnLargerInstancesWithSpreadRanks) {
+  // Many searches per phase, seats > 1, and ranks that neither start at 1 nor
+  // are consecutive: exercises the lookahead, the unmarking of successful
+  // paths and the start at the cheapest edge.
+  SplitMix64 rng(23);
+  for (int iteration = 0; iteration < 12; ++iteration) {
+    const int32_t positions = 400;
+    std::vector<int32_t> capacity(positions);
+    for (auto& c : capacity) c = static_cast<int32_t>(rng.Below(6));
+    std::vector<std::vector<testing::Pick>> lists(2000);
+    for (auto& list : lists) {
+      auto length = static_cast<int32_t>(rng.Below(13));
+      std::vector<uint8_t> used(positions, 0);
+      while (static_cast<int32_t>(list.size()) < length) {
+        uint64_t u = rng.Below(positions);
+        auto p = static_cast<int32_t>(u * u / positions);
+        if (used[p]) continue;
+        used[p] = 1;
+        list.push_back({p});
+      }
+    }
+    Instance in = MakeInstance(capacity, lists);
+    const auto offset = static_cast<int32_t>(rng.Below(3));  // smallest rank 0, 1 or 2
+    for (int32_t s = 0; s < in.num_students; ++s) {
+      int32_t rank = offset;
+      for (int32_t e = in.pref_begin[s]; e < in.pref_begin[s + 1]; ++e) {
+        in.pref_rank[e] = rank;
+        rank += 1 + static_cast<int32_t>(rng.Below(iteration % 2 == 0 ? 1 : 4));
+      }
+    }
+    OptimalResult fast = SolveWithShortestPaths(in);
+    OptimalResult lemon = SolveWithLemon(in);
+    ASSERT_EQ(Of(fast), Of(lemon)) << "iteration " << iteration;
+    ASSERT_TRUE(CheckOptimalCertificate(in, fast.assignment, fast.certificate).ok())
+        << CheckOptimalCertificate(in, fast.assignment, fast.certificate).message();
+  }
+}
+
 }  // namespace
 }  // namespace matching
