@@ -37,8 +37,9 @@ web::Response UsersPage(Ctx& ctx, const UserForm& form, int status) {
     r.set("name", u.display_name);
     r.set("login", u.login);
     r.set("role", ctx.T("role_" + std::string(domain::RoleName(u.role))));
-    r.set("status", ctx.T(u.disabled ? "status_disabled"
-                                     : (u.password_hash.empty() ? "status_invited" : "status_active")));
+    r.set("status",
+          ctx.T(u.disabled ? "status_disabled"
+                           : (u.password_hash.empty() ? "status_invited" : "status_active")));
     r.set("can_toggle", u.id != ctx.user().id);
     r.set("toggle_action", u.disabled ? "enable" : "disable");
     r.set("toggle_label", ctx.T(u.disabled ? "enable_button" : "disable_button"));
@@ -71,7 +72,8 @@ web::Response CreateUser(Ctx& ctx) {
   auto role = domain::ParseRole(form.role);
   if (form.name.empty()) form.errors.push_back({"display_name", ctx.T("field_required")});
   if (form.login.empty()) form.errors.push_back({"login", ctx.T("field_required")});
-  if (!role || *role == domain::Role::kSystemAdmin) form.errors.push_back({"role", ctx.T("field_invalid")});
+  if (!role || *role == domain::Role::kSystemAdmin)
+    form.errors.push_back({"role", ctx.T("field_invalid")});
   if (!form.errors.empty()) return UsersPage(ctx, form, 400);
 
   std::string token;
@@ -83,7 +85,8 @@ web::Response CreateUser(Ctx& ctx) {
   });
   if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
   if (!s.ok()) {
-    form.errors.push_back({s.field() == "display_name" ? "display_name" : "login", Message(ctx, s)});
+    form.errors.push_back(
+        {s.field() == "display_name" ? "display_name" : "login", Message(ctx, s)});
     return UsersPage(ctx, form, s.code() == common::StatusCode::kAlreadyExists ? 409 : 400);
   }
   UserForm done;
@@ -98,7 +101,8 @@ web::Response ToggleUser(Ctx& ctx, bool disable) {
     SP_ASSIGN_OR_RETURN(auth::User target, ctx.app.accounts().UserById(c, id));
     if (target.school_id != ctx.user().school_id) return Status::NotFound("user not found");
     SP_RETURN_IF_ERROR(ctx.app.accounts().SetDisabled(c, id, disable));
-    return ctx.app.audit().Append(c, AuditEntry(ctx, disable ? "user.disable" : "user.enable", "user", id));
+    return ctx.app.audit().Append(
+        c, AuditEntry(ctx, disable ? "user.disable" : "user.enable", "user", id));
   });
   if (s.code() == common::StatusCode::kNotFound) return ctx.ErrorPage(404);
   if (!s.ok()) return ctx.ErrorPage(503);
@@ -142,7 +146,8 @@ web::Response CreateSchool(Ctx& ctx) {
   if (form.name.empty()) form.errors.push_back({"name", ctx.T("field_required")});
   if (!form.errors.empty()) return SchoolsPage(ctx, form, 400);
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(auth::School school, ctx.app.accounts().CreateSchool(c, form.brin, form.name));
+    SP_ASSIGN_OR_RETURN(auth::School school,
+                        ctx.app.accounts().CreateSchool(c, form.brin, form.name));
     audit::Entry e = AuditEntry(ctx, "school.create", "school", school.id);
     e.school_id = school.id;
     return ctx.app.audit().Append(c, e);
@@ -182,14 +187,20 @@ web::Response ShowAudit(Ctx& ctx) {
 
 void RegisterAdminRoutes(App& app) {
   using domain::Permission;
-  app.Route(web::Method::kGet, "/admin/users", Access::Need(Permission::kManageSchoolUsers), ShowUsers);
-  app.Route(web::Method::kPost, "/admin/users", Access::Need(Permission::kManageSchoolUsers), CreateUser);
-  app.Route(web::Method::kPost, "/admin/users/{id}/disable", Access::Need(Permission::kManageSchoolUsers),
+  app.Route(web::Method::kGet, "/admin/users", Access::Need(Permission::kManageSchoolUsers),
+            ShowUsers);
+  app.Route(web::Method::kPost, "/admin/users", Access::Need(Permission::kManageSchoolUsers),
+            CreateUser);
+  app.Route(web::Method::kPost, "/admin/users/{id}/disable",
+            Access::Need(Permission::kManageSchoolUsers),
             [](Ctx& ctx) { return ToggleUser(ctx, true); });
-  app.Route(web::Method::kPost, "/admin/users/{id}/enable", Access::Need(Permission::kManageSchoolUsers),
+  app.Route(web::Method::kPost, "/admin/users/{id}/enable",
+            Access::Need(Permission::kManageSchoolUsers),
             [](Ctx& ctx) { return ToggleUser(ctx, false); });
-  app.Route(web::Method::kGet, "/admin/schools", Access::Need(Permission::kManageSchools), ShowSchools);
-  app.Route(web::Method::kPost, "/admin/schools", Access::Need(Permission::kManageSchools), CreateSchool);
+  app.Route(web::Method::kGet, "/admin/schools", Access::Need(Permission::kManageSchools),
+            ShowSchools);
+  app.Route(web::Method::kPost, "/admin/schools", Access::Need(Permission::kManageSchools),
+            CreateSchool);
   app.Route(web::Method::kGet, "/admin/audit", Access::Need(Permission::kViewAuditLog), ShowAudit);
 }
 

@@ -1,12 +1,13 @@
 #include "app/app.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
+#include "common/utf8.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 
@@ -30,7 +31,7 @@ bool IsFormPost(const web::Request& req) {
 
 }  // namespace
 
-App::App(AppConfig config, db::Database& db, const common::Clock& clock, std::string audit_key)
+App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecrets secrets)
     : config_(std::move(config)),
       db_(db),
       clock_(clock),
@@ -39,10 +40,185 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, std::st
       throttle_(clock),
       invitations_(accounts_),
       api_tokens_(accounts_),
-      audit_(std::move(audit_key), clock) {
+      audit_(std::move(secrets.audit_key), clock),
+      keyring_(std::move(secrets.meldpunt), clock),
+      meldpunt_(db, clock, audit_, keyring_, config_.data_dir + "/files"),
+      receipt_throttle_(clock),
+      report_limiter_(clock, config_.report_rate_limit_per_minute) {
   RegisterPublicRoutes(*this);
   RegisterAuthRoutes(*this);
   RegisterAdminRoutes(*this);
+  RegisterReportRoutes(*this);
+  RegisterCaseRoutes(*this);
+  RegisterSignalRoutes(*this);
+  RegisterApiRoutes(*this);
+}
+
+void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
+                   web::RouteOptions options) {
+  size_t index = access_.size();
+  access_.push_back(access);
+  router_.Add(
+      method, std::move(pattern),
+      [this, index, handler = std::move(handler)](web::Request& req) {
+        return RunApiRoute(access_[index], handler, req);
+      },
+      options);
+}
+
+web::Response App::RunApiRoute(Access access, const CtxHandler& handler, web::Request& req) {
+  Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}, {}, {}};
+  // Public routes know no staff: a Bearer there is a reporter's token.
+  if (access.kind == Access::Kind::kPublic) {
+    if (req.method == web::Method::kPost) {
+      if (req.Header("content-type").substr(0, 16) != "application/json") {
+        return JsonError(415, "unsupported_media_type", "send application/json");
+      }
+      if (!common::IsValidUtf8(req.body))
+        return JsonError(400, "invalid_json", "the body is not valid UTF-8");
+      ctx.json = nlohmann::json::parse(req.body, nullptr, false);
+      if (ctx.json.is_discarded() || !ctx.json.is_object()) {
+        return JsonError(400, "invalid_json", "the body is not a JSON object");
+      }
+    }
+    return handler(ctx);
+  }
+  std::string_view authorization = req.Header("authorization");
+  bool bearer = authorization.substr(0, 7) == "Bearer ";
+  if (bearer) {
+    auto user = api_tokens_.Lookup(authorization.substr(7));
+    if (!user.ok()) {
+      if (user.status().code() == common::StatusCode::kUnavailable)
+        return JsonErrorFor(user.status());
+      return JsonError(401, "unauthenticated", "unknown or expired token");
+    }
+    ctx.session = auth::Session{"", "", *user, true};
+  } else if (auto token = req.Cookie(SessionCookieName())) {
+    auto found = sessions_.Lookup(*token);
+    if (found.ok()) ctx.session = std::move(*found);
+    if (!found.ok() && found.status().code() == common::StatusCode::kUnavailable) {
+      return JsonErrorFor(found.status());
+    }
+  }
+  {
+    if (!ctx.session) return JsonError(401, "unauthenticated", "log in or send an API token");
+    if (!bearer && domain::RequiresSecondFactor(ctx.session->user.role) &&
+        !ctx.session->mfa_passed) {
+      return JsonError(401, "second_factor_required", "complete the second factor first");
+    }
+    if (access.kind == Access::Kind::kPermission &&
+        !domain::HasPermission(ctx.session->user.role, access.permission)) {
+      return JsonError(403, "forbidden", "your role may not do this");
+    }
+  }
+  if (req.method == web::Method::kPost) {
+    if (ctx.session && !bearer &&
+        !crypto::ConstantTimeEquals(ctx.session->csrf_token,
+                                    std::string(req.Header("x-csrf-token")))) {
+      return JsonError(403, "csrf", "send the X-CSRF-Token header");
+    }
+    if (req.Header("content-type").substr(0, 16) != "application/json") {
+      return JsonError(415, "unsupported_media_type", "send application/json");
+    }
+    if (!common::IsValidUtf8(req.body))
+      return JsonError(400, "invalid_json", "the body is not valid UTF-8");
+    ctx.json = nlohmann::json::parse(req.body, nullptr, false);
+    if (ctx.json.is_discarded() || !ctx.json.is_object()) {
+      return JsonError(400, "invalid_json", "the body is not a JSON object");
+    }
+  }
+  return handler(ctx);
+}
+
+std::string AnonymousCsrf(Ctx& ctx, web::Response* set_cookie_on) {
+  if (auto existing = ctx.req.Cookie("sp_csrf"); existing && existing->size() >= 32)
+    return *existing;
+  std::string token = crypto::RandomToken(32);
+  if (set_cookie_on)
+    set_cookie_on->AddHeader("Set-Cookie", "sp_csrf=" + token + ctx.app.CookieAttributes());
+  return token;
+}
+
+std::string FormCsrf(Ctx& ctx, web::Response* set_cookie_on) {
+  return ctx.session ? ctx.session->csrf_token : AnonymousCsrf(ctx, set_cookie_on);
+}
+
+int HttpStatusFor(const common::Status& s) {
+  switch (s.code()) {
+    case common::StatusCode::kOk:
+      return 200;
+    case common::StatusCode::kInvalidArgument:
+      return 400;
+    case common::StatusCode::kNotFound:
+      return 404;
+    case common::StatusCode::kAlreadyExists:
+      return 409;
+    case common::StatusCode::kPermissionDenied:
+      return 403;
+    case common::StatusCode::kUnauthenticated:
+      return 401;
+    case common::StatusCode::kResourceExhausted:
+      return 429;
+    case common::StatusCode::kFailedPrecondition:
+      return 409;
+    case common::StatusCode::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+web::Response JsonError(int status, std::string_view code, std::string_view message,
+                        std::string_view field) {
+  nlohmann::json err = {{"code", code}, {"message", message}};
+  if (!field.empty()) err["field"] = field;
+  return web::Response::Json(status, nlohmann::json{{"error", err}}.dump());
+}
+
+web::Response JsonErrorFor(const common::Status& s) {
+  int status = HttpStatusFor(s);
+  std::string code(common::StatusCodeName(s.code()));
+  for (char& ch : code) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  // Internal failures never describe themselves (no SQL, no stack).
+  std::string message =
+      status >= 500 ? (status == 503 ? "temporarily unavailable, try again" : "internal error")
+                    : s.message();
+  return JsonError(status, code, message, s.field());
+}
+
+meldpunt::Staff Ctx::Staff() const {
+  auto staff = app.meldpunt().StaffFor(session->user, req.Cookie(kKeyCookie).value_or(""));
+  if (staff.ok()) return std::move(*staff);
+  return meldpunt::Staff{session->user, false, std::nullopt};
+}
+
+void App::RunScheduledJobs() {
+  // One instance per day wins the lease (jobs_lease), so retention runs once
+  // across all instances sharing the database.
+  common::UnixMillis now = clock_.NowMillis();
+  constexpr common::UnixMillis kDay = 24LL * 60 * 60 * 1000;
+  std::string me = crypto::RandomId();
+  bool won = false;
+  common::Status s = db_.Write([&](db::Connection& c) -> common::Status {
+    SP_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO jobs_lease(name, holder, until_at, last_run_at) VALUES "
+                  "('retention', '', 0, 0) ON CONFLICT (name) DO NOTHING")
+            .status());
+    SP_ASSIGN_OR_RETURN(
+        int64_t n, c.Execute("UPDATE jobs_lease SET holder = $1, until_at = $2, last_run_at = $3 "
+                             "WHERE name = 'retention' AND last_run_at <= $4",
+                             {me, now + kDay, now, now - kDay}));
+    won = n == 1;
+    return common::Status::Ok();
+  });
+  if (!s.ok() || !won) return;
+  auto result = meldpunt_.RunRetention();
+  if (result.ok()) {
+    spdlog::info("retention: {} cases shredded, {} due within 30 days", result->shredded,
+                 result->warned);
+  } else {
+    spdlog::warn("retention failed: {}", result.status().ToString());
+  }
 }
 
 std::string App::CookieAttributes() const {
@@ -54,12 +230,13 @@ void App::Route(web::Method method, std::string pattern, Access access, CtxHandl
                 web::RouteOptions options) {
   size_t index = access_.size();
   access_.push_back(access);
-  router_.Add(method, std::move(pattern),
-              [this, index, handler = std::move(handler)](web::Request& req) {
-                const web::Route& route = router_.routes()[index];
-                return RunRoute(route, access_[index], handler, req);
-              },
-              options);
+  router_.Add(
+      method, std::move(pattern),
+      [this, index, handler = std::move(handler)](web::Request& req) {
+        const web::Route& route = router_.routes()[index];
+        return RunRoute(route, access_[index], handler, req);
+      },
+      options);
 }
 
 views::Page Ctx::MakePage(std::string title) const {
@@ -74,8 +251,21 @@ views::Page Ctx::MakePage(std::string title) const {
     page.role_label = RoleLabel(*this, session->user.role);
     page.nav.push_back({"/dashboard", T("nav_dashboard"), req.path == "/dashboard"});
     domain::Role role = session->user.role;
+    if (domain::HasPermission(role, domain::Permission::kHandleCases)) {
+      page.nav.push_back({"/meldpunt", T("nav_inbox"), req.path == "/meldpunt"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kManageCompanyPauses)) {
+      page.nav.push_back(
+          {"/meldpunt/signalen", T("nav_signals"), req.path == "/meldpunt/signalen"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kReportOnBehalf) ||
+        domain::HasPermission(role, domain::Permission::kSubmitOwnReport)) {
+      page.nav.push_back({"/melden", T("nav_report"), req.path == "/melden"});
+    }
     if (domain::HasPermission(role, domain::Permission::kManageSchoolUsers)) {
       page.nav.push_back({"/admin/users", T("nav_users"), req.path == "/admin/users"});
+      page.nav.push_back(
+          {"/admin/meldpunt", T("nav_meldpunt_settings"), req.path == "/admin/meldpunt"});
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});
@@ -106,7 +296,7 @@ web::Response Ctx::ErrorPage(int status) const {
 
 web::Response App::RunRoute(const web::Route& route, Access access, const CtxHandler& handler,
                             web::Request& req) {
-  Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}};
+  Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}, {}, {}};
   if (auto lang = req.Cookie("lang")) ctx.locale = views::ParseLocale(*lang);
 
   if (auto token = req.Cookie(SessionCookieName())) {
@@ -129,7 +319,8 @@ web::Response App::RunRoute(const web::Route& route, Access access, const CtxHan
     bool mfa_page = route.pattern == "/login/totp" || route.pattern == "/account/security" ||
                     route.pattern == "/logout";
     if (domain::RequiresSecondFactor(user.role) && !ctx.session->mfa_passed && !mfa_page) {
-      return web::Response::Redirect(user.totp_secret.empty() ? "/account/security" : "/login/totp");
+      return web::Response::Redirect(user.totp_secret.empty() ? "/account/security"
+                                                              : "/login/totp");
     }
     if (access.kind == Access::Kind::kPermission &&
         !domain::HasPermission(user.role, access.permission)) {
@@ -138,11 +329,15 @@ web::Response App::RunRoute(const web::Route& route, Access access, const CtxHan
   }
 
   if (req.method == web::Method::kPost) {
-    if (!IsFormPost(req)) return ctx.ErrorPage(400);
-    ctx.form = web::Form(req.body);
+    if (IsFormPost(req)) {
+      ctx.form = web::Form(req.body);
+    } else if (!web::ParseMultipart(req.Header("content-type"), req.body, &ctx.form, &ctx.files)) {
+      return ctx.ErrorPage(400);
+    }
     if (!ctx.form.valid_utf8()) return ctx.ErrorPage(400);
     // Logged in: the session's token. Anonymous forms: a double-submit cookie.
-    std::string expected = ctx.session ? ctx.session->csrf_token : req.Cookie("sp_csrf").value_or("");
+    std::string expected =
+        ctx.session ? ctx.session->csrf_token : req.Cookie("sp_csrf").value_or("");
     if (expected.empty() || !crypto::ConstantTimeEquals(expected, ctx.form.Get("csrf"))) {
       views::Page page = ctx.MakePage(ctx.T("error_419_title"));
       views::Data body;
@@ -163,7 +358,8 @@ web::Response App::Dispatch(web::Request& req) {
   bool sensitive = false;
   std::string pattern = "-";
   if (!match.route) {
-    Ctx ctx{*this, req, std::nullopt, views::ParseLocale(req.Cookie("lang").value_or("nl")), {}};
+    Ctx ctx{*this, req, std::nullopt, views::ParseLocale(req.Cookie("lang").value_or("nl")), {},
+            {},    {}};
     res = ctx.ErrorPage(match.path_exists ? 405 : 404);
   } else {
     pattern = match.route->pattern;
@@ -172,13 +368,15 @@ web::Response App::Dispatch(web::Request& req) {
     try {
       res = match.route->handler(req);
     } catch (const std::exception&) {
-      Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}};
+      Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}, {}, {}};
       res = ctx.ErrorPage(500);
     }
   }
   Finalize(&req, res, is_static);
   if (!is_static) {
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     // The route pattern, never the raw path (it may hold tokens); no IP on report routes.
     spdlog::info("{} {} {} {:.1f}ms{}{}", web::MethodName(req.method), pattern, res.status, ms,
                  sensitive ? "" : " ip=", sensitive ? "" : req.remote_ip);
@@ -193,9 +391,11 @@ void App::Finalize(const web::Request*, web::Response& res, bool is_static) cons
   res.SetHeader("X-Frame-Options", "DENY");
   res.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
   res.SetHeader("Cross-Origin-Resource-Policy", "same-origin");
-  res.SetHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  res.SetHeader("Permissions-Policy",
+                "camera=(), microphone=(), geolocation=(), interest-cohort=()");
   res.SetHeader("X-Robots-Tag", "noindex, nofollow");
-  if (config_.tls) res.SetHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  if (config_.tls)
+    res.SetHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   if (!is_static) res.SetHeader("Cache-Control", "no-store");
 }
 
@@ -214,7 +414,7 @@ web::ServerHooks App::Hooks() {
   hooks.handle = [this](web::Request& req) { return Dispatch(req); };
   hooks.error_page = [this](int status) {
     web::Request req;
-    Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}};
+    Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}, {}, {}};
     web::Response res = ctx.ErrorPage(status);
     Finalize(nullptr, res, false);
     return res;
@@ -246,17 +446,18 @@ bool App::LoadAssets(const std::string& dist_dir) {
   views::SetAssetPaths(css, js);
   // The manifest fixes the set of files: no path is ever built from a request.
   access_.push_back(Access::Public());
-  router_.Add(web::Method::kGet, "/assets/{file}",
-              [this](web::Request& req) {
-                auto it = assets_.find(req.path);
-                if (it == assets_.end()) return web::Response::Text(404, "Not found\n");
-                web::Response res;
-                res.body = it->second.second;
-                res.SetHeader("Content-Type", it->second.first);
-                res.SetHeader("Cache-Control", "public, max-age=31536000, immutable");
-                return res;
-              },
-              web::RouteOptions{.run_inline = true});
+  router_.Add(
+      web::Method::kGet, "/assets/{file}",
+      [this](web::Request& req) {
+        auto it = assets_.find(req.path);
+        if (it == assets_.end()) return web::Response::Text(404, "Not found\n");
+        web::Response res;
+        res.body = it->second.second;
+        res.SetHeader("Content-Type", it->second.first);
+        res.SetHeader("Cache-Control", "public, max-age=31536000, immutable");
+        return res;
+      },
+      web::RouteOptions{.run_inline = true});
   return true;
 }
 

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -17,11 +18,20 @@
 #include "common/clock.h"
 #include "db/database.h"
 #include "domain/roles.h"
+#include "meldpunt/keyring.h"
+#include "meldpunt/service.h"
+#include "meldpunt/throttle.h"
 #include "views/render.h"
 #include "web/router.h"
 #include "web/server.h"
 
 namespace app {
+
+// Secrets from DATA_DIR/keys (keys/keystore.h), never from the database.
+struct AppSecrets {
+  std::string audit_key;
+  meldpunt::ServerSecrets meldpunt;
+};
 
 struct AppConfig {
   std::string data_dir = "var";
@@ -47,7 +57,9 @@ struct Ctx {
   web::Request& req;
   std::optional<auth::Session> session;  // set when logged in
   views::Locale locale = views::Locale::kNl;
-  web::Form form;  // parsed body of urlencoded POSTs
+  web::Form form;                    // parsed body of urlencoded (or multipart) POSTs
+  std::vector<web::FilePart> files;  // uploads of a multipart POST
+  nlohmann::json json;               // parsed body of an API POST
 
   const std::string& T(std::string_view key) const { return views::Translate(locale, key); }
   // A Page with the layout's common fields filled in.
@@ -56,16 +68,35 @@ struct Ctx {
                        int status = 200) const;
   web::Response ErrorPage(int status) const;
   const auth::User& user() const { return session->user; }
+  // The meldpunt handler behind this request, with their key when the
+  // browser still holds the `sp_key` cookie.
+  meldpunt::Staff Staff() const;
 };
 
 using CtxHandler = std::function<web::Response(Ctx&)>;
 
+// The CSRF token for a form: the session's, or before login a double-submit
+// cookie (set on `set_cookie_on` when new).
+std::string AnonymousCsrf(Ctx& ctx, web::Response* set_cookie_on);
+std::string FormCsrf(Ctx& ctx, web::Response* set_cookie_on);
+
+// JSON API errors per api.md: {"error": {"code", "message", "field"}}.
+web::Response JsonError(int status, std::string_view code, std::string_view message,
+                        std::string_view field = {});
+web::Response JsonErrorFor(const common::Status& s);
+int HttpStatusFor(const common::Status& s);
+
 class App {
  public:
-  App(AppConfig config, db::Database& db, const common::Clock& clock, std::string audit_key);
+  App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecrets secrets);
 
   void Route(web::Method method, std::string pattern, Access access, CtxHandler handler,
              web::RouteOptions options = {});
+  // A JSON API route: authenticated by session cookie (POSTs then need the
+  // X-CSRF-Token header) or `Authorization: Bearer` API token; JSON bodies;
+  // errors as JSON.
+  void ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
+                web::RouteOptions options = {});
 
   // Hooks for web::Server.
   web::ServerHooks Hooks();
@@ -83,6 +114,12 @@ class App {
   auth::ApiTokens& api_tokens() { return api_tokens_; }
   const audit::AuditLog& audit() const { return audit_; }
   const AppConfig& config() const { return config_; }
+  meldpunt::Meldpunt& meldpunt() { return meldpunt_; }
+  const meldpunt::KeyRing& keyring() const { return keyring_; }
+  meldpunt::GuessThrottle& receipt_throttle() { return receipt_throttle_; }
+  meldpunt::RateLimiter& report_limiter() { return report_limiter_; }
+  // Runs the daily jobs (retention) when no other instance ran them today.
+  void RunScheduledJobs();
   std::string SessionCookieName() const { return config_.tls ? "__Host-sid" : "sid"; }
   std::string CookieAttributes() const;
 
@@ -92,6 +129,7 @@ class App {
  private:
   web::Response RunRoute(const web::Route& route, Access access, const CtxHandler& handler,
                          web::Request& req);
+  web::Response RunApiRoute(Access access, const CtxHandler& handler, web::Request& req);
   void Finalize(const web::Request* req, web::Response& res, bool is_static) const;
 
   AppConfig config_;
@@ -103,6 +141,10 @@ class App {
   auth::Invitations invitations_;
   auth::ApiTokens api_tokens_;
   audit::AuditLog audit_;
+  meldpunt::KeyRing keyring_;
+  meldpunt::Meldpunt meldpunt_;
+  meldpunt::GuessThrottle receipt_throttle_;
+  meldpunt::RateLimiter report_limiter_;
   web::Router router_;
   std::vector<Access> access_;  // parallel to router_.routes()
   std::map<std::string, std::pair<std::string, std::string>> assets_;  // path -> (type, bytes)
@@ -112,6 +154,18 @@ class App {
 void RegisterPublicRoutes(App& app);
 void RegisterAuthRoutes(App& app);
 void RegisterAdminRoutes(App& app);
+void RegisterReportRoutes(App& app);  // the public report form and the reporter's pages
+void RegisterCaseRoutes(App& app);    // the meldpunt handler's inbox and case pages
+void RegisterSignalRoutes(App& app);  // signal register, pauses, meldpunt settings
+void RegisterApiRoutes(App& app);     // /api/v1 (api.md)
+
+// An attachment as a download (never inline), with a neutral file name.
+web::Response FileResponse(const meldpunt::Meldpunt::FileContent& file);
+
+// The `sp_key` cookie holding a handler's key-session secret.
+inline constexpr char kKeyCookie[] = "sp_key";
+// The reporter's session cookie (after entering their code).
+inline constexpr char kReporterCookie[] = "sp_rep";
 
 // Audit helper used by handlers: failures to audit fail the request.
 audit::Entry AuditEntry(const Ctx& ctx, std::string action, std::string object_type,

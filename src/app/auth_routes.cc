@@ -1,6 +1,5 @@
 // Login with password and TOTP, logout, invitations and TOTP enrolment.
 #include "app/app.h"
-
 #include "crypto/password.h"
 #include "crypto/random.h"
 #include "crypto/totp.h"
@@ -23,14 +22,6 @@ const std::string& DummyHash() {
 
 std::string SessionCookie(const App& app, const std::string& token) {
   return app.SessionCookieName() + "=" + token + app.CookieAttributes();
-}
-
-// The double-submit token for forms shown before login.
-std::string AnonymousCsrf(Ctx& ctx, web::Response* set_cookie_on) {
-  if (auto existing = ctx.req.Cookie("sp_csrf"); existing && existing->size() >= 32) return *existing;
-  std::string token = crypto::RandomToken(32);
-  if (set_cookie_on) set_cookie_on->AddHeader("Set-Cookie", "sp_csrf=" + token + ctx.app.CookieAttributes());
-  return token;
 }
 
 web::Response LoginForm(Ctx& ctx, std::string login_value, std::vector<views::FieldError> errors,
@@ -81,22 +72,34 @@ web::Response DoLogin(Ctx& ctx) {
   if (!throttled.ok()) return ctx.ErrorPage(503);
 
   auto user = ctx.app.accounts().UserByLogin(login);
-  if (!user.ok() && user.status().code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
+  if (!user.ok() && user.status().code() == common::StatusCode::kUnavailable)
+    return ctx.ErrorPage(503);
   bool password_ok = crypto::VerifyPassword(
       user.ok() && !user->password_hash.empty() ? user->password_hash : DummyHash(), password);
   if (!user.ok() || !password_ok || user->disabled || user->password_hash.empty()) {
     (void)ctx.app.throttle().RecordFailure(ctx.app.db(), throttle_key);
-    (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "login", "user",
-                                                          user.ok() ? user->id : "unknown", "denied"));
+    (void)ctx.app.audit().Append(
+        ctx.app.db(), AuditEntry(ctx, "login", "user", user.ok() ? user->id : "unknown", "denied"));
     return LoginForm(ctx, login, {{"login", ctx.T("login_failed")}}, 401);
   }
 
   bool mfa_passed = !domain::RequiresSecondFactor(user->role);
   auth::Session session;
+  std::string key_cookie;
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
     SP_RETURN_IF_ERROR(ctx.app.throttle().RecordSuccess(c, throttle_key));
     if (ctx.session) SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
     SP_ASSIGN_OR_RETURN(session, ctx.app.sessions().Create(c, *user, mfa_passed));
+    if (user->role == domain::Role::kMeldpuntHandler) {
+      // The password is here only now: unwrap the handler's case key pair for
+      // this browser session (meldpunt/keyring.h).
+      common::UnixMillis expires =
+          ctx.app.clock().NowMillis() + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            ctx.app.sessions().policy().absolute_timeout)
+                                            .count();
+      SP_ASSIGN_OR_RETURN(key_cookie, ctx.app.keyring().UnlockAtLogin(c, user->id, user->school_id,
+                                                                      password, expires));
+    }
     audit::Entry e = AuditEntry(ctx, "login", "user", user->id, mfa_passed ? "ok" : "password_ok");
     e.school_id = user->school_id;
     e.actor = user->id;
@@ -105,10 +108,15 @@ web::Response DoLogin(Ctx& ctx) {
   if (!s.ok()) return ctx.ErrorPage(s.code() == common::StatusCode::kUnavailable ? 503 : 500);
   web::Response res = web::Response::Redirect(NextStep(*user, mfa_passed));
   res.AddHeader("Set-Cookie", SessionCookie(ctx.app, session.token));
+  if (!key_cookie.empty()) {
+    res.AddHeader("Set-Cookie",
+                  std::string(kKeyCookie) + "=" + key_cookie + ctx.app.CookieAttributes());
+  }
   return res;
 }
 
-web::Response TotpForm(Ctx& ctx, bool setup, const std::string& secret, std::string error, int status) {
+web::Response TotpForm(Ctx& ctx, bool setup, const std::string& secret, std::string error,
+                       int status) {
   views::Page page = ctx.MakePage(ctx.T(setup ? "totp_setup_title" : "totp_title"));
   if (!error.empty()) page.errors.push_back({"code", error});
   views::Data body;
@@ -118,7 +126,8 @@ web::Response TotpForm(Ctx& ctx, bool setup, const std::string& secret, std::str
     body.set("secret", secret);
     body.set("uri", crypto::TotpProvisioningUri("Stagepunt", ctx.user().login, secret));
   }
-  views::Data field = views::InputField("code", ctx.T("totp_field"), "", "text", error, "", "one-time-code");
+  views::Data field =
+      views::InputField("code", ctx.T("totp_field"), "", "text", error, "", "one-time-code");
   field.set("inputmode", "numeric");
   body.set("code_field", field);
   web::Response res = ctx.Render("totp", page, body, status);
@@ -133,7 +142,8 @@ web::Response CompleteSecondFactor(Ctx& ctx, const std::string& secret, bool enr
   Status throttled = ctx.app.throttle().Check(ctx.app.db(), throttle_key);
   if (!throttled.ok()) return TotpForm(ctx, enrol, secret, ctx.T("login_throttled"), 429);
   int64_t now_s = ctx.app.clock().NowMillis() / 1000;
-  auto step = crypto::VerifyTotp(secret, ctx.form.Get("code"), now_s, enrol ? 0 : user.totp_last_step);
+  auto step =
+      crypto::VerifyTotp(secret, ctx.form.Get("code"), now_s, enrol ? 0 : user.totp_last_step);
   auth::Session fresh;
   Status s = step.ok() ? ctx.app.db().Write([&](db::Connection& c) -> Status {
     if (enrol) SP_RETURN_IF_ERROR(ctx.app.accounts().SetTotp(c, user.id, secret));
@@ -141,13 +151,15 @@ web::Response CompleteSecondFactor(Ctx& ctx, const std::string& secret, bool enr
     SP_RETURN_IF_ERROR(ctx.app.throttle().RecordSuccess(c, throttle_key));
     SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
     SP_ASSIGN_OR_RETURN(fresh, ctx.app.sessions().Create(c, user, true));
-    return ctx.app.audit().Append(c, AuditEntry(ctx, enrol ? "totp.enrol" : "login.totp", "user", user.id));
+    return ctx.app.audit().Append(
+        c, AuditEntry(ctx, enrol ? "totp.enrol" : "login.totp", "user", user.id));
   })
                        : step.status();
   if (!s.ok()) {
     if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
     (void)ctx.app.throttle().RecordFailure(ctx.app.db(), throttle_key);
-    (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "login.totp", "user", user.id, "denied"));
+    (void)ctx.app.audit().Append(ctx.app.db(),
+                                 AuditEntry(ctx, "login.totp", "user", user.id, "denied"));
     return TotpForm(ctx, enrol, secret, ctx.T("totp_failed"), 401);
   }
   web::Response res = web::Response::Redirect("/dashboard");
@@ -182,7 +194,8 @@ web::Response DoSecurity(Ctx& ctx) {
   if (!ctx.user().totp_secret.empty()) return ctx.ErrorPage(403);
   std::string secret = ctx.form.Get("secret");
   // The secret travels in the form only during enrolment; check its shape.
-  if (secret.size() != 32 || secret.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != std::string::npos) {
+  if (secret.size() != 32 ||
+      secret.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != std::string::npos) {
     return ctx.ErrorPage(400);
   }
   return CompleteSecondFactor(ctx, secret, true);
@@ -191,11 +204,16 @@ web::Response DoSecurity(Ctx& ctx) {
 web::Response Logout(Ctx& ctx) {
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
     SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
+    if (auto key = ctx.req.Cookie(kKeyCookie))
+      SP_RETURN_IF_ERROR(ctx.app.keyring().EndKeySession(c, *key));
     return ctx.app.audit().Append(c, AuditEntry(ctx, "logout", "user", ctx.user().id));
   });
   if (!s.ok()) return ctx.ErrorPage(503);
   web::Response res = web::Response::Redirect("/");
-  res.AddHeader("Set-Cookie", ctx.app.SessionCookieName() + "=; Max-Age=0" + ctx.app.CookieAttributes());
+  res.AddHeader("Set-Cookie",
+                ctx.app.SessionCookieName() + "=; Max-Age=0" + ctx.app.CookieAttributes());
+  res.AddHeader("Set-Cookie",
+                std::string(kKeyCookie) + "=; Max-Age=0" + ctx.app.CookieAttributes());
   return res;
 }
 
@@ -222,8 +240,8 @@ web::Response InviteForm(Ctx& ctx, const std::string& token, std::string error, 
   if (user.ok()) {
     body.set("login", user->login);
     body.set("action", "/invite/" + token);
-    body.set("password_field", views::InputField("password", ctx.T("new_password_field"), "", "password",
-                                                 error, "", "new-password"));
+    body.set("password_field", views::InputField("password", ctx.T("new_password_field"), "",
+                                                 "password", error, "", "new-password"));
   }
   web::Response res = ctx.Render("invite", page, body, user.ok() ? status : 404);
   for (auto& h : tmp.headers) res.headers.push_back(h);
@@ -242,7 +260,8 @@ web::Response DoInvite(Ctx& ctx) {
   }
   if (s.code() == common::StatusCode::kNotFound) return InviteForm(ctx, token, "", 404);
   if (!s.ok()) return ctx.ErrorPage(503);
-  (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "invitation.redeem", "invitation", "-"));
+  (void)ctx.app.audit().Append(ctx.app.db(),
+                               AuditEntry(ctx, "invitation.redeem", "invitation", "-"));
   return LoginForm(ctx, "", {}, 200, ctx.T("invite_done"));
 }
 
@@ -256,7 +275,8 @@ void RegisterAuthRoutes(App& app) {
   app.Route(web::Method::kGet, "/account/security", Access::LoggedIn(), ShowSecurity);
   app.Route(web::Method::kPost, "/account/security", Access::LoggedIn(), DoSecurity);
   app.Route(web::Method::kPost, "/logout", Access::LoggedIn(), Logout);
-  app.Route(web::Method::kGet, "/invite/{token}", Access::Public(), ShowInvite, {.sensitive = true});
+  app.Route(web::Method::kGet, "/invite/{token}", Access::Public(), ShowInvite,
+            {.sensitive = true});
   app.Route(web::Method::kPost, "/invite/{token}", Access::Public(), DoInvite, {.sensitive = true});
 }
 

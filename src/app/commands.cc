@@ -1,12 +1,12 @@
 #include "app/commands.h"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
 #include <csignal>
 #include <functional>
 #include <iostream>
 #include <thread>
-
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "app/app.h"
 #include "app/demo.h"
@@ -30,13 +30,17 @@ struct Common {
 
 int ExitFor(const common::Status& s) {
   switch (s.code()) {
-    case common::StatusCode::kOk: return kOk;
+    case common::StatusCode::kOk:
+      return kOk;
     case common::StatusCode::kInvalidArgument:
     case common::StatusCode::kAlreadyExists:
-    case common::StatusCode::kNotFound: return kBadInput;
+    case common::StatusCode::kNotFound:
+      return kBadInput;
     case common::StatusCode::kUnavailable:
-    case common::StatusCode::kFailedPrecondition: return kNoDatabase;
-    default: return kInternal;
+    case common::StatusCode::kFailedPrecondition:
+      return kNoDatabase;
+    default:
+      return kInternal;
   }
 }
 
@@ -66,9 +70,13 @@ common::StatusOr<Runtime> MakeRuntime(const Common& c, AppConfig config) {
   Runtime rt;
   SP_ASSIGN_OR_RETURN(rt.db, OpenDb(c.db_url));
   SP_ASSIGN_OR_RETURN(keys::KeyStore keys, keys::KeyStore::Open(c.data_dir));
-  SP_ASSIGN_OR_RETURN(std::string audit_key, keys.GetOrCreate("audit"));
+  AppSecrets secrets;
+  SP_ASSIGN_OR_RETURN(secrets.audit_key, keys.GetOrCreate("audit"));
+  SP_ASSIGN_OR_RETURN(secrets.meldpunt.receipt_pepper, keys.GetOrCreate("receipt-pepper"));
+  SP_ASSIGN_OR_RETURN(secrets.meldpunt.reporter_kdf_key, keys.GetOrCreate("reporter-key"));
   config.data_dir = c.data_dir;
-  rt.app = std::make_unique<App>(std::move(config), *rt.db, common::SystemClock::Instance(), audit_key);
+  rt.app = std::make_unique<App>(std::move(config), *rt.db, common::SystemClock::Instance(),
+                                 std::move(secrets));
   return rt;
 }
 
@@ -80,13 +88,16 @@ void WithRuntime(const Common& c, int& exit_code, const std::function<int(Runtim
 
 void AddCommon(CLI::App* cmd, Common& c, bool with_data_dir = true) {
   cmd->add_option("--db", c.db_url, "sqlite:PATH or a postgresql:// URI")->capture_default_str();
-  if (with_data_dir) cmd->add_option("--data-dir", c.data_dir, "Directory for keys and files")->capture_default_str();
+  if (with_data_dir)
+    cmd->add_option("--data-dir", c.data_dir, "Directory for keys and files")
+        ->capture_default_str();
 }
 
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
           int report_rate_limit) {
   size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
+  if (colon == std::string::npos)
+    return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
   web::ServerOptions options;
   options.host = listen.substr(0, colon);
   try {
@@ -105,7 +116,8 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
   if (!rt.ok()) return Fail(rt.status());
   if (!rt->app->LoadAssets(assets)) {
     return Fail(common::Status::InvalidArgument(
-        "no built assets in " + assets + " (run `npm ci && npm run build`, or pass --assets)", "--assets"));
+        "no built assets in " + assets + " (run `npm ci && npm run build`, or pass --assets)",
+        "--assets"));
   }
   // Block the stop signals in every thread; this one waits for them below.
   sigset_t signals;
@@ -116,8 +128,8 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
 
   web::Server server(options, rt->app->Hooks());
   if (auto s = server.Start(); !s.ok()) return Fail(s);
-  std::cout << "Stagepunt luistert op / listens on http://" << options.host << ":" << server.port() << "/"
-            << std::endl;
+  std::cout << "Stagepunt luistert op / listens on http://" << options.host << ":" << server.port()
+            << "/" << std::endl;
   spdlog::info("serving on {}:{}", options.host, server.port());
 
   std::atomic<bool> stop{false};
@@ -125,7 +137,9 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
     while (!stop.load()) {
       auto purged = rt->app->sessions().Purge();
       if (purged.ok() && *purged > 0) spdlog::info("purged {} expired sessions", *purged);
-      for (int i = 0; i < 600 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      rt->app->RunScheduledJobs();
+      for (int i = 0; i < 600 && !stop.load(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
   int sig = 0;
@@ -158,10 +172,13 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   auto* serve = cli.add_subcommand("serve", "Run the web app and the JSON API");
   AddCommon(serve, common_opts);
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->capture_default_str();
-  serve->add_option("--assets", assets, "Built front-end assets (frontend/dist)")->capture_default_str();
+  serve->add_option("--assets", assets, "Built front-end assets (frontend/dist)")
+      ->capture_default_str();
   serve->add_flag("--tls-in-front", tls, "TLS terminates at a proxy: Secure cookies and HSTS");
-  serve->add_option("--report-rate-limit", report_rate_limit,
-                    "Anonymous reports per minute (0: no limit)")->capture_default_str();
+  serve
+      ->add_option("--report-rate-limit", report_rate_limit,
+                   "Anonymous reports per minute (0: no limit)")
+      ->capture_default_str();
   serve->callback([&] { exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit); });
 
   auto* migrate = cli.add_subcommand("migrate", "Bring the schema up to date");
@@ -181,7 +198,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   AddCommon(demo, common_opts);
   demo->callback([&] {
     WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
-      auto logins = SeedDemo(rt.app->accounts());
+      auto logins = SeedDemo(*rt.app);
       if (!logins.ok()) {
         return Fail(logins.status());
       }
@@ -208,8 +225,24 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       if (!t.ok()) {
         return Fail(t.status());
       }
-      (void)rt.app->audit().Append(*rt.db, {user->school_id, "system", "token.create", "user", user->id, "ok"});
+      (void)rt.app->audit().Append(
+          *rt.db, {user->school_id, "system", "token.create", "user", user->id, "ok"});
       std::cout << *t << "\n";
+      return kOk;
+    });
+  });
+
+  auto* retention = cli.add_subcommand("retention", "Retention of meldpunt cases");
+  retention->require_subcommand(1);
+  auto* retention_run =
+      retention->add_subcommand("run", "Crypto-shred closed cases past their retention date");
+  AddCommon(retention_run, common_opts);
+  retention_run->callback([&] {
+    WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
+      auto result = rt.app->meldpunt().RunRetention();
+      if (!result.ok()) return Fail(result.status());
+      std::cout << "shredded " << result->shredded << " cases; " << result->warned
+                << " more due within 30 days\n";
       return kOk;
     });
   });
@@ -225,7 +258,11 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
     WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
       common::Status s = rt.db->Write([&](db::Connection& c) -> common::Status {
         SP_ASSIGN_OR_RETURN(auth::School sc, rt.app->accounts().CreateSchool(c, brin, school_name));
-        std::cout << sc.brin << " " << sc.name << "\n";
+        SP_ASSIGN_OR_RETURN(std::string recovery, rt.app->keyring().CreateRecoveryKey(c, sc.id));
+        std::cout << sc.brin << " " << sc.name << "\n"
+                  << "Herstelcode / recovery code (shown once; give it to the school admin, keep "
+                     "it offline):\n"
+                  << recovery << "\n";
         return rt.app->audit().Append(c, {sc.id, "system", "school.create", "school", sc.id, "ok"});
       });
       return s.ok() ? kOk : Fail(s);
@@ -247,11 +284,16 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   auto* user = cli.add_subcommand("user", "User administration");
   user->require_subcommand(1);
   static std::string user_login, user_name, user_role, user_brin;
-  auto* user_create = user->add_subcommand("create", "Add a user and print a one-time invitation link");
+  auto* user_create =
+      user->add_subcommand("create", "Add a user and print a one-time invitation link");
   AddCommon(user_create, common_opts);
   user_create->add_option("--login", user_login, "Login (e-mail address)")->required();
   user_create->add_option("--name", user_name, "Display name")->required();
-  user_create->add_option("--role", user_role, "student, meldpunt, coordinator, teacher, management, company, admin or sysadmin")->required();
+  user_create
+      ->add_option(
+          "--role", user_role,
+          "student, meldpunt, coordinator, teacher, management, company, admin or sysadmin")
+      ->required();
   user_create->add_option("--brin", user_brin, "School (not for sysadmin)");
   user_create->callback([&] {
     auto role = domain::ParseRole(user_role);
@@ -274,7 +316,8 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       school_id = sc->id;
     }
     common::Status s = rt->db->Write([&](db::Connection& c) -> common::Status {
-      SP_ASSIGN_OR_RETURN(auth::User u, rt->app->accounts().CreateUser(c, {school_id, user_login, user_name, *role}));
+      SP_ASSIGN_OR_RETURN(auth::User u, rt->app->accounts().CreateUser(
+                                            c, {school_id, user_login, user_name, *role}));
       SP_ASSIGN_OR_RETURN(std::string t, rt->app->invitations().Create(c, u.id));
       std::cout << "invitation: /invite/" << t << "\n";
       return rt->app->audit().Append(c, {school_id, "system", "user.create", "user", u.id, "ok"});
@@ -292,7 +335,8 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       }
       common::Status s = rt.db->Write([&](db::Connection& c) -> common::Status {
         SP_RETURN_IF_ERROR(rt.app->accounts().SetDisabled(c, u->id, true));
-        return rt.app->audit().Append(c, {u->school_id, "system", "user.disable", "user", u->id, "ok"});
+        return rt.app->audit().Append(
+            c, {u->school_id, "system", "user.disable", "user", u->id, "ok"});
       });
       return s.ok() ? kOk : Fail(s);
     });
@@ -300,7 +344,8 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
 
   auto* audit_cmd = cli.add_subcommand("audit", "Audit log");
   audit_cmd->require_subcommand(1);
-  auto* verify = audit_cmd->add_subcommand("verify", "Check the hash chain; names every broken record");
+  auto* verify =
+      audit_cmd->add_subcommand("verify", "Check the hash chain; names every broken record");
   AddCommon(verify, common_opts);
   verify->callback([&] {
     WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/accounts.h"
+#include "app/app.h"
 #include "common/status.h"
 
 namespace app {
@@ -24,6 +24,12 @@ struct DemoLogin {
 };
 
 // Seeds the demo data; running it again changes nothing. Returns the logins.
-common::StatusOr<std::vector<DemoLogin>> SeedDemo(auth::Accounts& accounts);
+// The demo schools' recovery code (demo only: a real school's code is random
+// and shown once to its admin).
+inline constexpr char kDemoRecoveryCode[] = "ON2GCZ3FOB2W45BNMRSW23ZNOJSWG33WMVZHSLLLMV4S2MBQGAYQ";
+
+// Seeds schools, users of every role, meldpunt keys, companies and a few
+// reports in different states. Running it twice changes nothing.
+common::StatusOr<std::vector<DemoLogin>> SeedDemo(App& app);
 
 }  // namespace app

@@ -1,7 +1,7 @@
 // The public home page, the language switch and the role dashboards.
-#include "app/app.h"
-
 #include <mutex>
+
+#include "app/app.h"
 
 namespace app {
 
@@ -57,9 +57,12 @@ web::Response Dashboard(Ctx& ctx) {
     l.set("label", ctx.T(label_key));
     links.push_back(l);
   };
-  if (domain::HasPermission(user.role, domain::Permission::kManageSchoolUsers)) add_link("/admin/users", "nav_users");
-  if (domain::HasPermission(user.role, domain::Permission::kManageSchools)) add_link("/admin/schools", "nav_schools");
-  if (domain::HasPermission(user.role, domain::Permission::kViewAuditLog)) add_link("/admin/audit", "nav_audit");
+  if (domain::HasPermission(user.role, domain::Permission::kManageSchoolUsers))
+    add_link("/admin/users", "nav_users");
+  if (domain::HasPermission(user.role, domain::Permission::kManageSchools))
+    add_link("/admin/schools", "nav_schools");
+  if (domain::HasPermission(user.role, domain::Permission::kViewAuditLog))
+    add_link("/admin/audit", "nav_audit");
   body.set("has_links", !links.is_empty_list());
   body.set("links", links);
   return ctx.Render("dashboard", ctx.MakePage(ctx.T("dashboard_title")), body);

@@ -8,8 +8,7 @@ namespace web {
 namespace {
 
 bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -32,14 +31,22 @@ std::string_view Trim(std::string_view s) {
 
 std::string_view MethodName(Method m) {
   switch (m) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kOptions: return "OPTIONS";
-    case Method::kOther: return "OTHER";
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kOther:
+      return "OTHER";
   }
   return "OTHER";
 }
@@ -140,7 +147,8 @@ std::string UrlDecode(std::string_view in, bool plus_is_space) {
     char c = in[i];
     if (c == '+' && plus_is_space) {
       out += ' ';
-    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 &&
+               HexValue(in[i + 2]) >= 0) {
       out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
       i += 2;
     } else {
@@ -174,7 +182,8 @@ std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_vie
     if (part.empty()) continue;
     size_t eq = part.find('=');
     std::string_view key = part.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     out.emplace_back(UrlDecode(key, true), UrlDecode(value, true));
   }
   return out;
@@ -194,7 +203,8 @@ std::string Form::Get(std::string_view name) const {
 }
 
 bool Form::Has(std::string_view name) const {
-  return std::any_of(fields_.begin(), fields_.end(), [&](const auto& f) { return f.first == name; });
+  return std::any_of(fields_.begin(), fields_.end(),
+                     [&](const auto& f) { return f.first == name; });
 }
 
 std::vector<std::string> Form::GetAll(std::string_view name) const {
@@ -203,6 +213,94 @@ std::vector<std::string> Form::GetAll(std::string_view name) const {
     if (k == name) out.push_back(v);
   }
   return out;
+}
+
+Form::Form(std::vector<std::pair<std::string, std::string>> fields) : fields_(std::move(fields)) {
+  for (const auto& [name, value] : fields_) {
+    if (!IsValidUtf8(name) || !IsValidUtf8(value)) valid_utf8_ = false;
+  }
+}
+
+namespace {
+
+// The value of `name=` in a header parameter list, unquoted.
+std::string HeaderParam(std::string_view header, std::string_view name) {
+  size_t pos = 0;
+  while ((pos = header.find(name, pos)) != std::string_view::npos) {
+    bool at_start = pos == 0 || header[pos - 1] == ';' || header[pos - 1] == ' ';
+    size_t eq = pos + name.size();
+    if (at_start && eq < header.size() && header[eq] == '=') {
+      std::string_view rest = header.substr(eq + 1);
+      if (!rest.empty() && rest.front() == '"') {
+        size_t end = rest.find('"', 1);
+        if (end == std::string_view::npos) return "";
+        return std::string(rest.substr(1, end - 1));
+      }
+      size_t end = rest.find(';');
+      std::string_view v = rest.substr(0, end);
+      while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+      return std::string(v);
+    }
+    pos = eq;
+  }
+  return "";
+}
+
+}  // namespace
+
+bool ParseMultipart(std::string_view content_type, std::string_view body, Form* fields,
+                    std::vector<FilePart>* files) {
+  if (content_type.substr(0, 19) != "multipart/form-data") return false;
+  std::string boundary = HeaderParam(content_type, "boundary");
+  if (boundary.empty() || boundary.size() > 70) return false;
+  const std::string delimiter = "--" + boundary;
+  std::vector<std::pair<std::string, std::string>> text_parts;
+  std::vector<FilePart> file_parts;
+  size_t pos = body.find(delimiter);
+  if (pos != 0) return false;
+  while (true) {
+    pos += delimiter.size();
+    if (body.substr(pos, 2) == "--") break;  // the final delimiter
+    if (body.substr(pos, 2) != "\r\n") return false;
+    pos += 2;
+    size_t headers_end = body.find("\r\n\r\n", pos);
+    if (headers_end == std::string_view::npos) return false;
+    std::string_view headers = body.substr(pos, headers_end - pos);
+    size_t content_start = headers_end + 4;
+    size_t next = body.find("\r\n" + delimiter, content_start);
+    if (next == std::string_view::npos) return false;
+    std::string name, filename;
+    bool has_filename = false;
+    size_t line_start = 0;
+    while (line_start <= headers.size()) {
+      size_t line_end = headers.find("\r\n", line_start);
+      std::string_view line =
+          headers.substr(line_start, line_end == std::string_view::npos ? std::string_view::npos
+                                                                        : line_end - line_start);
+      std::string lower;
+      for (char ch : line.substr(0, 20))
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (lower.rfind("content-disposition:", 0) == 0) {
+        name = HeaderParam(line, "name");
+        has_filename = line.find("filename=") != std::string_view::npos;
+        filename = HeaderParam(line, "filename");
+      }
+      if (line_end == std::string_view::npos) break;
+      line_start = line_end + 2;
+    }
+    if (name.empty()) return false;
+    std::string content(body.substr(content_start, next - content_start));
+    if (has_filename) {
+      if (!filename.empty() || !content.empty())
+        file_parts.push_back({name, filename, std::move(content)});
+    } else {
+      text_parts.emplace_back(std::move(name), std::move(content));
+    }
+    pos = next + 2;
+  }
+  *fields = Form(std::move(text_parts));
+  *files = std::move(file_parts);
+  return true;
 }
 
 }  // namespace web

@@ -83,6 +83,7 @@ class Form {
  public:
   Form() = default;
   explicit Form(std::string_view urlencoded_body);
+  explicit Form(std::vector<std::pair<std::string, std::string>> fields);
   std::string Get(std::string_view name) const;  // "" when absent
   bool Has(std::string_view name) const;
   std::vector<std::string> GetAll(std::string_view name) const;
@@ -93,5 +94,20 @@ class Form {
   std::vector<std::pair<std::string, std::string>> fields_;
   bool valid_utf8_ = true;
 };
+
+// One uploaded file of a multipart/form-data body. `filename` is what the
+// browser sent: use it only to check the extension, never as a path.
+struct FilePart {
+  std::string field;
+  std::string filename;
+  std::string bytes;
+};
+
+// Parses a multipart/form-data body (RFC 7578) whose boundary comes from
+// `content_type`. Text parts become `fields`, parts with a filename become
+// `files`. False on any malformed input (no boundary, missing final
+// delimiter, bad part headers); nothing is then returned.
+bool ParseMultipart(std::string_view content_type, std::string_view body, Form* fields,
+                    std::vector<FilePart>* files);
 
 }  // namespace web

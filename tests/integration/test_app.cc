@@ -1,5 +1,8 @@
 #include "test_app.h"
 
+#include <filesystem>
+#include <stdlib.h>
+
 #include "app/demo.h"
 #include "db/migrate.h"
 #include "web/http.h"
@@ -23,10 +26,19 @@ std::unique_ptr<TestApp> TestApp::Start(db::Dialect dialect, std::string* skip_r
   }
   app::AppConfig config;
   config.tls = tls_in_front;
-  t->app_ = std::make_unique<app::App>(config, t->db(), t->clock_, std::string(32, 'a'));
+  char dir_template[] = "/tmp/stagepunt-test-XXXXXX";
+  if (!mkdtemp(dir_template)) {
+    *skip_reason = "FAIL: no temp dir";
+    return nullptr;
+  }
+  t->data_dir_ = dir_template;
+  config.data_dir = t->data_dir_;
+  config.report_rate_limit_per_minute = 0;
+  app::AppSecrets secrets{std::string(32, 'a'), {std::string(32, 'b'), std::string(32, 'c')}};
+  t->app_ = std::make_unique<app::App>(config, t->db(), t->clock_, secrets);
   t->app_->LoadAssets(STAGEPUNT_TEST_ASSETS);
-  if (!app::SeedDemo(t->app_->accounts()).ok()) {
-    *skip_reason = "FAIL: demo seed failed";
+  if (auto seeded = app::SeedDemo(*t->app_); !seeded.ok()) {
+    *skip_reason = "FAIL: demo seed failed: " + seeded.status().ToString();
     return nullptr;
   }
   web::ServerOptions options;
@@ -41,6 +53,8 @@ std::unique_ptr<TestApp> TestApp::Start(db::Dialect dialect, std::string* skip_r
 
 TestApp::~TestApp() {
   if (server_) server_->Stop();
+  std::error_code ec;
+  if (!data_dir_.empty()) std::filesystem::remove_all(data_dir_, ec);
 }
 
 std::string ExtractCsrf(const std::string& html) {

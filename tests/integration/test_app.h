@@ -25,6 +25,9 @@ class TestApp {
 
   uint16_t port() const { return server_->port(); }
   app::App& app() { return *app_; }
+  const std::string& data_dir() const { return data_dir_; }
+  // SQLite: the database file; PostgreSQL: the database name.
+  const std::string& db_name() const { return test_db_->name(); }
   db::Database& db() { return test_db_->db(); }
   common::FakeClock& clock() { return clock_; }
   db::testing::TestDatabase& test_db() { return *test_db_; }
@@ -34,6 +37,7 @@ class TestApp {
   common::FakeClock clock_;
   std::unique_ptr<db::testing::TestDatabase> test_db_;
   std::unique_ptr<app::App> app_;
+  std::string data_dir_;
   std::unique_ptr<web::Server> server_;
 };
 

@@ -1,0 +1,201 @@
+// The JSON API (api.md): anonymous report submission, the reporter's
+// follow-up with their receipt, and suppressed report statistics.
+#include "app/app.h"
+#include "app/openapi.h"
+#include "app/report_input.h"
+#include "monitor/disclosure.h"
+
+namespace app {
+
+namespace {
+
+using common::Status;
+using nlohmann::json;
+
+constexpr size_t kReportBodyLimit = 256 * 1024;  // 20,000 characters of UTF-8 and the rest
+
+std::string Iso(common::UnixMillis t) { return common::FormatIso8601(t); }
+
+web::Response SubmitReport(Ctx& ctx) {
+  std::string brin(ctx.req.PathParam("brin"));
+  auto school = ctx.app.accounts().SchoolByBrin(brin);
+  if (!school.ok()) {
+    if (school.status().code() == common::StatusCode::kUnavailable)
+      return JsonErrorFor(school.status());
+    return JsonError(404, "not_found", "unknown school");
+  }
+  if (!ctx.app.report_limiter().Allow(school->id)) {
+    web::Response res =
+        JsonError(429, "rate_limited", "too many reports right now; try again in a minute");
+    res.SetHeader("Retry-After", "60");
+    return res;
+  }
+  auto draft = DraftFromJson(ctx.json);
+  if (!draft.ok()) return JsonErrorFor(draft.status());
+  // The API takes reports from students themselves; staff register on a
+  // student's behalf through the web form, which records the channel.
+  auto receipt = ctx.app.meldpunt().Submit(*school, *draft, std::nullopt);
+  if (!receipt.ok()) {
+    if (receipt.status().code() == common::StatusCode::kFailedPrecondition) {
+      return JsonError(503, "meldpunt_not_configured", "this school's meldpunt is not set up yet");
+    }
+    return JsonErrorFor(receipt.status());
+  }
+  json out = {{"case_number", receipt->case_number},
+              {"receipt", receipt->code},
+              {"acknowledged_at", Iso(receipt->acknowledged_at)},
+              {"content_sha256", receipt->content_sha256},
+              {"first_contact_due", domain::FormatDate(receipt->first_contact_due)}};
+  return web::Response::Json(201, out.dump());
+}
+
+web::Response ReporterSession(Ctx& ctx) {
+  // Held back for everyone alike while codes are being guessed (throttle.h).
+  std::chrono::milliseconds delay = ctx.app.receipt_throttle().CurrentDelay();
+  std::string code = ctx.json.contains("receipt") && ctx.json["receipt"].is_string()
+                         ? ctx.json["receipt"].get<std::string>()
+                         : std::string();
+  web::Response res;
+  auto session = ctx.app.meldpunt().OpenReporterSession(code);
+  if (session.ok()) {
+    res = web::Response::Json(
+        200, json{{"token", session->token}, {"expires_at", Iso(session->expires_at)}}.dump());
+  } else if (session.status().code() == common::StatusCode::kUnauthenticated) {
+    ctx.app.receipt_throttle().RecordFailure();
+    res = JsonError(401, "unauthenticated", "unknown receipt", "receipt");
+  } else {
+    res = JsonErrorFor(session.status());
+  }
+  res.delay = delay;
+  return res;
+}
+
+std::string BearerToken(const Ctx& ctx) {
+  std::string_view h = ctx.req.Header("authorization");
+  return h.substr(0, 7) == "Bearer " ? std::string(h.substr(7)) : std::string();
+}
+
+web::Response ReporterCase(Ctx& ctx) {
+  auto view = ctx.app.meldpunt().ReporterCase(BearerToken(ctx));
+  if (!view.ok()) return JsonErrorFor(view.status());
+  json messages = json::array();
+  for (const auto& m : view->messages)
+    messages.push_back({{"from", m.from}, {"text", m.text}, {"at", Iso(m.at)}});
+  json out = {{"case_number", view->case_number},
+              {"status", domain::Name(view->status)},
+              {"mode", domain::Name(view->mode)},
+              {"narrative", view->narrative},
+              {"messages", messages},
+              {"first_contact_due", domain::FormatDate(view->first_contact_due)},
+              {"feedback_due", domain::FormatDate(view->feedback_due)},
+              {"received_at", Iso(view->received_at)}};
+  if (view->outcome) out["outcome"] = domain::Name(*view->outcome);
+  return web::Response::Json(200, out.dump());
+}
+
+web::Response ReporterMessage(Ctx& ctx) {
+  if (!ctx.json.contains("text") || !ctx.json["text"].is_string()) {
+    return JsonError(400, "invalid_argument", "is required", "text");
+  }
+  Status s =
+      ctx.app.meldpunt().ReporterMessage(BearerToken(ctx), ctx.json["text"].get<std::string>());
+  if (!s.ok()) return JsonErrorFor(s);
+  return web::Response::Json(201, json{{"ok", true}}.dump());
+}
+
+// GET /api/v1/schools/{brin}/stats/reports?from&to&by
+web::Response Stats(Ctx& ctx) {
+  auto school = ctx.app.accounts().SchoolByBrin(ctx.req.PathParam("brin"));
+  if (!school.ok() || school->id != ctx.user().school_id)
+    return JsonError(404, "not_found", "unknown school");
+  std::string by = ctx.req.QueryParam("by").value_or("ground");
+  auto from = domain::ParseDate(ctx.req.QueryParam("from").value_or("2000-01-01"));
+  auto to = domain::ParseDate(ctx.req.QueryParam("to").value_or("2999-12-31"));
+  if (!from) return JsonError(400, "invalid_argument", "must be YYYY-MM-DD", "from");
+  if (!to || *to < *from)
+    return JsonError(400, "invalid_argument", "must be YYYY-MM-DD, not before from", "to");
+  if (by != "ground" && by != "phase" && by != "status" && by != "month") {
+    return JsonError(400, "invalid_argument", "must be ground, phase, status or month", "by");
+  }
+  std::vector<monitor::Cell> cells;
+  int64_t total = 0;
+  Status s = ctx.app.db().Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query("SELECT grounds, phase, status, received_at FROM cases WHERE "
+                                "school_id = $1 AND received_at >= $2 AND received_at < $3",
+                                {school->id, domain::StartOfDayMillis(*from),
+                                 domain::StartOfDayMillis(domain::AddDays(*to, 1))}));
+    std::map<std::string, int64_t> counts;
+    if (by == "ground")
+      for (auto g : domain::AllGrounds()) counts[std::string(domain::Name(g))] = 0;
+    if (by == "phase") counts = {{"search", 0}, {"internship", 0}};
+    if (by == "status")
+      for (auto st : domain::AllStatuses()) counts[std::string(domain::Name(st))] = 0;
+    for (const db::Row& r : rows.rows) {
+      ++total;
+      if (by == "ground") {
+        size_t start = 0;
+        std::string list = r.Text(0);
+        while (start <= list.size()) {
+          size_t end = list.find(',', start);
+          if (end == std::string::npos) end = list.size();
+          if (end > start) ++counts[list.substr(start, end - start)];
+          start = end + 1;
+        }
+      } else if (by == "phase") {
+        ++counts[r.Text(1)];
+      } else if (by == "status") {
+        ++counts[r.Text(2)];
+      } else {
+        ++counts[domain::FormatDate(domain::DateFromMillis(r.Int(3))).substr(0, 7)];
+      }
+    }
+    for (auto& [key, n] : counts) cells.push_back({key, n});
+    return Status::Ok();
+  });
+  if (!s.ok()) return JsonErrorFor(s);
+  if (cells.empty()) cells.push_back({domain::FormatDate(*from).substr(0, 7), 0});
+  auto table = monitor::Suppress1D(
+      cells, total,
+      by == "ground" ? monitor::Coverage::kOverlapping : monitor::Coverage::kPartition);
+  if (!table.ok()) {
+    if (monitor::IsTooFewForDrillDown(table.status())) {
+      return JsonError(409, "too_few_for_drilldown",
+                       "this selection would single out fewer than 5 students");
+    }
+    return JsonErrorFor(table.status());
+  }
+  json out_cells = json::array();
+  for (const auto& cell : table->cells) {
+    if (cell.suppressed()) {
+      out_cells.push_back({{"key", cell.key}, {"count", nullptr}, {"suppressed", true}});
+    } else {
+      out_cells.push_back({{"key", cell.key}, {"count", *cell.count}});
+    }
+  }
+  json out = {{"cells", out_cells},
+              {"total", table->total.suppressed() ? json(nullptr) : json(*table->total.count)},
+              {"total_suppressed", table->total.suppressed()}};
+  (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "stats.read", "school", school->id));
+  return web::Response::Json(200, out.dump());
+}
+
+}  // namespace
+
+void RegisterApiRoutes(App& app) {
+  web::RouteOptions report{.sensitive = true, .max_body_bytes = kReportBodyLimit};
+  web::RouteOptions small{.sensitive = true, .max_body_bytes = 32 * 1024};
+  app.ApiRoute(web::Method::kPost, "/api/v1/schools/{brin}/reports", Access::Public(), SubmitReport,
+               report);
+  app.ApiRoute(web::Method::kPost, "/api/v1/reporter/session", Access::Public(), ReporterSession,
+               small);
+  app.ApiRoute(web::Method::kGet, "/api/v1/reporter/case", Access::Public(), ReporterCase, small);
+  app.ApiRoute(web::Method::kPost, "/api/v1/reporter/messages", Access::Public(), ReporterMessage,
+               small);
+  app.ApiRoute(web::Method::kGet, "/api/v1/schools/{brin}/stats/reports",
+               Access::Need(domain::Permission::kViewAggregates), Stats);
+  app.ApiRoute(web::Method::kGet, "/api/v1/openapi.json", Access::Public(),
+               [](Ctx&) { return web::Response::Json(200, std::string(OpenApiDocument())); });
+}
+
+}  // namespace app

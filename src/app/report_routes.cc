@@ -1,0 +1,261 @@
+// The public side of the meldpunt: the report form (no login), the receipt
+// shown once, and the reporter's pages after entering their code.
+#include <map>
+
+#include "app/app.h"
+#include "app/report_input.h"
+
+namespace app {
+
+namespace {
+
+using common::Status;
+
+constexpr size_t kFormBodyLimit = 256 * 1024;
+
+std::string FieldId(std::string field) {
+  for (char& ch : field) {
+    if (ch == '.') ch = '_';
+  }
+  return field;
+}
+
+// Error text for the pages, in the reader's language where we have it.
+std::string Message(const Ctx& ctx, const Status& s) {
+  std::string key = "err_" + FieldId(s.field());
+  const std::string& t = ctx.T(key);
+  return t == key ? s.message() : t;
+}
+
+views::Data Options(const Ctx& ctx, std::string_view prefix, const std::vector<std::string>& values,
+                    const std::vector<std::string>& chosen, std::string_view name) {
+  views::Data list{views::Data::type::list};
+  for (const std::string& v : values) {
+    views::Data item;
+    item.set("value", v);
+    item.set("name", std::string(name));
+    item.set("id", std::string(name) + "_" + v);
+    item.set("label", ctx.T(std::string(prefix) + v));
+    item.set("hint", ctx.T(std::string(prefix) + v + "_hint") == std::string(prefix) + v + "_hint"
+                         ? std::string()
+                         : ctx.T(std::string(prefix) + v + "_hint"));
+    item.set("checked", std::find(chosen.begin(), chosen.end(), v) != chosen.end());
+    list.push_back(item);
+  }
+  return list;
+}
+
+template <typename E>
+std::vector<std::string> NamesOf(const std::vector<E>& all) {
+  std::vector<std::string> out;
+  for (const E& e : all) out.emplace_back(domain::Name(e));
+  return out;
+}
+
+web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& values,
+                         std::vector<views::FieldError> errors, int status,
+                         const std::vector<meldpunt::CompanyInfo>* search_results = nullptr) {
+  web::Response tmp;
+  std::string csrf = FormCsrf(ctx, &tmp);
+  views::Page page = ctx.MakePage(ctx.T("report_title"));
+  page.csrf = csrf;
+  page.errors = errors;
+  auto err = [&](std::string_view f) { return views::ErrorFor(errors, f); };
+  views::Data body;
+  body.set("csrf", csrf);
+  body.set("brin", school.brin);
+  body.set("school_name", school.name);
+  body.set("action", "/s/" + school.brin + "/melden");
+  std::string phase = values.Get("phase");
+  body.set("phases", Options(ctx, "phase_", {"search", "internship"}, {phase}, "phase"));
+  body.set("phase_error", err("phase"));
+  body.set("grounds", Options(ctx, "ground_", NamesOf(domain::AllGrounds()),
+                              values.GetAll("grounds"), "grounds"));
+  body.set("grounds_error", err("grounds"));
+  body.set("narrative", values.Get("narrative"));
+  body.set("narrative_error", err("narrative"));
+  body.set("occurred_on_field",
+           views::InputField("occurred_on", ctx.T("report_occurred_on"), values.Get("occurred_on"),
+                             "date", err("occurred_on"), ctx.T("report_occurred_on_hint")));
+  body.set("company_name_field",
+           views::InputField("company_name", ctx.T("report_company_name"),
+                             values.Get("company_name"), "text", err("company_name"),
+                             ctx.T("report_company_name_hint"), "organization"));
+  body.set("company_id_field",
+           views::InputField("company_leerbedrijf_id", ctx.T("report_company_id"),
+                             values.Get("company_leerbedrijf_id"), "text",
+                             err("company_leerbedrijf_id")));
+  body.set("company_kvk_field",
+           views::InputField("company_kvk", ctx.T("report_company_kvk"), values.Get("company_kvk"),
+                             "text", err("company_kvk")));
+  if (search_results) {
+    views::Data found{views::Data::type::list};
+    for (const auto& c : *search_results) {
+      views::Data item;
+      item.set("leerbedrijf_id", c.leerbedrijf_id);
+      item.set("label",
+               c.name + (c.city.empty() ? "" : ", " + c.city) + " (" + c.leerbedrijf_id + ")");
+      item.set("checked", values.Get("company_leerbedrijf_id") == c.leerbedrijf_id);
+      found.push_back(item);
+    }
+    body.set("search_done", true);
+    body.set("search_results", found);
+    body.set("search_empty", search_results->empty());
+  }
+  body.set("wishes",
+           Options(ctx, "wish_", NamesOf(domain::AllWishes()), values.GetAll("wishes"), "wishes"));
+  body.set("consents", Options(ctx, "consent_", {"contact_company", "share_sbb", "share_adv"},
+                               values.GetAll("consent"), "consent"));
+  std::string mode = values.Get("mode").empty() ? "anonymous" : values.Get("mode");
+  body.set("modes", Options(ctx, "mode_", {"anonymous", "confidential", "named"}, {mode}, "mode"));
+  body.set("mode_error", err("mode"));
+  body.set(
+      "reporter_name_field",
+      views::InputField("reporter_name", ctx.T("report_reporter_name"), values.Get("reporter_name"),
+                        "text", err("reporter_name") + err("reporter"), "", "name"));
+  body.set("reporter_number_field",
+           views::InputField("reporter_student_number", ctx.T("report_reporter_number"),
+                             values.Get("reporter_student_number"), "text",
+                             err("reporter_student_number")));
+  body.set(
+      "reporter_email_field",
+      views::InputField("reporter_email", ctx.T("report_reporter_email"),
+                        values.Get("reporter_email"), "email", err("reporter_email"), "", "email"));
+  if (ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf)) {
+    body.set("on_behalf", true);
+    body.set("channels", Options(ctx, "channel_", {"mentor", "coordinator", "meldpunt", "other"},
+                                 {values.Get("channel").empty() ? "mentor" : values.Get("channel")},
+                                 "channel"));
+  }
+  web::Response res = ctx.Render("report_form", page, body, status);
+  for (auto& h : tmp.headers) res.headers.push_back(h);
+  return res;
+}
+
+common::StatusOr<auth::School> SchoolOf(Ctx& ctx) {
+  return ctx.app.accounts().SchoolByBrin(ctx.req.PathParam("brin"));
+}
+
+web::Response ChooseSchool(Ctx& ctx) {
+  if (ctx.session && !ctx.user().school_id.empty()) {
+    auto school = ctx.app.accounts().SchoolById(ctx.user().school_id);
+    if (school.ok()) return web::Response::Redirect("/s/" + school->brin + "/melden");
+  }
+  auto schools = ctx.app.accounts().ListSchools();
+  if (!schools.ok()) return ctx.ErrorPage(503);
+  if (schools->size() == 1)
+    return web::Response::Redirect("/s/" + schools->front().brin + "/melden");
+  views::Page page = ctx.MakePage(ctx.T("report_choose_school"));
+  views::Data list{views::Data::type::list};
+  for (const auto& s : *schools) {
+    views::Data item;
+    item.set("href", "/s/" + s.brin + "/melden");
+    item.set("name", s.name);
+    list.push_back(item);
+  }
+  views::Data body;
+  body.set("schools", list);
+  return ctx.Render("report_school", page, body);
+}
+
+web::Response ShowForm(Ctx& ctx) {
+  auto school = SchoolOf(ctx);
+  if (!school.ok())
+    return ctx.ErrorPage(school.status().code() == common::StatusCode::kUnavailable ? 503 : 404);
+  std::vector<std::pair<std::string, std::string>> prefill;
+  if (ctx.session && ctx.user().role == domain::Role::kStudent &&
+      ctx.user().school_id == school->id) {
+    // A logged-in student gets their details filled in; they still choose the mode.
+    prefill = {{"reporter_name", ctx.user().display_name}, {"reporter_email", ctx.user().login}};
+  }
+  return RenderForm(ctx, *school, web::Form(std::move(prefill)), {}, 200);
+}
+
+web::Response Receipt(Ctx& ctx, const meldpunt::Receipt& r, const std::string& brin,
+                      std::string error = "") {
+  views::Page page = ctx.MakePage(ctx.T("receipt_title"));
+  if (!error.empty()) page.errors.push_back({"saved", error});
+  views::Data body;
+  web::Response tmp;
+  body.set("csrf", FormCsrf(ctx, &tmp));
+  body.set("code", r.code);
+  body.set("case_number", r.case_number);
+  body.set("acknowledged_at", common::FormatIso8601(r.acknowledged_at));
+  body.set("content_sha256", r.content_sha256);
+  body.set("first_contact_due", domain::FormatDate(r.first_contact_due));
+  body.set("action", "/s/" + brin + "/melden/bewaard");
+  body.set("saved_error", error);
+  web::Response res = ctx.Render("report_receipt", page, body, error.empty() ? 201 : 400);
+  for (auto& h : tmp.headers) res.headers.push_back(h);
+  return res;
+}
+
+web::Response SubmitForm(Ctx& ctx) {
+  auto school = SchoolOf(ctx);
+  if (!school.ok())
+    return ctx.ErrorPage(school.status().code() == common::StatusCode::kUnavailable ? 503 : 404);
+  if (ctx.session && ctx.user().school_id != school->id) return ctx.ErrorPage(404);
+  if (ctx.form.Get("action") == "search") {
+    auto found = ctx.app.meldpunt().SearchCompanies(school->id, ctx.form.Get("company_name"));
+    if (!found.ok()) return ctx.ErrorPage(503);
+    return RenderForm(ctx, *school, ctx.form, {}, 200, &*found);
+  }
+  auto draft = DraftFromForm(ctx.form);
+  if (!draft.ok())
+    return RenderForm(ctx, *school, ctx.form,
+                      {{FieldId(draft.status().field()), Message(ctx, draft.status())}}, 400);
+  std::optional<meldpunt::SubmittedBy> by;
+  if (ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf)) {
+    by = meldpunt::SubmittedBy{ctx.user().id};
+    if (draft->channel == domain::Channel::kSelf) draft->channel = domain::Channel::kOther;
+  } else {
+    draft->channel = domain::Channel::kSelf;
+  }
+  if (!by && !ctx.app.report_limiter().Allow(school->id)) {
+    return RenderForm(ctx, *school, ctx.form, {{"narrative", ctx.T("report_rate_limited")}}, 429);
+  }
+  auto receipt = ctx.app.meldpunt().Submit(*school, *draft, by);
+  if (!receipt.ok()) {
+    const Status& s = receipt.status();
+    if (s.code() == common::StatusCode::kInvalidArgument) {
+      return RenderForm(ctx, *school, ctx.form, {{FieldId(s.field()), Message(ctx, s)}}, 400);
+    }
+    return ctx.ErrorPage(s.code() == common::StatusCode::kFailedPrecondition ? 503
+                                                                             : HttpStatusFor(s));
+  }
+  return Receipt(ctx, *receipt, school->brin);
+}
+
+// The "I saved my code" step. The code travels back in the form only so the
+// page can be shown again when the box was not ticked; it is stored nowhere.
+web::Response ConfirmSaved(Ctx& ctx) {
+  if (ctx.form.Get("saved") != "yes") {
+    meldpunt::Receipt r;
+    r.code = ctx.form.Get("code").substr(0, 40);
+    r.case_number = ctx.form.Get("case_number").substr(0, 20);
+    r.content_sha256 = ctx.form.Get("content_sha256").substr(0, 64);
+    r.first_contact_due =
+        domain::ParseDate(ctx.form.Get("first_contact_due")).value_or(domain::Date{});
+    r.acknowledged_at = ctx.app.clock().NowMillis();
+    return Receipt(ctx, r, std::string(ctx.req.PathParam("brin")), ctx.T("receipt_saved_required"));
+  }
+  views::Page page = ctx.MakePage(ctx.T("report_done_title"));
+  views::Data body;
+  body.set("case_number", ctx.form.Get("case_number").substr(0, 20));
+  return ctx.Render("report_done", page, body);
+}
+
+}  // namespace
+
+void RegisterReporterRoutes(App& app);
+
+void RegisterReportRoutes(App& app) {
+  web::RouteOptions form{.sensitive = true, .max_body_bytes = kFormBodyLimit};
+  app.Route(web::Method::kGet, "/melden", Access::Public(), ChooseSchool, {.sensitive = true});
+  app.Route(web::Method::kGet, "/s/{brin}/melden", Access::Public(), ShowForm, {.sensitive = true});
+  app.Route(web::Method::kPost, "/s/{brin}/melden", Access::Public(), SubmitForm, form);
+  app.Route(web::Method::kPost, "/s/{brin}/melden/bewaard", Access::Public(), ConfirmSaved, form);
+  RegisterReporterRoutes(app);
+}
+
+}  // namespace app

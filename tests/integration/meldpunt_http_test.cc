@@ -1,0 +1,250 @@
+// The meldpunt over real HTTP, on SQLite and PostgreSQL: the JSON API of
+// api.md, the canary test (P7), throttling (P3), school isolation (P8) and
+// the reporter/handler pages.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "app/demo.h"
+#include "crypto/totp.h"
+#include "test_app.h"
+
+namespace {
+
+using nlohmann::json;
+using testing_support::Browser;
+using testing_support::TestApp;
+
+const char kCanary[] = "CANARY-7f3a9c-kanarie-geheim";
+
+class MeldpuntHttpTest : public ::testing::TestWithParam<db::Dialect> {
+ protected:
+  void SetUp() override {
+    std::string reason;
+    t_ = TestApp::Start(GetParam(), &reason);
+    ASSERT_TRUE(t_ || reason.rfind("FAIL: ", 0) != 0) << reason;
+    if (!t_) GTEST_SKIP() << reason;
+  }
+  web::ClientResponse PostJson(const std::string& path, const json& body,
+                               web::HeaderList headers = {}) {
+    web::TestClient c("127.0.0.1", t_->port());
+    return c.PostJson(path, body.dump(), std::move(headers));
+  }
+  json Report(std::string narrative) {
+    return {{"mode", "anonymous"},
+            {"phase", "search"},
+            {"grounds", {"origin"}},
+            {"narrative", narrative},
+            {"wishes", {"talk"}},
+            {"consent", {{"contact_company", true}}},
+            {"company", {{"leerbedrijf_id", "100001"}}}};
+  }
+  // Logs a demo meldpunt handler in with password and TOTP.
+  void LoginHandler(Browser& b, const std::string& login) {
+    auto res = b.Login(login, app::kDemoPassword,
+                       *crypto::TotpCode(app::kDemoTotpSecret, t_->clock().NowMillis() / 1000));
+    ASSERT_EQ(res.Header("location"), "/dashboard") << res.status;
+  }
+  std::unique_ptr<TestApp> t_;
+};
+
+TEST_P(MeldpuntHttpTest, ReportIsAcknowledgedWithReceiptPerApiSpec) {
+  auto res = PostJson("/api/v1/schools/99DM/reports",
+                      Report("Ik werd geweigerd na het noemen van mijn naam."));
+  ASSERT_EQ(res.status, 201) << res.body;
+  json r = json::parse(res.body);
+  EXPECT_EQ(r["receipt"].get<std::string>().size(), 29u);
+  EXPECT_EQ(r["content_sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(r["case_number"].get<std::string>().substr(0, 2), "M-");
+  EXPECT_EQ(r["first_contact_due"].get<std::string>().size(), 10u);
+  EXPECT_TRUE(r.contains("acknowledged_at"));
+}
+
+TEST_P(MeldpuntHttpTest, BadInputNamesTheField) {
+  struct Case {
+    json body;
+    const char* field;
+  };
+  json base = Report("tekst");
+  std::vector<Case> cases;
+  json j = base;
+  j["grounds"] = {"ethnicity"};
+  cases.push_back({j, "grounds"});
+  j = base;
+  j["narrative"] = "";
+  cases.push_back({j, "narrative"});
+  j = base;
+  j["narrative"] = std::string(20001, 'x');
+  cases.push_back({j, "narrative"});
+  j = base;
+  j["occurred_on"] = "2026-13-01";
+  cases.push_back({j, "occurred_on"});
+  j = base;
+  j["mode"] = "secret";
+  cases.push_back({j, "mode"});
+  j = base;
+  j["company"] = {{"leerbedrijf_id", "999999"}};
+  cases.push_back({j, "company.leerbedrijf_id"});
+  j = base;
+  j["reporter"] = {{"name", "Sam"}};
+  cases.push_back({j, "reporter"});
+  j = base;
+  j["mode"] = "named";
+  cases.push_back({j, "reporter.name"});
+  for (const Case& c : cases) {
+    auto res = PostJson("/api/v1/schools/99DM/reports", c.body);
+    EXPECT_EQ(res.status, 400) << c.field << " " << res.body;
+    json e = json::parse(res.body, nullptr, false);
+    ASSERT_TRUE(e.is_object()) << res.body;
+    EXPECT_EQ(e["error"]["field"], c.field) << res.body;
+    EXPECT_EQ(res.body.find("SELECT"), std::string::npos);
+  }
+  EXPECT_EQ(PostJson("/api/v1/schools/00XX/reports", base).status, 404);
+}
+
+// P7: the canary is readable through the API and nowhere on disk.
+TEST_P(MeldpuntHttpTest, CanaryIsReadableThroughApiButInNoFileUnderTheDataDir) {
+  auto res =
+      PostJson("/api/v1/schools/99DM/reports", Report(std::string("Wat er gebeurde: ") + kCanary));
+  ASSERT_EQ(res.status, 201);
+  std::string code = json::parse(res.body)["receipt"];
+  auto session = PostJson("/api/v1/reporter/session", {{"receipt", code}});
+  ASSERT_EQ(session.status, 200) << session.body;
+  std::string token = json::parse(session.body)["token"];
+  web::TestClient c("127.0.0.1", t_->port());
+  auto view = c.Get("/api/v1/reporter/case", {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_NE(json::parse(view.body)["narrative"].get<std::string>().find(kCanary),
+            std::string::npos);
+  ASSERT_EQ(PostJson("/api/v1/reporter/messages", {{"text", std::string("Nog iets: ") + kCanary}},
+                     {{"Authorization", "Bearer " + token}})
+                .status,
+            201);
+
+  std::vector<std::filesystem::path> roots = {t_->data_dir()};
+  if (GetParam() == db::Dialect::kSqlite) {
+    roots.push_back(std::filesystem::path(t_->db_name()).parent_path());
+  }
+  int files = 0;
+  for (const auto& root : roots) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      if (!entry.is_regular_file()) continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      ++files;
+      EXPECT_EQ(bytes.find(kCanary), std::string::npos) << entry.path();
+      EXPECT_EQ(bytes.find(code), std::string::npos) << entry.path();
+    }
+  }
+  EXPECT_GT(files, 0);
+}
+
+// P3: after a few wrong codes every answer is held back, a right code still works.
+TEST_P(MeldpuntHttpTest, WrongCodesSlowEveryoneDownButNeverLockOut) {
+  auto res = PostJson("/api/v1/schools/99DM/reports", Report("tekst"));
+  std::string code = json::parse(res.body)["receipt"];
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(
+        PostJson("/api/v1/reporter/session", {{"receipt", "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"}}).status,
+        401);
+  }
+  auto started = std::chrono::steady_clock::now();
+  auto ok = PostJson("/api/v1/reporter/session", {{"receipt", code}});
+  auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_GE(waited, std::chrono::milliseconds(200));
+}
+
+TEST_P(MeldpuntHttpTest, SubmissionsAreRateLimitedPerSchool) {
+  t_->app().report_limiter().set_per_minute(2);
+  EXPECT_EQ(PostJson("/api/v1/schools/99DM/reports", Report("a")).status, 201);
+  EXPECT_EQ(PostJson("/api/v1/schools/99DM/reports", Report("b")).status, 201);
+  EXPECT_EQ(PostJson("/api/v1/schools/99DM/reports", Report("c")).status, 429);
+  EXPECT_EQ(PostJson("/api/v1/schools/98DM/reports", Report("d")).status, 201);
+}
+
+// P8: a handler of another school gets the same 404 as for a missing case.
+TEST_P(MeldpuntHttpTest, HandlerOfAnotherSchoolGetsNotFound) {
+  Browser own(t_->port()), other(t_->port());
+  LoginHandler(own, "meldpunt@99dm.demo");
+  auto inbox = own.Get("/meldpunt");
+  ASSERT_EQ(inbox.status, 200);
+  size_t at = inbox.body.find("/meldpunt/zaken/");
+  ASSERT_NE(at, std::string::npos);
+  std::string path = inbox.body.substr(at, inbox.body.find('"', at) - at);
+  EXPECT_EQ(own.Get(path).status, 200);
+  t_->clock().Advance(std::chrono::seconds(30));
+  LoginHandler(other, "meldpunt@98dm.demo");
+  EXPECT_EQ(other.Get(path).status, 404);
+  EXPECT_EQ(other.Get("/meldpunt/zaken/00000000000000000000000000").status, 404);
+  for (const char* role : {"teacher", "management", "coordinator", "student"}) {
+    Browser b(t_->port());
+    b.Login(std::string(role) + "@99dm.demo", app::kDemoPassword);
+    EXPECT_EQ(b.Get(path).status, 403) << role;
+  }
+}
+
+// A student reports through the form, the handler answers, the student reads it with the code.
+TEST_P(MeldpuntHttpTest, FormReportHandlerReplyAndStudentFollowUp) {
+  Browser student(t_->port());
+  auto form = student.Get("/s/99DM/melden");
+  ASSERT_EQ(form.status, 200);
+  auto bad = student.Post("/s/99DM/melden", "mode=anonymous&phase=search&narrative=");
+  EXPECT_EQ(bad.status, 400);
+  auto sent = student.Post(
+      "/s/99DM/melden",
+      "mode=anonymous&phase=internship&grounds=religion&narrative=Opmerkingen+over+mijn+geloof");
+  ASSERT_EQ(sent.status, 201) << sent.body.substr(0, 300);
+  size_t at = sent.body.find("id=\"receipt-code\">");
+  ASSERT_NE(at, std::string::npos);
+  std::string code = sent.body.substr(at + 18, 29);
+  size_t num = sent.body.find("id=\"case-number\">");
+  ASSERT_NE(num, std::string::npos);
+  std::string case_number = sent.body.substr(num + 17, sent.body.find('<', num) - num - 17);
+
+  Browser handler(t_->port());
+  LoginHandler(handler, "meldpunt@99dm.demo");
+  auto inbox = handler.Get("/meldpunt");
+  size_t row = inbox.body.find(">" + case_number + "<");
+  ASSERT_NE(row, std::string::npos)
+      << case_number << inbox.status << inbox.body.substr(inbox.body.find("<tbody"), 600);
+  size_t link = inbox.body.rfind("/meldpunt/zaken/", row);
+  ASSERT_NE(link, std::string::npos);
+  std::string path = inbox.body.substr(link, inbox.body.find('"', link) - link);
+  auto page = handler.Get(path);
+  ASSERT_NE(page.body.find("Opmerkingen over mijn geloof"), std::string::npos);
+  auto reply = handler.Post(path + "/bericht", "text=We+geloven+je.+Wil+je+praten%3F");
+  EXPECT_EQ(reply.status, 303);
+
+  Browser back(t_->port());
+  back.Get("/melding");
+  auto entered = back.Post("/melding", "receipt=" + code);
+  ASSERT_EQ(entered.status, 303);
+  auto mine = back.Get("/melding/zaak");
+  EXPECT_NE(mine.body.find("We geloven je."), std::string::npos);
+  EXPECT_EQ(back.Post("/melding/bericht", "text=Ja+graag").status, 200);
+}
+
+TEST_P(MeldpuntHttpTest, OpenApiDocumentListsEveryApiRoute) {
+  web::TestClient c("127.0.0.1", t_->port());
+  auto res = c.Get("/api/v1/openapi.json");
+  ASSERT_EQ(res.status, 200);
+  json doc = json::parse(res.body);
+  EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+  for (const auto& route : t_->app().router().routes()) {
+    if (route.pattern.rfind("/api/v1/", 0) != 0) continue;
+    EXPECT_TRUE(doc["paths"].contains(route.pattern.substr(7))) << route.pattern;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, MeldpuntHttpTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
+                         [](const ::testing::TestParamInfo<db::Dialect>& p) {
+                           return std::string(p.param == db::Dialect::kSqlite ? "sqlite"
+                                                                              : "postgres");
+                         });
+
+}  // namespace
