@@ -139,7 +139,9 @@ TEST_P(MeldpuntHttpTest, CanaryIsReadableThroughApiButInNoFileUnderTheDataDir) {
       EXPECT_EQ(bytes.find(code), std::string::npos) << entry.path();
     }
   }
-  if (GetParam() == db::Dialect::kSqlite) EXPECT_GT(files, 0);  // the database, its WAL and journal
+  if (GetParam() == db::Dialect::kSqlite) {
+    EXPECT_GT(files, 0);  // the database, its WAL and journal
+  }
 }
 
 // P3: after a few wrong codes every answer is held back, a right code still works.
