@@ -22,7 +22,8 @@ import { totp, base32Decode } from './totp.mjs';
 export const PUBLIC_PAGES = [
   { name: 'home', path: '/' },
   { name: 'login', path: '/login' },
-  // { name: 'report-start', path: '/melden' },
+  { name: 'report-form', path: '/s/99DM/melden' },
+  { name: 'report-followup', path: '/melding' },
 ];
 
 // Demo users. mfa: the server must ask for a TOTP code.
@@ -44,10 +45,11 @@ export const USERS = [
 // Extra pages each role must be able to open (after /dashboard), checked with
 // axe and screenshots in the same session.
 export const ROLE_PAGES = {
-  admin: ['/admin/users'],
+  admin: ['/admin/users', '/admin/meldpunt'],
   sysadmin: ['/admin/schools'],
-  // meldpunt: ['/cases'],
-  // student: ['/melden', '/stages'],
+  meldpunt: ['/meldpunt', '/meldpunt/signalen'],
+  coordinator: ['/meldpunt/signalen'],
+  student: ['/s/99DM/melden'],
 };
 
 // ---------------------------------------------------------------------------
