@@ -105,6 +105,28 @@ StatusOr<Meldpunt::FileContent> ReadDecrypted(db::Connection& c, const std::stri
   return Meldpunt::FileContent{r.Text(0), out.str()};
 }
 
+// Encrypts, writes and records one attachment of `case_id` inside the
+// caller's transaction. `stored` gets the file name, so the caller can
+// remove the file if the transaction does not commit.
+Status InsertAttachment(db::Connection& c, const std::string& dir, std::string_view case_id,
+                        const crypto::SecretKey& case_key, const media::SanitizedAttachment& clean,
+                        std::string_view uploaded_by, const AttachmentInfo& info,
+                        std::string& stored) {
+  SP_ASSIGN_OR_RETURN(db::Row count,
+                      c.QueryOne("SELECT COUNT(*) FROM attachments WHERE case_id = $1", {case_id}));
+  if (count.Int(0) >= kMaxAttachmentsPerCase) {
+    return Status::InvalidArgument("a report can have at most 20 attachments", "attachment");
+  }
+  SP_ASSIGN_OR_RETURN(auto file, StoreEncrypted(dir, case_key, info.id, clean.bytes));
+  stored = file.first;
+  return c
+      .Execute(
+          "INSERT INTO attachments(id, case_id, at, kind, size, stored_name, file_key, "
+          "uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          {info.id, case_id, info.at, info.kind, info.size, stored, file.second, uploaded_by})
+      .status();
+}
+
 }  // namespace
 
 StatusOr<AttachmentInfo> Meldpunt::AddAttachmentAsReporter(std::string_view token,
@@ -116,35 +138,11 @@ StatusOr<AttachmentInfo> Meldpunt::AddAttachmentAsReporter(std::string_view toke
                       static_cast<int64_t>(clean.bytes.size()), now, "reporter"};
   std::string stored;
   Status s = db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT s.case_id, s.key_box, s.expires_at, c.school_id FROM "
-                                "reporter_sessions s JOIN cases c ON c.id = s.case_id WHERE "
-                                "s.token_hash = $1 AND c.shredded_at IS NULL",
-                                {crypto::Sha256Hex(token)}));
-    if (rows.empty() || rows.rows[0].Int(2) <= now)
-      return Status::Unauthenticated("the session has ended");
-    std::string case_id = rows.rows[0].Text(0);
-    SP_ASSIGN_OR_RETURN(
-        std::string raw,
-        crypto::Open(KeyRing::TokenKey(token, "reporter-session"), rows.rows[0].BlobBytes(1),
-                     FieldAd("reporter_sessions", case_id, "key_box")));
-    SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key, crypto::SecretKey::FromBytes(raw));
-    crypto::SecureWipe(raw);
-    SP_ASSIGN_OR_RETURN(
-        db::Row count,
-        c.QueryOne("SELECT COUNT(*) FROM attachments WHERE case_id = $1", {case_id}));
-    if (count.Int(0) >= kMaxAttachmentsPerCase) {
-      return Status::InvalidArgument("a report can have at most 20 attachments", "attachment");
-    }
-    SP_ASSIGN_OR_RETURN(auto file, StoreEncrypted(files_dir_, case_key, info.id, clean.bytes));
-    stored = file.first;
+    SP_ASSIGN_OR_RETURN(internal::ReporterCase rc, internal::LoadReporterSession(c, token, now));
     SP_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO attachments(id, case_id, at, kind, size, stored_name, file_key, "
-                  "uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 'reporter')",
-                  {info.id, case_id, now, info.kind, info.size, stored, file.second})
-            .status());
-    return audit_.Append(
-        c, internal::CaseAudit(rows.rows[0].Text(3), "reporter", "case.attach", case_id));
+        InsertAttachment(c, files_dir_, rc.case_id, rc.case_key, clean, "reporter", info, stored));
+    return audit_.Append(c,
+                         internal::CaseAudit(rc.school_id, "reporter", "case.attach", rc.case_id));
   });
   if (!s.ok()) {
     std::error_code ec;
@@ -164,25 +162,16 @@ StatusOr<AttachmentInfo> Meldpunt::AddAttachmentAsStaff(const Staff& staff,
                       static_cast<int64_t>(clean.bytes.size()), now, "meldpunt"};
   std::string stored;
   Status s = db_.Write([&](db::Connection& c) -> Status {
-    if (staff.user.role != domain::Role::kMeldpuntHandler || !staff.key)
-      return Status::NotFound("no such case");
-    SP_ASSIGN_OR_RETURN(
-        db::Rows rows, c.Query("SELECT assigned_to FROM cases WHERE id = $1 AND school_id = $2 AND "
-                               "shredded_at IS NULL",
-                               {case_id, staff.user.school_id}));
-    if (rows.empty() || (!staff.lead && rows.rows[0].Text(0) != staff.user.id))
-      return Status::NotFound("no such case");
+    // Without a key a file cannot be opened: for a download that is "not found".
+    if (!staff.key) return Status::NotFound("no such case");
+    SP_ASSIGN_OR_RETURN(internal::VisibleCase v, internal::LoadVisibleCase(c, staff, case_id));
+    if (v.shredded) return Status::NotFound("no such case");
     SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key,
-                        keys_.OpenWithKeyPair(c, case_id, staff.user.id, kCasePurpose, *staff.key));
-    SP_ASSIGN_OR_RETURN(auto file, StoreEncrypted(files_dir_, case_key, info.id, clean.bytes));
-    stored = file.first;
+                        internal::StaffCaseKey(c, keys_, staff, case_id));
     SP_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO attachments(id, case_id, at, kind, size, stored_name, file_key, "
-                  "uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                  {info.id, case_id, now, info.kind, info.size, stored, file.second, staff.user.id})
-            .status());
-    return audit_.Append(
-        c, internal::CaseAudit(staff.user.school_id, staff.user.id, "case.attach", case_id));
+        InsertAttachment(c, files_dir_, case_id, case_key, clean, staff.user.id, info, stored));
+    return audit_.Append(c,
+                         internal::CaseAudit(v.school_id, staff.user.id, "case.attach", case_id));
   });
   if (!s.ok()) {
     std::error_code ec;
@@ -197,18 +186,14 @@ StatusOr<Meldpunt::FileContent> Meldpunt::ReadAttachmentAsStaff(const Staff& sta
                                                                 std::string_view attachment_id) {
   FileContent content;
   Status s = db_.Write([&](db::Connection& c) -> Status {
-    if (staff.user.role != domain::Role::kMeldpuntHandler || !staff.key)
-      return Status::NotFound("no such case");
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT assigned_to FROM cases WHERE id = $1 AND school_id = $2",
-                                {case_id, staff.user.school_id}));
-    if (rows.empty() || (!staff.lead && rows.rows[0].Text(0) != staff.user.id))
-      return Status::NotFound("no such case");
+    // Without a key a file cannot be opened: for a download that is "not found".
+    if (!staff.key) return Status::NotFound("no such case");
+    SP_ASSIGN_OR_RETURN(internal::VisibleCase v, internal::LoadVisibleCase(c, staff, case_id));
     SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key,
-                        keys_.OpenWithKeyPair(c, case_id, staff.user.id, kCasePurpose, *staff.key));
+                        internal::StaffCaseKey(c, keys_, staff, case_id));
     SP_ASSIGN_OR_RETURN(content, ReadDecrypted(c, files_dir_, case_id, attachment_id, case_key));
-    return audit_.Append(c, internal::CaseAudit(staff.user.school_id, staff.user.id,
-                                                "case.read_attachment", case_id));
+    return audit_.Append(
+        c, internal::CaseAudit(v.school_id, staff.user.id, "case.read_attachment", case_id));
   });
   if (!s.ok()) return s;
   return content;
@@ -219,23 +204,11 @@ StatusOr<Meldpunt::FileContent> Meldpunt::ReadAttachmentAsReporter(std::string_v
   FileContent content;
   common::UnixMillis now = clock_.NowMillis();
   Status s = db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT s.case_id, s.key_box, s.expires_at, c.school_id FROM "
-                                "reporter_sessions s JOIN cases c ON c.id = s.case_id WHERE "
-                                "s.token_hash = $1 AND c.shredded_at IS NULL",
-                                {crypto::Sha256Hex(token)}));
-    if (rows.empty() || rows.rows[0].Int(2) <= now)
-      return Status::Unauthenticated("the session has ended");
-    std::string case_id = rows.rows[0].Text(0);
-    SP_ASSIGN_OR_RETURN(
-        std::string raw,
-        crypto::Open(KeyRing::TokenKey(token, "reporter-session"), rows.rows[0].BlobBytes(1),
-                     FieldAd("reporter_sessions", case_id, "key_box")));
-    SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key, crypto::SecretKey::FromBytes(raw));
-    crypto::SecureWipe(raw);
-    SP_ASSIGN_OR_RETURN(content, ReadDecrypted(c, files_dir_, case_id, attachment_id, case_key));
+    SP_ASSIGN_OR_RETURN(internal::ReporterCase rc, internal::LoadReporterSession(c, token, now));
+    SP_ASSIGN_OR_RETURN(content,
+                        ReadDecrypted(c, files_dir_, rc.case_id, attachment_id, rc.case_key));
     return audit_.Append(
-        c, internal::CaseAudit(rows.rows[0].Text(3), "reporter", "case.read_attachment", case_id));
+        c, internal::CaseAudit(rc.school_id, "reporter", "case.read_attachment", rc.case_id));
   });
   if (!s.ok()) return s;
   return content;

@@ -165,11 +165,11 @@ StatusOr<int> Meldpunt::RegrantWithRecoveryCode(const auth::User& admin, std::st
       for (const db::Row& h : handlers.rows) {
         bool assigned = h.Text(0) == cs.Text(1);
         if (h.Int(2) == 0 && !assigned) continue;
-        SP_RETURN_IF_ERROR(
-            keys_.SealForUser(c, case_id, kCasePurpose, h.BlobBytes(1), h.Text(0), *case_key));
+        SP_RETURN_IF_ERROR(keys_.SealForPublicHolder(c, case_id, h.Text(0), kCasePurpose,
+                                                     h.BlobBytes(1), *case_key));
         if (identity_key.ok()) {
-          SP_RETURN_IF_ERROR(keys_.SealForUser(c, case_id, kIdentityPurpose, h.BlobBytes(1),
-                                               h.Text(0), *identity_key));
+          SP_RETURN_IF_ERROR(keys_.SealForPublicHolder(c, case_id, h.Text(0), kIdentityPurpose,
+                                                       h.BlobBytes(1), *identity_key));
         }
       }
       ++regranted;

@@ -13,55 +13,8 @@ using common::Status;
 using common::StatusOr;
 using domain::CaseStatus;
 
-Status NotFound() { return Status::NotFound("no such case"); }
-
-// A case the staff member may see, with what they need to act on it.
-struct Visible {
-  std::string id;
-  std::string school_id;
-  CaseStatus status = CaseStatus::kReceived;
-  domain::ReportMode mode = domain::ReportMode::kAnonymous;
-  std::string assigned_to;
-  std::vector<domain::Consent> consents;
-  bool shredded = false;
-};
-
-// Need-to-know (P8): the school's leads see every case of their school, other
-// handlers only the cases assigned to them. Anything else is "not found".
-StatusOr<Visible> LoadVisible(db::Connection& c, const Staff& staff, std::string_view case_id) {
-  if (staff.user.role != domain::Role::kMeldpuntHandler || staff.user.school_id.empty())
-    return NotFound();
-  SP_ASSIGN_OR_RETURN(db::Rows rows,
-                      c.Query("SELECT id, school_id, status, mode, assigned_to, consents, "
-                              "shredded_at FROM cases WHERE id = $1 AND school_id = $2",
-                              {case_id, staff.user.school_id}));
-  if (rows.empty()) return NotFound();
-  const db::Row& r = rows.rows[0];
-  Visible v{r.Text(0),
-            r.Text(1),
-            domain::ParseCaseStatus(r.Text(2)).value_or(CaseStatus::kReceived),
-            domain::ParseReportMode(r.Text(3)).value_or(domain::ReportMode::kAnonymous),
-            r.Text(4),
-            internal::ParseConsents(r.Text(5)),
-            !r.IsNull(6)};
-  if (!staff.lead && v.assigned_to != staff.user.id) return NotFound();
-  return v;
-}
-
-StatusOr<crypto::SecretKey> CaseKey(db::Connection& c, const KeyRing& keys, const Staff& staff,
-                                    std::string_view case_id,
-                                    std::string_view purpose = kCasePurpose) {
-  if (!staff.key) return Status::PermissionDenied("log in again to open case content");
-  auto key = keys.OpenWithKeyPair(c, case_id, staff.user.id, purpose, *staff.key);
-  if (!key.ok() && key.status().code() == common::StatusCode::kNotFound) {
-    return Status::PermissionDenied(
-        "you hold no key for this case yet; ask a lead to assign it to you");
-  }
-  return key;
-}
-
 // Working on a case (not just reading) is for its handler, or a lead.
-Status CheckMayAct(const Staff& staff, const Visible& v) {
+Status CheckMayAct(const Staff& staff, const internal::VisibleCase& v) {
   if (v.shredded)
     return Status::FailedPrecondition("the case was removed at the end of its retention period");
   if (staff.lead || v.assigned_to == staff.user.id) return Status::Ok();
@@ -152,7 +105,7 @@ StatusOr<std::vector<HandlerInfo>> Meldpunt::Handlers(std::string_view school_id
 Status Meldpunt::Assign(const Staff& staff, std::string_view case_id, std::string_view to_user_id) {
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_ASSIGN_OR_RETURN(internal::VisibleCase v, internal::LoadVisibleCase(c, staff, case_id));
     SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
     SP_ASSIGN_OR_RETURN(db::Rows target,
                         c.Query("SELECT u.id, k.public_key, u.meldpunt_lead FROM users u LEFT JOIN "
@@ -166,13 +119,14 @@ Status Meldpunt::Assign(const Staff& staff, std::string_view case_id, std::strin
                                         "assignee");
     }
     std::string public_key = target.rows[0].BlobBytes(1);
-    SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key, CaseKey(c, keys_, staff, case_id));
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key,
+                        internal::StaffCaseKey(c, keys_, staff, case_id));
     SP_RETURN_IF_ERROR(
-        keys_.SealForUser(c, case_id, kCasePurpose, public_key, to_user_id, case_key));
-    auto identity_key = CaseKey(c, keys_, staff, case_id, kIdentityPurpose);
+        keys_.SealForPublicHolder(c, case_id, to_user_id, kCasePurpose, public_key, case_key));
+    auto identity_key = internal::StaffCaseKey(c, keys_, staff, case_id, kIdentityPurpose);
     if (identity_key.ok()) {
-      SP_RETURN_IF_ERROR(
-          keys_.SealForUser(c, case_id, kIdentityPurpose, public_key, to_user_id, *identity_key));
+      SP_RETURN_IF_ERROR(keys_.SealForPublicHolder(c, case_id, to_user_id, kIdentityPurpose,
+                                                   public_key, *identity_key));
     }
     if (!v.assigned_to.empty() && v.assigned_to != to_user_id) {
       // The previous handler keeps no copy unless they are a lead.
@@ -201,7 +155,7 @@ Status Meldpunt::Transition(const Staff& staff, std::string_view case_id, CaseSt
     return Status::InvalidArgument("choose an outcome", "outcome");
   if (outcome_text.size() > 20000) return Status::InvalidArgument("is too long", "outcome_text");
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_ASSIGN_OR_RETURN(internal::VisibleCase v, internal::LoadVisibleCase(c, staff, case_id));
     SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
     if (!domain::MayTransition(v.status, to)) {
       return Status::FailedPrecondition("a case cannot go from " +
@@ -218,7 +172,8 @@ Status Meldpunt::Transition(const Staff& staff, std::string_view case_id, CaseSt
     if (to == CaseStatus::kClosed) {
       std::optional<db::Blob> sealed_text;
       if (!outcome_text.empty()) {
-        SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
+        SP_ASSIGN_OR_RETURN(crypto::SecretKey key,
+                            internal::StaffCaseKey(c, keys_, staff, case_id));
         SP_ASSIGN_OR_RETURN(sealed_text,
                             internal::SealField(key, case_id, "outcome_text", outcome_text));
       }
@@ -255,9 +210,9 @@ Status Meldpunt::StaffMessage(const Staff& staff, std::string_view case_id, std:
   SP_RETURN_IF_ERROR(domain::ValidateMessage(text));
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_ASSIGN_OR_RETURN(internal::VisibleCase v, internal::LoadVisibleCase(c, staff, case_id));
     SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
-    SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey key, internal::StaffCaseKey(c, keys_, staff, case_id));
     std::string id = crypto::RandomId();
     SP_ASSIGN_OR_RETURN(std::string body,
                         crypto::Seal(key, text, FieldAd("case_messages", id, "body")));
@@ -286,14 +241,14 @@ Status Meldpunt::RecordAction(const Staff& staff, std::string_view case_id, doma
   common::UnixMillis now = clock_.NowMillis();
   std::string school_id;
   Status s = db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_ASSIGN_OR_RETURN(internal::VisibleCase v, internal::LoadVisibleCase(c, staff, case_id));
     school_id = v.school_id;
     SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
     SP_RETURN_IF_ERROR(domain::CheckConsent(kind, v.consents));
     std::string id = crypto::RandomId();
     std::optional<db::Blob> sealed;
     if (!note.empty()) {
-      SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
+      SP_ASSIGN_OR_RETURN(crypto::SecretKey key, internal::StaffCaseKey(c, keys_, staff, case_id));
       SP_ASSIGN_OR_RETURN(std::string box,
                           crypto::Seal(key, note, FieldAd("case_actions", id, "note")));
       sealed = db::Blob{std::move(box)};
@@ -325,27 +280,23 @@ Status Meldpunt::Extend(const Staff& staff, std::string_view case_id, std::strin
     return Status::InvalidArgument("must be first_contact or feedback", "deadline");
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_ASSIGN_OR_RETURN(internal::VisibleCase v, internal::LoadVisibleCase(c, staff, case_id));
     SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
     // `column` is one of two fixed names, never user text.
     SP_ASSIGN_OR_RETURN(db::Row r,
                         c.QueryOne("SELECT " + column + " FROM cases WHERE id = $1", {case_id}));
     domain::Date current = domain::ParseDate(r.Text(0)).value_or(domain::Date{});
     SP_RETURN_IF_ERROR(domain::CheckExtension(current, new_due, reason));
-    SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
-    std::string event_id = crypto::RandomId();
+    SP_ASSIGN_OR_RETURN(crypto::SecretKey key, internal::StaffCaseKey(c, keys_, staff, case_id));
     SP_ASSIGN_OR_RETURN(
         db::Blob detail,
         internal::SealField(key, case_id, "extension:" + std::to_string(now), reason));
     SP_RETURN_IF_ERROR(c.Execute("UPDATE cases SET " + column + " = $1 WHERE id = $2",
                                  {domain::FormatDate(new_due), case_id})
                            .status());
-    SP_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO case_events(id, case_id, at, kind, from_value, to_value, actor, "
-                  "detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                  {event_id, case_id, now, "extension:" + std::string(which),
-                   domain::FormatDate(current), domain::FormatDate(new_due), staff.user.id, detail})
-            .status());
+    SP_RETURN_IF_ERROR(internal::AddEvent(c, case_id, now, "extension:" + std::string(which),
+                                          domain::FormatDate(current), domain::FormatDate(new_due),
+                                          staff.user.id, detail));
     return audit_.Append(c,
                          internal::CaseAudit(v.school_id, staff.user.id, "case.extend", case_id));
   });
@@ -357,11 +308,11 @@ Status Meldpunt::CompleteAftercare(const Staff& staff, std::string_view case_id,
     return Status::InvalidArgument("is too long", "note");
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Visible v, LoadVisible(c, staff, case_id));
+    SP_ASSIGN_OR_RETURN(internal::VisibleCase v, internal::LoadVisibleCase(c, staff, case_id));
     SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
     std::optional<db::Blob> sealed;
     if (!note.empty()) {
-      SP_ASSIGN_OR_RETURN(crypto::SecretKey key, CaseKey(c, keys_, staff, case_id));
+      SP_ASSIGN_OR_RETURN(crypto::SecretKey key, internal::StaffCaseKey(c, keys_, staff, case_id));
       SP_ASSIGN_OR_RETURN(std::string box,
                           crypto::Seal(key, note, FieldAd("aftercare_tasks", task_id, "note")));
       sealed = db::Blob{std::move(box)};

@@ -1,8 +1,72 @@
 #include "meldpunt/internal.h"
 
+#include "crypto/hash.h"
 #include "crypto/random.h"
 
 namespace meldpunt::internal {
+
+namespace {
+common::Status SessionEnded() {
+  return common::Status::Unauthenticated("the session has ended; enter your code again");
+}
+
+}  // namespace
+
+// The session's case and its key, or kUnauthenticated.
+common::StatusOr<ReporterCase> LoadReporterSession(db::Connection& c, std::string_view token,
+                                                   common::UnixMillis now) {
+  if (token.size() < 32) return SessionEnded();
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query("SELECT s.case_id, s.key_box, s.expires_at, c.school_id FROM "
+                              "reporter_sessions s JOIN cases c ON c.id = s.case_id WHERE "
+                              "s.token_hash = $1 AND c.shredded_at IS NULL",
+                              {crypto::Sha256Hex(token)}));
+  if (rows.empty() || rows.rows[0].Int(2) <= now) return SessionEnded();
+  const db::Row& r = rows.rows[0];
+  auto raw = crypto::Open(KeyRing::TokenKey(token, "reporter-session"), r.BlobBytes(1),
+                          FieldAd("reporter_sessions", r.Text(0), "key_box"));
+  if (!raw.ok()) return SessionEnded();
+  auto key = crypto::SecretKey::FromBytes(*raw);
+  crypto::SecureWipe(*raw);
+  if (!key.ok()) return SessionEnded();
+  return ReporterCase{r.Text(0), r.Text(3), std::move(*key)};
+}
+
+// Need-to-know (P8): the school's leads see every case of their school, other
+// handlers only the cases assigned to them. Anything else is "not found".
+common::StatusOr<VisibleCase> LoadVisibleCase(db::Connection& c, const Staff& staff,
+                                              std::string_view case_id) {
+  if (staff.user.role != domain::Role::kMeldpuntHandler || staff.user.school_id.empty())
+    return common::Status::NotFound("no such case");
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query("SELECT id, school_id, status, mode, assigned_to, consents, "
+                              "shredded_at FROM cases WHERE id = $1 AND school_id = $2",
+                              {case_id, staff.user.school_id}));
+  if (rows.empty()) return common::Status::NotFound("no such case");
+  const db::Row& r = rows.rows[0];
+  VisibleCase v{r.Text(0),
+                r.Text(1),
+                domain::ParseCaseStatus(r.Text(2)).value_or(domain::CaseStatus::kReceived),
+                domain::ParseReportMode(r.Text(3)).value_or(domain::ReportMode::kAnonymous),
+                r.Text(4),
+                ParseConsents(r.Text(5)),
+                !r.IsNull(6)};
+  if (!staff.lead && v.assigned_to != staff.user.id)
+    return common::Status::NotFound("no such case");
+  return v;
+}
+
+common::StatusOr<crypto::SecretKey> StaffCaseKey(db::Connection& c, const KeyRing& keys,
+                                                 const Staff& staff, std::string_view case_id,
+                                                 std::string_view purpose) {
+  if (!staff.key) return common::Status::PermissionDenied("log in again to open case content");
+  auto key = keys.OpenWithKeyPair(c, case_id, staff.user.id, purpose, *staff.key);
+  if (!key.ok() && key.status().code() == common::StatusCode::kNotFound) {
+    return common::Status::PermissionDenied(
+        "you hold no key for this case yet; ask a lead to assign it to you");
+  }
+  return key;
+}
 
 std::vector<std::string> SplitComma(std::string_view s) {
   std::vector<std::string> out;

@@ -50,6 +50,35 @@ audit::Entry CaseAudit(std::string_view school_id, std::string_view actor, std::
 std::string EncodeIdentity(const domain::ReporterIdentity& id);
 domain::ReporterIdentity DecodeIdentity(std::string_view s);
 
+// The case behind a reporter's session token, with its key; kUnauthenticated
+// when the token is unknown or expired or the case was shredded.
+struct ReporterCase {
+  std::string case_id;
+  std::string school_id;
+  crypto::SecretKey case_key;
+};
+common::StatusOr<ReporterCase> LoadReporterSession(db::Connection& c, std::string_view token,
+                                                   common::UnixMillis now);
+
+// A case the staff member may see (need-to-know, P8): a lead sees every case
+// of their school, other handlers only those assigned to them; anything else
+// is kNotFound, the same as a missing case.
+struct VisibleCase {
+  std::string id;
+  std::string school_id;
+  domain::CaseStatus status = domain::CaseStatus::kReceived;
+  domain::ReportMode mode = domain::ReportMode::kAnonymous;
+  std::string assigned_to;
+  std::vector<domain::Consent> consents;
+  bool shredded = false;
+};
+common::StatusOr<VisibleCase> LoadVisibleCase(db::Connection& c, const Staff& staff,
+                                              std::string_view case_id);
+// The case (or identity) key this handler holds; kPermissionDenied without one.
+common::StatusOr<crypto::SecretKey> StaffCaseKey(db::Connection& c, const KeyRing& keys,
+                                                 const Staff& staff, std::string_view case_id,
+                                                 std::string_view purpose = kCasePurpose);
+
 // A categorical row of `cases`, as listed by kSummaryColumns.
 extern const char kSummaryColumns[];
 CaseSummary SummaryFromRow(const db::Row& r, const domain::DeadlinePolicy& policy,

@@ -176,12 +176,6 @@ StatusOr<std::optional<std::string>> KeyRing::UserPublicKey(db::Connection& c,
   return std::optional<std::string>(rows.rows[0].BlobBytes(0));
 }
 
-Status KeyRing::SealForUser(db::Connection& c, std::string_view case_id, std::string_view purpose,
-                            std::string_view public_key, std::string_view user_id,
-                            const crypto::SecretKey& key) const {
-  return SealForPublicHolder(c, case_id, user_id, purpose, public_key, key);
-}
-
 Status KeyRing::SealForPublicHolder(db::Connection& c, std::string_view case_id,
                                     std::string_view holder, std::string_view purpose,
                                     std::string_view public_key,

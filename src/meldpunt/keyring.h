@@ -84,9 +84,6 @@ class KeyRing {
                                                              std::string_view user_id) const;
 
   // ---- Case keys ----
-  common::Status SealForUser(db::Connection& c, std::string_view case_id, std::string_view purpose,
-                             std::string_view public_key, std::string_view user_id,
-                             const crypto::SecretKey& key) const;
   common::Status SealForPublicHolder(db::Connection& c, std::string_view case_id,
                                      std::string_view holder, std::string_view purpose,
                                      std::string_view public_key,

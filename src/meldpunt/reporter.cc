@@ -15,36 +15,6 @@ using common::StatusOr;
 
 constexpr common::UnixMillis kReporterSessionMillis = 60 * 60 * 1000;  // P6: 60 minutes
 
-struct ReporterCtx {
-  std::string case_id;
-  std::string school_id;
-  crypto::SecretKey case_key;
-};
-
-Status Unauthenticated() {
-  return Status::Unauthenticated("the session has ended; enter your code again");
-}
-
-// The session's case and its key, or kUnauthenticated.
-StatusOr<ReporterCtx> LoadSession(db::Connection& c, std::string_view token,
-                                  common::UnixMillis now) {
-  if (token.size() < 32) return Unauthenticated();
-  SP_ASSIGN_OR_RETURN(db::Rows rows,
-                      c.Query("SELECT s.case_id, s.key_box, s.expires_at, c.school_id FROM "
-                              "reporter_sessions s JOIN cases c ON c.id = s.case_id WHERE "
-                              "s.token_hash = $1 AND c.shredded_at IS NULL",
-                              {crypto::Sha256Hex(token)}));
-  if (rows.empty() || rows.rows[0].Int(2) <= now) return Unauthenticated();
-  const db::Row& r = rows.rows[0];
-  auto raw = crypto::Open(KeyRing::TokenKey(token, "reporter-session"), r.BlobBytes(1),
-                          FieldAd("reporter_sessions", r.Text(0), "key_box"));
-  if (!raw.ok()) return Unauthenticated();
-  auto key = crypto::SecretKey::FromBytes(*raw);
-  crypto::SecureWipe(*raw);
-  if (!key.ok()) return Unauthenticated();
-  return ReporterCtx{r.Text(0), r.Text(3), std::move(*key)};
-}
-
 StatusOr<std::vector<AttachmentInfo>> ListAttachments(db::Connection& c, std::string_view case_id) {
   std::vector<AttachmentInfo> out;
   SP_ASSIGN_OR_RETURN(db::Rows rows,
@@ -102,7 +72,7 @@ StatusOr<ReporterView> Meldpunt::ReporterCase(std::string_view token) {
   common::UnixMillis now = clock_.NowMillis();
   bool show_names = false;
   Status s = db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(ReporterCtx ctx, LoadSession(c, token, now));
+    SP_ASSIGN_OR_RETURN(internal::ReporterCase ctx, internal::LoadReporterSession(c, token, now));
     SP_ASSIGN_OR_RETURN(
         db::Row r, c.QueryOne("SELECT c.case_number, c.status, c.mode, c.narrative, "
                               "c.first_contact_due, c.feedback_due, c.received_at, u.display_name, "
@@ -150,7 +120,7 @@ Status Meldpunt::ReporterMessage(std::string_view token, std::string_view text) 
   SP_RETURN_IF_ERROR(domain::ValidateMessage(text));
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(ReporterCtx ctx, LoadSession(c, token, now));
+    SP_ASSIGN_OR_RETURN(internal::ReporterCase ctx, internal::LoadReporterSession(c, token, now));
     std::string id = crypto::RandomId();
     SP_ASSIGN_OR_RETURN(std::string body,
                         crypto::Seal(ctx.case_key, text, FieldAd("case_messages", id, "body")));
@@ -170,7 +140,7 @@ Status ChangeConsent(db::Database& db, const common::Clock& clock, const audit::
                      std::string_view token, domain::Consent consent, bool give) {
   common::UnixMillis now = clock.NowMillis();
   return db.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(ReporterCtx ctx, LoadSession(c, token, now));
+    SP_ASSIGN_OR_RETURN(internal::ReporterCase ctx, internal::LoadReporterSession(c, token, now));
     SP_ASSIGN_OR_RETURN(db::Row r,
                         c.QueryOne("SELECT consents FROM cases WHERE id = $1", {ctx.case_id}));
     std::vector<domain::Consent> consents = internal::ParseConsents(r.Text(0));
@@ -207,7 +177,7 @@ Status Meldpunt::ReporterOpenUp(std::string_view token, domain::ReportMode mode,
   SP_RETURN_IF_ERROR(domain::ValidateReporter(mode, identity));
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(ReporterCtx ctx, LoadSession(c, token, now));
+    SP_ASSIGN_OR_RETURN(internal::ReporterCase ctx, internal::LoadReporterSession(c, token, now));
     SP_ASSIGN_OR_RETURN(db::Row r,
                         c.QueryOne("SELECT mode FROM cases WHERE id = $1", {ctx.case_id}));
     auto current = domain::ParseReportMode(r.Text(0)).value_or(domain::ReportMode::kNamed);
@@ -255,7 +225,7 @@ Status Meldpunt::ReporterSurvey(std::string_view token, int heard, int believed,
   }
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(ReporterCtx ctx, LoadSession(c, token, now));
+    SP_ASSIGN_OR_RETURN(internal::ReporterCase ctx, internal::LoadReporterSession(c, token, now));
     SP_ASSIGN_OR_RETURN(
         db::Row r,
         c.QueryOne("SELECT status, survey_heard FROM cases WHERE id = $1", {ctx.case_id}));

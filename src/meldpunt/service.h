@@ -292,7 +292,6 @@ class Meldpunt {
   const KeyRing& keys() const { return keys_; }
 
  private:
-  friend class CaseAccess;
   db::Database& db_;
   const common::Clock& clock_;
   const audit::AuditLog& audit_;
