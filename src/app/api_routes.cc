@@ -114,46 +114,11 @@ web::Response Stats(Ctx& ctx) {
   if (!from) return JsonError(400, "invalid_argument", "must be YYYY-MM-DD", "from");
   if (!to || *to < *from)
     return JsonError(400, "invalid_argument", "must be YYYY-MM-DD, not before from", "to");
-  if (by != "ground" && by != "phase" && by != "status" && by != "month") {
-    return JsonError(400, "invalid_argument", "must be ground, phase, status or month", "by");
-  }
+  auto counts = ctx.app.meldpunt().CountReports(school->id, *from, *to, by);
+  if (!counts.ok()) return JsonErrorFor(counts.status());
   std::vector<monitor::Cell> cells;
-  int64_t total = 0;
-  Status s = ctx.app.db().Read([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT grounds, phase, status, received_at FROM cases WHERE "
-                                "school_id = $1 AND received_at >= $2 AND received_at < $3",
-                                {school->id, domain::StartOfDayMillis(*from),
-                                 domain::StartOfDayMillis(domain::AddDays(*to, 1))}));
-    std::map<std::string, int64_t> counts;
-    if (by == "ground")
-      for (auto g : domain::AllGrounds()) counts[std::string(domain::Name(g))] = 0;
-    if (by == "phase") counts = {{"search", 0}, {"internship", 0}};
-    if (by == "status")
-      for (auto st : domain::AllStatuses()) counts[std::string(domain::Name(st))] = 0;
-    for (const db::Row& r : rows.rows) {
-      ++total;
-      if (by == "ground") {
-        size_t start = 0;
-        std::string list = r.Text(0);
-        while (start <= list.size()) {
-          size_t end = list.find(',', start);
-          if (end == std::string::npos) end = list.size();
-          if (end > start) ++counts[list.substr(start, end - start)];
-          start = end + 1;
-        }
-      } else if (by == "phase") {
-        ++counts[r.Text(1)];
-      } else if (by == "status") {
-        ++counts[r.Text(2)];
-      } else {
-        ++counts[domain::FormatDate(domain::DateFromMillis(r.Int(3))).substr(0, 7)];
-      }
-    }
-    for (auto& [key, n] : counts) cells.push_back({key, n});
-    return Status::Ok();
-  });
-  if (!s.ok()) return JsonErrorFor(s);
+  for (auto& [key, n] : counts->cells) cells.push_back({key, n});
+  int64_t total = counts->total;
   if (cells.empty()) cells.push_back({domain::FormatDate(*from).substr(0, 7), 0});
   auto table = monitor::Suppress1D(
       cells, total,

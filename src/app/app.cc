@@ -66,21 +66,39 @@ void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHa
       options);
 }
 
+namespace {
+
+// A POST's JSON object into ctx.json; the error response when it is not one.
+std::optional<web::Response> ParseJsonBody(Ctx& ctx) {
+  if (ctx.req.method != web::Method::kPost) return std::nullopt;
+  if (ctx.req.Header("content-type").substr(0, 16) != "application/json") {
+    return JsonError(415, "unsupported_media_type", "send application/json");
+  }
+  if (!common::IsValidUtf8(ctx.req.body)) {
+    return JsonError(400, "invalid_json", "the body is not valid UTF-8");
+  }
+  ctx.json = nlohmann::json::parse(ctx.req.body, nullptr, false);
+  if (ctx.json.is_discarded() || !ctx.json.is_object()) {
+    return JsonError(400, "invalid_json", "the body is not a JSON object");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string FieldId(std::string_view field) {
+  std::string id(field);
+  for (char& ch : id) {
+    if (ch == '.') ch = '_';
+  }
+  return id;
+}
+
 web::Response App::RunApiRoute(Access access, const CtxHandler& handler, web::Request& req) {
   Ctx ctx{*this, req, std::nullopt, views::Locale::kNl, {}, {}, {}};
   // Public routes know no staff: a Bearer there is a reporter's token.
   if (access.kind == Access::Kind::kPublic) {
-    if (req.method == web::Method::kPost) {
-      if (req.Header("content-type").substr(0, 16) != "application/json") {
-        return JsonError(415, "unsupported_media_type", "send application/json");
-      }
-      if (!common::IsValidUtf8(req.body))
-        return JsonError(400, "invalid_json", "the body is not valid UTF-8");
-      ctx.json = nlohmann::json::parse(req.body, nullptr, false);
-      if (ctx.json.is_discarded() || !ctx.json.is_object()) {
-        return JsonError(400, "invalid_json", "the body is not a JSON object");
-      }
-    }
+    if (auto bad = ParseJsonBody(ctx)) return *bad;
     return handler(ctx);
   }
   std::string_view authorization = req.Header("authorization");
@@ -100,33 +118,21 @@ web::Response App::RunApiRoute(Access access, const CtxHandler& handler, web::Re
       return JsonErrorFor(found.status());
     }
   }
-  {
-    if (!ctx.session) return JsonError(401, "unauthenticated", "log in or send an API token");
-    if (!bearer && domain::RequiresSecondFactor(ctx.session->user.role) &&
-        !ctx.session->mfa_passed) {
-      return JsonError(401, "second_factor_required", "complete the second factor first");
-    }
-    if (access.kind == Access::Kind::kPermission &&
-        !domain::HasPermission(ctx.session->user.role, access.permission)) {
-      return JsonError(403, "forbidden", "your role may not do this");
-    }
+  if (!ctx.session) return JsonError(401, "unauthenticated", "log in or send an API token");
+  if (!bearer && domain::RequiresSecondFactor(ctx.session->user.role) && !ctx.session->mfa_passed) {
+    return JsonError(401, "second_factor_required", "complete the second factor first");
   }
-  if (req.method == web::Method::kPost) {
-    if (ctx.session && !bearer &&
-        !crypto::ConstantTimeEquals(ctx.session->csrf_token,
-                                    std::string(req.Header("x-csrf-token")))) {
-      return JsonError(403, "csrf", "send the X-CSRF-Token header");
-    }
-    if (req.Header("content-type").substr(0, 16) != "application/json") {
-      return JsonError(415, "unsupported_media_type", "send application/json");
-    }
-    if (!common::IsValidUtf8(req.body))
-      return JsonError(400, "invalid_json", "the body is not valid UTF-8");
-    ctx.json = nlohmann::json::parse(req.body, nullptr, false);
-    if (ctx.json.is_discarded() || !ctx.json.is_object()) {
-      return JsonError(400, "invalid_json", "the body is not a JSON object");
-    }
+  if (access.kind == Access::Kind::kPermission &&
+      !domain::HasPermission(ctx.session->user.role, access.permission)) {
+    return JsonError(403, "forbidden", "your role may not do this");
   }
+  // A cookie is sent by the browser on its own; a header proves the page asked.
+  if (req.method == web::Method::kPost && !bearer &&
+      !crypto::ConstantTimeEquals(ctx.session->csrf_token,
+                                  std::string(req.Header("x-csrf-token")))) {
+    return JsonError(403, "csrf", "send the X-CSRF-Token header");
+  }
+  if (auto bad = ParseJsonBody(ctx)) return *bad;
   return handler(ctx);
 }
 

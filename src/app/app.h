@@ -80,6 +80,10 @@ using CtxHandler = std::function<web::Response(Ctx&)>;
 std::string AnonymousCsrf(Ctx& ctx, web::Response* set_cookie_on);
 std::string FormCsrf(Ctx& ctx, web::Response* set_cookie_on);
 
+// The element id for an error's field ("reporter.name" -> "reporter_name"),
+// so the error summary links to the input.
+std::string FieldId(std::string_view field);
+
 // JSON API errors per api.md: {"error": {"code", "message", "field"}}.
 web::Response JsonError(int status, std::string_view code, std::string_view message,
                         std::string_view field = {});

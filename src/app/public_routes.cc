@@ -50,22 +50,36 @@ web::Response Dashboard(Ctx& ctx) {
   }
   body.set("role_text", ctx.T("dash_" + std::string(domain::RoleName(user.role)) + "_text"));
   body.set("is_student", user.role == domain::Role::kStudent);
+  // The same destinations as the navigation, so the two never disagree.
+  views::Page page = ctx.MakePage(ctx.T("dashboard_title"));
   views::Data links{views::Data::type::list};
-  auto add_link = [&](std::string href, std::string label_key) {
+  for (const views::NavItem& item : page.nav) {
+    if (item.href == "/dashboard" || item.href == "/account/security") continue;
     views::Data l;
-    l.set("href", std::move(href));
-    l.set("label", ctx.T(label_key));
+    l.set("href", item.href);
+    l.set("label", item.label);
     links.push_back(l);
-  };
-  if (domain::HasPermission(user.role, domain::Permission::kManageSchoolUsers))
-    add_link("/admin/users", "nav_users");
-  if (domain::HasPermission(user.role, domain::Permission::kManageSchools))
-    add_link("/admin/schools", "nav_schools");
-  if (domain::HasPermission(user.role, domain::Permission::kViewAuditLog))
-    add_link("/admin/audit", "nav_audit");
+  }
+  if (user.role == domain::Role::kMeldpuntHandler) {
+    // Deadlines stand out where a handler lands after login.
+    auto cases = ctx.app.meldpunt().Inbox(ctx.Staff(), {});
+    if (cases.ok()) {
+      int overdue = 0, due_soon = 0;
+      for (const auto& c : *cases) {
+        auto worst = std::max(c.first_contact_state, c.feedback_state);
+        overdue += worst == domain::DeadlineState::kOverdue;
+        due_soon += worst == domain::DeadlineState::kDueSoon;
+      }
+      body.set("deadlines", true);
+      body.set("open_cases", std::to_string(cases->size()));
+      body.set("overdue", std::to_string(overdue));
+      body.set("due_soon", std::to_string(due_soon));
+      body.set("has_overdue", overdue > 0);
+    }
+  }
   body.set("has_links", !links.is_empty_list());
   body.set("links", links);
-  return ctx.Render("dashboard", ctx.MakePage(ctx.T("dashboard_title")), body);
+  return ctx.Render("dashboard", page, body);
 }
 
 web::Response Health(Ctx& ctx) {

@@ -13,13 +13,6 @@ using common::Status;
 
 constexpr size_t kFormBodyLimit = 256 * 1024;
 
-std::string FieldId(std::string field) {
-  for (char& ch : field) {
-    if (ch == '.') ch = '_';
-  }
-  return field;
-}
-
 // Error text for the pages, in the reader's language where we have it.
 std::string Message(const Ctx& ctx, const Status& s) {
   std::string key = "err_" + FieldId(s.field());

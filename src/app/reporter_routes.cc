@@ -162,11 +162,7 @@ web::Response AfterChange(Ctx& ctx, const Status& s, std::string_view flash_key)
     return CodeForm(ctx, ctx.T("followup_session_ended"), 401);
   if (s.code() == common::StatusCode::kInvalidArgument ||
       s.code() == common::StatusCode::kFailedPrecondition) {
-    std::string field = s.field().empty() ? "text" : s.field();
-    for (char& ch : field) {
-      if (ch == '.') ch = '_';
-    }
-    return ShowCase(ctx, {{field, s.message()}}, "", 400);
+    return ShowCase(ctx, {{FieldId(s.field().empty() ? "text" : s.field()), s.message()}}, "", 400);
   }
   return ctx.ErrorPage(HttpStatusFor(s));
 }

@@ -284,6 +284,17 @@ class Meldpunt {
   // Cases of the school due for shredding within the warning period.
   common::StatusOr<std::vector<CaseSummary>> RetentionWarnings(std::string_view school_id);
 
+  // ---- Statistics (companies.cc) ----
+  // Reports received at the school in [from, to], counted by "ground" (a
+  // report counts once per ground it names), "phase", "status" or "month"
+  // ("YYYY-MM"). Unsuppressed: the caller applies monitor/disclosure.h.
+  struct ReportCounts {
+    std::vector<std::pair<std::string, int64_t>> cells;  // in key order, zeros included
+    int64_t total = 0;
+  };
+  common::StatusOr<ReportCounts> CountReports(std::string_view school_id, domain::Date from,
+                                              domain::Date to, std::string_view by);
+
   // ---- Settings ----
   common::Status SaveSettings(const auth::User& admin, const domain::DeadlinePolicy& policy,
                               bool show_handler_names);
