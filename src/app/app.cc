@@ -44,7 +44,8 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
       keyring_(std::move(secrets.meldpunt), clock),
       meldpunt_(db, clock, audit_, keyring_, config_.data_dir + "/files"),
       receipt_throttle_(clock),
-      report_limiter_(clock, config_.report_rate_limit_per_minute) {
+      report_limiter_(clock, config_.report_rate_limit_per_minute),
+      notifications_(db, clock) {
   RegisterPublicRoutes(*this);
   RegisterAuthRoutes(*this);
   RegisterAdminRoutes(*this);
@@ -198,32 +199,44 @@ meldpunt::Staff Ctx::Staff() const {
   return meldpunt::Staff{session->user, false, std::nullopt};
 }
 
-void App::RunScheduledJobs() {
-  // One instance per day wins the lease (jobs_lease), so retention runs once
-  // across all instances sharing the database.
+bool App::ClaimJob(std::string_view name, common::UnixMillis interval_ms) {
   common::UnixMillis now = clock_.NowMillis();
-  constexpr common::UnixMillis kDay = 24LL * 60 * 60 * 1000;
   std::string me = crypto::RandomId();
   bool won = false;
   common::Status s = db_.Write([&](db::Connection& c) -> common::Status {
-    SP_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO jobs_lease(name, holder, until_at, last_run_at) VALUES "
-                  "('retention', '', 0, 0) ON CONFLICT (name) DO NOTHING")
-            .status());
+    SP_RETURN_IF_ERROR(c.Execute("INSERT INTO jobs_lease(name, holder, until_at, last_run_at) "
+                                 "VALUES ($1, '', 0, 0) ON CONFLICT (name) DO NOTHING",
+                                 {std::string(name)})
+                           .status());
     SP_ASSIGN_OR_RETURN(
         int64_t n, c.Execute("UPDATE jobs_lease SET holder = $1, until_at = $2, last_run_at = $3 "
-                             "WHERE name = 'retention' AND last_run_at <= $4",
-                             {me, now + kDay, now, now - kDay}));
+                             "WHERE name = $4 AND last_run_at <= $5",
+                             {me, now + interval_ms, now, std::string(name), now - interval_ms}));
     won = n == 1;
     return common::Status::Ok();
   });
-  if (!s.ok() || !won) return;
-  auto result = meldpunt_.RunRetention();
-  if (result.ok()) {
-    spdlog::info("retention: {} cases shredded, {} due within 30 days", result->shredded,
-                 result->warned);
-  } else {
-    spdlog::warn("retention failed: {}", result.status().ToString());
+  return s.ok() && won;
+}
+
+void App::RunScheduledJobs() {
+  constexpr common::UnixMillis kHour = 60LL * 60 * 1000;
+  if (ClaimJob("deadline-alerts", kHour)) {
+    auto run = meldpunt_.RunDeadlineAlerts();
+    if (run.ok()) {
+      spdlog::info("deadline alerts: {} raised, {} escalations, {} notifications", run->alerts,
+                   run->escalations, run->notifications);
+    } else {
+      spdlog::warn("deadline alerts failed: {}", run.status().ToString());
+    }
+  }
+  if (ClaimJob("retention", 24 * kHour)) {
+    auto result = meldpunt_.RunRetention();
+    if (result.ok()) {
+      spdlog::info("retention: {} cases shredded, {} due within 30 days", result->shredded,
+                   result->warned);
+    } else {
+      spdlog::warn("retention failed: {}", result.status().ToString());
+    }
   }
 }
 

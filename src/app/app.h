@@ -21,6 +21,7 @@
 #include "meldpunt/keyring.h"
 #include "meldpunt/service.h"
 #include "meldpunt/throttle.h"
+#include "notify/notifications.h"
 #include "views/render.h"
 #include "web/router.h"
 #include "web/server.h"
@@ -122,7 +123,9 @@ class App {
   const meldpunt::KeyRing& keyring() const { return keyring_; }
   meldpunt::GuessThrottle& receipt_throttle() { return receipt_throttle_; }
   meldpunt::RateLimiter& report_limiter() { return report_limiter_; }
-  // Runs the daily jobs (retention) when no other instance ran them today.
+  notify::Notifications& notifications() { return notifications_; }
+  // Runs the scheduled jobs that are due: deadline alerts hourly, retention
+  // daily. A lease in the database makes each run on one instance only.
   void RunScheduledJobs();
   std::string SessionCookieName() const { return config_.tls ? "__Host-sid" : "sid"; }
   std::string CookieAttributes() const;
@@ -135,6 +138,9 @@ class App {
                          web::Request& req);
   web::Response RunApiRoute(Access access, const CtxHandler& handler, web::Request& req);
   void Finalize(const web::Request* req, web::Response& res, bool is_static) const;
+  // True when this instance claimed the job `name`, last run at least
+  // `interval_ms` ago on any instance.
+  bool ClaimJob(std::string_view name, common::UnixMillis interval_ms);
 
   AppConfig config_;
   db::Database& db_;
@@ -149,6 +155,7 @@ class App {
   meldpunt::Meldpunt meldpunt_;
   meldpunt::GuessThrottle receipt_throttle_;
   meldpunt::RateLimiter report_limiter_;
+  notify::Notifications notifications_;
   web::Router router_;
   std::vector<Access> access_;  // parallel to router_.routes()
   std::map<std::string, std::pair<std::string, std::string>> assets_;  // path -> (type, bytes)

@@ -77,9 +77,32 @@ web::Response Dashboard(Ctx& ctx) {
       body.set("has_overdue", overdue > 0);
     }
   }
+  // Alerts and reminders addressed to this user (deadline alerts, P12).
+  auto notes = ctx.app.notifications().Unread(user.id, 20);
+  if (notes.ok() && !notes->empty()) {
+    views::Data list{views::Data::type::list};
+    for (const notify::Notification& n : *notes) {
+      views::Data d;
+      d.set("id", n.id);
+      d.set("text", ctx.T("notify_" + n.kind));
+      d.set("subject", n.subject);
+      d.set("link", n.link);
+      d.set("date", domain::FormatDate(domain::DateFromMillis(n.created_at)));
+      list.push_back(d);
+    }
+    body.set("has_notifications", true);
+    body.set("notifications", list);
+    body.set("csrf", ctx.session->csrf_token);
+  }
   body.set("has_links", !links.is_empty_list());
   body.set("links", links);
   return ctx.Render("dashboard", page, body);
+}
+
+web::Response MarkNotificationRead(Ctx& ctx) {
+  common::Status s = ctx.app.notifications().MarkRead(ctx.user().id, ctx.req.PathParam("id"));
+  if (!s.ok()) return ctx.ErrorPage(HttpStatusFor(s));
+  return web::Response::Redirect("/dashboard");
 }
 
 web::Response Health(Ctx& ctx) {
@@ -94,6 +117,8 @@ void RegisterPublicRoutes(App& app) {
   app.Route(web::Method::kGet, "/lang/{code}", Access::Public(), SwitchLanguage);
   app.Route(web::Method::kGet, "/healthz", Access::Public(), Health);
   app.Route(web::Method::kGet, "/dashboard", Access::LoggedIn(), Dashboard);
+  app.Route(web::Method::kPost, "/dashboard/notificaties/{id}/gelezen", Access::LoggedIn(),
+            MarkNotificationRead);
 }
 
 }  // namespace app

@@ -30,6 +30,8 @@ constexpr std::array<std::string_view, 9> kActions = {
 constexpr std::array<std::string_view, 5> kConsents = {"contact_company", "share_sbb", "share_adv",
                                                        "share_job", "share_crm"};
 constexpr std::array<std::string_view, 4> kDeadlineStates = {"met", "open", "due_soon", "overdue"};
+constexpr std::array<std::string_view, 4> kDeadlineAlerts = {
+    "first_contact_overdue", "first_contact_escalated", "feedback_due_soon", "feedback_overdue"};
 
 template <typename E, size_t N>
 std::string_view NameIn(const std::array<std::string_view, N>& table, E v) {
@@ -126,6 +128,10 @@ std::string_view Name(Outcome v) { return NameIn(kOutcomes, v); }
 std::string_view Name(ActionKind v) { return NameIn(kActions, v); }
 std::string_view Name(Consent v) { return NameIn(kConsents, v); }
 std::string_view Name(DeadlineState v) { return NameIn(kDeadlineStates, v); }
+std::string_view Name(DeadlineAlert v) { return NameIn(kDeadlineAlerts, v); }
+std::optional<DeadlineAlert> ParseDeadlineAlert(std::string_view s) {
+  return ParseIn<DeadlineAlert>(kDeadlineAlerts, s);
+}
 
 std::optional<ReportMode> ParseReportMode(std::string_view s) {
   return ParseIn<ReportMode>(kModes, s);
@@ -268,6 +274,24 @@ DeadlineState StateOf(Date due, bool done, Date today, int due_soon_days) {
   if (today > due) return DeadlineState::kOverdue;
   if (due.days - today.days <= due_soon_days) return DeadlineState::kDueSoon;
   return DeadlineState::kOpen;
+}
+
+std::vector<DeadlineAlert> DueAlerts(const DeadlinePolicy& p, const DeadlineProgress& c,
+                                     Date today) {
+  std::vector<DeadlineAlert> alerts;
+  if (!c.first_contact_done && today > c.first_contact_due) {
+    alerts.push_back(DeadlineAlert::kFirstContactOverdue);
+    if (today >= AddWorkingDays(c.first_contact_due, p.escalation_working_days))
+      alerts.push_back(DeadlineAlert::kFirstContactEscalated);
+  }
+  if (!c.feedback_done) {
+    if (today > c.feedback_due) {
+      alerts.push_back(DeadlineAlert::kFeedbackOverdue);
+    } else if (c.feedback_due.days - today.days <= p.feedback_warning_days) {
+      alerts.push_back(DeadlineAlert::kFeedbackDueSoon);
+    }
+  }
+  return alerts;
 }
 
 common::Status CheckExtension(Date current_due, Date new_due, std::string_view reason) {

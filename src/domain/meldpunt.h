@@ -167,6 +167,10 @@ struct DeadlinePolicy {
   int retention_warning_days = 30;
   std::vector<int> aftercare_weeks = {2, 6};
   int signal_threshold = 2;  // reports per company in 12 months
+  // P12: when first contact is late, the handler and the leads are alerted
+  // the day after the deadline; this many working days later it escalates.
+  int escalation_working_days = 2;
+  int feedback_warning_days = 15;  // alert this long before feedback is due
 };
 
 struct CaseDates {
@@ -186,6 +190,28 @@ enum class DeadlineState { kMet, kOpen, kDueSoon, kOverdue };
 std::string_view Name(DeadlineState s);
 // The state of one deadline on `today`; `done` means the step happened.
 DeadlineState StateOf(Date due, bool done, Date today, int due_soon_days);
+
+// Alerts the system raises by itself (P12), so a deadline cannot pass
+// unnoticed when nobody opens the inbox. Each fires once per case.
+enum class DeadlineAlert {
+  kFirstContactOverdue,    // no first contact after the deadline
+  kFirstContactEscalated,  // still none, escalation_working_days later
+  kFeedbackDueSoon,        // feedback due within feedback_warning_days
+  kFeedbackOverdue,
+};
+std::string_view Name(DeadlineAlert a);
+std::optional<DeadlineAlert> ParseDeadlineAlert(std::string_view s);
+
+struct DeadlineProgress {
+  Date first_contact_due;
+  bool first_contact_done = false;
+  Date feedback_due;
+  bool feedback_done = false;
+};
+// The alerts that apply on `today`, in the order above. A closed case has
+// both steps done and raises none.
+std::vector<DeadlineAlert> DueAlerts(const DeadlinePolicy& p, const DeadlineProgress& c,
+                                     Date today);
 
 // An extension must move a deadline later and give a reason.
 common::Status CheckExtension(Date current_due, Date new_due, std::string_view reason);

@@ -137,6 +137,30 @@ TEST(Deadlines, StateMovesWithTime) {
   EXPECT_EQ(StateOf(due, true, MakeDate(2026, 11, 26), 2), DeadlineState::kMet);
 }
 
+TEST(Deadlines, AlertsFollowP12) {
+  DeadlinePolicy p;
+  DeadlineProgress c;
+  c.first_contact_due = MakeDate(2026, 11, 25);  // a Wednesday
+  c.feedback_due = MakeDate(2027, 2, 20);
+  EXPECT_TRUE(DueAlerts(p, c, MakeDate(2026, 11, 25)).empty());
+  EXPECT_EQ(DueAlerts(p, c, MakeDate(2026, 11, 26)),
+            std::vector<DeadlineAlert>{DeadlineAlert::kFirstContactOverdue});
+  // Two working days after the deadline: Friday the 27th.
+  EXPECT_EQ(DueAlerts(p, c, MakeDate(2026, 11, 27)),
+            (std::vector<DeadlineAlert>{DeadlineAlert::kFirstContactOverdue,
+                                        DeadlineAlert::kFirstContactEscalated}));
+  c.first_contact_done = true;
+  EXPECT_TRUE(DueAlerts(p, c, MakeDate(2027, 2, 4)).empty());
+  EXPECT_EQ(DueAlerts(p, c, MakeDate(2027, 2, 5)),
+            std::vector<DeadlineAlert>{DeadlineAlert::kFeedbackDueSoon});
+  EXPECT_EQ(DueAlerts(p, c, MakeDate(2027, 2, 21)),
+            std::vector<DeadlineAlert>{DeadlineAlert::kFeedbackOverdue});
+  c.feedback_done = true;
+  EXPECT_TRUE(DueAlerts(p, c, MakeDate(2027, 3, 1)).empty());
+  for (DeadlineAlert a : {DeadlineAlert::kFirstContactOverdue, DeadlineAlert::kFeedbackOverdue})
+    EXPECT_EQ(ParseDeadlineAlert(Name(a)), a);
+}
+
 TEST(Deadlines, ExtensionNeedsReasonAndLaterDate) {
   Date due = MakeDate(2026, 11, 25);
   EXPECT_EQ(CheckExtension(due, MakeDate(2026, 12, 1), "").field(), "reason");

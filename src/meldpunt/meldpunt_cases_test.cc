@@ -1,6 +1,9 @@
 // The meldpunt as a service, part 2: the handler's workflow, deadlines moved
 // by the FakeClock, and need-to-know access with school isolation (P8, P10).
+#include <algorithm>
+
 #include "meldpunt/meldpunt_test_util.h"
+#include "notify/notifications.h"
 
 namespace meldpunt::testing {
 namespace {
@@ -134,6 +137,66 @@ TEST_P(DeadlineTest, FirstContactGoesFromOpenToDueSoonToOverdue) {
   clock_.Advance(std::chrono::hours(24 * 3));  // Thursday
   EXPECT_EQ(Only(mp_->Inbox(lead_, overdue)).id, r.case_id);
   EXPECT_TRUE(mp_->Inbox(lead_, due_soon)->empty());
+}
+
+TEST_P(DeadlineTest, LateFirstContactAlertsHandlerAndLeadsThenEscalatesOnce) {
+  Receipt r = SubmitOk(Draft());  // Friday; first contact due Wednesday
+  MP_ASSERT_OK(mp_->Assign(lead_, r.case_id, HandlerA().user.id));
+  notify::Notifications notes(db(), clock_);
+  auto kinds = [&](const auth::User& u) {
+    std::vector<std::string> out;
+    auto unread = notes.Unread(u.id);
+    for (const auto& n : *unread) {
+      EXPECT_EQ(n.subject, r.case_number);  // the case number, never content
+      EXPECT_EQ(n.link, "/meldpunt/zaken/" + r.case_id);
+      out.push_back(n.kind);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  clock_.Advance(std::chrono::hours(24 * 5));  // Wednesday: due today, no alert yet
+  EXPECT_EQ(mp_->RunDeadlineAlerts()->alerts, 0);
+
+  clock_.Advance(std::chrono::hours(24));  // Thursday: late
+  auto run = mp_->RunDeadlineAlerts();
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->alerts, 1);
+  EXPECT_EQ(run->escalations, 0);
+  EXPECT_EQ(run->notifications, 2);
+  EXPECT_EQ(kinds(HandlerA().user), std::vector<std::string>{"first_contact_overdue"});
+  EXPECT_EQ(kinds(lead_.user), std::vector<std::string>{"first_contact_overdue"});
+  EXPECT_TRUE(notes.Unread(b_user_.id)->empty());
+  EXPECT_EQ(mp_->RunDeadlineAlerts()->alerts, 0);  // once only
+
+  clock_.Advance(std::chrono::hours(24));  // Friday: two working days late
+  run = mp_->RunDeadlineAlerts();
+  EXPECT_EQ(run->escalations, 1);
+  EXPECT_EQ(kinds(lead_.user),
+            (std::vector<std::string>{"first_contact_escalated", "first_contact_overdue"}));
+  EXPECT_EQ(AuditCount("case.escalate", r.case_id), 1);
+  EXPECT_EQ(EventsOfKind(OpenOk(lead_, r.case_id), "escalated").size(), 1u);
+  EXPECT_EQ(mp_->RunDeadlineAlerts()->escalations, 0);
+  EXPECT_EQ(AuditCount("case.escalate", r.case_id), 1);
+}
+
+TEST_P(DeadlineTest, FeedbackAlertFifteenDaysBeforeAndNoneOnceGiven) {
+  Receipt late = SubmitOk(Draft());
+  Receipt answered = SubmitOk(Draft());
+  for (const Receipt* r : {&late, &answered}) Walk(lead_, r->case_id, {CaseStatus::kIntake});
+  Walk(lead_, answered.case_id, {CaseStatus::kInProgress});
+  MP_ASSERT_OK(mp_->StaffMessage(lead_, answered.case_id, "Dit hebben we gedaan."));
+  notify::Notifications notes(db(), clock_);
+  // Feedback due 13 June; the alert comes on 29 May, 15 days before.
+  clock_.Set(domain::StartOfDayMillis(domain::MakeDate(2026, 5, 28)) + 10 * kHour);
+  EXPECT_EQ(mp_->RunDeadlineAlerts()->alerts, 0);
+  clock_.Advance(std::chrono::hours(24));
+  EXPECT_EQ(mp_->RunDeadlineAlerts()->alerts, 1);
+  auto unread = notes.Unread(lead_.user.id);
+  ASSERT_EQ(unread->size(), 1u);
+  EXPECT_EQ((*unread)[0].kind, "feedback_due_soon");
+  EXPECT_EQ((*unread)[0].subject, late.case_number);
+  clock_.Advance(std::chrono::hours(24 * 16));
+  EXPECT_EQ(mp_->RunDeadlineAlerts()->alerts, 1);  // now overdue
 }
 
 TEST_P(DeadlineTest, StaffMessageOrIntakeCountsAsFirstContact) {

@@ -5,6 +5,7 @@
 
 #include "meldpunt/internal.h"
 #include "meldpunt/service.h"
+#include "notify/notifications.h"
 
 namespace meldpunt {
 
@@ -43,6 +44,7 @@ StatusOr<Meldpunt::RetentionResult> Meldpunt::RunRetention() {
       }
       SP_RETURN_IF_ERROR(
           c.Execute("UPDATE cases SET shredded_at = $1 WHERE id = $2", {now, id}).status());
+      SP_RETURN_IF_ERROR(notify::RemoveFor(c, id));
       SP_RETURN_IF_ERROR(
           audit_.Append(c, internal::CaseAudit(r.Text(1), "system", "case.shred", id)));
       ++result.shredded;

@@ -284,6 +284,19 @@ class Meldpunt {
   // Cases of the school due for shredding within the warning period.
   common::StatusOr<std::vector<CaseSummary>> RetentionWarnings(std::string_view school_id);
 
+  // ---- Deadline alerts (alerts.cc) ----
+  struct AlertRun {
+    int64_t alerts = 0;         // (case, kind) pairs raised for the first time
+    int64_t escalations = 0;    // of which first-contact escalations
+    int64_t notifications = 0;  // dashboard notifications created
+  };
+  // P12: for every open case, raises each alert of domain::DueAlerts once:
+  // a notification to the assigned handler and the school's meldpunt leads,
+  // and for an escalation also a case event and an audit record. Leads are
+  // also reminded of cases due for shredding within the warning period.
+  // Idempotent: safe to run every hour on every instance.
+  common::StatusOr<AlertRun> RunDeadlineAlerts();
+
   // ---- Statistics (companies.cc) ----
   // Reports received at the school in [from, to], counted by "ground" (a
   // report counts once per ground it names), "phase", "status" or "month"

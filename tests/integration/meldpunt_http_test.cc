@@ -230,6 +230,36 @@ TEST_P(MeldpuntHttpTest, FormReportHandlerReplyAndStudentFollowUp) {
   EXPECT_EQ(back.Post("/melding/bericht", "text=Ja+graag").status, 200);
 }
 
+TEST_P(MeldpuntHttpTest, LateFirstContactShowsAsAlertOnTheLeadsDashboard) {
+  auto res = PostJson("/api/v1/schools/99DM/reports", Report("Niemand belde terug."));
+  ASSERT_EQ(res.status, 201) << res.body;
+  std::string case_number = json::parse(res.body)["case_number"];
+  t_->clock().Advance(std::chrono::hours(24 * 10));
+  t_->app().RunScheduledJobs();
+  t_->app().RunScheduledJobs();  // within the hour: the lease lets it run once
+
+  Browser lead(t_->port());
+  LoginHandler(lead, "meldpunt@99dm.demo");
+  auto dash = lead.Get("/dashboard");
+  ASSERT_EQ(dash.status, 200);
+  size_t at = dash.body.find("Eerste contact te laat: " + case_number);
+  ASSERT_NE(at, std::string::npos) << dash.body;
+  EXPECT_EQ(dash.body.find("Eerste contact te laat: " + case_number, at + 1), std::string::npos);
+  EXPECT_NE(dash.body.find("Geëscaleerd"), std::string::npos);
+  size_t form = dash.body.rfind("/dashboard/notificaties/", at + 200);
+  ASSERT_NE(form, std::string::npos);
+  std::string action = dash.body.substr(form, dash.body.find('"', form) - form);
+
+  // Another handler cannot clear the lead's alert; the lead can.
+  Browser other(t_->port());
+  LoginHandler(other, "meldpunt2@99dm.demo");
+  other.Get("/dashboard");
+  EXPECT_EQ(other.Post(action, "").status, 404);
+  EXPECT_EQ(lead.Post(action, "").status, 303);
+  dash = lead.Get("/dashboard");
+  EXPECT_EQ(dash.body.find("Eerste contact te laat: " + case_number), std::string::npos);
+}
+
 TEST_P(MeldpuntHttpTest, OpenApiDocumentListsEveryApiRoute) {
   web::TestClient c("127.0.0.1", t_->port());
   auto res = c.Get("/api/v1/openapi.json");
