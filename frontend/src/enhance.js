@@ -18,6 +18,13 @@
  *                                     (uses data-sp-count-template, default
  *                                     "{n} tekens over").
  *   form: double-submit guard; submit buttons get aria-disabled while sending.
+ *   fieldset[data-sp-company-search="/s/BRIN/bedrijven"]
+ *                                     company search while typing: fetches
+ *                                     ?q=... as JSON and offers the matches as
+ *                                     radio buttons in its .sp-search-results
+ *                                     (a status region, so the count is read
+ *                                     out). The "Zoeken" button stays for
+ *                                     browsers without JavaScript.
  */
 (function () {
   'use strict';
@@ -97,6 +104,66 @@
     });
   }
 
+  function companySearch() {
+    var boxes = document.querySelectorAll('fieldset[data-sp-company-search]');
+    Array.prototype.forEach.call(boxes, function (box) {
+      var input = box.querySelector('input[name="company_name"]');
+      var results = box.querySelector('.sp-search-results');
+      if (!input || !results || !window.fetch) return;
+      var timer = null;
+      var latest = 0;
+      function render(companies) {
+        var chosen = box.querySelector('input[name="company_leerbedrijf_id"]:checked');
+        var keep = chosen ? chosen.value : '';
+        results.textContent = '';
+        if (companies.length === 0) {
+          var none = document.createElement('p');
+          none.className = 'utrecht-paragraph';
+          none.textContent = box.getAttribute('data-sp-none') || '';
+          results.appendChild(none);
+          return;
+        }
+        companies.forEach(function (company) {
+          var id = 'co_' + company.leerbedrijf_id;
+          var row = document.createElement('div');
+          row.className = 'utrecht-form-field utrecht-form-field--radio sp-choice';
+          var radio = document.createElement('input');
+          radio.type = 'radio';
+          radio.className = 'utrecht-radio-button utrecht-radio-button--html-input';
+          radio.name = 'company_leerbedrijf_id';
+          radio.id = id;
+          radio.value = company.leerbedrijf_id;
+          radio.checked = company.leerbedrijf_id === keep;
+          var label = document.createElement('label');
+          label.className = 'utrecht-form-label utrecht-form-label--radio';
+          label.htmlFor = id;
+          label.textContent = company.label;
+          row.appendChild(radio);
+          row.appendChild(document.createTextNode(' '));
+          row.appendChild(label);
+          results.appendChild(row);
+        });
+      }
+      function search() {
+        var query = input.value.trim();
+        if (query.length < 2) return;
+        var ticket = ++latest;
+        var url = box.getAttribute('data-sp-company-search') + '?q=' + encodeURIComponent(query);
+        fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+          .then(function (res) { return res.ok ? res.json() : null; })
+          .then(function (body) {
+            // Only the answer to the last query counts; older ones may arrive late.
+            if (body && ticket === latest) render(body.companies || []);
+          })
+          .catch(function () { /* the Zoeken button still works */ });
+      }
+      input.addEventListener('input', function () {
+        clearTimeout(timer);
+        timer = setTimeout(search, 250);
+      });
+    });
+  }
+
   function init() {
     var hadSummary = focusErrorSummary();
     if (!hadSummary) {
@@ -105,6 +172,7 @@
     }
     confirmHandlers();
     characterCounters();
+    companySearch();
     document.documentElement.classList.add('sp-js');
   }
 

@@ -45,6 +45,11 @@ std::vector<std::string> NamesOf(const std::vector<E>& all) {
   return out;
 }
 
+// "Name, City (leerbedrijf-ID)": how a company is offered to a reporter.
+std::string CompanyLabel(const meldpunt::CompanyInfo& c) {
+  return c.name + (c.city.empty() ? "" : ", " + c.city) + " (" + c.leerbedrijf_id + ")";
+}
+
 web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& values,
                          std::vector<views::FieldError> errors, int status,
                          const std::vector<meldpunt::CompanyInfo>* search_results = nullptr) {
@@ -86,8 +91,7 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
     for (const auto& c : *search_results) {
       views::Data item;
       item.set("leerbedrijf_id", c.leerbedrijf_id);
-      item.set("label",
-               c.name + (c.city.empty() ? "" : ", " + c.city) + " (" + c.leerbedrijf_id + ")");
+      item.set("label", CompanyLabel(c));
       item.set("checked", values.Get("company_leerbedrijf_id") == c.leerbedrijf_id);
       found.push_back(item);
     }
@@ -183,6 +187,19 @@ web::Response Receipt(Ctx& ctx, const meldpunt::Receipt& r, const std::string& b
   return res;
 }
 
+// The company search of the report form as JSON, for enhance.js: the same
+// search as the form's "Zoeken" button, which keeps working without it.
+web::Response SearchCompaniesJson(Ctx& ctx) {
+  auto school = SchoolOf(ctx);
+  if (!school.ok()) return JsonErrorFor(school.status());
+  auto found = ctx.app.meldpunt().SearchCompanies(school->id, ctx.req.QueryParam("q").value_or(""));
+  if (!found.ok()) return JsonErrorFor(found.status());
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& c : *found)
+    list.push_back(nlohmann::json{{"leerbedrijf_id", c.leerbedrijf_id}, {"label", CompanyLabel(c)}});
+  return web::Response::Json(200, nlohmann::json{{"companies", list}}.dump());
+}
+
 web::Response SubmitForm(Ctx& ctx) {
   auto school = SchoolOf(ctx);
   if (!school.ok())
@@ -247,6 +264,7 @@ void RegisterReportRoutes(App& app) {
   app.Route(web::Method::kGet, "/melden", Access::Public(), ChooseSchool, {.sensitive = true});
   app.Route(web::Method::kGet, "/s/{brin}/melden", Access::Public(), ShowForm, {.sensitive = true});
   app.Route(web::Method::kPost, "/s/{brin}/melden", Access::Public(), SubmitForm, form);
+  app.Route(web::Method::kGet, "/s/{brin}/bedrijven", Access::Public(), SearchCompaniesJson);
   app.Route(web::Method::kPost, "/s/{brin}/melden/bewaard", Access::Public(), ConfirmSaved, form);
   RegisterReporterRoutes(app);
 }

@@ -260,6 +260,18 @@ TEST_P(MeldpuntHttpTest, LateFirstContactShowsAsAlertOnTheLeadsDashboard) {
   EXPECT_EQ(dash.body.find("Eerste contact te laat: " + case_number), std::string::npos);
 }
 
+TEST_P(MeldpuntHttpTest, CompanySearchAsYouTypeAnswersJson) {
+  web::TestClient c("127.0.0.1", t_->port());
+  auto res = c.Get("/s/99DM/bedrijven?q=100001");
+  ASSERT_EQ(res.status, 200) << res.body;
+  json body = json::parse(res.body);
+  ASSERT_EQ(body["companies"].size(), 1u);
+  EXPECT_EQ(body["companies"][0]["leerbedrijf_id"], "100001");
+  EXPECT_NE(body["companies"][0]["label"].get<std::string>().find("(100001)"), std::string::npos);
+  EXPECT_EQ(json::parse(c.Get("/s/99DM/bedrijven?q=zzzz-geen").body)["companies"].size(), 0u);
+  EXPECT_EQ(c.Get("/s/00XX/bedrijven?q=100001").status, 404);
+}
+
 TEST_P(MeldpuntHttpTest, OpenApiDocumentListsEveryApiRoute) {
   web::TestClient c("127.0.0.1", t_->port());
   auto res = c.Get("/api/v1/openapi.json");
