@@ -30,9 +30,12 @@ Catalog ParseCatalog(std::string_view text) {
 const Catalog& CatalogFor(Locale locale) {
   static const std::map<std::string, Catalog, std::less<>> catalogs = [] {
     std::map<std::string, Catalog, std::less<>> out;
+    // "nl.txt", or "<area>.nl.txt" so each part of the app keeps its own
+    // texts; all files of one locale merge into its catalogue.
     for (const auto& f : EmbeddedMessages()) {
-      std::string code(f.path.substr(0, f.path.find('.')));
-      out.emplace(code, ParseCatalog(f.bytes));
+      std::string_view stem = std::string_view(f.path).substr(0, f.path.rfind('.'));
+      std::string code(stem.substr(stem.rfind('.') + 1));
+      out[code].merge(ParseCatalog(f.bytes));
     }
     return out;
   }();
