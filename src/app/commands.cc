@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/demo.h"
+#include "app/import_command.h"
 #include "db/migrate.h"
 #include "keys/keystore.h"
 
@@ -358,6 +359,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       return problems->empty() ? kOk : kInternal;
     });
   });
+  RegisterPlacementCommands(cli, exit_code);
 }
 
 }  // namespace app

@@ -158,19 +158,108 @@ StatusOr<StudentHome> Stagematching::StudentView(const auth::User& actor) {
   return home;
 }
 
+namespace {
+
+StatusOr<Student> StudentById(db::Connection& c, const std::string& school_id,
+                              std::string_view student_id) {
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query(std::string("SELECT ") + internal::kStudentColumns +
+                                  " FROM students s WHERE s.id = $1 AND s.school_id = $2",
+                              {student_id, school_id}));
+  if (rows.empty()) return Status::NotFound("no such student");
+  return internal::StudentFromRow(rows.rows[0]);
+}
+
+StatusOr<std::vector<PlaceOption>> FittingFor(db::Connection& c, const auth::User& actor,
+                                              const Student& student, std::string_view round_id,
+                                              std::optional<domain::Transport> transport,
+                                              std::optional<int> max_travel_minutes,
+                                              domain::Date today) {
+  SP_ASSIGN_OR_RETURN(Round round, StudentRound(c, actor, student, round_id));
+  SP_ASSIGN_OR_RETURN(Leerwens saved, LoadLeerwens(c, round.id, student.id));
+  int max = std::clamp(max_travel_minutes.value_or(saved.max_travel_minutes),
+                       domain::kMinTravelMinutes, domain::kMaxTravelMinutes);
+  return Fitting(c, actor.school_id, round, student, transport.value_or(saved.transport), max,
+                 today);
+}
+
+Status SaveFor(db::Connection& c, const audit::AuditLog& log, const auth::User& actor,
+               const Student& student, std::string_view round_id, const Leerwens& leerwens,
+               const common::Clock& clock) {
+  domain::Date today = internal::Today(clock);
+  SP_ASSIGN_OR_RETURN(Round round, StudentRound(c, actor, student, round_id));
+  if (round.status != domain::RoundStatus::kOpen || round.leerwens_deadline < today) {
+    return Status::FailedPrecondition("the leerwens of this round can no longer be changed",
+                                      "leerwens_deadline");
+  }
+  SP_ASSIGN_OR_RETURN(std::vector<PlaceOption> fitting,
+                      Fitting(c, actor.school_id, round, student, leerwens.transport,
+                              leerwens.max_travel_minutes, today));
+  std::set<std::string> allowed;
+  for (const PlaceOption& o : fitting) allowed.insert(o.place.id);
+  for (const std::string& id : leerwens.choices) {
+    if (!allowed.count(id)) {
+      return Status::InvalidArgument(
+          "a chosen place does not fit your crebo or travel time, or is no longer offered",
+          "choices");
+    }
+  }
+  common::UnixMillis now = clock.NowMillis();
+  SP_RETURN_IF_ERROR(
+      c.Execute("INSERT INTO leerwensen(round_id, student_id, what_to_learn, company_type, "
+                "work_type, transport, max_travel_minutes, support_needs, share_support, "
+                "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                "ON CONFLICT (round_id, student_id) DO UPDATE SET what_to_learn = "
+                "excluded.what_to_learn, company_type = excluded.company_type, work_type = "
+                "excluded.work_type, transport = excluded.transport, max_travel_minutes = "
+                "excluded.max_travel_minutes, support_needs = excluded.support_needs, "
+                "share_support = excluded.share_support, updated_at = excluded.updated_at",
+                {round.id, student.id, leerwens.what_to_learn, leerwens.company_type,
+                 leerwens.work_type, domain::Name(leerwens.transport),
+                 leerwens.max_travel_minutes, leerwens.support_needs, leerwens.share_support,
+                 now})
+          .status());
+  SP_RETURN_IF_ERROR(c.Execute("DELETE FROM leerwens_choices WHERE round_id = $1 AND "
+                               "student_id = $2",
+                               {round.id, student.id})
+                         .status());
+  internal::BatchInsert insert(c,
+                               "INSERT INTO leerwens_choices(round_id, student_id, rank, "
+                               "leerplaats_id) VALUES",
+                               4);
+  for (size_t i = 0; i < leerwens.choices.size(); ++i) {
+    SP_RETURN_IF_ERROR(
+        insert.Add({round.id, student.id, static_cast<int64_t>(i + 1), leerwens.choices[i]}));
+  }
+  SP_RETURN_IF_ERROR(insert.Flush());
+  return internal::Audit(c, log, actor, "leerwens.save", "round", round.id);
+}
+
+}  // namespace
+
 StatusOr<std::vector<PlaceOption>> Stagematching::FittingPlaces(
     const auth::User& actor, std::string_view round_id, std::optional<domain::Transport> transport,
     std::optional<int> max_travel_minutes) {
   std::vector<PlaceOption> out;
   Status s = db_.Read([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(Student student, internal::StudentOfUser(c, actor));
-    SP_ASSIGN_OR_RETURN(Round round, StudentRound(c, actor, student, round_id));
-    SP_ASSIGN_OR_RETURN(Leerwens saved, LoadLeerwens(c, round.id, student.id));
-    int max = std::clamp(max_travel_minutes.value_or(saved.max_travel_minutes),
-                         domain::kMinTravelMinutes, domain::kMaxTravelMinutes);
-    SP_ASSIGN_OR_RETURN(out, Fitting(c, actor.school_id, round, student,
-                                     transport.value_or(saved.transport), max,
-                                     internal::Today(clock_)));
+    SP_ASSIGN_OR_RETURN(out, FittingFor(c, actor, student, round_id, transport,
+                                        max_travel_minutes, internal::Today(clock_)));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+StatusOr<std::vector<PlaceOption>> Stagematching::FittingPlacesFor(
+    const auth::User& actor, std::string_view round_id, std::string_view student_id,
+    std::optional<domain::Transport> transport, std::optional<int> max_travel_minutes) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  std::vector<PlaceOption> out;
+  Status s = db_.Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(Student student, StudentById(c, actor.school_id, student_id));
+    SP_ASSIGN_OR_RETURN(out, FittingFor(c, actor, student, round_id, transport,
+                                        max_travel_minutes, internal::Today(clock_)));
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -181,55 +270,19 @@ Status Stagematching::SaveLeerwens(const auth::User& actor, std::string_view rou
                                    const Leerwens& leerwens) {
   SP_RETURN_IF_ERROR(internal::RequireRole(actor, domain::Role::kStudent));
   SP_RETURN_IF_ERROR(CheckLeerwens(leerwens));
-  domain::Date today = internal::Today(clock_);
   return db_.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(Student student, internal::StudentOfUser(c, actor));
-    SP_ASSIGN_OR_RETURN(Round round, StudentRound(c, actor, student, round_id));
-    if (round.status != domain::RoundStatus::kOpen || round.leerwens_deadline < today) {
-      return Status::FailedPrecondition("the leerwens of this round can no longer be changed",
-                                        "leerwens_deadline");
-    }
-    SP_ASSIGN_OR_RETURN(std::vector<PlaceOption> fitting,
-                        Fitting(c, actor.school_id, round, student, leerwens.transport,
-                                leerwens.max_travel_minutes, today));
-    std::set<std::string> allowed;
-    for (const PlaceOption& o : fitting) allowed.insert(o.place.id);
-    for (const std::string& id : leerwens.choices) {
-      if (!allowed.count(id)) {
-        return Status::InvalidArgument(
-            "a chosen place does not fit your crebo or travel time, or is no longer offered",
-            "choices");
-      }
-    }
-    common::UnixMillis now = clock_.NowMillis();
-    SP_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO leerwensen(round_id, student_id, what_to_learn, company_type, "
-                  "work_type, transport, max_travel_minutes, support_needs, share_support, "
-                  "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                  "ON CONFLICT (round_id, student_id) DO UPDATE SET what_to_learn = "
-                  "excluded.what_to_learn, company_type = excluded.company_type, work_type = "
-                  "excluded.work_type, transport = excluded.transport, max_travel_minutes = "
-                  "excluded.max_travel_minutes, support_needs = excluded.support_needs, "
-                  "share_support = excluded.share_support, updated_at = excluded.updated_at",
-                  {round.id, student.id, leerwens.what_to_learn, leerwens.company_type,
-                   leerwens.work_type, domain::Name(leerwens.transport),
-                   leerwens.max_travel_minutes, leerwens.support_needs, leerwens.share_support,
-                   now})
-            .status());
-    SP_RETURN_IF_ERROR(c.Execute("DELETE FROM leerwens_choices WHERE round_id = $1 AND "
-                                 "student_id = $2",
-                                 {round.id, student.id})
-                           .status());
-    internal::BatchInsert insert(c,
-                                 "INSERT INTO leerwens_choices(round_id, student_id, rank, "
-                                 "leerplaats_id) VALUES",
-                                 4);
-    for (size_t i = 0; i < leerwens.choices.size(); ++i) {
-      SP_RETURN_IF_ERROR(insert.Add(
-          {round.id, student.id, static_cast<int64_t>(i + 1), leerwens.choices[i]}));
-    }
-    SP_RETURN_IF_ERROR(insert.Flush());
-    return internal::Audit(c, audit_, actor, "leerwens.save", "round", round.id);
+    return SaveFor(c, audit_, actor, student, round_id, leerwens, clock_);
+  });
+}
+
+Status Stagematching::SaveLeerwensFor(const auth::User& actor, std::string_view round_id,
+                                      std::string_view student_id, const Leerwens& leerwens) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  SP_RETURN_IF_ERROR(CheckLeerwens(leerwens));
+  return db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(Student student, StudentById(c, actor.school_id, student_id));
+    return SaveFor(c, audit_, actor, student, round_id, leerwens, clock_);
   });
 }
 

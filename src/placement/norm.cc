@@ -66,23 +66,45 @@ StatusOr<std::vector<NormVersion>> Stagematching::NormHistory(const auth::User& 
   return out;
 }
 
+namespace {
+
+Status Accept(db::Connection& c, const audit::AuditLog& log, const auth::User& actor,
+              const std::string& company_id, int version, common::UnixMillis now) {
+  std::optional<int> current = internal::CurrentNormVersion(c, actor.school_id);
+  if (!current) return Status::NotFound("the school has not published its norm yet");
+  if (version != *current) {
+    return Status::FailedPrecondition(
+        "version " + std::to_string(version) + " is not the current version (" +
+            std::to_string(*current) + "); read the current text and accept that",
+        "version");
+  }
+  SP_RETURN_IF_ERROR(
+      c.Execute("INSERT INTO norm_acceptances(school_id, company_id, version, accepted_at, "
+                "accepted_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                {actor.school_id, company_id, version, now, actor.id})
+          .status());
+  return internal::Audit(c, log, actor, "norm.accept", "company", company_id);
+}
+
+}  // namespace
+
 Status Stagematching::AcceptNorm(const auth::User& actor, int version) {
   return db_.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(std::string company_id, internal::CompanyOfContact(c, actor));
-    std::optional<int> current = internal::CurrentNormVersion(c, actor.school_id);
-    if (!current) return Status::NotFound("the school has not published its norm yet");
-    if (version != *current) {
-      return Status::FailedPrecondition(
-          "version " + std::to_string(version) + " is not the current version (" +
-              std::to_string(*current) + "); read the current text and accept that",
-          "version");
-    }
-    SP_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO norm_acceptances(school_id, company_id, version, accepted_at, "
-                  "accepted_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                  {actor.school_id, company_id, version, clock_.NowMillis(), actor.id})
-            .status());
-    return internal::Audit(c, audit_, actor, "norm.accept", "company", company_id);
+    return Accept(c, audit_, actor, company_id, version, clock_.NowMillis());
+  });
+}
+
+Status Stagematching::RecordNormAcceptance(const auth::User& actor, std::string_view company_id,
+                                           int version) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  return db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows known,
+                        c.Query("SELECT 1 FROM school_companies WHERE school_id = $1 AND "
+                                "company_id = $2",
+                                {actor.school_id, company_id}));
+    if (known.empty()) return Status::NotFound("no such company in the school's register");
+    return Accept(c, audit_, actor, std::string(company_id), version, clock_.NowMillis());
   });
 }
 

@@ -132,6 +132,20 @@ TEST_P(RoundTest, LeerwensOffersFittingPlacesAndChecksChoices) {
   auth::User stranger = MakeUser(school_, "zonder-record", domain::Role::kStudent);
   EXPECT_EQ(sm_->StudentView(stranger).status().code(), StatusCode::kNotFound);
 
+  // A coordinator may fill it in with the student ("samen matchen").
+  auto for_s2 = sm_->FittingPlacesFor(coordinator_, round.id, StudentId("S002"),
+                                      domain::Transport::kBike, 15);
+  PL_ASSERT_OK(for_s2);
+  EXPECT_EQ(for_s2->size(), 1u);
+  PL_EXPECT_OK(sm_->SaveLeerwensFor(coordinator_, round.id, StudentId("S002"), w));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM leerwens_choices WHERE student_id = $1",
+                  {StudentId("S002")}),
+            1);
+  EXPECT_EQ(sm_->SaveLeerwensFor(teacher_, round.id, StudentId("S002"), w).code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(sm_->SaveLeerwensFor(other_coordinator_, round.id, StudentId("S002"), w).code(),
+            StatusCode::kNotFound);
+
   // After the deadline the leerwens is fixed.
   SetDay(2026, 3, 21);
   EXPECT_EQ(sm_->SaveLeerwens(Student("S001"), round.id, w).code(),
@@ -224,7 +238,17 @@ TEST_P(RoundTest, NormVersionsAndAcceptance) {
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ((*history)[0].version, 2);
   EXPECT_EQ((*history)[1].published_by_name, "coordinator");
-  EXPECT_EQ(AuditCount("norm.accept"), 2);
+  // Acceptance on paper, recorded by the coordinator.
+  PL_ASSERT_OK(sm_->RecordNormAcceptance(coordinator_, CompanyId("200003"), 2));
+  EXPECT_EQ(sm_->RecordNormAcceptance(coordinator_, CompanyId("200004"), 1).field(), "version");
+  EXPECT_EQ(sm_->RecordNormAcceptance(teacher_, CompanyId("200004"), 2).code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(sm_->RecordNormAcceptance(other_coordinator_, CompanyId("200004"), 2).code(),
+            StatusCode::kNotFound);
+  auto companies = sm_->Companies(coordinator_);
+  PL_ASSERT_OK(companies);
+  EXPECT_EQ((*companies)[0].norm_accepted_version, 2);  // ICT Centrum (200003)
+  EXPECT_EQ(AuditCount("norm.accept"), 3);
   // Only contacts accept; the other school has its own norm.
   EXPECT_EQ(sm_->AcceptNorm(coordinator_, 2).code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(sm_->CurrentNorm(other_school_.id).status().code(), StatusCode::kNotFound);

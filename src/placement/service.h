@@ -396,6 +396,11 @@ class Stagematching {
   // A company contact accepts `version`, which must be the current one (so
   // nobody accepts a text they did not see). Recorded with date and version.
   common::Status AcceptNorm(const auth::User& actor, int version);
+  // A coordinator records an acceptance the company gave on paper (e.g.
+  // signed with the BPVO) for a company in the school's register. Same rule:
+  // the current version only.
+  common::Status RecordNormAcceptance(const auth::User& actor, std::string_view company_id,
+                                      int version);
 
   // ---- Company side (company.cc); company contacts ----
   common::StatusOr<CompanyHome> CompanyView(const auth::User& actor);
@@ -455,6 +460,14 @@ class Stagematching {
   // until the deadline only; every choice must be a fitting place.
   common::Status SaveLeerwens(const auth::User& actor, std::string_view round_id,
                               const Leerwens& leerwens);
+  // The same two on a student's behalf, by a coordinator ("samen matchen":
+  // school and student fill it in together). Same rules and deadline.
+  common::StatusOr<std::vector<PlaceOption>> FittingPlacesFor(
+      const auth::User& actor, std::string_view round_id, std::string_view student_id,
+      std::optional<domain::Transport> transport = std::nullopt,
+      std::optional<int> max_travel_minutes = std::nullopt);
+  common::Status SaveLeerwensFor(const auth::User& actor, std::string_view round_id,
+                                 std::string_view student_id, const Leerwens& leerwens);
 
   // ---- Refusals, breakdowns and flags (flags.cc) ----
   // A coordinator records a refusal or breakdown (e.g. told by phone).

@@ -1,0 +1,172 @@
+#include "app/import_command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "audit/audit_log.h"
+#include "auth/accounts.h"
+#include "db/migrate.h"
+#include "keys/keystore.h"
+#include "matchio/atomic_file.h"
+#include "placement/service.h"
+
+namespace app {
+
+namespace {
+
+constexpr int kOk = 0, kInternal = 1, kBadInput = 2, kNoDatabase = 3;
+
+struct Options {
+  std::string db_url = "sqlite:var/stagepunt.db";
+  std::string data_dir = "var";
+  std::string brin;
+  std::string file;
+  std::string round_id;
+  std::string out_dir;
+};
+
+int Fail(const common::Status& s) {
+  std::cerr << "stagepunt: " << s.ToString() << "\n";
+  switch (s.code()) {
+    case common::StatusCode::kInvalidArgument:
+    case common::StatusCode::kNotFound:
+    case common::StatusCode::kAlreadyExists:
+    case common::StatusCode::kFailedPrecondition:
+      return kBadInput;
+    case common::StatusCode::kUnavailable:
+      return kNoDatabase;
+    default:
+      return kInternal;
+  }
+}
+
+// The database, the audit log and the service, acting as the school's
+// system user (audited as "system").
+struct Runtime {
+  std::unique_ptr<db::Database> db;
+  std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<placement::Stagematching> service;
+  auth::User actor;
+};
+
+common::StatusOr<Runtime> Open(const Options& o) {
+  Runtime rt;
+  auto db = db::Open(o.db_url);
+  if (!db.ok()) return db.status();
+  rt.db = std::move(*db);
+  common::Status migrated = db::Migrate(*rt.db);
+  if (!migrated.ok()) return common::Status::Unavailable("migration failed: " + migrated.ToString());
+  SP_ASSIGN_OR_RETURN(keys::KeyStore keys, keys::KeyStore::Open(o.data_dir));
+  SP_ASSIGN_OR_RETURN(std::string audit_key, keys.GetOrCreate("audit"));
+  const common::Clock& clock = common::SystemClock::Instance();
+  rt.audit = std::make_unique<audit::AuditLog>(std::move(audit_key), clock);
+  rt.service = std::make_unique<placement::Stagematching>(*rt.db, clock, *rt.audit);
+  auto brin = domain::NormalizeBrin(o.brin);
+  if (!brin.ok()) return common::Status::InvalidArgument("--school: " + brin.status().message());
+  auth::Accounts accounts(*rt.db, clock);
+  auto school = accounts.SchoolByBrin(*brin);
+  if (!school.ok()) return common::Status::InvalidArgument("--school: no school " + *brin);
+  rt.actor.id = "system";
+  rt.actor.school_id = school->id;
+  rt.actor.role = domain::Role::kCoordinator;
+  rt.actor.display_name = "stagepunt";
+  return rt;
+}
+
+int Import(domain::ImportKind kind, const Options& o) {
+  std::ifstream in(o.file, std::ios::binary);
+  if (!in) {
+    std::cerr << o.file << ":0: cannot open file\n";
+    return kBadInput;
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  auto rt = Open(o);
+  if (!rt.ok()) return Fail(rt.status());
+  auto report = rt->service->Import(rt->actor, kind, o.file, content.str());
+  if (!report.ok()) return Fail(report.status());
+  if (!report->applied) {
+    for (const placement::ImportError& e : report->errors) {
+      std::cerr << e.ToString(o.file) << "\n";
+    }
+    std::cerr << "stagepunt: nothing was imported (" << report->errors.size()
+              << " problems)\n";
+    return kBadInput;
+  }
+  std::cout << o.file << ": " << report->rows << " rows: " << report->inserted << " inserted, "
+            << report->updated << " updated, " << report->unchanged << " unchanged\n";
+  return kOk;
+}
+
+int ExportRound(const Options& o) {
+  auto rt = Open(o);
+  if (!rt.ok()) return Fail(rt.status());
+  common::Status written = rt->service->WriteMatchingIo(rt->actor, o.round_id, o.out_dir);
+  if (!written.ok()) return Fail(written);
+  auto round = rt->service->GetRound(rt->actor, o.round_id);
+  if (!round.ok()) return Fail(round.status());
+  if (round->status == domain::RoundStatus::kPublished) {
+    auto bpvo = rt->service->ExportBpvo(rt->actor, o.round_id);
+    if (!bpvo.ok()) return Fail(bpvo.status());
+    auto file = matchio::AtomicFile::Create((std::filesystem::path(o.out_dir) / "bpvo.csv").string());
+    if (!file.ok()) return Fail(file.status());
+    (*file)->Append(*bpvo);
+    common::Status committed = (*file)->Commit();
+    if (!committed.ok()) return Fail(committed);
+  }
+  std::cout << "wrote " << o.out_dir << " (seed " << round->seed
+            << "; rerun: stagepunt match --in " << o.out_dir << " --out assignment.csv --seed "
+            << round->seed << ")\n";
+  return kOk;
+}
+
+void AddCommon(CLI::App* cmd, Options& o) {
+  cmd->add_option("--db", o.db_url, "sqlite:PATH or a postgresql:// URI")->capture_default_str();
+  cmd->add_option("--data-dir", o.data_dir, "Directory for keys (the audit key)")
+      ->capture_default_str();
+  cmd->add_option("--school", o.brin, "BRIN code of the school, e.g. 99DM")->required();
+}
+
+}  // namespace
+
+void RegisterPlacementCommands(CLI::App& cli, int& exit_code) {
+  static Options options;
+  auto* import = cli.add_subcommand(
+      "import", "Import students, leerbedrijven or leerplaatsen from CSV (all or nothing)");
+  import->require_subcommand(1);
+  struct Kind {
+    const char* name;
+    const char* help;
+    domain::ImportKind kind;
+  };
+  static const Kind kinds[] = {
+      {"students",
+       "student_number,name,crebo,level,pathway,cohort[,location,lat,lon,round]",
+       domain::ImportKind::kStudents},
+      {"companies",
+       "leerbedrijf_id,name[,kvk,address,postcode,city,lat,lon,crebos,sbb_recognised]",
+       domain::ImportKind::kCompanies},
+      {"places", "leerbedrijf_id,crebo,capacity,period[,description]",
+       domain::ImportKind::kPlaces},
+  };
+  for (const Kind& k : kinds) {
+    auto* cmd = import->add_subcommand(k.name, std::string("Columns: ") + k.help);
+    AddCommon(cmd, options);
+    cmd->add_option("--file", options.file, "CSV file (UTF-8, header row)")->required();
+    domain::ImportKind kind = k.kind;
+    cmd->callback([&exit_code, kind] { exit_code = Import(kind, options); });
+  }
+
+  auto* round = cli.add_subcommand("round", "Matching rounds");
+  round->require_subcommand(1);
+  auto* export_cmd = round->add_subcommand(
+      "export", "Write a round's matching-io files (and bpvo.csv once published) to a directory");
+  AddCommon(export_cmd, options);
+  export_cmd->add_option("--round", options.round_id, "Round id")->required();
+  export_cmd->add_option("--out", options.out_dir, "Output directory")->required();
+  export_cmd->callback([&exit_code] { exit_code = ExportRound(options); });
+}
+
+}  // namespace app
