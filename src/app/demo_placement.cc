@@ -130,8 +130,12 @@ std::string StudentsCsv(const auth::School& school) {
     const City& city = kCities[i % 6];
     double lat = city.lat + ((i * 37) % 11 - 5) * 0.003;
     double lon = city.lon + ((i * 53) % 13 - 6) * 0.004;
-    csv += fmt::format("{},{} {} (demo),{},{},{},{},{},{:.4f},{:.4f}\n", StudentNumber(school, i),
-                       kFirstNames[i % 20], kLastNames[(i * 7) % 10], kCrebos[i % 4], 2 + i % 3,
+    // The demo student's record carries the demo login's name.
+    std::string name = i == kDemoStudentIndex
+                           ? std::string("Sanne de Vries")
+                           : fmt::format("{} {}", kFirstNames[i % 20], kLastNames[(i * 7 + 3) % 10]);
+    csv += fmt::format("{},{} (demo),{},{},{},{},{},{:.4f},{:.4f}\n", StudentNumber(school, i),
+                       name, kCrebos[i % 4], 2 + i % 3,
                        i % 5 == 4 ? "BBL" : "BOL", i < kStudents / 2 ? kCohortDone : kCohortOpen,
                        city.name, lat, lon);
   }

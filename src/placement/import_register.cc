@@ -127,15 +127,17 @@ Status ImportCompanies(db::Connection& c, const domain::ColumnMap& columns,
     CompanyLine s{line.line, {}};
     auto issues = domain::ParseCompanyRow(columns, line.Views(), &s.row);
     for (auto& issue : issues) ctx->Error(line.line, issue.field, issue.message);
-    if (!issues.empty()) continue;
-    auto [it, inserted] = seen.emplace(s.row.leerbedrijf_id, line.line);
-    if (!inserted) {
-      ctx->Error(line.line, "leerbedrijf_id",
-                 "leerbedrijf_id \"" + s.row.leerbedrijf_id + "\" appears twice (also on line " +
-                     std::to_string(it->second) + ")");
-      continue;
+    bool duplicate = false;
+    if (!s.row.leerbedrijf_id.empty()) {
+      auto [it, inserted] = seen.emplace(s.row.leerbedrijf_id, line.line);
+      duplicate = !inserted;
+      if (duplicate) {
+        ctx->Error(line.line, "leerbedrijf_id",
+                   "leerbedrijf_id \"" + s.row.leerbedrijf_id + "\" appears twice (also on line " +
+                       std::to_string(it->second) + ")");
+      }
     }
-    rows.push_back(std::move(s));
+    if (issues.empty() && !duplicate) rows.push_back(std::move(s));
   }
   if (ctx->failed()) return Status::Ok();
 

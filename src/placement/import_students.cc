@@ -56,15 +56,18 @@ std::vector<StudentLine> ParseAll(const domain::ColumnMap& columns,
     StudentLine s{line.line, {}};
     std::vector<domain::FieldIssue> issues = domain::ParseStudentRow(columns, line.Views(), &s.row);
     for (auto& issue : issues) ctx->Error(line.line, issue.field, issue.message);
-    if (!issues.empty()) continue;
-    auto [it, inserted] = seen.emplace(s.row.student_number, line.line);
-    if (!inserted) {
-      ctx->Error(line.line, "student_number",
-                 "student_number \"" + s.row.student_number + "\" appears twice (also on line " +
-                     std::to_string(it->second) + ")");
-      continue;
+    // Duplicates are reported even on lines with other problems.
+    bool duplicate = false;
+    if (!s.row.student_number.empty()) {
+      auto [it, inserted] = seen.emplace(s.row.student_number, line.line);
+      duplicate = !inserted;
+      if (duplicate) {
+        ctx->Error(line.line, "student_number",
+                   "student_number \"" + s.row.student_number + "\" appears twice (also on line " +
+                       std::to_string(it->second) + ")");
+      }
     }
-    out.push_back(std::move(s));
+    if (issues.empty() && !duplicate) out.push_back(std::move(s));
   }
   return out;
 }

@@ -101,9 +101,10 @@ TEST_P(ImportTest, BadLinesAreReportedAndNothingIsWritten) {
                           "S202,Kort,12,3,BOL,2025\n"
                           "S203,Dubbel,25480,3,BOL,2025\n"
                           "S203,Dubbel Twee,25480,3,BOL,2025\n"
-                          "S204,Niveau,25480,7,EX,2025\n");
+                          "S204,Niveau,25480,7,EX,2025\n"
+                          "S202,Kort Twee,25480,3,BOL,2025\n");
   EXPECT_FALSE(s.applied);
-  ASSERT_EQ(s.errors.size(), 4u) << Errors(s);
+  ASSERT_EQ(s.errors.size(), 5u) << Errors(s);
   EXPECT_EQ(s.errors[0].ToString("students.csv"),
             "students.csv:3: crebo \"12\" is not a 5-digit crebo code");
   EXPECT_EQ(s.errors[0].field, "crebo");
@@ -111,6 +112,9 @@ TEST_P(ImportTest, BadLinesAreReportedAndNothingIsWritten) {
             "students.csv:5: student_number \"S203\" appears twice (also on line 4)");
   EXPECT_EQ(s.errors[2].line, 6);
   EXPECT_EQ(s.errors[3].line, 6);
+  // A duplicate of a line that has other problems is still a duplicate.
+  EXPECT_EQ(s.errors[4].ToString("students.csv"),
+            "students.csv:7: student_number \"S202\" appears twice (also on line 3)");
   EXPECT_EQ(s.inserted, 0);
   // Not even the good first line was applied.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM students WHERE student_number = 'S201'"), 0);
