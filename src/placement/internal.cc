@@ -148,6 +148,12 @@ StatusOr<Round> LoadRound(db::Connection& c, std::string_view school_id,
   return r;
 }
 
+Status LockRound(db::Connection& c, std::string_view school_id, std::string_view round_id) {
+  return c.Execute("UPDATE rounds SET status = status WHERE id = $1 AND school_id = $2",
+                   {round_id, school_id})
+      .status();
+}
+
 Status CountRound(db::Connection& c, Round* round) {
   SP_ASSIGN_OR_RETURN(
       db::Row n,

@@ -46,6 +46,10 @@ Place PlaceFromRow(const db::Row& row);
 // The round of the actor's school, or NotFound.
 StatusOr<Round> LoadRound(db::Connection& c, std::string_view school_id,
                           std::string_view round_id);
+// Takes the round's row lock for the rest of the write transaction
+// (PostgreSQL; SQLite serialises writers anyway), so runs, overrides,
+// publication and late leerwens changes of one round never interleave.
+Status LockRound(db::Connection& c, std::string_view school_id, std::string_view round_id);
 // Fills Round::students and Round::with_leerwens.
 Status CountRound(db::Connection& c, Round* round);
 // The student record linked to a student login, or NotFound.

@@ -187,6 +187,7 @@ Status SaveFor(db::Connection& c, const audit::AuditLog& log, const auth::User& 
                const Student& student, std::string_view round_id, const Leerwens& leerwens,
                const common::Clock& clock) {
   domain::Date today = internal::Today(clock);
+  SP_RETURN_IF_ERROR(internal::LockRound(c, actor.school_id, round_id));
   SP_ASSIGN_OR_RETURN(Round round, StudentRound(c, actor, student, round_id));
   if (round.status != domain::RoundStatus::kOpen || round.leerwens_deadline < today) {
     return Status::FailedPrecondition("the leerwens of this round can no longer be changed",

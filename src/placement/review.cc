@@ -81,6 +81,7 @@ Status Stagematching::Override(const auth::User& actor, std::string_view round_i
   SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
   SP_RETURN_IF_ERROR(internal::CheckText(reason, "reason", 1000, true));
   return db_.Write([&](db::Connection& c) -> Status {
+    SP_RETURN_IF_ERROR(internal::LockRound(c, actor.school_id, round_id));
     SP_ASSIGN_OR_RETURN(Round round, internal::LoadRound(c, actor.school_id, round_id));
     if (round.status != domain::RoundStatus::kProposed) {
       return Status::FailedPrecondition("only a proposal that is not published can be changed",
@@ -126,6 +127,7 @@ StatusOr<Round> Stagematching::Publish(const auth::User& actor, std::string_view
   SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
   Round published;
   Status s = db_.Write([&](db::Connection& c) -> Status {
+    SP_RETURN_IF_ERROR(internal::LockRound(c, actor.school_id, round_id));
     SP_ASSIGN_OR_RETURN(Round round, internal::LoadRound(c, actor.school_id, round_id));
     if (!domain::MayTransition(round.status, domain::RoundStatus::kPublished)) {
       return Status::FailedPrecondition("only a proposed round can be published", "status");

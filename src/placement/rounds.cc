@@ -178,6 +178,7 @@ StatusOr<int> Stagematching::OpenRound(const auth::User& actor, std::string_view
   SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
   int enrolled = 0;
   Status s = db_.Write([&](db::Connection& c) -> Status {
+    SP_RETURN_IF_ERROR(internal::LockRound(c, actor.school_id, round_id));
     SP_ASSIGN_OR_RETURN(Round round, internal::LoadRound(c, actor.school_id, round_id));
     if (!domain::MayTransition(round.status, domain::RoundStatus::kOpen)) {
       return Status::FailedPrecondition("only a draft round can be opened", "status");
@@ -204,6 +205,7 @@ StatusOr<int> Stagematching::OpenRound(const auth::User& actor, std::string_view
 Status Stagematching::CloseRound(const auth::User& actor, std::string_view round_id) {
   SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
   return db_.Write([&](db::Connection& c) -> Status {
+    SP_RETURN_IF_ERROR(internal::LockRound(c, actor.school_id, round_id));
     SP_ASSIGN_OR_RETURN(Round round, internal::LoadRound(c, actor.school_id, round_id));
     if (!domain::MayTransition(round.status, domain::RoundStatus::kClosed)) {
       return Status::FailedPrecondition("only an open round can be closed", "status");

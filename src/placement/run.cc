@@ -166,6 +166,7 @@ StatusOr<RunResult> Stagematching::Run(const auth::User& actor, std::string_view
   RunResult result;
   Status s = db_.Write([&](db::Connection& c) -> Status {
     domain::Date today = internal::Today(clock_);
+    SP_RETURN_IF_ERROR(internal::LockRound(c, actor.school_id, round_id));
     SP_ASSIGN_OR_RETURN(Round round, internal::LoadRound(c, actor.school_id, round_id));
     // An open round whose deadline has passed closes on its own.
     bool deadline_passed = round.status == domain::RoundStatus::kOpen && round.leerwens_deadline < today;

@@ -1,0 +1,357 @@
+// The import files' columns and the field checks of one line (see
+// domain/placement.h, "Imports").
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "domain/placement.h"
+
+namespace domain {
+
+namespace {
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+// ---- Imports --------------------------------------------------------------
+
+std::string_view Name(ImportKind k) {
+  switch (k) {
+    case ImportKind::kStudents:
+      return "students";
+    case ImportKind::kCompanies:
+      return "companies";
+    case ImportKind::kPlaces:
+      return "places";
+  }
+  return "students";
+}
+
+std::optional<ImportKind> ParseImportKind(std::string_view s) {
+  if (s == "students") return ImportKind::kStudents;
+  if (s == "companies") return ImportKind::kCompanies;
+  if (s == "places") return ImportKind::kPlaces;
+  return std::nullopt;
+}
+
+namespace {
+
+struct ColumnSpec {
+  std::string_view name;
+  bool required;
+  std::vector<std::string_view> aliases;
+};
+
+const std::vector<ColumnSpec>& Spec(ImportKind kind) {
+  static const std::vector<ColumnSpec> students = {
+      {"student_number", true, {"studentnummer", "studentnumber", "leerlingnummer"}},
+      {"name", true, {"naam"}},
+      {"crebo", true, {"opleidingcode", "opleidingscode"}},
+      {"level", true, {"niveau"}},
+      {"pathway", true, {"leerweg"}},
+      {"cohort", true, {}},
+      {"location", false, {"locatie"}},
+      {"lat", false, {"latitude"}},
+      {"lon", false, {"longitude", "lng"}},
+      {"round", false, {"ronde"}},
+  };
+  static const std::vector<ColumnSpec> companies = {
+      {"leerbedrijf_id", true, {"leerbedrijfid"}},
+      {"name", true, {"naam"}},
+      {"kvk", false, {"kvk_nummer", "kvknummer"}},
+      {"address", false, {"adres"}},
+      {"postcode", false, {}},
+      {"city", false, {"plaats"}},
+      {"lat", false, {"latitude"}},
+      {"lon", false, {"longitude", "lng"}},
+      {"crebos", false, {"crebo", "erkenningen"}},
+      {"sbb_recognised", false, {"erkend", "sbb_erkend"}},
+  };
+  static const std::vector<ColumnSpec> places = {
+      {"leerbedrijf_id", true, {"leerbedrijfid"}},
+      {"crebo", true, {"opleidingcode", "opleidingscode"}},
+      {"capacity", true, {"capaciteit"}},
+      {"period", true, {"periode"}},
+      {"description", false, {"omschrijving"}},
+  };
+  switch (kind) {
+    case ImportKind::kStudents:
+      return students;
+    case ImportKind::kCompanies:
+      return companies;
+    case ImportKind::kPlaces:
+      return places;
+  }
+  return students;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string Quote(std::string_view v) {
+  std::string out = "\"";
+  // Quoted values are cut, so a message never grows with the input.
+  if (v.size() > 40) {
+    size_t cut = 40;
+    while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80) --cut;
+    out.append(v.substr(0, cut));
+    out.append("...");
+  } else {
+    out.append(v);
+  }
+  out.push_back('"');
+  return out;
+}
+
+// Counts UTF-8 code points (the input was checked to be valid UTF-8).
+size_t Chars(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+void RequireText(std::vector<FieldIssue>* issues, std::string_view field, std::string_view value,
+                 size_t max_chars, bool required, std::string* out) {
+  if (value.empty()) {
+    if (required) issues->push_back({std::string(field), std::string(field) + " is empty"});
+    return;
+  }
+  if (Chars(value) > max_chars) {
+    issues->push_back({std::string(field), std::string(field) + " is longer than " +
+                                               std::to_string(max_chars) + " characters"});
+    return;
+  }
+  *out = std::string(value);
+}
+
+std::optional<double> ParseDouble(std::string_view s) {
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+void ParseCoordinates(const ColumnMap& columns, const std::vector<std::string_view>& record,
+                      std::vector<FieldIssue>* issues, std::optional<Coordinates>* out) {
+  std::string_view lat = columns.Get(record, "lat");
+  std::string_view lon = columns.Get(record, "lon");
+  if (lat.empty() && lon.empty()) return;
+  if (lat.empty() || lon.empty()) {
+    issues->push_back({lat.empty() ? "lat" : "lon", "lat and lon must be given together"});
+    return;
+  }
+  std::optional<double> a = ParseDouble(lat), b = ParseDouble(lon);
+  if (!a) issues->push_back({"lat", "lat " + Quote(lat) + " is not a number"});
+  if (!b) issues->push_back({"lon", "lon " + Quote(lon) + " is not a number"});
+  if (!a || !b) return;
+  if (!ValidCoordinates(*a, *b)) {
+    issues->push_back({"lat", "coordinates " + Quote(lat) + ", " + Quote(lon) +
+                                  " are out of range"});
+    return;
+  }
+  *out = Coordinates{*a, *b};
+}
+
+void ParseCrebo(std::vector<FieldIssue>* issues, std::string_view field, std::string_view value,
+                std::string* out) {
+  if (value.empty()) {
+    issues->push_back({std::string(field), std::string(field) + " is empty"});
+  } else if (!IsCrebo(value)) {
+    issues->push_back({std::string(field), std::string(field) + " " + Quote(value) +
+                                               " is not a 5-digit crebo code"});
+  } else {
+    *out = std::string(value);
+  }
+}
+
+void ParseLeerbedrijfId(std::vector<FieldIssue>* issues, std::string_view value,
+                        std::string* out) {
+  if (value.empty()) {
+    issues->push_back({"leerbedrijf_id", "leerbedrijf_id is empty"});
+  } else if (!IsLeerbedrijfId(value)) {
+    issues->push_back({"leerbedrijf_id", "leerbedrijf_id " + Quote(value) +
+                                             " is not an SBB leerbedrijf-ID (1 to 12 digits)"});
+  } else {
+    *out = std::string(value);
+  }
+}
+
+}  // namespace
+
+int ColumnMap::Find(std::string_view name) const {
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return index[i];
+  return -1;
+}
+
+std::string_view ColumnMap::Get(const std::vector<std::string_view>& record,
+                                std::string_view name) const {
+  int i = Find(name);
+  if (i < 0 || static_cast<size_t>(i) >= record.size()) return {};
+  return Trim(record[static_cast<size_t>(i)]);
+}
+
+ColumnMap MapColumns(ImportKind kind, const std::vector<std::string_view>& header,
+                     std::vector<FieldIssue>* issues) {
+  ColumnMap map;
+  map.kind = kind;
+  for (const ColumnSpec& spec : Spec(kind)) {
+    map.names.emplace_back(spec.name);
+    map.index.push_back(-1);
+  }
+  for (size_t col = 0; col < header.size(); ++col) {
+    std::string h = Lower(Trim(header[col]));
+    for (char& c : h)
+      if (c == ' ' || c == '-') c = '_';
+    const std::vector<ColumnSpec>& spec = Spec(kind);
+    for (size_t k = 0; k < spec.size(); ++k) {
+      bool match = h == spec[k].name ||
+                   std::find(spec[k].aliases.begin(), spec[k].aliases.end(), h) !=
+                       spec[k].aliases.end();
+      if (!match) continue;
+      if (map.index[k] >= 0) {
+        issues->push_back({std::string(spec[k].name),
+                           "column " + std::string(spec[k].name) + " appears twice"});
+      } else {
+        map.index[k] = static_cast<int>(col);
+      }
+    }
+  }
+  const std::vector<ColumnSpec>& spec = Spec(kind);
+  for (size_t k = 0; k < spec.size(); ++k) {
+    if (spec[k].required && map.index[k] < 0) {
+      issues->push_back(
+          {std::string(spec[k].name), "missing column " + std::string(spec[k].name)});
+    }
+  }
+  return map;
+}
+
+std::vector<FieldIssue> ParseStudentRow(const ColumnMap& columns,
+                                        const std::vector<std::string_view>& record,
+                                        StudentRow* out) {
+  std::vector<FieldIssue> issues;
+  std::string_view number = columns.Get(record, "student_number");
+  if (number.empty()) {
+    issues.push_back({"student_number", "student_number is empty"});
+  } else if (number.size() > 20 ||
+             !std::all_of(number.begin(), number.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+             })) {
+    issues.push_back({"student_number", "student_number " + Quote(number) +
+                                            " must be 1 to 20 letters, digits, - or _"});
+  } else {
+    out->student_number = std::string(number);
+  }
+  RequireText(&issues, "name", columns.Get(record, "name"), 200, true, &out->name);
+  ParseCrebo(&issues, "crebo", columns.Get(record, "crebo"), &out->crebo);
+  std::string_view level = columns.Get(record, "level");
+  if (std::optional<int> l = ParseLevel(level)) {
+    out->level = *l;
+  } else {
+    issues.push_back({"level", "level " + Quote(level) + " is not 1, 2, 3, 4 or Entree"});
+  }
+  std::string_view pathway = columns.Get(record, "pathway");
+  if (std::optional<Pathway> p = ParsePathway(pathway)) {
+    out->pathway = *p;
+  } else {
+    issues.push_back({"pathway", "pathway " + Quote(pathway) + " is not BOL or BBL"});
+  }
+  RequireText(&issues, "cohort", columns.Get(record, "cohort"), 20, true, &out->cohort);
+  RequireText(&issues, "location", columns.Get(record, "location"), 100, false, &out->location);
+  RequireText(&issues, "round", columns.Get(record, "round"), 100, false, &out->round);
+  ParseCoordinates(columns, record, &issues, &out->coordinates);
+  return issues;
+}
+
+std::vector<FieldIssue> ParseCompanyRow(const ColumnMap& columns,
+                                        const std::vector<std::string_view>& record,
+                                        CompanyRow* out) {
+  std::vector<FieldIssue> issues;
+  ParseLeerbedrijfId(&issues, columns.Get(record, "leerbedrijf_id"), &out->leerbedrijf_id);
+  RequireText(&issues, "name", columns.Get(record, "name"), 200, true, &out->name);
+  std::string_view kvk = columns.Get(record, "kvk");
+  if (!kvk.empty() && !IsKvk(kvk)) {
+    issues.push_back({"kvk", "kvk " + Quote(kvk) + " is not an 8-digit KvK number"});
+  } else {
+    out->kvk = std::string(kvk);
+  }
+  RequireText(&issues, "address", columns.Get(record, "address"), 200, false, &out->address);
+  std::string_view postcode = columns.Get(record, "postcode");
+  RequireText(&issues, "postcode", postcode, 10, false, &out->postcode);
+  RequireText(&issues, "city", columns.Get(record, "city"), 100, false, &out->city);
+  ParseCoordinates(columns, record, &issues, &out->coordinates);
+  std::string_view crebos = columns.Get(record, "crebos");
+  size_t start = 0;
+  while (start <= crebos.size()) {
+    size_t stop = crebos.find_first_of(";, |", start);
+    if (stop == std::string_view::npos) stop = crebos.size();
+    std::string_view code = Trim(crebos.substr(start, stop - start));
+    if (!code.empty()) {
+      if (!IsCrebo(code)) {
+        issues.push_back(
+            {"crebos", "crebos: " + Quote(code) + " is not a 5-digit crebo code"});
+      } else if (std::find(out->crebos.begin(), out->crebos.end(), code) == out->crebos.end()) {
+        out->crebos.emplace_back(code);
+      }
+    }
+    start = stop + 1;
+  }
+  std::sort(out->crebos.begin(), out->crebos.end());
+  std::string_view recognised = columns.Get(record, "sbb_recognised");
+  if (!recognised.empty()) {
+    std::string r = Lower(recognised);
+    if (r == "1" || r == "ja" || r == "j" || r == "yes" || r == "true") {
+      out->sbb_recognised = true;
+    } else if (r == "0" || r == "nee" || r == "n" || r == "no" || r == "false") {
+      out->sbb_recognised = false;
+    } else {
+      issues.push_back({"sbb_recognised", "sbb_recognised " + Quote(recognised) +
+                                              " is not ja/nee (yes/no, 1/0)"});
+    }
+  }
+  return issues;
+}
+
+std::vector<FieldIssue> ParsePlaceRow(const ColumnMap& columns,
+                                      const std::vector<std::string_view>& record,
+                                      PlaceRow* out) {
+  std::vector<FieldIssue> issues;
+  ParseLeerbedrijfId(&issues, columns.Get(record, "leerbedrijf_id"), &out->leerbedrijf_id);
+  ParseCrebo(&issues, "crebo", columns.Get(record, "crebo"), &out->crebo);
+  std::string_view capacity = columns.Get(record, "capacity");
+  int64_t cap = 0;
+  bool negative = !capacity.empty() && capacity[0] == '-';
+  std::string_view digits = negative ? capacity.substr(1) : capacity;
+  if (!AllDigits(digits) || digits.size() > 6) {
+    issues.push_back({"capacity", "capacity " + Quote(capacity) + " is not a whole number"});
+  } else {
+    std::from_chars(digits.data(), digits.data() + digits.size(), cap);
+    if (negative && cap != 0) {
+      issues.push_back({"capacity", "capacity " + Quote(capacity) + " is below 0"});
+    } else if (cap > 1000) {
+      issues.push_back({"capacity", "capacity " + Quote(capacity) + " is more than 1000"});
+    } else {
+      out->capacity = static_cast<int>(cap);
+    }
+  }
+  RequireText(&issues, "period", columns.Get(record, "period"), 50, true, &out->period);
+  RequireText(&issues, "description", columns.Get(record, "description"), 2000, false,
+              &out->description);
+  return issues;
+}
+
+}  // namespace domain
