@@ -15,6 +15,7 @@
 // Completely blank lines are skipped.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,6 +36,11 @@ class CsvText {
   int64_t line() const { return record_line_; }
 
  private:
+  // True at the end of the data or of a line (LF, CRLF, or a final CR).
+  bool LineEnd(size_t i) const;
+  // Reads a quoted field starting at the quote under pos_ into `field`.
+  bool ReadQuoted(std::string* field, std::string* error);
+
   std::string_view data_;
   size_t pos_ = 0;
   int64_t next_line_ = 1;

@@ -2,6 +2,7 @@
 // leerbedrijf-ID, and by (leerbedrijf-ID, crebo, period).
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "crypto/random.h"
@@ -115,12 +116,10 @@ std::string PlaceKey(std::string_view company_id, std::string_view crebo, std::s
   return key;
 }
 
-}  // namespace
-
-Status ImportCompanies(db::Connection& c, const domain::ColumnMap& columns,
-                       const std::vector<ParsedLine>& lines, ImportContext* ctx) {
-  const std::string& school_id = ctx->actor.school_id;
-  const bool has_crebos = columns.Find("crebos") >= 0;
+// Field checks and duplicates within the file.
+std::vector<CompanyLine> ParseCompanyLines(const domain::ColumnMap& columns,
+                                           const std::vector<ParsedLine>& lines,
+                                           ImportContext* ctx) {
   std::vector<CompanyLine> rows;
   std::map<std::string, int64_t> seen;
   for (const ParsedLine& line : lines) {
@@ -139,6 +138,16 @@ Status ImportCompanies(db::Connection& c, const domain::ColumnMap& columns,
     }
     if (issues.empty() && !duplicate) rows.push_back(std::move(s));
   }
+  return rows;
+}
+
+}  // namespace
+
+Status ImportCompanies(db::Connection& c, const domain::ColumnMap& columns,
+                       const std::vector<ParsedLine>& lines, ImportContext* ctx) {
+  const std::string& school_id = ctx->actor.school_id;
+  const bool has_crebos = columns.Find("crebos") >= 0;
+  std::vector<CompanyLine> rows = ParseCompanyLines(columns, lines, ctx);
   if (ctx->failed()) return Status::Ok();
 
   std::map<std::string, ExistingCompany> existing;
@@ -194,22 +203,26 @@ Status ImportCompanies(db::Connection& c, const domain::ColumnMap& columns,
   return recognise.Flush();
 }
 
-Status ImportPlaces(db::Connection& c, const domain::ColumnMap& columns,
-                    const std::vector<ParsedLine>& lines, ImportContext* ctx) {
-  const std::string& school_id = ctx->actor.school_id;
-  // The school's register: leerbedrijf-ID -> company id, and recognitions.
-  std::map<std::string, std::string> company_of;
+namespace {
+
+// The school's side of a places import: its register, recognitions and
+// existing places.
+struct PlaceRegister {
+  std::map<std::string, std::string> company_of;  // leerbedrijf-ID -> company id
   std::set<std::pair<std::string, std::string>> recognised;  // (company id, crebo)
+  std::map<std::string, ExistingPlace> existing;             // by PlaceKey
+};
+
+Status LoadPlaceRegister(db::Connection& c, const std::string& school_id, PlaceRegister* reg) {
   SP_ASSIGN_OR_RETURN(db::Rows companies,
                       c.Query("SELECT co.leerbedrijf_id, co.id FROM companies co JOIN "
                               "school_companies sc ON sc.company_id = co.id WHERE sc.school_id = $1",
                               {school_id}));
-  for (const db::Row& r : companies.rows) company_of[r.Text(0)] = r.Text(1);
+  for (const db::Row& r : companies.rows) reg->company_of[r.Text(0)] = r.Text(1);
   SP_ASSIGN_OR_RETURN(db::Rows crebos,
                       c.Query("SELECT company_id, crebo FROM company_crebos WHERE school_id = $1",
                               {school_id}));
-  for (const db::Row& r : crebos.rows) recognised.emplace(r.Text(0), r.Text(1));
-  std::map<std::string, ExistingPlace> existing;
+  for (const db::Row& r : crebos.rows) reg->recognised.emplace(r.Text(0), r.Text(1));
   SP_ASSIGN_OR_RETURN(
       db::Rows places,
       c.Query("SELECT l.id, l.company_id, l.crebo, l.period, l.capacity, l.description, "
@@ -218,10 +231,56 @@ Status ImportPlaces(db::Connection& c, const domain::ColumnMap& columns,
               "FROM leerplaatsen l WHERE l.school_id = $1",
               {school_id}));
   for (const db::Row& r : places.rows) {
-    existing[PlaceKey(r.Text(1), r.Text(2), r.Text(3))] =
+    reg->existing[PlaceKey(r.Text(1), r.Text(2), r.Text(3))] =
         ExistingPlace{r.Text(0), static_cast<int>(r.Int(4)), r.Text(5), static_cast<int>(r.Int(6))};
   }
+  return Status::Ok();
+}
 
+// The company id of a well-formed line, or nullopt after reporting why the
+// line cannot be applied.
+std::optional<std::string> CheckPlaceLine(const PlaceLine& s, const PlaceRegister& reg,
+                                          std::map<std::string, int64_t>* seen,
+                                          ImportContext* ctx) {
+  const domain::PlaceRow& r = s.row;
+  auto company = reg.company_of.find(r.leerbedrijf_id);
+  if (company == reg.company_of.end()) {
+    ctx->Error(s.line, "leerbedrijf_id",
+               "leerbedrijf_id \"" + r.leerbedrijf_id +
+                   "\" is not in the school's register (import the leerbedrijven first)");
+    return std::nullopt;
+  }
+  if (!reg.recognised.count({company->second, r.crebo})) {
+    ctx->Error(s.line, "crebo",
+               "crebo \"" + r.crebo + "\" is not a crebo leerbedrijf " + r.leerbedrijf_id +
+                   " is recognised for");
+    return std::nullopt;
+  }
+  std::string key = PlaceKey(company->second, r.crebo, r.period);
+  auto [it, inserted] = seen->emplace(key, s.line);
+  if (!inserted) {
+    ctx->Error(s.line, "",
+               "leerbedrijf " + r.leerbedrijf_id + ", crebo " + r.crebo + " and period \"" +
+                   r.period + "\" appear twice (also on line " + std::to_string(it->second) + ")");
+    return std::nullopt;
+  }
+  auto old = reg.existing.find(key);
+  if (old != reg.existing.end() && r.capacity < old->second.taken) {
+    ctx->Error(s.line, "capacity",
+               "capacity " + std::to_string(r.capacity) + " is below the " +
+                   std::to_string(old->second.taken) + " students already placed here");
+    return std::nullopt;
+  }
+  return company->second;
+}
+
+}  // namespace
+
+Status ImportPlaces(db::Connection& c, const domain::ColumnMap& columns,
+                    const std::vector<ParsedLine>& lines, ImportContext* ctx) {
+  const std::string& school_id = ctx->actor.school_id;
+  PlaceRegister reg;
+  SP_RETURN_IF_ERROR(LoadPlaceRegister(c, school_id, &reg));
   std::vector<std::pair<PlaceLine, std::string>> rows;  // with the company id
   std::map<std::string, int64_t> seen;
   for (const ParsedLine& line : lines) {
@@ -229,36 +288,8 @@ Status ImportPlaces(db::Connection& c, const domain::ColumnMap& columns,
     auto issues = domain::ParsePlaceRow(columns, line.Views(), &s.row);
     for (auto& issue : issues) ctx->Error(line.line, issue.field, issue.message);
     if (!issues.empty()) continue;
-    const domain::PlaceRow& r = s.row;
-    auto company = company_of.find(r.leerbedrijf_id);
-    if (company == company_of.end()) {
-      ctx->Error(line.line, "leerbedrijf_id",
-                 "leerbedrijf_id \"" + r.leerbedrijf_id +
-                     "\" is not in the school's register (import the leerbedrijven first)");
-      continue;
-    }
-    if (!recognised.count({company->second, r.crebo})) {
-      ctx->Error(line.line, "crebo",
-                 "crebo \"" + r.crebo + "\" is not a crebo leerbedrijf " + r.leerbedrijf_id +
-                     " is recognised for");
-      continue;
-    }
-    std::string key = PlaceKey(company->second, r.crebo, r.period);
-    auto [it, inserted] = seen.emplace(key, line.line);
-    if (!inserted) {
-      ctx->Error(line.line, "",
-                 "leerbedrijf " + r.leerbedrijf_id + ", crebo " + r.crebo + " and period \"" +
-                     r.period + "\" appear twice (also on line " + std::to_string(it->second) + ")");
-      continue;
-    }
-    auto old = existing.find(key);
-    if (old != existing.end() && r.capacity < old->second.taken) {
-      ctx->Error(line.line, "capacity",
-                 "capacity " + std::to_string(r.capacity) + " is below the " +
-                     std::to_string(old->second.taken) + " students already placed here");
-      continue;
-    }
-    rows.emplace_back(std::move(s), company->second);
+    if (std::optional<std::string> company = CheckPlaceLine(s, reg, &seen, ctx))
+      rows.emplace_back(std::move(s), std::move(*company));
   }
   if (ctx->failed()) return Status::Ok();
 
@@ -268,8 +299,8 @@ Status ImportPlaces(db::Connection& c, const domain::ColumnMap& columns,
                      9);
   for (const auto& [s, company_id] : rows) {
     const domain::PlaceRow& r = s.row;
-    auto old = existing.find(PlaceKey(company_id, r.crebo, r.period));
-    if (old == existing.end()) {
+    auto old = reg.existing.find(PlaceKey(company_id, r.crebo, r.period));
+    if (old == reg.existing.end()) {
       SP_RETURN_IF_ERROR(insert.Add({crypto::RandomId(), school_id, company_id, r.crebo, r.period,
                                      r.capacity, r.description, ctx->now, ctx->now}));
       ++ctx->report->inserted;

@@ -149,6 +149,46 @@ Status StoreRunRecords(db::Connection& c, const Round& round, const RunResult& r
   return Status::Ok();
 }
 
+// closed or proposed, or open with the deadline passed (it closes on its
+// own); and a published norm, without which every company is excluded.
+Status CheckRunnable(db::Connection& c, const Round& round, std::string_view school_id,
+                     domain::Date today) {
+  bool deadline_passed =
+      round.status == domain::RoundStatus::kOpen && round.leerwens_deadline < today;
+  if (!deadline_passed && !domain::MayTransition(round.status, domain::RoundStatus::kProposed)) {
+    return Status::FailedPrecondition(
+        "close the round first (or wait for its deadline); a published round cannot run again",
+        "status");
+  }
+  if (!internal::CurrentNormVersion(c, school_id)) {
+    return Status::FailedPrecondition(
+        "publish the school's norm first: companies that have not accepted it get no placements",
+        "norm");
+  }
+  return Status::Ok();
+}
+
+struct Engines {
+  matchio::RoundResult da;
+  matchio::RoundResult optimal;
+};
+
+// Both engines on the same input, each verified by matchio::RunRound; the
+// chosen one explains its result. DA always runs: its lottery is stored.
+StatusOr<Engines> RunEngines(const internal::RoundInput& input, uint64_t seed,
+                             matchio::Algorithm chosen) {
+  Engines out;
+  matchio::RoundOptions options;
+  options.seed = seed;
+  options.algorithm = matchio::Algorithm::kDeferredAcceptance;
+  options.explain = chosen == matchio::Algorithm::kDeferredAcceptance;
+  SP_ASSIGN_OR_RETURN(out.da, matchio::RunRound(input.named, options));
+  options.algorithm = matchio::Algorithm::kOptimal;
+  options.explain = chosen == matchio::Algorithm::kOptimal;
+  SP_ASSIGN_OR_RETURN(out.optimal, matchio::RunRound(input.named, options));
+  return out;
+}
+
 }  // namespace
 
 StatusOr<RunResult> Stagematching::Run(const auth::User& actor, std::string_view round_id,
@@ -168,40 +208,22 @@ StatusOr<RunResult> Stagematching::Run(const auth::User& actor, std::string_view
     domain::Date today = internal::Today(clock_);
     SP_RETURN_IF_ERROR(internal::LockRound(c, actor.school_id, round_id));
     SP_ASSIGN_OR_RETURN(Round round, internal::LoadRound(c, actor.school_id, round_id));
-    // An open round whose deadline has passed closes on its own.
-    bool deadline_passed = round.status == domain::RoundStatus::kOpen && round.leerwens_deadline < today;
-    if (!deadline_passed && !domain::MayTransition(round.status, domain::RoundStatus::kProposed)) {
-      return Status::FailedPrecondition(
-          "close the round first (or wait for its deadline); a published round cannot run again",
-          "status");
-    }
-    if (!internal::CurrentNormVersion(c, actor.school_id)) {
-      return Status::FailedPrecondition(
-          "publish the school's norm first: companies that have not accepted it get no placements",
-          "norm");
-    }
+    SP_RETURN_IF_ERROR(CheckRunnable(c, round, actor.school_id, today));
     SP_ASSIGN_OR_RETURN(std::vector<Exclusion> exclusions,
                         internal::ComputeExclusions(c, actor.school_id, today));
     SP_ASSIGN_OR_RETURN(internal::RoundInput input,
                         internal::LoadRoundInput(c, round, actor.school_id, exclusions));
-
-    matchio::RoundOptions run_options;
-    run_options.seed = round.seed;
-    run_options.explain = true;
-    run_options.algorithm = matchio::Algorithm::kDeferredAcceptance;
-    SP_ASSIGN_OR_RETURN(matchio::RoundResult da, matchio::RunRound(input.named, run_options));
-    run_options.algorithm = matchio::Algorithm::kOptimal;
-    run_options.explain = algorithm == matchio::Algorithm::kOptimal;
-    SP_ASSIGN_OR_RETURN(matchio::RoundResult optimal, matchio::RunRound(input.named, run_options));
+    SP_ASSIGN_OR_RETURN(Engines engines, RunEngines(input, round.seed, algorithm));
     const bool da_chosen = algorithm == matchio::Algorithm::kDeferredAcceptance;
-    const matchio::RoundResult& chosen = da_chosen ? da : optimal;
+    const matchio::RoundResult& chosen = da_chosen ? engines.da : engines.optimal;
     const int32_t n = input.named.instance.num_students;
     result.proposal = StatsOf(chosen, n, true);
-    result.comparison = StatsOf(da_chosen ? optimal : da, n, false);
+    result.comparison = StatsOf(da_chosen ? engines.optimal : engines.da, n, false);
     result.excluded_companies = static_cast<int32_t>(exclusions.size());
 
     SP_RETURN_IF_ERROR(ClearProposal(c, round.id));
-    SP_RETURN_IF_ERROR(StoreProposal(c, actor.school_id, round, input, chosen, da.da.lottery));
+    SP_RETURN_IF_ERROR(
+        StoreProposal(c, actor.school_id, round, input, chosen, engines.da.da.lottery));
     std::map<std::string, std::string> files = internal::MatchingIoFiles(input, chosen);
     files["round.json"] = RoundJson(round, result.proposal.algorithm);
     common::UnixMillis now = clock_.NowMillis();
