@@ -245,3 +245,109 @@ export async function checkPage(page, name, { widths = WIDTHS, problems = null }
     throw new Error(`page problems on ${name}:\n  ${problems.join('\n  ')}`);
   }
 }
+
+// A phone: 360 × 740 CSS pixels, mobile viewport rules and touch (pass to newContext).
+export const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+// Fails when the page scrolls sideways at its current width (WCAG 1.4.10 reflow).
+export async function assertNoHorizontalScroll(page, label = pathOf(page)) {
+  const { scrollWidth, width, widest } = await page.evaluate(() => {
+    const root = document.scrollingElement || document.documentElement;
+    const w = window.innerWidth;
+    if (root.scrollWidth <= w) return { scrollWidth: root.scrollWidth, width: w, widest: '' };
+    // Name the element that sticks out furthest, to make a failure actionable.
+    let widestEl = '';
+    let right = w;
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect().right + window.scrollX;
+      if (r > right + 0.5) {
+        right = r;
+        widestEl = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
+          (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '');
+      }
+    }
+    return { scrollWidth: root.scrollWidth, width: w, widest: widestEl ? `${widestEl} (right edge ${Math.round(right)} px)` : '' };
+  });
+  if (scrollWidth > width) {
+    throw new Error(`horizontal scroll on ${label} (${page.url()}): scrollWidth ${scrollWidth} > ${width}` +
+      (widest ? `; widest element: ${widest}` : ''));
+  }
+}
+
+// Clicks a submit button (a locator) and waits for the page it leads to.
+// Returns the navigation's response.
+export async function submitWith(page, button) {
+  const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+  return res;
+}
+
+// The text of the success flash (role=status, .utrecht-alert--ok), or throws
+// when there is none or it shows a raw message key instead of text.
+export async function flashText(page, label = pathOf(page)) {
+  const flash = page.locator('.utrecht-alert--ok');
+  if ((await flash.count()) === 0) throw new Error(`no success message (.utrecht-alert--ok) on ${label}`);
+  const text = (await flash.first().innerText()).trim();
+  if (!text || /^[a-z0-9]+(_[a-z0-9]+)+$/.test(text)) {
+    throw new Error(`success message on ${label} is "${text}": a missing translation key, not text`);
+  }
+  return text;
+}
+
+// Fails when a page that should be clean shows an error state: an error
+// summary, an error message, aria-invalid="true" or an "invalid" field/fieldset.
+export async function assertNoErrorState(page, label = pathOf(page)) {
+  const found = await page.evaluate(() => {
+    const sel = '.sp-error-summary, .utrecht-form-field-error-message, [aria-invalid="true"], ' +
+      '.utrecht-form-field--invalid, .utrecht-form-fieldset--invalid';
+    return Array.from(document.querySelectorAll(sel)).map((el) => {
+      const id = el.id || el.closest('[id]')?.id || '';
+      const cls = (typeof el.className === 'string' ? el.className.trim().split(/\s+/) : [])
+        .filter((c) => /invalid|error/.test(c));
+      const what = el.getAttribute('aria-invalid') === 'true' ? '[aria-invalid="true"]' : `.${cls.join('.')}`;
+      const text = el.innerText.replace(/\s+/g, ' ').trim().slice(0, 60);
+      return `${el.tagName.toLowerCase()}${what} in #${id}${text ? ` "${text}"` : ' (empty)'}`;
+    });
+  });
+  if (found.length) {
+    const shown = found.slice(0, 6).concat(found.length > 6 ? [`… ${found.length - 6} more`] : []);
+    throw new Error(`${label} (${page.url()}) shows an error state without an error:\n      ${shown.join('\n      ')}`);
+  }
+}
+
+// Collects failures of checks that need not stop a journey (axe, reflow,
+// wording), so one run reports all of them; call throwIfAny() at the end.
+export function softChecks() {
+  const found = [];
+  return {
+    async check(label, fn) {
+      try {
+        await fn();
+      } catch (e) {
+        found.push(`${label}: ${String(e && e.message ? e.message : e)}`);
+      }
+    },
+    get count() { return found.length; },
+    throwIfAny() {
+      if (found.length) throw new Error(`${found.length} problem(s):\n  - ${found.join('\n  - ')}`);
+    },
+  };
+}
+
+// Fails when the page shows a message-catalogue key (e.g. "followup_consent_give")
+// instead of text: in visible text, or in aria-label, title or placeholder.
+export async function assertNoRawMessageKeys(page, label = pathOf(page)) {
+  const keys = await page.evaluate(() => {
+    const key = /(?:^|[\s:;,.()"'])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?=$|[\s:;,.()"'])/g;
+    const found = new Set();
+    const scan = (s) => { for (const m of String(s || '').matchAll(key)) found.add(m[1]); };
+    scan(document.body.innerText);
+    scan(document.title);
+    for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+      scan(el.getAttribute('aria-label'));
+      scan(el.getAttribute('title'));
+      scan(el.getAttribute('placeholder'));
+    }
+    return [...found];
+  });
+  if (keys.length) throw new Error(`${label} (${page.url()}) shows untranslated message keys: ${keys.join(', ')}`);
+}
