@@ -25,6 +25,12 @@
  *                                     (a status region, so the count is read
  *                                     out). The "Zoeken" button stays for
  *                                     browsers without JavaScript.
+ *   ol[data-sp-rank-list]             ranked choices (leerwens): items get
+ *                                     "Hoger"/"Lager" buttons (keyboard) and
+ *                                     drag and drop; both rewrite the per-item
+ *                                     <select class="sp-rank-select">, which is
+ *                                     what the server reads and what works
+ *                                     without JavaScript.
  */
 (function () {
   'use strict';
@@ -164,6 +170,103 @@
     });
   }
 
+  function rankLists() {
+    var lists = document.querySelectorAll('ol[data-sp-rank-list]');
+    Array.prototype.forEach.call(lists, function (list) {
+      var status = document.createElement('p');
+      status.className = 'sp-visually-hidden';
+      status.setAttribute('role', 'status');
+      list.parentNode.insertBefore(status, list.nextSibling);
+      function items() { return Array.prototype.slice.call(list.querySelectorAll('li.sp-rank-item')); }
+      function selectOf(item) { return item.querySelector('select.sp-rank-select'); }
+      function chosen() { return items().filter(function (i) { return selectOf(i).value !== ''; }); }
+      // Chosen items keep their DOM order as their rank: 1, 2, 3 ...
+      function renumber() {
+        chosen().forEach(function (item, index) { selectOf(item).value = String(index + 1); });
+        items().forEach(function (item) {
+          item.classList.toggle('sp-rank-item--chosen', selectOf(item).value !== '');
+        });
+      }
+      function announce(item) {
+        var select = selectOf(item);
+        var label = item.querySelector('.sp-rank-place strong');
+        status.textContent = (label ? label.textContent + ': ' : '') + (select.value || select.options[0].text);
+      }
+      function move(item, delta) {
+        var all = chosen();
+        if (selectOf(item).value === '') {
+          // Choosing by moving: it joins the end of the chosen list.
+          var last = all[all.length - 1];
+          if (last) last.after(item); else list.prepend(item);
+          selectOf(item).value = String(all.length + 1);
+        } else {
+          var at = all.indexOf(item);
+          var to = at + delta;
+          if (to < 0 || to >= all.length) return;
+          if (delta < 0) all[to].before(item); else all[to].after(item);
+        }
+        renumber();
+        announce(item);
+      }
+      items().forEach(function (item) {
+        var moves = document.createElement('div');
+        moves.className = 'sp-rank-moves';
+        [['up', -1], ['down', 1]].forEach(function (pair) {
+          var button = document.createElement('button');
+          button.type = 'button';
+          button.className = 'utrecht-button utrecht-button--secondary-action';
+          var label = item.querySelector('.sp-rank-place strong');
+          button.textContent = list.getAttribute('data-sp-' + pair[0]) || pair[0];
+          button.setAttribute('aria-label', button.textContent + (label ? ': ' + label.textContent : ''));
+          button.addEventListener('click', function () {
+            move(item, pair[1]);
+            button.focus();
+          });
+          moves.appendChild(button);
+        });
+        item.appendChild(moves);
+        item.setAttribute('draggable', 'true');
+        item.addEventListener('dragstart', function (event) {
+          item.classList.add('sp-dragging');
+          event.dataTransfer.effectAllowed = 'move';
+          event.dataTransfer.setData('text/plain', '');
+        });
+        item.addEventListener('dragend', function () {
+          item.classList.remove('sp-dragging');
+          if (selectOf(item).value === '') selectOf(item).value = '99';
+          // Chosen items sort by DOM order; an item dropped among them joins.
+          var seenChosen = false;
+          items().reverse().forEach(function (i) {
+            if (selectOf(i).value !== '') seenChosen = true;
+            else if (seenChosen) selectOf(i).value = '99';
+          });
+          renumber();
+          announce(item);
+        });
+        item.addEventListener('dragover', function (event) {
+          event.preventDefault();
+          var dragging = list.querySelector('.sp-dragging');
+          if (!dragging || dragging === item) return;
+          var box = item.getBoundingClientRect();
+          if (event.clientY < box.top + box.height / 2) item.before(dragging); else item.after(dragging);
+        });
+        selectOf(item).addEventListener('change', function () {
+          // A number picked by hand: move the item to that place in the list.
+          var value = parseInt(selectOf(item).value, 10);
+          var others = chosen().filter(function (i) { return i !== item; });
+          if (!isNaN(value)) {
+            var before = others[value - 1];
+            if (before) before.before(item); else if (others.length) others[others.length - 1].after(item);
+          } else {
+            var lastChosen = others[others.length - 1];
+            if (lastChosen) lastChosen.after(item);
+          }
+          renumber();
+        });
+      });
+    });
+  }
+
   function init() {
     var hadSummary = focusErrorSummary();
     if (!hadSummary) {
@@ -173,6 +276,7 @@
     confirmHandlers();
     characterCounters();
     companySearch();
+    rankLists();
     document.documentElement.classList.add('sp-js');
   }
 

@@ -45,7 +45,8 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
       meldpunt_(db, clock, audit_, keyring_, config_.data_dir + "/files"),
       receipt_throttle_(clock),
       report_limiter_(clock, config_.report_rate_limit_per_minute),
-      notifications_(db, clock) {
+      notifications_(db, clock),
+      stagematching_(db, clock, audit_) {
   RegisterPublicRoutes(*this);
   RegisterAuthRoutes(*this);
   RegisterAdminRoutes(*this);
@@ -53,6 +54,9 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterCaseRoutes(*this);
   RegisterSignalRoutes(*this);
   RegisterApiRoutes(*this);
+  RegisterPlacementRoutes(*this);
+  RegisterStudentPlacementRoutes(*this);
+  RegisterCompanyRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -276,6 +280,17 @@ views::Page Ctx::MakePage(std::string title) const {
     if (domain::HasPermission(role, domain::Permission::kManageCompanyPauses)) {
       page.nav.push_back(
           {"/meldpunt/signalen", T("nav_signals"), req.path == "/meldpunt/signalen"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kManagePlacements)) {
+      page.nav.push_back({"/stagematching", T("nav_stagematching"),
+                          req.path.rfind("/stagematching", 0) == 0});
+    }
+    if (domain::HasPermission(role, domain::Permission::kEnterLeerwens)) {
+      page.nav.push_back({"/stage", T("nav_stage"), req.path.rfind("/stage", 0) == 0 &&
+                                                        req.path.rfind("/stagematching", 0) != 0});
+    }
+    if (domain::HasPermission(role, domain::Permission::kManageOwnCompany)) {
+      page.nav.push_back({"/bedrijf", T("nav_company"), req.path.rfind("/bedrijf", 0) == 0});
     }
     if (domain::HasPermission(role, domain::Permission::kReportOnBehalf) ||
         domain::HasPermission(role, domain::Permission::kSubmitOwnReport)) {

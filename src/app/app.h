@@ -22,6 +22,7 @@
 #include "meldpunt/service.h"
 #include "meldpunt/throttle.h"
 #include "notify/notifications.h"
+#include "placement/service.h"
 #include "views/render.h"
 #include "web/router.h"
 #include "web/server.h"
@@ -124,6 +125,7 @@ class App {
   meldpunt::GuessThrottle& receipt_throttle() { return receipt_throttle_; }
   meldpunt::RateLimiter& report_limiter() { return report_limiter_; }
   notify::Notifications& notifications() { return notifications_; }
+  placement::Stagematching& stagematching() { return stagematching_; }
   // Runs the scheduled jobs that are due: deadline alerts hourly, retention
   // daily. A lease in the database makes each run on one instance only.
   void RunScheduledJobs();
@@ -156,6 +158,7 @@ class App {
   meldpunt::GuessThrottle receipt_throttle_;
   meldpunt::RateLimiter report_limiter_;
   notify::Notifications notifications_;
+  placement::Stagematching stagematching_;
   web::Router router_;
   std::vector<Access> access_;  // parallel to router_.routes()
   std::map<std::string, std::pair<std::string, std::string>> assets_;  // path -> (type, bytes)
@@ -169,6 +172,9 @@ void RegisterReportRoutes(App& app);  // the public report form and the reporter
 void RegisterCaseRoutes(App& app);    // the meldpunt handler's inbox and case pages
 void RegisterSignalRoutes(App& app);  // signal register, pauses, meldpunt settings
 void RegisterApiRoutes(App& app);     // /api/v1 (api.md)
+void RegisterPlacementRoutes(App& app);  // the coordinator's stagematching pages
+void RegisterStudentPlacementRoutes(App& app);  // a student's leerwens and placement
+void RegisterCompanyRoutes(App& app);   // a company contact's places, norm and placements
 
 // An attachment as a download (never inline), with a neutral file name.
 web::Response FileResponse(const meldpunt::Meldpunt::FileContent& file);

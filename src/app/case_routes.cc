@@ -229,7 +229,7 @@ web::Response CasePage(Ctx& ctx, std::string_view id, std::vector<views::FieldEr
   body.set("attachments", files);
   for (const char* f : {"text", "status", "outcome", "assignee", "kind", "consent", "reason",
                         "new_due", "note", "attachment"}) {
-    body.set(std::string(f) + "_error", views::ErrorFor(errors, f));
+    views::SetIfPresent(body, std::string(f) + "_error", views::ErrorFor(errors, f));
   }
   return ctx.Render("case", page, body, status);
 }

@@ -1,4 +1,5 @@
 #include "app/demo.h"
+#include "app/demo_placement.h"
 
 #include "crypto/hash.h"
 #include "crypto/password.h"
@@ -226,6 +227,7 @@ common::StatusOr<std::vector<DemoLogin>> SeedDemo(App& app) {
     return ensure_user(c, "", "sysadmin@demo", "Systeembeheer (demo)", domain::Role::kSystemAdmin);
   }));
   for (const auth::School& school : schools) SP_RETURN_IF_ERROR(SeedReports(app, school));
+  SP_RETURN_IF_ERROR(SeedPlacementDemo(app));
   return logins;
 }
 

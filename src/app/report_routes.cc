@@ -1,9 +1,12 @@
 // The public side of the meldpunt: the report form (no login), the receipt
 // shown once, and the reporter's pages after entering their code.
+#include <algorithm>
 #include <map>
 
 #include "app/app.h"
 #include "app/report_input.h"
+
+#include <spdlog/spdlog.h>
 
 namespace app {
 
@@ -64,14 +67,19 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
   body.set("brin", school.brin);
   body.set("school_name", school.name);
   body.set("action", "/s/" + school.brin + "/melden");
+  if (!values.Get("flag").empty()) {
+    body.set("flag_id", values.Get("flag"));
+    body.set("student_agrees", values.Get("student_agrees") == "1");
+    views::SetIfPresent(body, "student_agrees_error", err("student_agrees"));
+  }
   std::string phase = values.Get("phase");
   body.set("phases", Options(ctx, "phase_", {"search", "internship"}, {phase}, "phase"));
-  body.set("phase_error", err("phase"));
+  views::SetIfPresent(body, "phase_error", err("phase"));
   body.set("grounds", Options(ctx, "ground_", NamesOf(domain::AllGrounds()),
                               values.GetAll("grounds"), "grounds"));
-  body.set("grounds_error", err("grounds"));
+  views::SetIfPresent(body, "grounds_error", err("grounds"));
   body.set("narrative", values.Get("narrative"));
-  body.set("narrative_error", err("narrative"));
+  views::SetIfPresent(body, "narrative_error", err("narrative"));
   body.set("occurred_on_field",
            views::InputField("occurred_on", ctx.T("report_occurred_on"), values.Get("occurred_on"),
                              "date", err("occurred_on"), ctx.T("report_occurred_on_hint")));
@@ -105,7 +113,7 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
                                values.GetAll("consent"), "consent"));
   std::string mode = values.Get("mode").empty() ? "anonymous" : values.Get("mode");
   body.set("modes", Options(ctx, "mode_", {"anonymous", "confidential", "named"}, {mode}, "mode"));
-  body.set("mode_error", err("mode"));
+  views::SetIfPresent(body, "mode_error", err("mode"));
   body.set(
       "reporter_name_field",
       views::InputField("reporter_name", ctx.T("report_reporter_name"), values.Get("reporter_name"),
@@ -165,6 +173,31 @@ web::Response ShowForm(Ctx& ctx) {
     // A logged-in student gets their details filled in; they still choose the mode.
     prefill = {{"reporter_name", ctx.user().display_name}, {"reporter_email", ctx.user().login}};
   }
+  std::string flag_id = ctx.req.QueryParam("vlag").value_or("");
+  if (!flag_id.empty()) {
+    // A coordinator starts a melding for a student whose placement was
+    // refused or broke down, from the stagematching flag (issue 5 §7).
+    if (!ctx.session ||
+        !domain::HasPermission(ctx.user().role, domain::Permission::kManagePlacements) ||
+        ctx.user().school_id != school->id)
+      return ctx.ErrorPage(404);
+    auto flags = ctx.app.stagematching().Flags(ctx.user(), /*include_resolved=*/true);
+    if (!flags.ok()) return ctx.ErrorPage(HttpStatusFor(flags.status()));
+    auto flag = std::find_if(flags->begin(), flags->end(),
+                             [&](const placement::Flag& f) { return f.id == flag_id; });
+    if (flag == flags->end()) return ctx.ErrorPage(404);
+    bool refusal = flag->kind == placement::EndKind::kRefusal;
+    prefill = {{"flag", flag->id},
+               {"mode", "confidential"},
+               {"channel", "coordinator"},
+               {"phase", refusal ? "search" : "internship"},
+               {"company_leerbedrijf_id", flag->leerbedrijf_id},
+               {"company_name", flag->company_name},
+               {"reporter_name", flag->student_name},
+               {"reporter_student_number", flag->student_number},
+               {"narrative", ctx.T(refusal ? "report_from_refusal" : "report_from_breakdown") +
+                                 " " + flag->reason}};
+  }
   return RenderForm(ctx, *school, web::Form(std::move(prefill)), {}, 200);
 }
 
@@ -174,14 +207,16 @@ web::Response Receipt(Ctx& ctx, const meldpunt::Receipt& r, const std::string& b
   if (!error.empty()) page.errors.push_back({"saved", error});
   views::Data body;
   web::Response tmp;
-  body.set("csrf", FormCsrf(ctx, &tmp));
+  page.csrf = FormCsrf(ctx, &tmp);  // the layout sets "csrf" from the page
+  page.no_language_switch = true;    // the code is shown once; a GET would lose it
+  body.set("csrf", page.csrf);
   body.set("code", r.code);
   body.set("case_number", r.case_number);
   body.set("acknowledged_at", common::FormatIso8601(r.acknowledged_at));
   body.set("content_sha256", r.content_sha256);
   body.set("first_contact_due", domain::FormatDate(r.first_contact_due));
   body.set("action", "/s/" + brin + "/melden/bewaard");
-  body.set("saved_error", error);
+  views::SetIfPresent(body, "saved_error", error);
   web::Response res = ctx.Render("report_receipt", page, body, error.empty() ? 201 : 400);
   for (auto& h : tmp.headers) res.headers.push_back(h);
   return res;
@@ -224,7 +259,16 @@ web::Response SubmitForm(Ctx& ctx) {
   if (!by && !ctx.app.report_limiter().Allow(school->id)) {
     return RenderForm(ctx, *school, ctx.form, {{"narrative", ctx.T("report_rate_limited")}}, 429);
   }
+  std::string flag_id = by ? ctx.form.Get("flag") : "";
+  if (!flag_id.empty() && ctx.form.Get("student_agrees") != "1") {
+    return RenderForm(ctx, *school, ctx.form, {{"student_agrees", ctx.T("report_err_agrees")}},
+                      400);
+  }
   auto receipt = ctx.app.meldpunt().Submit(*school, *draft, by);
+  if (receipt.ok() && !flag_id.empty()) {
+    Status linked = ctx.app.stagematching().LinkFlagToCase(ctx.user(), flag_id, receipt->case_id);
+    if (!linked.ok()) spdlog::warn("flag link failed: {}", linked.ToString());
+  }
   if (!receipt.ok()) {
     const Status& s = receipt.status();
     if (s.code() == common::StatusCode::kInvalidArgument) {

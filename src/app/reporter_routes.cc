@@ -99,7 +99,7 @@ web::Response ShowCase(Ctx& ctx, std::vector<views::FieldError> errors = {}, std
   }
   body.set("messages", messages);
   body.set("has_messages", !view->messages.empty());
-  body.set("text_error", views::ErrorFor(errors, "text"));
+  views::SetIfPresent(body, "text_error", views::ErrorFor(errors, "text"));
   views::Data consents{views::Data::type::list};
   for (domain::Consent c :
        {domain::Consent::kContactCompany, domain::Consent::kShareSbb, domain::Consent::kShareAdv,
@@ -146,18 +146,27 @@ web::Response ShowCase(Ctx& ctx, std::vector<views::FieldError> errors = {}, std
     files.push_back(item);
   }
   body.set("attachments", files);
-  body.set("attachment_error", views::ErrorFor(errors, "attachment"));
+  views::SetIfPresent(body, "attachment_error", views::ErrorFor(errors, "attachment"));
   web::Response res = ctx.Render("reporter_case", page, body, status);
   for (auto& h : tmp.headers) res.headers.push_back(h);
   return res;
 }
 
-web::Response ShowCaseRoute(Ctx& ctx) { return ShowCase(ctx); }
+web::Response ShowCaseRoute(Ctx& ctx) {
+  // After a change the browser comes back here (POST-redirect-GET), so a
+  // reload does not send a message twice and the language link keeps working.
+  std::string ok = ctx.req.QueryParam("ok").value_or("");
+  std::string key = "followup_" + ok;
+  return ShowCase(ctx, {}, ok.empty() || ctx.T(key) == key ? "" : ctx.T(key));
+}
 
 // Runs a change and shows the case again: a flash on success, the error
 // beside its field on bad input.
 web::Response AfterChange(Ctx& ctx, const Status& s, std::string_view flash_key) {
-  if (s.ok()) return ShowCase(ctx, {}, ctx.T(flash_key));
+  if (s.ok()) {
+    std::string_view ok = flash_key.substr(flash_key.find('_') + 1);
+    return web::Response::Redirect("/melding/zaak?ok=" + std::string(ok));
+  }
   if (s.code() == common::StatusCode::kUnauthenticated)
     return CodeForm(ctx, ctx.T("followup_session_ended"), 401);
   if (s.code() == common::StatusCode::kInvalidArgument ||
@@ -207,7 +216,7 @@ web::Response Upload(Ctx& ctx) {
   }
   auto added = ctx.app.meldpunt().AddAttachmentAsReporter(ReporterToken(ctx), ctx.files[0].filename,
                                                           ctx.files[0].bytes);
-  return AfterChange(ctx, added.status(), "attachment_added");
+  return AfterChange(ctx, added.status(), "followup_attachment_added");
 }
 
 web::Response Download(Ctx& ctx) {

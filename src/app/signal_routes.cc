@@ -34,8 +34,8 @@ web::Response SignalsPage(Ctx& ctx, std::vector<views::FieldError> errors = {},
   body.set("empty", signals->empty());
   body.set("threshold",
            std::to_string(ctx.app.meldpunt().Policy(ctx.user().school_id).signal_threshold));
-  body.set("reason_error", views::ErrorFor(errors, "reason"));
-  body.set("until_error", views::ErrorFor(errors, "until"));
+  views::SetIfPresent(body, "reason_error", views::ErrorFor(errors, "reason"));
+  views::SetIfPresent(body, "until_error", views::ErrorFor(errors, "until"));
   return ctx.Render("signals", page, body, status);
 }
 

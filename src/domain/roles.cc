@@ -72,7 +72,10 @@ bool HasPermission(Role role, Permission permission) {
     case Permission::kRecoverCaseKeys:
       return role == Role::kSchoolAdmin;
     case Permission::kSubmitOwnReport:
+    case Permission::kEnterLeerwens:
       return role == Role::kStudent;
+    case Permission::kManageOwnCompany:
+      return role == Role::kCompanyContact;
   }
   return false;
 }

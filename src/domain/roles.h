@@ -44,6 +44,8 @@ enum class Permission {
   kManageCompanyPauses,  // pause a company in the signal register
   kRecoverCaseKeys,      // use the school's recovery key (school admin)
   kSubmitOwnReport,      // the report form with the student's details filled in
+  kEnterLeerwens,        // a student's own leerwens and placement (stagematching)
+  kManageOwnCompany,     // a company contact's places, norm acceptance, placements
 };
 
 bool HasPermission(Role role, Permission permission);

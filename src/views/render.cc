@@ -103,6 +103,10 @@ std::string ErrorFor(const std::vector<FieldError>& errors, std::string_view fie
   return {};
 }
 
+void SetIfPresent(Data& data, const std::string& name, std::string value) {
+  if (!value.empty()) data.set(name, std::move(value));
+}
+
 Data InputField(std::string id, std::string label, std::string value, std::string type,
                 std::string error, std::string hint, std::string autocomplete) {
   Data d;
@@ -136,6 +140,7 @@ std::string RenderPage(std::string_view name, const Page& page, Data body) {
   std::string next = page.current_path.empty() ? "/" : page.current_path;
   d.set("lang_switch_href", "/lang/" + other_code + "?next=" + next);
   d.set("lang_switch_hreflang", other_code);
+  d.set("no_lang_switch", page.no_language_switch);
   d.set("csrf", page.csrf);
   d.set("logged_in", page.logged_in);
   d.set("user_name", page.user_name);

@@ -41,6 +41,10 @@ struct FieldError {
 // The message for `field_id` among `errors`, or "" (for the message beside a field).
 std::string ErrorFor(const std::vector<FieldError>& errors, std::string_view field_id);
 
+// Sets `name` only when `value` is not empty. Mustache sections treat an
+// empty string as true, so "{{#x_error}}" must not see one on a clean form.
+void SetIfPresent(Data& data, const std::string& name, std::string value);
+
 struct Page {
   Locale locale = Locale::kNl;
   std::string title;
@@ -52,6 +56,9 @@ struct Page {
   std::vector<NavItem> nav;
   std::vector<FieldError> errors;
   std::string flash;
+  // Pages that must not be left by a GET that loses their content (the
+  // receipt, whose code is shown once) hide the language link.
+  bool no_language_switch = false;
 };
 
 // A text input for field.mustache, with its error and hint wired to ARIA.
