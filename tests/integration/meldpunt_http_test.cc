@@ -227,7 +227,13 @@ TEST_P(MeldpuntHttpTest, FormReportHandlerReplyAndStudentFollowUp) {
   ASSERT_EQ(entered.status, 303);
   auto mine = back.Get("/melding/zaak");
   EXPECT_NE(mine.body.find("We geloven je."), std::string::npos);
-  EXPECT_EQ(back.Post("/melding/bericht", "text=Ja+graag").status, 200);
+  // POST-redirect-GET: a reload cannot send the reply twice.
+  auto replied = back.Post("/melding/bericht", "text=Ja+graag");
+  EXPECT_EQ(replied.status, 303);
+  EXPECT_EQ(replied.Header("location"), "/melding/zaak?ok=message_sent");
+  auto after = back.Get("/melding/zaak?ok=message_sent");
+  EXPECT_NE(after.body.find("Je bericht is verstuurd naar het meldpunt."), std::string::npos);
+  EXPECT_NE(after.body.find("Ja graag"), std::string::npos);
 }
 
 TEST_P(MeldpuntHttpTest, LateFirstContactShowsAsAlertOnTheLeadsDashboard) {
