@@ -1,7 +1,8 @@
 // The placement coordinator's stagematching pages: the overview, imports,
 // the register (students, leerbedrijven, leerplaatsen), the school's norm
-// and the flags (refusals and breakdowns). The rounds, their review and the
-// exports are in placement_round_routes.cc. Everything goes through
+// and the flags (refusals and breakdowns). The rounds and their exports are
+// in placement_round_routes.cc, the review of a proposal in
+// placement_review_routes.cc. Everything goes through
 // placement::Stagematching, which scopes every call to the caller's school.
 #include <algorithm>
 #include <set>
@@ -15,11 +16,6 @@ namespace smui {
 
 using common::Status;
 using common::StatusCode;
-
-void SetIf(views::Data& d, const std::string& key, const std::string& value) {
-  // kainjow treats an empty string as true in {{#section}}: set only real values.
-  if (!value.empty()) d.set(key, value);
-}
 
 std::string ErrorText(const Ctx& ctx, std::string_view form, const Status& s) {
   std::string field = FieldId(s.field());
@@ -109,7 +105,8 @@ views::Data RoundRow(const Ctx& ctx, const placement::Round& r) {
 
 }  // namespace smui
 
-void RegisterPlacementRoundRoutes(App& app);  // placement_round_routes.cc
+void RegisterPlacementRoundRoutes(App& app);   // placement_round_routes.cc
+void RegisterPlacementReviewRoutes(App& app);  // placement_review_routes.cc
 
 namespace {
 
@@ -117,7 +114,7 @@ using common::Status;
 using common::StatusCode;
 using smui::ErrorPageFor;
 using smui::ErrorText;
-using smui::SetIf;
+using views::SetIfPresent;
 
 constexpr int kPageSize = 50;
 
@@ -199,7 +196,7 @@ views::Data KindDoc(const Ctx& ctx, std::string_view kind, const ColumnDoc (&col
   for (const ColumnDoc& c : columns) {
     views::Data col;
     col.set("name", std::string(c.name));
-    SetIf(col, "alias", c.alias);
+    SetIfPresent(col, "alias", c.alias);
     col.set("required", c.required);
     std::string specific = "sm_col_" + k + "_" + c.name;
     std::string text = ctx.T(specific);
@@ -229,8 +226,8 @@ web::Response ImportPage(Ctx& ctx, const std::string& kind, std::vector<views::F
     kinds.push_back(item);
   }
   body.set("kinds", kinds);
-  SetIf(body, "kind_error", views::ErrorFor(page.errors, "kind"));
-  SetIf(body, "file_error", views::ErrorFor(page.errors, "file"));
+  SetIfPresent(body, "kind_error", views::ErrorFor(page.errors, "kind"));
+  SetIfPresent(body, "file_error", views::ErrorFor(page.errors, "file"));
   views::Data docs{views::Data::type::list};
   docs.push_back(KindDoc(ctx, "students", kStudentColumns));
   docs.push_back(KindDoc(ctx, "companies", kCompanyColumns));
@@ -361,7 +358,7 @@ web::Response CompaniesPage(Ctx& ctx, std::vector<views::FieldError> errors = {}
     item.set("id", c.id);
     item.set("leerbedrijf_id", c.leerbedrijf_id);
     item.set("name", c.name);
-    SetIf(item, "city", c.city);
+    SetIfPresent(item, "city", c.city);
     item.set("kvk", c.kvk.empty() ? std::string("–") : c.kvk);
     item.set("crebos", c.crebos.empty() ? std::string("–") : smui::JoinList(c.crebos, ", "));
     item.set("sbb", ctx.T(c.sbb_recognised ? "sm_sbb_recognised" : "sm_sbb_withdrawn"));
@@ -377,7 +374,7 @@ web::Response CompaniesPage(Ctx& ctx, std::vector<views::FieldError> errors = {}
     }
     item.set("norm_ok", current);
     item.set("can_record", norm.ok() && !current);
-    SetIf(item, "error", views::ErrorFor(page.errors, "accept-" + c.id));
+    SetIfPresent(item, "error", views::ErrorFor(page.errors, "accept-" + c.id));
     rows.push_back(item);
   }
   body.set("companies", rows);
@@ -423,7 +420,7 @@ web::Response PlacesPage(Ctx& ctx) {
     views::Data item;
     item.set("company", p.company_name);
     item.set("leerbedrijf_id", p.leerbedrijf_id);
-    SetIf(item, "city", p.city);
+    SetIfPresent(item, "city", p.city);
     item.set("crebo", p.crebo);
     item.set("period", p.period);
     item.set("capacity", std::to_string(p.capacity));
@@ -459,7 +456,7 @@ web::Response NormPage(Ctx& ctx, std::vector<views::FieldError> errors = {}, int
     body.set("current", true);
     body.set("version", std::to_string(current->version));
     body.set("published", smui::Day(current->published_at));
-    SetIf(body, "by", current->published_by_name);
+    SetIfPresent(body, "by", current->published_by_name);
     body.set("text_shown", english ? current->text_en : current->text_nl);
     body.set("text_other", english ? current->text_nl : current->text_en);
     body.set("other_lang", english ? std::string("nl") : std::string("en"));
@@ -478,8 +475,8 @@ web::Response NormPage(Ctx& ctx, std::vector<views::FieldError> errors = {}, int
   bool posted = ctx.req.method == web::Method::kPost;
   body.set("text_nl", posted ? ctx.form.Get("text_nl") : current ? current->text_nl : "");
   body.set("text_en", posted ? ctx.form.Get("text_en") : current ? current->text_en : "");
-  SetIf(body, "text_nl_error", views::ErrorFor(page.errors, "text_nl"));
-  SetIf(body, "text_en_error", views::ErrorFor(page.errors, "text_en"));
+  SetIfPresent(body, "text_nl_error", views::ErrorFor(page.errors, "text_nl"));
+  SetIfPresent(body, "text_en_error", views::ErrorFor(page.errors, "text_en"));
   return ctx.Render("sm_norm", page, body, status);
 }
 
@@ -528,7 +525,7 @@ web::Response FlagsPage(Ctx& ctx, std::vector<views::FieldError> errors = {}, in
     item.set("resolution", f.resolution);
     item.set("has_case", !f.case_id.empty());
     item.set("report_href", "/s/" + school->brin + "/melden?vlag=" + web::UrlEncode(f.id));
-    SetIf(item, "error", views::ErrorFor(page.errors, "resolution-" + f.id));
+    SetIfPresent(item, "error", views::ErrorFor(page.errors, "resolution-" + f.id));
     rows.push_back(item);
   }
   body.set("flags", rows);
@@ -567,6 +564,7 @@ void RegisterPlacementRoutes(App& app) {
   app.Route(web::Method::kGet, "/stagematching/signalen", manage, ShowFlags);
   app.Route(web::Method::kPost, "/stagematching/signalen/{id}/afhandelen", manage, ResolveFlag);
   RegisterPlacementRoundRoutes(app);
+  RegisterPlacementReviewRoutes(app);
 }
 
 }  // namespace app
