@@ -1,6 +1,7 @@
 // Refusals and breakdowns: recorded with a reason and flagged to the
 // coordinator; the student becomes eligible for a second round.
 #include "crypto/random.h"
+#include "notify/notifications.h"
 #include "placement/flags_internal.h"
 
 namespace placement {
@@ -48,6 +49,20 @@ StatusOr<Flag> EndPlacement(db::Connection& c, const audit::AuditLog& log, const
                            "placement", placement_id));
   SP_ASSIGN_OR_RETURN(std::vector<Flag> flags, LoadFlags(c, actor.school_id, id, true));
   if (flags.empty()) return Status::Internal("flag not found after insert");
+  // The school's coordinators see it on their dashboard, not only when they
+  // happen to open the flags page. Named by company, never by student.
+  SP_ASSIGN_OR_RETURN(db::Rows coordinators,
+                      c.Query("SELECT id FROM users WHERE school_id = $1 AND role = "
+                              "'coordinator' AND disabled = 0 AND id <> $2",
+                              {actor.school_id, actor.id}));
+  for (const db::Row& r : coordinators.rows) {
+    SP_RETURN_IF_ERROR(notify::Add(c,
+                                   {actor.school_id, r.Text(0),
+                                    std::string("placement_") + std::string(Name(kind)),
+                                    flags.front().company_name, "/stagematching/signalen", id},
+                                   now)
+                           .status());
+  }
   return flags.front();
 }
 

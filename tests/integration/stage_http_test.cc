@@ -119,6 +119,26 @@ TEST_P(StageHttpTest, CompanyConfirmsPlacesAndSeesNoStudentBeforePublication) {
   }
 }
 
+TEST_P(StageHttpTest, CompanyRefusalIsFlaggedOnTheCoordinatorsDashboard) {
+  auto company = LoggedIn("company@99dm.demo");
+  std::vector<std::string> placements =
+      All(company->Get("/bedrijf").body, "action=\"/bedrijf/plaatsingen/([A-Za-z0-9]+)/einde\"");
+  ASSERT_FALSE(placements.empty());
+  std::string path = "/bedrijf/plaatsingen/" + placements[0] + "/einde";
+  auto no_reason = company->Post(path, "kind=refusal&reason=");
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_NE(no_reason.body.find("href=\"#reason_" + placements[0] + "\""), std::string::npos);
+  ASSERT_EQ(company->Post(path, "kind=refusal&reason=Past+niet+in+ons+team.").status, 303);
+  EXPECT_EQ(company->Post(path, "kind=refusal&reason=Nogmaals.").status, 400);  // already ended
+
+  auto coordinator = LoggedIn("coordinator@99dm.demo");
+  std::string dash = coordinator->Get("/dashboard").body;
+  auto view = t_->app().stagematching().CompanyView(User("company@99dm.demo"));
+  ASSERT_TRUE(view.ok());
+  EXPECT_NE(dash.find("Plaatsing geweigerd door: " + view->company.name), std::string::npos)
+      << dash;
+}
+
 TEST_P(StageHttpTest, EachRoleOnlyReachesItsOwnPages) {
   struct Want {
     const char* login;
