@@ -57,10 +57,13 @@ std::string AlgorithmLabel(const Ctx& ctx, const std::string& algorithm) {
   return ctx.T(algorithm == "optimal" ? "sm_algo_optimal" : "sm_algo_da");
 }
 
-std::string Fixed2(double v) {
+// Two decimals, with a decimal comma in Dutch.
+std::string Fixed2(double v, bool english) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
+  std::string out = buf;
+  if (!english) std::replace(out.begin(), out.end(), '.', ',');
+  return out;
 }
 
 // ---- Review ---------------------------------------------------------------
@@ -213,8 +216,9 @@ web::Response ReviewPage(Ctx& ctx) {
   metrics.push_back(metric(ctx.T("sm_run_sum"), [](const placement::RunStats& s) {
     return std::to_string(s.sum_of_ranks);
   }));
-  metrics.push_back(metric(ctx.T("sm_run_average"), [](const placement::RunStats& s) {
-    return s.assigned > 0 ? Fixed2(static_cast<double>(s.sum_of_ranks) / s.assigned)
+  const bool en = English(ctx);
+  metrics.push_back(metric(ctx.T("sm_run_average"), [en](const placement::RunStats& s) {
+    return s.assigned > 0 ? Fixed2(static_cast<double>(s.sum_of_ranks) / s.assigned, en)
                           : std::string("–");
   }));
   for (size_t i = 0; i < max_rank; ++i) {
@@ -227,8 +231,8 @@ web::Response ReviewPage(Ctx& ctx) {
   metrics.push_back(metric(ctx.T("sm_unplaced"), [](const placement::RunStats& s) {
     return std::to_string(s.students - s.assigned);
   }));
-  metrics.push_back(metric(ctx.T("sm_run_seconds"), [](const placement::RunStats& s) {
-    return Fixed2(s.seconds);
+  metrics.push_back(metric(ctx.T("sm_run_seconds"), [en](const placement::RunStats& s) {
+    return Fixed2(s.seconds, en);
   }));
   body.set("metrics", metrics);
   body.set("has_runs", !rv.runs.empty());
