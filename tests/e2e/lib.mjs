@@ -256,14 +256,27 @@ export async function assertNoHorizontalScroll(page, label = pathOf(page)) {
     const w = window.innerWidth;
     if (root.scrollWidth <= w) return { scrollWidth: root.scrollWidth, width: w, widest: '' };
     // Name the element that sticks out furthest, to make a failure actionable.
+    // Content inside a scrolling box (e.g. a table in .sp-table-wrap) does not
+    // widen the page, unless it is positioned and escapes the box's clipping.
+    const describe = (el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
+      (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '');
+    const clipped = (el) => {
+      const escapes = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const style = getComputedStyle(a);
+        if (escapes && style.position === 'static') continue;
+        if (style.overflowX !== 'visible') return true;
+      }
+      return false;
+    };
     let widestEl = '';
     let right = w;
     for (const el of document.body.querySelectorAll('*')) {
       const r = el.getBoundingClientRect().right + window.scrollX;
-      if (r > right + 0.5) {
+      if (r > right + 0.5 && !clipped(el)) {
         right = r;
-        widestEl = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
-          (el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : '');
+        const holder = el.id ? null : el.parentElement?.closest('[id]');
+        widestEl = describe(el) + (holder ? ` in ${describe(holder)}` : '');
       }
     }
     return { scrollWidth: root.scrollWidth, width: w, widest: widestEl ? `${widestEl} (right edge ${Math.round(right)} px)` : '' };
@@ -335,8 +348,11 @@ export function softChecks() {
 
 // Fails when the page shows a message-catalogue key (e.g. "followup_consent_give")
 // instead of text: in visible text, or in aria-label, title or placeholder.
+// Names the page shows as <code> (CSV column names such as leerbedrijf_id) are
+// literal identifiers, not keys, and may appear in the text too.
 export async function assertNoRawMessageKeys(page, label = pathOf(page)) {
   const keys = await page.evaluate(() => {
+    const literal = new Set([...document.querySelectorAll('code')].map((c) => c.textContent.trim()));
     const key = /(?:^|[\s:;,.()"'])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?=$|[\s:;,.()"'])/g;
     const found = new Set();
     const scan = (s) => { for (const m of String(s || '').matchAll(key)) found.add(m[1]); };
@@ -347,7 +363,33 @@ export async function assertNoRawMessageKeys(page, label = pathOf(page)) {
       scan(el.getAttribute('title'));
       scan(el.getAttribute('placeholder'));
     }
-    return [...found];
+    return [...found].filter((k) => !literal.has(k));
   });
   if (keys.length) throw new Error(`${label} (${page.url()}) shows untranslated message keys: ${keys.join(', ')}`);
+}
+
+// One page of a student's journey on the phone: sanity (blocking), then axe,
+// no sideways scroll, optionally no error state, and a screenshot at 360 px
+// named `${prefix}-${name}-${lang}`.
+export async function phonePage(page, name, soft, problems, { clean = true, prefix = 'journey' } = {}) {
+  await basicPageChecks(page);
+  const lang = (await htmlLang(page)).slice(0, 2);
+  await soft.check(`axe on ${name} [${lang}]`, () => axeCheck(page, `${name} [${lang}, 360px]`));
+  await soft.check(`reflow on ${name} [${lang}]`, () => assertNoHorizontalScroll(page, name));
+  if (clean) await soft.check(`error state on ${name} [${lang}]`, () => assertNoErrorState(page, name));
+  await soft.check(`wording on ${name} [${lang}]`, () => assertNoRawMessageKeys(page, name));
+  await screenshot(page, `${prefix}-${name}-${lang}`, 360);
+  await soft.check(`assets on ${name}`, async () => {
+    if (problems.length) throw new Error(problems.splice(0).join('; '));
+  });
+}
+
+// The trimmed innerText of `locator`, which must contain `expected` (a string
+// or a RegExp); throws naming `what` otherwise.
+export async function expectText(locator, expected, what) {
+  const text = (await locator.innerText()).trim();
+  if (!(expected instanceof RegExp ? expected.test(text) : text.includes(expected))) {
+    throw new Error(`${what}: expected ${expected}, got "${text.slice(0, 300)}"`);
+  }
+  return text;
 }

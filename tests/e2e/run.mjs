@@ -12,8 +12,9 @@ import {
   launchBrowser, newContext, trackProblems, goto, login, logout,
   axeCheck, checkPage, switchLanguage, htmlLang, pathOf, url, screenshot,
   basicPageChecks, PHONE, assertNoHorizontalScroll, submitWith, flashText,
-  assertNoErrorState, softChecks, assertNoRawMessageKeys,
+  assertNoErrorState, softChecks, assertNoRawMessageKeys, phonePage, expectText,
 } from './lib.mjs';
+import { registerStagematchingTests } from './stagematching.mjs';
 import { totp, base32Decode } from './totp.mjs';
 
 // ---------------------------------------------------------------------------
@@ -187,29 +188,6 @@ const journey = { code: '', caseNumber: '', narrative: '', marker: '' };
 
 function daysAgoIso(days) {
   return new Date(Date.now() - days * 86400000).toISOString().slice(0, 10);
-}
-
-// One page of the student's journey on the phone: sanity (blocking), then axe,
-// no sideways scroll, optionally no error state, and a screenshot at 360 px.
-async function phonePage(page, name, soft, problems, { clean = true } = {}) {
-  await basicPageChecks(page);
-  const lang = (await htmlLang(page)).slice(0, 2);
-  await soft.check(`axe on ${name} [${lang}]`, () => axeCheck(page, `${name} [${lang}, 360px]`));
-  await soft.check(`reflow on ${name} [${lang}]`, () => assertNoHorizontalScroll(page, name));
-  if (clean) await soft.check(`error state on ${name} [${lang}]`, () => assertNoErrorState(page, name));
-  await soft.check(`wording on ${name} [${lang}]`, () => assertNoRawMessageKeys(page, name));
-  await screenshot(page, `journey-${name}-${lang}`, 360);
-  await soft.check(`assets on ${name}`, async () => {
-    if (problems.length) throw new Error(problems.splice(0).join('; '));
-  });
-}
-
-async function expectText(locator, expected, what) {
-  const text = (await locator.innerText()).trim();
-  if (!(expected instanceof RegExp ? expected.test(text) : text.includes(expected))) {
-    throw new Error(`${what}: expected ${expected}, got "${text.slice(0, 300)}"`);
-  }
-  return text;
 }
 
 async function reportAnonymouslyOnPhone() {
@@ -468,6 +446,10 @@ test('meldpunt: a handler takes the case and messages the student; the student r
   }
   soft.throwIfAny();
 });
+
+// ---------------------------------------------------------------------------
+// Stagematching journey (issue 5): see stagematching.mjs.
+registerStagematchingTests(test, () => browser);
 
 // ---------------------------------------------------------------------------
 async function main() {
