@@ -62,19 +62,13 @@ web::Response Dashboard(Ctx& ctx) {
   }
   if (user.role == domain::Role::kMeldpuntHandler) {
     // Deadlines stand out where a handler lands after login.
-    auto cases = ctx.app.meldpunt().Inbox(ctx.Staff(), {});
-    if (cases.ok()) {
-      int overdue = 0, due_soon = 0;
-      for (const auto& c : *cases) {
-        auto worst = std::max(c.first_contact_state, c.feedback_state);
-        overdue += worst == domain::DeadlineState::kOverdue;
-        due_soon += worst == domain::DeadlineState::kDueSoon;
-      }
+    auto counts = ctx.app.meldpunt().CountInbox(ctx.Staff());
+    if (counts.ok()) {
       body.set("deadlines", true);
-      body.set("open_cases", std::to_string(cases->size()));
-      body.set("overdue", std::to_string(overdue));
-      body.set("due_soon", std::to_string(due_soon));
-      body.set("has_overdue", overdue > 0);
+      body.set("open_cases", std::to_string(counts->open));
+      body.set("overdue", std::to_string(counts->overdue));
+      body.set("due_soon", std::to_string(counts->due_soon));
+      body.set("has_overdue", counts->overdue > 0);
     }
   }
   // Alerts and reminders addressed to this user (deadline alerts, P12).

@@ -45,44 +45,96 @@ StatusOr<Staff> Meldpunt::StaffFor(const auth::User& user, std::string_view key_
   return staff;
 }
 
+namespace {
+
+// SQL for "this case's worst deadline state is overdue / due soon", the same
+// rule as domain::StateOf, so the filters and counts hold for every case and
+// not only for the page of rows that is shown. Dates are ISO text, so string
+// comparison orders them. $today and $soon are bound by the caller.
+std::string OverdueSql(const std::string& today) {
+  return "(c.status <> 'closed' AND ((c.first_contact_at IS NULL AND c.first_contact_due < " +
+         today + ") OR (c.feedback_given_at IS NULL AND c.feedback_due < " + today + ")))";
+}
+std::string DueSoonSql(const std::string& today, const std::string& soon) {
+  return "(NOT " + OverdueSql(today) +
+         " AND c.status <> 'closed' AND ((c.first_contact_at IS NULL AND c.first_contact_due <= " +
+         soon + ") OR (c.feedback_given_at IS NULL AND c.feedback_due <= " + soon + ")))";
+}
+
+}  // namespace
+
 StatusOr<std::vector<CaseSummary>> Meldpunt::Inbox(const Staff& staff, const InboxFilter& f) {
   std::vector<CaseSummary> out;
   if (staff.user.role != domain::Role::kMeldpuntHandler) return out;
-  std::string sql =
-      std::string("SELECT ") + internal::kSummaryColumns +
-      " FROM cases c LEFT JOIN users u ON u.id = c.assigned_to LEFT JOIN companies co ON co.id = "
-      "c.company_id WHERE c.school_id = $1";
-  db::Params params = {staff.user.school_id};
-  auto add = [&](const std::string& clause, db::Param p) {
-    params.push_back(std::move(p));
-    sql += " AND " + clause + std::to_string(params.size());
-  };
-  if (!staff.lead || f.mine_only) add("c.assigned_to = $", staff.user.id);
-  if (f.status) {
-    add("c.status = $", std::string(domain::Name(*f.status)));
-  } else if (!f.include_closed) {
-    sql += " AND c.status <> 'closed'";
-  }
-  if (f.phase) add("c.phase = $", std::string(domain::Name(*f.phase)));
-  if (f.ground)
-    add("(',' || c.grounds || ',') LIKE $", "%," + std::string(domain::Name(*f.ground)) + ",%");
-  if (!f.company_id.empty()) add("c.company_id = $", f.company_id);
-  sql += " ORDER BY c.received_at DESC LIMIT " + std::to_string(std::clamp(f.limit, 1, 10000));
   domain::Date today = domain::DateFromMillis(clock_.NowMillis());
   Status s = db_.Read([&](db::Connection& c) -> Status {
     domain::DeadlinePolicy policy = internal::LoadPolicy(c, staff.user.school_id);
-    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(sql, params));
-    for (const db::Row& r : rows.rows) {
-      CaseSummary summary = internal::SummaryFromRow(r, policy, today);
-      auto worst = std::max(summary.first_contact_state, summary.feedback_state);
-      if (f.deadline == "overdue" && worst != domain::DeadlineState::kOverdue) continue;
-      if (f.deadline == "due_soon" && worst != domain::DeadlineState::kDueSoon) continue;
-      out.push_back(std::move(summary));
+    std::string sql =
+        std::string("SELECT ") + internal::kSummaryColumns +
+        " FROM cases c LEFT JOIN users u ON u.id = c.assigned_to LEFT JOIN companies co ON co.id "
+        "= c.company_id WHERE c.school_id = $1";
+    db::Params params = {staff.user.school_id};
+    auto bind = [&](db::Param p) {
+      params.push_back(std::move(p));
+      return "$" + std::to_string(params.size());
+    };
+    auto add = [&](const std::string& clause, db::Param p) { sql += " AND " + clause + bind(p); };
+    if (!staff.lead || f.mine_only) add("c.assigned_to = ", staff.user.id);
+    if (f.status) {
+      add("c.status = ", std::string(domain::Name(*f.status)));
+    } else if (!f.include_closed) {
+      sql += " AND c.status <> 'closed'";
     }
+    if (f.phase) add("c.phase = ", std::string(domain::Name(*f.phase)));
+    if (f.ground)
+      add("(',' || c.grounds || ',') LIKE ", "%," + std::string(domain::Name(*f.ground)) + ",%");
+    if (!f.company_id.empty()) add("c.company_id = ", f.company_id);
+    if (f.deadline == "overdue" || f.deadline == "due_soon") {
+      std::string t = bind(domain::FormatDate(today));
+      if (f.deadline == "overdue") {
+        sql += " AND " + OverdueSql(t);
+      } else {
+        std::string soon = bind(domain::FormatDate(domain::AddDays(today, policy.due_soon_days)));
+        sql += " AND " + DueSoonSql(t, soon);
+      }
+    }
+    sql += " ORDER BY c.received_at DESC, c.id LIMIT " +
+           std::to_string(std::clamp(f.limit, 1, 10000));
+    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(sql, params));
+    for (const db::Row& r : rows.rows) out.push_back(internal::SummaryFromRow(r, policy, today));
     return Status::Ok();
   });
   if (!s.ok()) return s;
   return out;
+}
+
+StatusOr<InboxCounts> Meldpunt::CountInbox(const Staff& staff) {
+  InboxCounts counts;
+  if (staff.user.role != domain::Role::kMeldpuntHandler) return counts;
+  domain::Date today = domain::DateFromMillis(clock_.NowMillis());
+  Status s = db_.Read([&](db::Connection& c) -> Status {
+    domain::DeadlinePolicy policy = internal::LoadPolicy(c, staff.user.school_id);
+    // A lead counts every case; another handler only the ones assigned to
+    // them ($4 is then their id, else a value no assigned_to can hold).
+    db::Params params = {staff.user.school_id, domain::FormatDate(today),
+                         domain::FormatDate(domain::AddDays(today, policy.due_soon_days)),
+                         staff.lead ? std::string() : staff.user.id};
+    std::string mine = " AND ($4 = '' OR c.assigned_to = $4)";
+    SP_ASSIGN_OR_RETURN(
+        db::Row r,
+        c.QueryOne("SELECT COUNT(*), COALESCE(SUM(CASE WHEN " + OverdueSql("$2") +
+                       " THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN " +
+                       DueSoonSql("$2", "$3") +
+                       " THEN 1 ELSE 0 END), 0) FROM cases c WHERE c.school_id = $1 AND "
+                       "c.status <> 'closed'" + mine,
+                   params));
+    counts.open = r.Int(0);
+    counts.overdue = r.Int(1);
+    counts.due_soon = r.Int(2);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return counts;
 }
 
 StatusOr<std::vector<HandlerInfo>> Meldpunt::Handlers(std::string_view school_id) {

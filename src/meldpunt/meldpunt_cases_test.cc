@@ -139,6 +139,31 @@ TEST_P(DeadlineTest, FirstContactGoesFromOpenToDueSoonToOverdue) {
   EXPECT_TRUE(mp_->Inbox(lead_, due_soon)->empty());
 }
 
+TEST_P(DeadlineTest, DeadlineFiltersAndCountsSeeEveryCaseNotOnePage) {
+  Receipt late = SubmitOk(Draft());
+  clock_.Advance(std::chrono::hours(24 * 7));  // `late` is now overdue
+  SubmitOk(Draft());
+  SubmitOk(Draft());
+  InboxFilter overdue;
+  overdue.deadline = "overdue";
+  overdue.limit = 2;  // the two newest cases are not overdue
+  auto found = mp_->Inbox(lead_, overdue);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].id, late.case_id);
+  auto counts = mp_->CountInbox(lead_);
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(counts->open, 3);
+  EXPECT_EQ(counts->overdue, 1);
+  EXPECT_EQ(counts->due_soon, 0);
+  // A handler who is not a lead counts only the cases assigned to them.
+  MP_ASSERT_OK(mp_->Assign(lead_, late.case_id, HandlerA().user.id));
+  auto mine = mp_->CountInbox(HandlerA());
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(mine->open, 1);
+  EXPECT_EQ(mine->overdue, 1);
+}
+
 TEST_P(DeadlineTest, LateFirstContactAlertsHandlerAndLeadsThenEscalatesOnce) {
   Receipt r = SubmitOk(Draft());  // Friday; first contact due Wednesday
   MP_ASSERT_OK(mp_->Assign(lead_, r.case_id, HandlerA().user.id));

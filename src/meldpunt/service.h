@@ -98,6 +98,13 @@ struct InboxFilter {
   int limit = 200;
 };
 
+// The handler's open cases, counted over all of them (not one page).
+struct InboxCounts {
+  int64_t open = 0;
+  int64_t overdue = 0;   // worst deadline state overdue
+  int64_t due_soon = 0;  // worst deadline state due soon
+};
+
 struct CaseSummary {
   std::string id;
   std::string case_number;
@@ -217,6 +224,8 @@ class Meldpunt {
   // from the `sp_key` cookie when it still opens (else no key).
   common::StatusOr<Staff> StaffFor(const auth::User& user, std::string_view key_cookie);
   common::StatusOr<std::vector<CaseSummary>> Inbox(const Staff& staff, const InboxFilter& filter);
+  // Open, overdue and due-soon counts over every case the handler may see.
+  common::StatusOr<InboxCounts> CountInbox(const Staff& staff);
   // Decrypts what the handler may see and audits the read.
   common::StatusOr<CaseDetail> OpenCase(const Staff& staff, std::string_view case_id);
   common::StatusOr<std::vector<HandlerInfo>> Handlers(std::string_view school_id);
