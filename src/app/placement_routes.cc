@@ -251,6 +251,8 @@ web::Response ImportPage(Ctx& ctx, const std::string& kind, std::vector<views::F
       list.push_back(item);
     }
     body.set("import_errors", list);
+    // The service words its per-line messages in English: say so on a Dutch page.
+    body.set("messages_en", ctx.locale != views::Locale::kEn);
   }
   return ctx.Render("sm_import", page, body, status);
 }
