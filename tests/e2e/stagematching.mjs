@@ -95,8 +95,8 @@ function step(name, fn) {
 
 // A staff (desktop) page: sanity; axe in the page's language and, when asked,
 // in English too (1280 px); error state, wording, assets; screenshots. With
-// 360 in `widths`, axe and the reflow check run at 360 px as well (page's
-// own language only, to keep the suite fast).
+// 360 in `widths`, axe, the reflow check and a screenshot at 360 px as well
+// (the page's own language only, to keep the suite fast).
 async function staffPage(page, name, soft, problems, { clean = true, english = false, widths = [1280] } = {}) {
   await basicPageChecks(page);
   const check = async (first) => {
@@ -111,7 +111,7 @@ async function staffPage(page, name, soft, problems, { clean = true, english = f
         await soft.check(`reflow on ${name} [${lang}, ${w}px]`, () => assertNoHorizontalScroll(page, name));
         await page.setViewportSize({ width: 1280, height: 900 });
       }
-      await screenshot(page, `stagematching-${name}-${lang}`, w);
+      if (first || w >= 600) await screenshot(page, `stagematching-${name}-${lang}`, w);
     }
   };
   await check(true);
