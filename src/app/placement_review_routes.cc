@@ -9,20 +9,9 @@
 #include <set>
 
 #include "app/app.h"
+#include "app/placement_ui.h"
 
 namespace app {
-
-// Defined in placement_routes.cc and placement_round_routes.cc.
-namespace smui {
-std::string ErrorText(const Ctx& ctx, std::string_view form, const common::Status& s);
-web::Response ErrorPageFor(const Ctx& ctx, const common::Status& s);
-std::string Flash(const Ctx& ctx);
-std::string StatusLabel(const Ctx& ctx, domain::RoundStatus s);
-std::string StatusTag(domain::RoundStatus s);
-std::string Day(common::UnixMillis t);
-web::Response RoundPageWithErrors(Ctx& ctx, std::string_view id,
-                                  std::vector<views::FieldError> errors, int status);
-}  // namespace smui
 
 namespace {
 
@@ -30,9 +19,8 @@ using common::Status;
 using common::StatusCode;
 using smui::ErrorPageFor;
 using smui::ErrorText;
+using smui::RoundBase;
 using views::SetIfPresent;
-
-std::string RoundBase(std::string_view id) { return "/stagematching/rondes/" + std::string(id); }
 
 // Replaces "{name}" in a catalogue text (values hold no "{{").
 std::string Fill(std::string text,

@@ -6,23 +6,9 @@
 #include <cctype>
 
 #include "app/app.h"
+#include "app/placement_ui.h"
 
 namespace app {
-
-// Defined in placement_routes.cc.
-namespace smui {
-std::string ErrorText(const Ctx& ctx, std::string_view form, const common::Status& s);
-web::Response ErrorPageFor(const Ctx& ctx, const common::Status& s);
-std::string Flash(const Ctx& ctx);
-std::string StatusLabel(const Ctx& ctx, domain::RoundStatus s);
-std::string StatusTag(domain::RoundStatus s);
-std::string JoinList(const std::vector<std::string>& items, std::string_view sep);
-std::string Day(common::UnixMillis t);
-views::Data RoundRow(const Ctx& ctx, const placement::Round& r);
-// The round page again, with errors (for the review and exports too).
-web::Response RoundPageWithErrors(Ctx& ctx, std::string_view id,
-                                  std::vector<views::FieldError> errors, int status);
-}  // namespace smui
 
 namespace {
 
@@ -30,14 +16,13 @@ using common::Status;
 using common::StatusCode;
 using smui::ErrorPageFor;
 using smui::ErrorText;
+using smui::RoundBase;
 using views::SetIfPresent;
 
 // The files of Stagematching::ExportMatchingIo, in the order shown.
 constexpr const char* kExportFiles[] = {"students.csv",   "positions.csv",  "preferences.csv",
                                         "priorities.csv", "exclusions.csv", "assignment.csv",
                                         "placements.csv", "round.json"};
-
-std::string RoundBase(std::string_view id) { return "/stagematching/rondes/" + std::string(id); }
 
 // ---- New round ------------------------------------------------------------
 

@@ -8,10 +8,11 @@
 #include <set>
 
 #include "app/app.h"
+#include "app/placement_ui.h"
 
 namespace app {
 
-// Helpers shared with placement_round_routes.cc (declared there too).
+// Helpers shared with the round and review pages (placement_ui.h).
 namespace smui {
 
 using common::Status;
