@@ -231,6 +231,54 @@ TEST_P(DbTest, ConcurrentWritersLoseNothing) {
   EXPECT_TRUE(s.ok()) << s.ToString();
 }
 
+// Writes that queue behind a running one share its transaction on SQLite
+// (group commit); each must still succeed, fail or throw on its own.
+TEST_P(DbTest, QueuedWritesSucceedFailAndThrowAlone) {
+  std::atomic<bool> slow_started{false};
+  std::thread slow([&] {
+    EXPECT_TRUE(db().Write([&](Connection& c) -> Status {
+                      slow_started = true;
+                      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                      return c.Execute("INSERT INTO kv (k, i) VALUES ($1, $2)", {"slow", 0}).status();
+                    })
+                    .ok());
+  });
+  while (!slow_started) std::this_thread::yield();
+  constexpr int kWriters = 8;  // 0..5 succeed, 6 fails, 7 throws
+  std::vector<Status> results(kWriters);
+  std::atomic<int> thrown{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kWriters; ++t) {
+    writers.emplace_back([&, t] {
+      auto write = [&](Connection& c) -> Status {
+        SP_RETURN_IF_ERROR(
+            c.Execute("INSERT INTO kv (k, i) VALUES ($1, $2)", {"w" + std::to_string(t), t})
+                .status());
+        if (t == 6) return Status::InvalidArgument("changed its mind");
+        if (t == 7) throw std::runtime_error("bug");
+        return Status::Ok();
+      };
+      try {
+        results[t] = db().Write(write);
+      } catch (const std::runtime_error&) {
+        ++thrown;
+      }
+    });
+  }
+  for (auto& th : writers) th.join();
+  slow.join();
+  for (int t = 0; t < 6; ++t) EXPECT_TRUE(results[t].ok()) << t << ": " << results[t].ToString();
+  EXPECT_EQ(results[6].code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(thrown.load(), 1);
+  EXPECT_EQ(Count(), 1 + 6);
+  Status s = db().Read([](Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(Rows r, c.Query("SELECT k FROM kv WHERE k IN ($1, $2)", {"w6", "w7"}));
+    EXPECT_TRUE(r.empty());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
 TEST_P(DbTest, HealthyWhenReachable) { EXPECT_TRUE(db().Healthy()); }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, DbTest, ::testing::Values(Dialect::kSqlite), testing::DialectName<::testing::TestParamInfo<Dialect>>);
@@ -306,6 +354,31 @@ TEST(OpenTest, SqliteUsesWalAndFullSync) {
     return Status::Ok();
   });
   EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
+// SQLite's own checkpoints are replaced by a background thread: the WAL's
+// pages reach the main database file without any further write.
+TEST(OpenTest, SqliteCheckpointsInTheBackground) {
+  auto t = testing::TestDatabase::Create(Dialect::kSqlite);
+  ASSERT_TRUE(t.ok());
+  Database& db = (*t)->db();
+  ASSERT_TRUE(db.Write([](Connection& c) {
+                  return c.ExecuteScript("CREATE TABLE big (b BLOB)");
+                }).ok());
+  std::string chunk(64 * 1024, 'x');
+  for (int i = 0; i < 100; ++i) {  // 6.4 MB, well over 1000 pages
+    ASSERT_TRUE(db.Write([&](Connection& c) {
+                    return c.Execute("INSERT INTO big VALUES ($1)", {Blob{chunk}}).status();
+                  }).ok());
+  }
+  std::string path = (*t)->name();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::error_code ec;
+  while (std::filesystem::file_size(path, ec) < 6'000'000 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_GE(std::filesystem::file_size(path, ec), 6'000'000u);
 }
 
 TEST(OpenTest, SqliteMemory) {

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <chrono>
+#include <exception>
 #include <filesystem>
 #include <string>
 #include <unordered_map>
@@ -53,7 +55,7 @@ common::Status MapError(int rc, sqlite3* db, std::string_view context) {
 class SqliteConnection final : public Connection {
  public:
   static common::StatusOr<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
-                                                                   bool read_only) {
+                                                                  bool read_only) {
     // NOMUTEX: a connection is used by one thread at a time (the pool hands
     // it out), so SQLite's own per-connection mutex would be pure overhead.
     int flags = SQLITE_OPEN_NOMUTEX |
@@ -127,6 +129,18 @@ class SqliteConnection final : public Connection {
   }
 
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+  // Replaces SQLite's automatic checkpoints (see sqlite_database.h).
+  void SetWalHook(int (*hook)(void*, sqlite3*, const char*, int), void* arg) {
+    sqlite3_wal_hook(db_, hook, arg);
+  }
+
+  // Copies what it can from the WAL into the database file without waiting
+  // for readers or the writer. A failure is harmless (the next one retries,
+  // and the WAL stays the durable copy), so it is not reported.
+  void CheckpointPassive() {
+    (void)sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
 
  private:
   // Resets a cached statement and drops its bindings on every exit path, so
@@ -257,6 +271,10 @@ common::Status RunTransaction(SqliteConnection& conn, const char* begin,
   return result;
 }
 
+// Pages in the WAL after which the checkpointer is woken; SQLite's own
+// automatic checkpoint uses the same threshold.
+constexpr int kCheckpointPages = 1000;
+
 // Creates the file with mode 0600 before SQLite does, because SQLite gives
 // the -wal and -shm files the mode of the database file: the reports in it
 // are highly sensitive and must not be world-readable whatever the umask.
@@ -289,15 +307,63 @@ common::StatusOr<std::unique_ptr<Database>> SqliteDatabase::Open(const SqliteOpt
     db->idle_readers_.push_back(reader.get());
     db->all_readers_.push_back(std::move(reader));
   }
+  if (!memory) {
+    SP_ASSIGN_OR_RETURN(auto checkpointer,
+                        SqliteConnection::Open(options.path, /*read_only=*/false));
+    db->StartCheckpointer(std::move(checkpointer));
+  }
   return std::unique_ptr<Database>(std::move(db));
 }
 
 SqliteDatabase::~SqliteDatabase() {
+  if (checkpoint_thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(checkpoint_mu_);
+      checkpoint_stop_ = true;
+    }
+    checkpoint_cv_.notify_one();
+    checkpoint_thread_.join();
+  }
+  checkpointer_.reset();
   // Readers close first so that the writer, closing last, checkpoints the
   // WAL into the main file and removes -wal/-shm.
   idle_readers_.clear();
   all_readers_.clear();
   writer_.reset();
+}
+
+void SqliteDatabase::StartCheckpointer(std::unique_ptr<SqliteConnection> conn) {
+  checkpointer_ = std::move(conn);
+  // Installing a WAL hook switches off SQLite's automatic checkpoints on the
+  // writer (they are implemented as the default hook).
+  writer_->SetWalHook(
+      [](void* arg, sqlite3*, const char*, int pages) -> int {
+        auto* self = static_cast<SqliteDatabase*>(arg);
+        self->wal_pages_.store(pages, std::memory_order_relaxed);
+        if (pages >= kCheckpointPages) self->checkpoint_cv_.notify_one();
+        return SQLITE_OK;
+      },
+      this);
+  checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
+}
+
+void SqliteDatabase::CheckpointLoop() {
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  while (!checkpoint_stop_) {
+    // The timeout also checkpoints a WAL that stopped growing below the
+    // threshold, so an idle server's database file is up to date.
+    checkpoint_cv_.wait_for(lock, std::chrono::seconds(1), [&] {
+      return checkpoint_stop_ || wal_pages_.load(std::memory_order_relaxed) >= kCheckpointPages;
+    });
+    if (checkpoint_stop_) break;
+    if (wal_pages_.load(std::memory_order_relaxed) == 0) continue;
+    lock.unlock();
+    checkpointer_->CheckpointPassive();
+    lock.lock();
+    // The hook reports the WAL's size again at the next commit; until then
+    // there is nothing new to copy.
+    wal_pages_.store(0, std::memory_order_relaxed);
+  }
 }
 
 common::Status SqliteDatabase::Read(const std::function<common::Status(Connection&)>& fn) {
@@ -328,12 +394,93 @@ common::Status SqliteDatabase::Read(const std::function<common::Status(Connectio
   return RunTransaction(*conn, "BEGIN", fn);
 }
 
+struct SqliteDatabase::PendingWrite {
+  const std::function<common::Status(Connection&)>* fn;
+  common::Status result;
+  std::exception_ptr exception;
+  bool done = false;  // guarded by queue_mu_
+};
+
 common::Status SqliteDatabase::Write(const std::function<common::Status(Connection&)>& fn) {
+  PendingWrite me{&fn, common::Status::Ok(), nullptr};
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(&me);
+  // Either a running batch leader takes this write into its next batch, or,
+  // once no batch is running, this thread leads and takes the whole queue.
+  queue_cv_.wait(lock, [&] { return me.done || !leader_active_; });
+  if (!me.done) {
+    leader_active_ = true;
+    std::vector<PendingWrite*> batch(queue_.begin(), queue_.end());
+    queue_.clear();
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    for (PendingWrite* p : batch) p->done = true;
+    leader_active_ = false;
+    queue_cv_.notify_all();
+  }
+  if (me.exception) std::rethrow_exception(me.exception);
+  return me.result;
+}
+
+void SqliteDatabase::RunBatch(const std::vector<PendingWrite*>& batch) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  // IMMEDIATE takes the write lock up front; a deferred transaction that
-  // reads first and writes later fails with SQLITE_BUSY ignoring busy_timeout
-  // when another process writes in between.
-  return RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
+  SqliteConnection& conn = *writer_;
+  auto run = [&](PendingWrite& p, auto&& body) {
+    try {
+      p.result = body();
+    } catch (...) {
+      p.exception = std::current_exception();
+      p.result = common::Status::Internal("write transaction threw");
+    }
+  };
+  if (batch.size() == 1) {
+    // IMMEDIATE takes the write lock up front; a deferred transaction that
+    // reads first and writes later fails with SQLITE_BUSY ignoring
+    // busy_timeout when another process writes in between.
+    PendingWrite& p = *batch.front();
+    run(p, [&] { return RunTransaction(conn, "BEGIN IMMEDIATE", *p.fn); });
+    return;
+  }
+  common::Status begun = conn.ExecuteScript("BEGIN IMMEDIATE");
+  std::vector<PendingWrite*> committed;  // writes that are in the transaction
+  for (PendingWrite* p : batch) {
+    if (!begun.ok()) {
+      p->result = begun;
+      continue;
+    }
+    run(*p, [&]() -> common::Status {
+      SP_RETURN_IF_ERROR(conn.ExecuteScript("SAVEPOINT batch_write"));
+      common::Status r;
+      try {
+        r = (*p->fn)(conn);
+      } catch (...) {
+        if (conn.InTransaction())
+          (void)conn.ExecuteScript("ROLLBACK TO batch_write; RELEASE batch_write");
+        throw;
+      }
+      if (r.ok()) return conn.ExecuteScript("RELEASE batch_write");
+      if (conn.InTransaction())
+        (void)conn.ExecuteScript("ROLLBACK TO batch_write; RELEASE batch_write");
+      return r;
+    });
+    if (!conn.InTransaction()) {
+      // SQLite rolled the whole transaction back by itself (SQLITE_FULL,
+      // an I/O error): the earlier writes of this batch are gone with it.
+      common::Status lost = common::Status::Unavailable("the write transaction was rolled back");
+      for (PendingWrite* q : committed) q->result = lost;
+      if (p->result.ok()) p->result = lost;
+      committed.clear();
+      begun = conn.ExecuteScript("BEGIN IMMEDIATE");
+      continue;
+    }
+    if (p->result.ok()) committed.push_back(p);
+  }
+  if (!begun.ok()) return;
+  common::Status commit = conn.ExecuteScript("COMMIT");
+  if (commit.ok()) return;
+  if (conn.InTransaction()) (void)conn.ExecuteScript("ROLLBACK");
+  for (PendingWrite* p : committed) p->result = commit;
 }
 
 bool SqliteDatabase::Healthy() {
