@@ -76,6 +76,15 @@ bool HasPermission(Role role, Permission permission) {
       return role == Role::kStudent;
     case Permission::kManageOwnCompany:
       return role == Role::kCompanyContact;
+    case Permission::kManageNorm:
+      return role == Role::kCoordinator || role == Role::kManagement;
+    case Permission::kManageSelfAssessment:
+      return role == Role::kManagement || role == Role::kMeldpuntHandler ||
+             role == Role::kSchoolAdmin;
+    case Permission::kManageTraining:
+      return role == Role::kManagement || role == Role::kSchoolAdmin;
+    case Permission::kAnswerPulse:
+      return role == Role::kStudent;
   }
   return false;
 }

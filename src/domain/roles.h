@@ -46,6 +46,10 @@ enum class Permission {
   kSubmitOwnReport,      // the report form with the student's details filled in
   kEnterLeerwens,        // a student's own leerwens and placement (stagematching)
   kManageOwnCompany,     // a company contact's places, norm acceptance, placements
+  kManageNorm,           // publish the school's norm page (sections, versions)
+  kManageSelfAssessment, // the self-assessment (meldpunt handlers only as lead)
+  kManageTraining,       // the staff training register
+  kAnswerPulse,          // the student's own norm reading and pulse survey
 };
 
 bool HasPermission(Role role, Permission permission);
