@@ -46,6 +46,29 @@ Status ParseOccurredOn(const std::string& text, domain::ReportDraft& d) {
   return Status::Ok();
 }
 
+Status ParseLevel(const std::string& text, domain::Programme& p) {
+  if (text.empty()) return Status::Ok();
+  if (text.size() != 1 || text[0] < '1' || text[0] > '4')
+    return Status::InvalidArgument("must be between 1 and 4", "programme.level");
+  p.level = text[0] - '0';
+  return Status::Ok();
+}
+
+Status ProgrammeFromJson(const json& body, domain::Programme& p) {
+  if (!body.contains("programme") || body["programme"].is_null()) return Status::Ok();
+  const json& j = body["programme"];
+  if (!j.is_object()) return Status::InvalidArgument("must be an object", "programme");
+  SP_ASSIGN_OR_RETURN(p.crebo, OptionalString(j, "crebo", "programme.crebo"));
+  SP_ASSIGN_OR_RETURN(p.pathway, OptionalString(j, "pathway", "programme.pathway"));
+  SP_ASSIGN_OR_RETURN(p.location, OptionalString(j, "location", "programme.location"));
+  if (j.contains("level") && !j["level"].is_null()) {
+    if (!j["level"].is_number_integer())
+      return Status::InvalidArgument("must be a whole number", "programme.level");
+    SP_RETURN_IF_ERROR(ParseLevel(std::to_string(j["level"].get<int64_t>()), p));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<domain::ReportDraft> DraftFromJson(const json& body) {
@@ -101,6 +124,7 @@ StatusOr<domain::ReportDraft> DraftFromJson(const json& body) {
     SP_ASSIGN_OR_RETURN(id.email, OptionalString(r, "email", "reporter.email"));
     d.reporter = id;
   }
+  SP_RETURN_IF_ERROR(ProgrammeFromJson(body, d.programme));
   return d;
 }
 
@@ -128,6 +152,10 @@ StatusOr<domain::ReportDraft> DraftFromForm(const web::Form& form) {
         form.Get("reporter_name"), form.Get("reporter_student_number"), form.Get("reporter_email")};
   }
   if (auto channel = domain::ParseChannel(form.Get("channel"))) d.channel = *channel;
+  d.programme.crebo = form.Get("programme_crebo");
+  d.programme.pathway = form.Get("programme_pathway");
+  d.programme.location = form.Get("programme_location");
+  SP_RETURN_IF_ERROR(ParseLevel(form.Get("programme_level"), d.programme));
   return d;
 }
 

@@ -1,12 +1,12 @@
 // The public side of the meldpunt: the report form (no login), the receipt
 // shown once, and the reporter's pages after entering their code.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <map>
 
 #include "app/app.h"
 #include "app/report_input.h"
-
-#include <spdlog/spdlog.h>
 
 namespace app {
 
@@ -51,6 +51,36 @@ std::vector<std::string> NamesOf(const std::vector<E>& all) {
 // "Name, City (leerbedrijf-ID)": how a company is offered to a reporter.
 std::string CompanyLabel(const meldpunt::CompanyInfo& c) {
   return c.name + (c.city.empty() ? "" : ", " + c.city) + " (" + c.leerbedrijf_id + ")";
+}
+
+// The optional "about your programme" part: only for the monitor's counts.
+template <typename ErrorOf>
+void SetProgrammeFields(const Ctx& ctx, const web::Form& values, const ErrorOf& err,
+                        views::Data& body) {
+  body.set("programme_crebo_field",
+           views::InputField("programme_crebo", ctx.T("report_programme_crebo"),
+                             values.Get("programme_crebo"), "text", err("programme_crebo"),
+                             ctx.T("report_programme_crebo_hint")));
+  auto select = [&](const std::string& name,
+                    const std::vector<std::pair<std::string, std::string>>& choices) {
+    views::Data list{views::Data::type::list};
+    for (const auto& [value, label] : choices) {
+      views::Data item;
+      item.set("value", value);
+      item.set("label", label);
+      item.set("selected", values.Get(name) == value);
+      list.push_back(item);
+    }
+    body.set(name + "_options", list);
+    views::SetIfPresent(body, name + "_error", err(name));
+  };
+  select("programme_pathway",
+         {{"", ctx.T("report_programme_unknown")}, {"BOL", "BOL"}, {"BBL", "BBL"}});
+  select("programme_level",
+         {{"", ctx.T("report_programme_unknown")}, {"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}});
+  body.set("programme_location_field",
+           views::InputField("programme_location", ctx.T("report_programme_location"),
+                             values.Get("programme_location"), "text", err("programme_location")));
 }
 
 web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& values,
@@ -126,6 +156,7 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
       "reporter_email_field",
       views::InputField("reporter_email", ctx.T("report_reporter_email"),
                         values.Get("reporter_email"), "email", err("reporter_email"), "", "email"));
+  SetProgrammeFields(ctx, values, err, body);
   if (ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf)) {
     body.set("on_behalf", true);
     body.set("channels", Options(ctx, "channel_", {"mentor", "coordinator", "meldpunt", "other"},
@@ -172,6 +203,13 @@ web::Response ShowForm(Ctx& ctx) {
       ctx.user().school_id == school->id) {
     // A logged-in student gets their details filled in; they still choose the mode.
     prefill = {{"reporter_name", ctx.user().display_name}, {"reporter_email", ctx.user().login}};
+    if (auto programme = ctx.app.meldpunt().ProgrammeOfStudent(ctx.user())) {
+      prefill.insert(prefill.end(), {{"programme_crebo", programme->crebo},
+                                     {"programme_pathway", programme->pathway},
+                                     {"programme_level",
+                                      programme->level ? std::to_string(*programme->level) : ""},
+                                     {"programme_location", programme->location}});
+    }
   }
   std::string flag_id = ctx.req.QueryParam("vlag").value_or("");
   if (!flag_id.empty()) {
@@ -208,7 +246,7 @@ web::Response Receipt(Ctx& ctx, const meldpunt::Receipt& r, const std::string& b
   views::Data body;
   web::Response tmp;
   page.csrf = FormCsrf(ctx, &tmp);  // the layout sets "csrf" from the page
-  page.no_language_switch = true;    // the code is shown once; a GET would lose it
+  page.no_language_switch = true;   // the code is shown once; a GET would lose it
   body.set("csrf", page.csrf);
   body.set("code", r.code);
   body.set("case_number", r.case_number);
@@ -231,7 +269,8 @@ web::Response SearchCompaniesJson(Ctx& ctx) {
   if (!found.ok()) return JsonErrorFor(found.status());
   nlohmann::json list = nlohmann::json::array();
   for (const auto& c : *found)
-    list.push_back(nlohmann::json{{"leerbedrijf_id", c.leerbedrijf_id}, {"label", CompanyLabel(c)}});
+    list.push_back(
+        nlohmann::json{{"leerbedrijf_id", c.leerbedrijf_id}, {"label", CompanyLabel(c)}});
   return web::Response::Json(200, nlohmann::json{{"companies", list}}.dump());
 }
 

@@ -178,6 +178,20 @@ const std::vector<Channel>& AllChannels() {
   return v;
 }
 
+common::Status ValidateProgramme(const Programme& p) {
+  if (!p.crebo.empty() &&
+      (p.crebo.size() != 5 || p.crebo.find_first_not_of("0123456789") != std::string::npos)) {
+    return common::Status::InvalidArgument("is not a 5-digit crebo code", "programme.crebo");
+  }
+  if (!p.pathway.empty() && p.pathway != "BOL" && p.pathway != "BBL") {
+    return common::Status::InvalidArgument("must be BOL or BBL", "programme.pathway");
+  }
+  if (p.level && (*p.level < 1 || *p.level > 4)) {
+    return common::Status::InvalidArgument("must be between 1 and 4", "programme.level");
+  }
+  return CheckText(p.location, "programme.location", kMaxShortFieldChars);
+}
+
 common::Status ValidateReport(const ReportDraft& d, Date today) {
   if (d.grounds.empty())
     return common::Status::InvalidArgument("choose at least one ground", "grounds");
@@ -193,6 +207,7 @@ common::Status ValidateReport(const ReportDraft& d, Date today) {
     }
   }
   SP_RETURN_IF_ERROR(CheckCompany(d.company));
+  SP_RETURN_IF_ERROR(ValidateProgramme(d.programme));
   return ValidateReporter(d.mode, d.reporter);
 }
 

@@ -111,6 +111,16 @@ struct ReporterIdentity {
   bool empty() const { return name.empty() && student_number.empty() && email.empty(); }
 };
 
+// The student's programme, for the monitor's breakdowns only (reports by
+// crebo, BOL/BBL, level and location). Optional and categorical: stored in
+// plaintext like phase and grounds, never shown beside a case's content.
+struct Programme {
+  std::string crebo;         // 5 digits, or empty
+  std::string pathway;       // "BOL", "BBL" or empty
+  std::optional<int> level;  // mbo niveau 1..4
+  std::string location;      // the school's location (vestiging), or empty
+};
+
 struct ReportDraft {
   ReportMode mode = ReportMode::kAnonymous;
   Phase phase = Phase::kSearch;
@@ -122,12 +132,17 @@ struct ReportDraft {
   std::vector<Consent> consents;  // given at submission
   std::optional<ReporterIdentity> reporter;
   Channel channel = Channel::kSelf;
+  Programme programme;
 };
 
 // Checks a draft as a whole: kInvalidArgument naming the first offending
 // field ("narrative", "grounds", "reporter.name", ...). `today` bounds
 // occurred_on (no future dates; not before 2000).
 common::Status ValidateReport(const ReportDraft& draft, Date today);
+
+// The programme rules of ValidateReport on their own: kInvalidArgument naming
+// "programme.crebo", "programme.pathway", "programme.level" or "programme.location".
+common::Status ValidateProgramme(const Programme& p);
 
 // The identity rules of ValidateReport on their own (for a later change of mode).
 common::Status ValidateReporter(ReportMode mode, const std::optional<ReporterIdentity>& reporter);

@@ -54,6 +54,12 @@ TEST(ValidateReport, NamesTheOffendingField) {
          d.reporter = ReporterIdentity{"Sam", "", "no-at-sign"};
        },
        "reporter.email"},
+      {[](ReportDraft& d) { d.programme.crebo = "2565"; }, "programme.crebo"},
+      {[](ReportDraft& d) { d.programme.crebo = "2565x"; }, "programme.crebo"},
+      {[](ReportDraft& d) { d.programme.pathway = "bol"; }, "programme.pathway"},
+      {[](ReportDraft& d) { d.programme.level = 5; }, "programme.level"},
+      {[](ReportDraft& d) { d.programme.level = 0; }, "programme.level"},
+      {[](ReportDraft& d) { d.programme.location = std::string(201, 'x'); }, "programme.location"},
   };
   for (const Case& c : cases) {
     ReportDraft d = ValidDraft();
@@ -62,6 +68,14 @@ TEST(ValidateReport, NamesTheOffendingField) {
     EXPECT_EQ(s.code(), common::StatusCode::kInvalidArgument) << c.field;
     EXPECT_EQ(s.field(), c.field);
   }
+}
+
+TEST(ValidateReport, AProgrammeIsOptionalAndCategorical) {
+  ReportDraft d = ValidDraft();
+  d.programme = Programme{"25655", "BBL", 2, "Utrecht Noord"};
+  EXPECT_TRUE(ValidateReport(d, kToday).ok());
+  d.programme = Programme{"", "", std::nullopt, ""};
+  EXPECT_TRUE(ValidateReport(d, kToday).ok());
 }
 
 TEST(ValidateReport, NarrativeLimitCountsCharactersNotBytes) {

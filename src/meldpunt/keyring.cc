@@ -184,6 +184,12 @@ Status KeyRing::SealForPublicHolder(db::Connection& c, std::string_view case_id,
   return PutCaseKey(c, case_id, holder, purpose, std::move(sealed));
 }
 
+Status KeyRing::StoreSealedForHolder(db::Connection& c, std::string_view case_id,
+                                     std::string_view holder, std::string_view purpose,
+                                     std::string sealed) const {
+  return PutCaseKey(c, case_id, holder, purpose, std::move(sealed));
+}
+
 StatusOr<crypto::SecretKey> KeyRing::OpenWithKeyPair(db::Connection& c, std::string_view case_id,
                                                      std::string_view holder,
                                                      std::string_view purpose,

@@ -88,6 +88,12 @@ class KeyRing {
                                      std::string_view holder, std::string_view purpose,
                                      std::string_view public_key,
                                      const crypto::SecretKey& key) const;
+  // Stores a copy sealed earlier with crypto::SealKeyTo. Sealing costs an
+  // X25519 key agreement per holder, so a new report seals before it takes
+  // the single write lock and only stores the result inside it.
+  common::Status StoreSealedForHolder(db::Connection& c, std::string_view case_id,
+                                      std::string_view holder, std::string_view purpose,
+                                      std::string sealed) const;
   // Opens the copy sealed to `holder` with `pair`. kNotFound when that
   // holder has no copy.
   common::StatusOr<crypto::SecretKey> OpenWithKeyPair(db::Connection& c, std::string_view case_id,

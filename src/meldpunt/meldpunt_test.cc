@@ -116,6 +116,24 @@ TEST_P(SubmitTest, BadInputNamesTheFieldAndWritesNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.create'"), 0);
 }
 
+TEST_P(SubmitTest, TheProgrammeIsStoredAsPlainCategoriesForTheMonitor) {
+  domain::ReportDraft d = Draft();
+  d.programme = domain::Programme{"25655", "BOL", 3, "Noord"};
+  Receipt with = SubmitOk(d);
+  Receipt without = SubmitOk(Draft());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cases WHERE id = $1 AND crebo = '25655' AND pathway = "
+                  "'BOL' AND level = 3 AND location = 'Noord'",
+                  {with.case_id}),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cases WHERE id = $1 AND crebo IS NULL AND pathway IS "
+                  "NULL AND level IS NULL AND location IS NULL",
+                  {without.case_id}),
+            1);
+  d.programme.level = 7;
+  auto bad = mp_->Submit(school_, d, std::nullopt);
+  EXPECT_EQ(bad.status().field(), "programme.level");
+}
+
 TEST_P(SubmitTest, SchoolWithoutRecoveryKeyOrLeadCannotReceiveReports) {
   auth::School bare;
   MP_ASSERT_OK(db().Write([&](db::Connection& c) -> common::Status {

@@ -40,6 +40,33 @@ std::string ContentHash(const domain::ReportDraft& d) {
 struct Holder {
   std::string id;
   std::string public_key;
+  bool operator==(const Holder&) const = default;
+};
+
+// The keys of a new case: the case key seals the content, the identity key
+// the reporter's identity, the reporter key (from the code) the reporter's copies.
+struct NewCaseKeys {
+  crypto::SecretKey case_key;
+  crypto::SecretKey identity_key;
+  crypto::SecretKey reporter;
+};
+
+struct SealedCopy {
+  std::string holder;
+  std::string case_key;
+  std::string identity_key;  // empty without an identity
+};
+
+// What Submit works out before it takes the write lock.
+struct PreparedCase {
+  domain::DeadlinePolicy policy;
+  std::vector<Holder> holders;
+  std::optional<std::string> company_id;
+  std::vector<SealedCopy> sealed;
+  db::Blob narrative;
+  std::optional<db::Blob> company_text;
+  std::optional<db::Blob> identity;
+  std::string receipt_lookup;  // HMAC of the code (P1): the code itself is never stored
 };
 
 // Everyone a new case key is sealed for: the recovery key and the leads.
@@ -56,6 +83,88 @@ StatusOr<std::vector<Holder>> IntakeHolders(db::Connection& c, const KeyRing& ke
               {school_id}));
   for (const db::Row& r : leads.rows) holders.push_back({r.Text(0), r.BlobBytes(1)});
   return holders;
+}
+
+// Nobody could ever read a report sealed for no one.
+Status NotSetUp() {
+  return Status::FailedPrecondition(
+      "the meldpunt of this school has not been set up (no recovery key)");
+}
+
+StatusOr<std::vector<SealedCopy>> SealForHolders(const std::vector<Holder>& holders,
+                                                 const NewCaseKeys& keys, bool has_identity) {
+  std::vector<SealedCopy> out;
+  for (const Holder& h : holders) {
+    SealedCopy copy{h.id, "", ""};
+    SP_ASSIGN_OR_RETURN(copy.case_key, crypto::SealKeyTo(h.public_key, keys.case_key));
+    if (has_identity) {
+      SP_ASSIGN_OR_RETURN(copy.identity_key, crypto::SealKeyTo(h.public_key, keys.identity_key));
+    }
+    out.push_back(std::move(copy));
+  }
+  return out;
+}
+
+// Seals the narrative, a company typed as text, and the identity.
+Status SealContent(const domain::ReportDraft& draft, const std::string& id, PreparedCase& prepared,
+                   const NewCaseKeys& keys) {
+  SP_ASSIGN_OR_RETURN(prepared.narrative,
+                      internal::SealField(keys.case_key, id, "narrative", draft.narrative));
+  if (!prepared.company_id && !draft.company.empty()) {
+    std::string text = draft.company.name;
+    if (!draft.company.kvk.empty())
+      text += (text.empty() ? "KvK " : " (KvK ") + draft.company.kvk + (text.empty() ? "" : ")");
+    SP_ASSIGN_OR_RETURN(prepared.company_text,
+                        internal::SealField(keys.case_key, id, "company_text", text));
+  }
+  if (draft.reporter && !draft.reporter->empty()) {
+    SP_ASSIGN_OR_RETURN(prepared.identity,
+                        internal::SealField(keys.identity_key, id, "identity",
+                                            internal::EncodeIdentity(*draft.reporter)));
+  }
+  return Status::Ok();
+}
+
+std::optional<std::string> TextOrNull(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+Status InsertCase(db::Connection& c, const std::string& school_id, const domain::ReportDraft& draft,
+                  const PreparedCase& prepared, const Receipt& receipt, common::UnixMillis now,
+                  domain::Date feedback_due) {
+  const domain::Programme& programme = draft.programme;
+  return c
+      .Execute(
+          "INSERT INTO cases(id, school_id, case_number, receipt_key, mode, channel, phase, "
+          "grounds, wishes, consents, company_id, occurred_on, status, received_at, "
+          "first_contact_due, feedback_due, content_sha256, narrative, company_text, identity, "
+          "crebo, pathway, level, location) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+          "$12, 'received', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
+          {receipt.case_id,
+           school_id,
+           receipt.case_number,
+           prepared.receipt_lookup,
+           domain::Name(draft.mode),
+           domain::Name(draft.channel),
+           domain::Name(draft.phase),
+           internal::JoinNames(draft.grounds),
+           internal::JoinNames(draft.wishes),
+           internal::JoinNames(draft.consents),
+           prepared.company_id,
+           draft.occurred_on ? std::optional<std::string>(domain::FormatDate(*draft.occurred_on))
+                             : std::nullopt,
+           now,
+           domain::FormatDate(receipt.first_contact_due),
+           domain::FormatDate(feedback_due),
+           receipt.content_sha256,
+           prepared.narrative,
+           prepared.company_text ? db::Param(*prepared.company_text) : db::Param(std::nullopt),
+           prepared.identity ? db::Param(*prepared.identity) : db::Param(std::nullopt),
+           TextOrNull(programme.crebo),
+           TextOrNull(programme.pathway),
+           programme.level,
+           TextOrNull(programme.location)})
+      .status();
 }
 
 StatusOr<std::string> NextCaseNumber(db::Connection& c, std::string_view school_id,
@@ -122,74 +231,57 @@ StatusOr<Receipt> Meldpunt::Submit(const auth::School& school, const domain::Rep
   receipt.case_id = crypto::RandomId();
   receipt.acknowledged_at = now;
   receipt.content_sha256 = ContentHash(draft);
-  crypto::SecretKey case_key = crypto::SecretKey::Generate();
-  crypto::SecretKey identity_key = crypto::SecretKey::Generate();
-  crypto::SecretKey reporter_key = keys_.ReporterKey(normalized);
+  NewCaseKeys keys{crypto::SecretKey::Generate(), crypto::SecretKey::Generate(),
+                   keys_.ReporterKey(normalized)};
+  PreparedCase prepared;
+  prepared.receipt_lookup = keys_.ReceiptLookup(normalized);
+  crypto::SecureWipe(normalized);
   const std::string& id = receipt.case_id;
+  const bool has_identity = draft.reporter && !draft.reporter->empty();
+
+  // Everything that needs no write lock happens first, on a reader and
+  // outside any transaction: the single SQLite writer then only inserts.
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    prepared.policy = internal::LoadPolicy(c, school.id);
+    SP_ASSIGN_OR_RETURN(prepared.holders, IntakeHolders(c, keys_, school.id));
+    if (prepared.holders.empty()) return NotSetUp();
+    SP_ASSIGN_OR_RETURN(prepared.company_id, ResolveCompany(c, school.id, draft.company));
+    return Status::Ok();
+  }));
+  SP_ASSIGN_OR_RETURN(prepared.sealed, SealForHolders(prepared.holders, keys, has_identity));
+  SP_RETURN_IF_ERROR(SealContent(draft, id, prepared, keys));
+  domain::CaseDates dates;
+  dates.received = today;
+  receipt.first_contact_due = domain::FirstContactDue(prepared.policy, dates);
 
   Status s = db_.Write([&](db::Connection& c) -> Status {
-    domain::DeadlinePolicy policy = internal::LoadPolicy(c, school.id);
+    // The holders may have changed since they were read (a lead added or a
+    // recovery key rotated): then seal again for the current ones.
     SP_ASSIGN_OR_RETURN(std::vector<Holder> holders, IntakeHolders(c, keys_, school.id));
-    if (holders.empty()) {
-      return Status::FailedPrecondition(
-          "the meldpunt of this school has not been set up (no recovery key)");
+    if (holders.empty()) return NotSetUp();
+    if (holders != prepared.holders) {
+      SP_ASSIGN_OR_RETURN(prepared.sealed, SealForHolders(holders, keys, has_identity));
     }
-    SP_ASSIGN_OR_RETURN(auto company_id, ResolveCompany(c, school.id, draft.company));
     SP_ASSIGN_OR_RETURN(receipt.case_number, NextCaseNumber(c, school.id, today));
-    domain::CaseDates dates;
-    dates.received = today;
-    receipt.first_contact_due = domain::FirstContactDue(policy, dates);
-
-    SP_ASSIGN_OR_RETURN(db::Blob narrative,
-                        internal::SealField(case_key, id, "narrative", draft.narrative));
-    std::optional<db::Blob> company_text;
-    if (!company_id && !draft.company.empty()) {
-      std::string text = draft.company.name;
-      if (!draft.company.kvk.empty())
-        text += (text.empty() ? "KvK " : " (KvK ") + draft.company.kvk + (text.empty() ? "" : ")");
-      SP_ASSIGN_OR_RETURN(company_text, internal::SealField(case_key, id, "company_text", text));
-    }
-    std::optional<db::Blob> identity;
-    if (draft.reporter && !draft.reporter->empty()) {
-      SP_ASSIGN_OR_RETURN(identity, internal::SealField(identity_key, id, "identity",
-                                                        internal::EncodeIdentity(*draft.reporter)));
-    }
-    SP_RETURN_IF_ERROR(
-        c.Execute(
-             "INSERT INTO cases(id, school_id, case_number, receipt_key, mode, channel, phase, "
-             "grounds, "
-             "wishes, consents, company_id, occurred_on, status, received_at, first_contact_due, "
-             "feedback_due, content_sha256, narrative, company_text, identity) VALUES ($1, $2, $3, "
-             "$4, $5, "
-             "$6, $7, $8, $9, $10, $11, $12, 'received', $13, $14, $15, $16, $17, $18, $19)",
-             {id, school.id, receipt.case_number, keys_.ReceiptLookup(normalized),
-              domain::Name(draft.mode), domain::Name(draft.channel), domain::Name(draft.phase),
-              internal::JoinNames(draft.grounds), internal::JoinNames(draft.wishes),
-              internal::JoinNames(draft.consents), company_id,
-              draft.occurred_on ? std::optional<std::string>(domain::FormatDate(*draft.occurred_on))
-                                : std::nullopt,
-              now, domain::FormatDate(receipt.first_contact_due),
-              domain::FormatDate(domain::FeedbackDue(policy, dates)), receipt.content_sha256,
-              narrative, company_text ? db::Param(*company_text) : db::Param(std::nullopt),
-              identity ? db::Param(*identity) : db::Param(std::nullopt)})
-            .status());
-    for (const Holder& h : holders) {
+    SP_RETURN_IF_ERROR(InsertCase(c, school.id, draft, prepared, receipt, now,
+                                  domain::FeedbackDue(prepared.policy, dates)));
+    for (const SealedCopy& copy : prepared.sealed) {
       SP_RETURN_IF_ERROR(
-          keys_.SealForPublicHolder(c, id, h.id, kCasePurpose, h.public_key, case_key));
-      if (identity) {
+          keys_.StoreSealedForHolder(c, id, copy.holder, kCasePurpose, copy.case_key));
+      if (has_identity) {
         SP_RETURN_IF_ERROR(
-            keys_.SealForPublicHolder(c, id, h.id, kIdentityPurpose, h.public_key, identity_key));
+            keys_.StoreSealedForHolder(c, id, copy.holder, kIdentityPurpose, copy.identity_key));
       }
     }
-    SP_RETURN_IF_ERROR(keys_.SealForReporter(c, id, kCasePurpose, reporter_key, case_key));
-    if (identity)
+    SP_RETURN_IF_ERROR(keys_.SealForReporter(c, id, kCasePurpose, keys.reporter, keys.case_key));
+    if (has_identity) {
       SP_RETURN_IF_ERROR(
-          keys_.SealForReporter(c, id, kIdentityPurpose, reporter_key, identity_key));
+          keys_.SealForReporter(c, id, kIdentityPurpose, keys.reporter, keys.identity_key));
+    }
     std::string actor = by ? by->user_id : "reporter";
     SP_RETURN_IF_ERROR(internal::AddEvent(c, id, now, "status", "", "received", actor));
     return audit_.Append(c, internal::CaseAudit(school.id, actor, "case.create", id));
   });
-  crypto::SecureWipe(normalized);
   if (!s.ok()) return s;
   return receipt;
 }
@@ -218,6 +310,22 @@ StatusOr<std::vector<CompanyInfo>> Meldpunt::SearchCompanies(std::string_view sc
     return Status::Ok();
   });
   if (!s.ok()) return s;
+  return out;
+}
+
+std::optional<domain::Programme> Meldpunt::ProgrammeOfStudent(const auth::User& student) {
+  std::optional<domain::Programme> out;
+  (void)db_.Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query("SELECT crebo, pathway, level, location FROM students WHERE user_id = $1 AND "
+                "school_id = $2",
+                {student.id, student.school_id}));
+    if (rows.empty()) return Status::Ok();
+    const db::Row& r = rows.rows[0];
+    out = domain::Programme{r.Text(0), r.Text(1), static_cast<int>(r.Int(2)), r.Text(3)};
+    return Status::Ok();
+  });
   return out;
 }
 

@@ -317,6 +317,11 @@ class Meldpunt {
   common::StatusOr<ReportCounts> CountReports(std::string_view school_id, domain::Date from,
                                               domain::Date to, std::string_view by);
 
+  // The programme of a logged-in student from the school's student register,
+  // to fill in the report form's optional programme part; nullopt for anyone
+  // who is not a student in the register.
+  std::optional<domain::Programme> ProgrammeOfStudent(const auth::User& student);
+
   // ---- Settings ----
   common::Status SaveSettings(const auth::User& admin, const domain::DeadlinePolicy& policy,
                               bool show_handler_names);
