@@ -46,7 +46,8 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
       receipt_throttle_(clock),
       report_limiter_(clock, config_.report_rate_limit_per_minute),
       notifications_(db, clock),
-      stagematching_(db, clock, audit_) {
+      stagematching_(db, clock, audit_),
+      norm_(db, audit_, clock) {
   RegisterPublicRoutes(*this);
   RegisterAuthRoutes(*this);
   RegisterAdminRoutes(*this);
@@ -57,6 +58,8 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterPlacementRoutes(*this);
   RegisterStudentPlacementRoutes(*this);
   RegisterCompanyRoutes(*this);
+  RegisterNormRoutes(*this);
+  RegisterAssessmentRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -242,6 +245,14 @@ void App::RunScheduledJobs() {
       spdlog::warn("retention failed: {}", result.status().ToString());
     }
   }
+  if (ClaimJob("training-reminders", 24 * kHour)) {
+    auto added = norm_.SendTrainingReminders();
+    if (added.ok()) {
+      spdlog::info("training reminders: {} new", *added);
+    } else {
+      spdlog::warn("training reminders failed: {}", added.status().ToString());
+    }
+  }
 }
 
 std::string App::CookieAttributes() const {
@@ -295,6 +306,16 @@ views::Page Ctx::MakePage(std::string title) const {
     if (domain::HasPermission(role, domain::Permission::kReportOnBehalf) ||
         domain::HasPermission(role, domain::Permission::kSubmitOwnReport)) {
       page.nav.push_back({"/melden", T("nav_report"), req.path == "/melden"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kManageNorm)) {
+      page.nav.push_back({"/beleid/norm", T("nav_norm"), req.path == "/beleid/norm"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kManageSelfAssessment) &&
+        role != domain::Role::kMeldpuntHandler) {  // leads reach it from their dashboard
+      page.nav.push_back({"/zelfevaluatie", T("nav_assessment"), req.path == "/zelfevaluatie"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kManageTraining)) {
+      page.nav.push_back({"/trainingen", T("nav_training"), req.path == "/trainingen"});
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchoolUsers)) {
       page.nav.push_back({"/admin/users", T("nav_users"), req.path == "/admin/users"});

@@ -21,6 +21,7 @@
 #include "meldpunt/keyring.h"
 #include "meldpunt/service.h"
 #include "meldpunt/throttle.h"
+#include "norm/service.h"
 #include "notify/notifications.h"
 #include "placement/service.h"
 #include "views/render.h"
@@ -126,6 +127,7 @@ class App {
   meldpunt::RateLimiter& report_limiter() { return report_limiter_; }
   notify::Notifications& notifications() { return notifications_; }
   placement::Stagematching& stagematching() { return stagematching_; }
+  norm::NormService& norm() { return norm_; }
   // Runs the scheduled jobs that are due: deadline alerts hourly, retention
   // daily. A lease in the database makes each run on one instance only.
   void RunScheduledJobs();
@@ -159,6 +161,7 @@ class App {
   meldpunt::RateLimiter report_limiter_;
   notify::Notifications notifications_;
   placement::Stagematching stagematching_;
+  norm::NormService norm_;
   web::Router router_;
   std::vector<Access> access_;  // parallel to router_.routes()
   std::map<std::string, std::pair<std::string, std::string>> assets_;  // path -> (type, bytes)
@@ -175,6 +178,10 @@ void RegisterApiRoutes(App& app);     // /api/v1 (api.md)
 void RegisterPlacementRoutes(App& app);  // the coordinator's stagematching pages
 void RegisterStudentPlacementRoutes(App& app);  // a student's leerwens and placement
 void RegisterCompanyRoutes(App& app);   // a company contact's places, norm and placements
+void RegisterNormRoutes(App& app);        // public norm page, its editor, student's reading, pulse
+void RegisterAssessmentRoutes(App& app);  // self-assessment, training register, own training
+// The norm to read and pulse invitations on the student's /stage page.
+void AddStudentNormParts(Ctx& ctx, views::Data& body);
 
 // An attachment as a download (never inline), with a neutral file name.
 web::Response FileResponse(const meldpunt::Meldpunt::FileContent& file);

@@ -1,4 +1,5 @@
 #include "app/demo.h"
+#include "app/demo_norm.h"
 #include "app/demo_placement.h"
 
 #include "crypto/hash.h"
@@ -228,6 +229,7 @@ common::StatusOr<std::vector<DemoLogin>> SeedDemo(App& app) {
   }));
   for (const auth::School& school : schools) SP_RETURN_IF_ERROR(SeedReports(app, school));
   SP_RETURN_IF_ERROR(SeedPlacementDemo(app));
+  SP_RETURN_IF_ERROR(SeedNormDemo(app));
   return logins;
 }
 

@@ -88,6 +88,21 @@ web::Response Dashboard(Ctx& ctx) {
     body.set("notifications", list);
     body.set("csrf", ctx.session->csrf_token);
   }
+  // Norm module: meldpunt leads take part in the self-assessment (plain
+  // handlers do not), and staff see their own training, where reminders link.
+  auto add_link = [&](const char* href, const char* label) {
+    views::Data l;
+    l.set("href", std::string(href));
+    l.set("label", ctx.T(label));
+    links.push_back(l);
+  };
+  if (user.role == domain::Role::kMeldpuntHandler && ctx.Staff().lead) {
+    add_link("/zelfevaluatie", "nav_assessment");
+  }
+  if (!user.school_id.empty() && user.role != domain::Role::kStudent &&
+      user.role != domain::Role::kCompanyContact) {
+    add_link("/mijn-training", "training_mine_title");
+  }
   body.set("has_links", !links.is_empty_list());
   body.set("links", links);
   return ctx.Render("dashboard", page, body);

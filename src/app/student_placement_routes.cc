@@ -100,6 +100,8 @@ web::Response Home(Ctx& ctx) {
   }
   body.set("has_rounds", !rounds.is_empty_list());
   body.set("rounds", rounds);
+  body.set("csrf", ctx.session->csrf_token);
+  AddStudentNormParts(ctx, body);  // the norm at the start, the pulse survey after
   auto norm = ctx.app.stagematching().CurrentNorm(ctx.user().school_id);
   if (norm.ok()) {
     body.set("norm_text", ctx.locale == views::Locale::kEn ? norm->text_en : norm->text_nl);
