@@ -14,6 +14,15 @@ StatusOr<std::string> OptionalString(const json& obj, const char* key, const std
   return obj[key].get<std::string>();
 }
 
+// At most 40 bytes of an unknown value for an error message, cut before a
+// UTF-8 continuation byte: a cut character would make the JSON error body
+// invalid (nlohmann's dump() throws, and the client got a 500 for a 400).
+std::string Excerpt(const std::string& s) {
+  size_t cut = std::min<size_t>(s.size(), 40);
+  while (cut > 0 && cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
+
 template <typename E>
 StatusOr<std::vector<E>> ParseNames(const std::vector<std::string>& names,
                                     std::optional<E> (*parse)(std::string_view),
@@ -21,7 +30,7 @@ StatusOr<std::vector<E>> ParseNames(const std::vector<std::string>& names,
   std::vector<E> out;
   for (const std::string& n : names) {
     auto v = parse(n);
-    if (!v) return Status::InvalidArgument("unknown value '" + n.substr(0, 40) + "'", field);
+    if (!v) return Status::InvalidArgument("unknown value '" + Excerpt(n) + "'", field);
     if (std::find(out.begin(), out.end(), *v) == out.end()) out.push_back(*v);
   }
   return out;
@@ -107,8 +116,8 @@ StatusOr<domain::ReportDraft> DraftFromJson(const json& body) {
     for (auto& [key, value] : c.items()) {
       auto consent = domain::ParseConsent(key);
       if (!consent)
-        return Status::InvalidArgument("unknown consent '" + key.substr(0, 40) + "'",
-                                       "consent." + key.substr(0, 40));
+        return Status::InvalidArgument("unknown consent '" + Excerpt(key) + "'",
+                                       "consent." + Excerpt(key));
       if (!value.is_boolean())
         return Status::InvalidArgument("must be true or false", "consent." + key);
       if (value.get<bool>()) d.consents.push_back(*consent);
