@@ -35,6 +35,7 @@ test: build build-asan
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 scripts/pg-test-cluster scripts/run-ctest $(ASAN_BUILD)
 	@scripts/run-e2e $(BUILD)
+	@scripts/run-resilience $(BUILD)
 
 bench: deps
 	@cmake -S . -B build-bench $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DSTAGEPUNT_BENCH=ON >/dev/null
