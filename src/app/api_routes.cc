@@ -4,6 +4,7 @@
 #include "app/openapi.h"
 #include "app/report_input.h"
 #include "monitor/disclosure.h"
+#include "monitor/service.h"
 
 namespace app {
 
@@ -104,25 +105,36 @@ web::Response ReporterMessage(Ctx& ctx) {
 }
 
 // GET /api/v1/schools/{brin}/stats/reports?from&to&by
+// from/to must span one fixed period (monitor/period.h explains why); both
+// absent means the current school year.
 web::Response Stats(Ctx& ctx) {
   auto school = ctx.app.accounts().SchoolByBrin(ctx.req.PathParam("brin"));
   if (!school.ok() || school->id != ctx.user().school_id)
     return JsonError(404, "not_found", "unknown school");
-  std::string by = ctx.req.QueryParam("by").value_or("ground");
-  auto from = domain::ParseDate(ctx.req.QueryParam("from").value_or("2000-01-01"));
-  auto to = domain::ParseDate(ctx.req.QueryParam("to").value_or("2999-12-31"));
-  if (!from) return JsonError(400, "invalid_argument", "must be YYYY-MM-DD", "from");
-  if (!to || *to < *from)
-    return JsonError(400, "invalid_argument", "must be YYYY-MM-DD, not before from", "to");
-  auto counts = ctx.app.meldpunt().CountReports(school->id, *from, *to, by);
-  if (!counts.ok()) return JsonErrorFor(counts.status());
-  std::vector<monitor::Cell> cells;
-  for (auto& [key, n] : counts->cells) cells.push_back({key, n});
-  int64_t total = counts->total;
-  if (cells.empty()) cells.push_back({domain::FormatDate(*from).substr(0, 7), 0});
-  auto table = monitor::Suppress1D(
-      cells, total,
-      by == "ground" ? monitor::Coverage::kOverlapping : monitor::Coverage::kPartition);
+  std::string by_text = ctx.req.QueryParam("by").value_or("ground");
+  auto by = monitor::ParseDimension(by_text);
+  if (!by) {
+    return JsonError(400, "invalid_argument",
+                     "must be ground, phase, status, month, crebo, sector, pathway, level, "
+                     "location or outcome",
+                     "by");
+  }
+  auto from_text = ctx.req.QueryParam("from");
+  auto to_text = ctx.req.QueryParam("to");
+  monitor::Period period =
+      monitor::SchoolYearOf(domain::DateFromMillis(ctx.app.clock().NowMillis()));
+  if (from_text || to_text) {
+    auto from = domain::ParseDate(from_text.value_or(""));
+    auto to = domain::ParseDate(to_text.value_or(""));
+    if (!from) return JsonError(400, "invalid_argument", "must be YYYY-MM-DD", "from");
+    if (!to || *to < *from)
+      return JsonError(400, "invalid_argument", "must be YYYY-MM-DD, not before from", "to");
+    auto fixed = monitor::PeriodForRange(*from, *to);
+    if (!fixed.ok()) return JsonErrorFor(fixed.status());
+    period = *fixed;
+  }
+  monitor::Monitor m(ctx.app.db(), ctx.app.clock());
+  auto table = m.Table(school->id, period, *by, std::nullopt);
   if (!table.ok()) {
     if (monitor::IsTooFewForDrillDown(table.status())) {
       return JsonError(409, "too_few_for_drilldown",

@@ -58,6 +58,8 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterPlacementRoutes(*this);
   RegisterStudentPlacementRoutes(*this);
   RegisterCompanyRoutes(*this);
+  RegisterMonitorRoutes(*this);
+  RegisterMonitorReportRoutes(*this);
   RegisterNormRoutes(*this);
   RegisterAssessmentRoutes(*this);
 }
@@ -292,6 +294,11 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back(
           {"/meldpunt/signalen", T("nav_signals"), req.path == "/meldpunt/signalen"});
     }
+    // The school's monitor: management and meldpunt leads (monitor_ui.h).
+    if (role == domain::Role::kManagement ||
+        (role == domain::Role::kMeldpuntHandler && Staff().lead)) {
+      page.nav.push_back({"/monitor", T("nav_monitor"), req.path.rfind("/monitor", 0) == 0});
+    }
     if (domain::HasPermission(role, domain::Permission::kManagePlacements)) {
       page.nav.push_back({"/stagematching", T("nav_stagematching"),
                           req.path.rfind("/stagematching", 0) == 0});
@@ -324,6 +331,8 @@ views::Page Ctx::MakePage(std::string title) const {
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});
+      page.nav.push_back(
+          {"/admin/monitor", T("nav_group_report"), req.path.rfind("/admin/monitor", 0) == 0});
     }
     if (domain::HasPermission(role, domain::Permission::kViewAuditLog)) {
       page.nav.push_back({"/admin/audit", T("nav_audit"), req.path == "/admin/audit"});

@@ -182,6 +182,8 @@ void RegisterNormRoutes(App& app);        // public norm page, its editor, stude
 void RegisterAssessmentRoutes(App& app);  // self-assessment, training register, own training
 // The norm to read and pulse invitations on the student's /stage page.
 void AddStudentNormParts(Ctx& ctx, views::Data& body);
+void RegisterMonitorRoutes(App& app);        // the school's monitor dashboard (issue 6)
+void RegisterMonitorReportRoutes(App& app);  // yearly report, exports, deployment-wide report
 
 // An attachment as a download (never inline), with a neutral file name.
 web::Response FileResponse(const meldpunt::Meldpunt::FileContent& file);

@@ -1,0 +1,234 @@
+// The yearly progress report (voortgangsrapportage): per school and school
+// year, a print-ready page with the indicators beside last year's and the
+// trend, the self-assessment over the years and the training figure, and the
+// same as CSV and XLSX. For the system admin, the deployment-wide version:
+// every school's suppressed indicators, summed (monitor/report.h).
+#include "app/app.h"
+#include "app/monitor_ui.h"
+#include "monitor/export.h"
+#include "monitor/service.h"
+
+namespace app {
+
+namespace {
+
+using monitor::Indicator;
+using views::SetIfPresent;
+
+struct ReportRequest {
+  monitor::Period year;
+  std::string error;  // set when `jaar` is not a school year
+};
+
+ReportRequest YearFrom(const Ctx& ctx) {
+  monitor::Period fallback =
+      monitor::Previous(monitor::SchoolYearOf(domain::DateFromMillis(ctx.app.clock().NowMillis())));
+  auto text = ctx.req.QueryParam("jaar");
+  if (!text) return {fallback, ""};
+  auto p = monitor::ParsePeriod(*text, "jaar");
+  if (!p.ok() || p->kind != monitor::PeriodKind::kSchoolYear)
+    return {fallback, ctx.T("mon_err_year")};
+  return {*p, ""};
+}
+
+std::string TrendText(const Ctx& ctx, const std::string& trend) {
+  return trend.empty() ? "–" : ctx.T("mon_trend_" + trend);
+}
+
+// label, this year, last year, trend: one row per indicator.
+std::vector<std::vector<std::string>> IndicatorRows(const Ctx& ctx, const monitor::YearReport& r) {
+  std::vector<Indicator> now = monitor::Indicators(r.current);
+  std::vector<Indicator> before = monitor::Indicators(r.previous);
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < now.size(); ++i) {
+    rows.push_back({ctx.T("mon_ind_" + now[i].id), monui::IndicatorText(ctx, now[i]),
+                    monui::IndicatorText(ctx, before[i]),
+                    TrendText(ctx, monitor::Trend(now[i], before[i]))});
+  }
+  return rows;
+}
+
+std::string SumText(const Ctx& ctx, const monitor::GroupIndicator& g) {
+  if (g.schools_shown == 0) return "–";
+  return (g.schools_hidden > 0 ? ctx.T("mon_at_least") + " " : std::string()) +
+         std::to_string(g.sum);
+}
+
+std::vector<std::vector<std::string>> GroupRows(const Ctx& ctx, const monitor::GroupReport& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < r.current.size(); ++i) {
+    const monitor::GroupIndicator& g = r.current[i];
+    std::string prev = i < r.previous.size() ? SumText(ctx, r.previous[i]) : "–";
+    rows.push_back({ctx.T("mon_ind_" + g.id), SumText(ctx, g), prev,
+                    std::to_string(g.schools_shown), std::to_string(g.schools_hidden)});
+  }
+  return rows;
+}
+
+views::Data RowsData(const std::vector<std::vector<std::string>>& rows) {
+  views::Data list{views::Data::type::list};
+  for (const auto& row : rows) {
+    views::Data r;
+    r.set("label", row[0]);
+    views::Data cells{views::Data::type::list};
+    for (size_t i = 1; i < row.size(); ++i) {
+      views::Data c;
+      c.set("value", row[i]);
+      cells.push_back(c);
+    }
+    r.set("cells", cells);
+    list.push_back(r);
+  }
+  return list;
+}
+
+web::Response Download(std::string body, std::string type, std::string name) {
+  web::Response res;
+  res.status = 200;
+  res.body = std::move(body);
+  res.SetHeader("Content-Type", type);
+  res.SetHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
+  return res;
+}
+
+web::Response ErrorReport(Ctx& ctx, const ReportRequest& rq, bool group) {
+  views::Page page = ctx.MakePage(ctx.T("mon_report_title"));
+  page.errors = {{"jaar", rq.error}};
+  views::Data body;
+  body.set("years", monui::PeriodOptions(ctx, rq.year, true));
+  body.set("action", group ? "/admin/monitor" : "/monitor/rapport");
+  SetIfPresent(body, "jaar_error", rq.error);
+  return ctx.Render("monitor_report", page, body, 400);
+}
+
+monitor::ExportSheet Sheet(const Ctx& ctx, const std::vector<std::string>& header,
+                           std::vector<std::vector<std::string>> rows) {
+  monitor::ExportSheet sheet{ctx.T("mon_report_sheet"), {header}};
+  for (auto& r : rows) sheet.rows.push_back(std::move(r));
+  return sheet;
+}
+
+// ---- One school ------------------------------------------------------------
+
+common::StatusOr<monitor::YearReport> SchoolReport(Ctx& ctx, const monitor::Period& year) {
+  monitor::Monitor m(ctx.app.db(), ctx.app.clock());
+  return m.SchoolYearReport(ctx.user().school_id, year);
+}
+
+std::vector<std::string> SchoolHeader(const Ctx& ctx, const monitor::Period& year) {
+  return {ctx.T("mon_col_indicator"), year.key, monitor::Previous(year).key,
+          ctx.T("mon_col_trend")};
+}
+
+web::Response ReportPage(Ctx& ctx) {
+  if (!monui::MaySee(ctx)) return ctx.ErrorPage(403);
+  ReportRequest rq = YearFrom(ctx);
+  if (!rq.error.empty()) return ErrorReport(ctx, rq, false);
+  auto report = SchoolReport(ctx, rq.year);
+  if (!report.ok()) return ctx.ErrorPage(HttpStatusFor(report.status()));
+  auto school = ctx.app.accounts().SchoolById(ctx.user().school_id);
+  views::Page page = ctx.MakePage(ctx.T("mon_report_title") + " " + rq.year.key);
+  views::Data body;
+  body.set("has_report", true);
+  body.set("year", rq.year.key);
+  body.set("previous_year", monitor::Previous(rq.year).key);
+  if (school.ok()) body.set("school", school->name + " (" + school->brin + ")");
+  body.set("years", monui::PeriodOptions(ctx, rq.year, true));
+  body.set("action", "/monitor/rapport");
+  body.set("generated", domain::FormatDate(domain::DateFromMillis(ctx.app.clock().NowMillis())));
+  body.set("rows", RowsData(IndicatorRows(ctx, *report)));
+  body.set("csv_href", "/monitor/rapport.csv?jaar=" + rq.year.key);
+  body.set("xlsx_href", "/monitor/rapport.xlsx?jaar=" + rq.year.key);
+  body.set("dashboard_href", "/monitor?periode=" + rq.year.key);
+  (void)ctx.app.audit().Append(ctx.app.db(),
+                               AuditEntry(ctx, "monitor.report", "school", ctx.user().school_id));
+  return ctx.Render("monitor_report", page, body);
+}
+
+web::Response ReportFile(Ctx& ctx, bool xlsx) {
+  if (!monui::MaySee(ctx)) return ctx.ErrorPage(403);
+  ReportRequest rq = YearFrom(ctx);
+  if (!rq.error.empty()) return ErrorReport(ctx, rq, false);
+  auto report = SchoolReport(ctx, rq.year);
+  if (!report.ok()) return ctx.ErrorPage(HttpStatusFor(report.status()));
+  monitor::ExportSheet sheet = Sheet(ctx, SchoolHeader(ctx, rq.year), IndicatorRows(ctx, *report));
+  (void)ctx.app.audit().Append(ctx.app.db(),
+                               AuditEntry(ctx, "monitor.export", "school", ctx.user().school_id));
+  std::string name = "voortgangsrapportage-" + rq.year.key;
+  if (!xlsx) return Download(monitor::ToCsv(sheet), "text/csv; charset=utf-8", name + ".csv");
+  auto bytes = monitor::ToXlsx({sheet});
+  if (!bytes.ok()) return ctx.ErrorPage(500);
+  return Download(std::move(*bytes),
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  name + ".xlsx");
+}
+
+// ---- The deployment (system admin) -----------------------------------------
+
+common::StatusOr<monitor::GroupReport> GroupReport(Ctx& ctx, const monitor::Period& year) {
+  SP_ASSIGN_OR_RETURN(std::vector<auth::School> schools, ctx.app.accounts().ListSchools());
+  std::vector<std::string> ids;
+  for (const auto& s : schools) ids.push_back(s.id);
+  monitor::Monitor m(ctx.app.db(), ctx.app.clock());
+  return m.GroupYearReport(ids, year);
+}
+
+std::vector<std::string> GroupHeader(const Ctx& ctx, const monitor::Period& year) {
+  return {ctx.T("mon_col_indicator"), year.key, monitor::Previous(year).key,
+          ctx.T("mon_col_schools_shown"), ctx.T("mon_col_schools_hidden")};
+}
+
+web::Response GroupPage(Ctx& ctx) {
+  ReportRequest rq = YearFrom(ctx);
+  if (!rq.error.empty()) return ErrorReport(ctx, rq, true);
+  auto report = GroupReport(ctx, rq.year);
+  if (!report.ok()) return ctx.ErrorPage(HttpStatusFor(report.status()));
+  views::Page page = ctx.MakePage(ctx.T("mon_group_title") + " " + rq.year.key);
+  views::Data body;
+  body.set("has_group", true);
+  body.set("year", rq.year.key);
+  body.set("previous_year", monitor::Previous(rq.year).key);
+  body.set("schools", std::to_string(report->schools));
+  body.set("years", monui::PeriodOptions(ctx, rq.year, true));
+  body.set("action", "/admin/monitor");
+  body.set("generated", domain::FormatDate(domain::DateFromMillis(ctx.app.clock().NowMillis())));
+  body.set("rows", RowsData(GroupRows(ctx, *report)));
+  body.set("csv_href", "/admin/monitor.csv?jaar=" + rq.year.key);
+  body.set("xlsx_href", "/admin/monitor.xlsx?jaar=" + rq.year.key);
+  (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "monitor.group", "deployment", ""));
+  return ctx.Render("monitor_report", page, body);
+}
+
+web::Response GroupFile(Ctx& ctx, bool xlsx) {
+  ReportRequest rq = YearFrom(ctx);
+  if (!rq.error.empty()) return ErrorReport(ctx, rq, true);
+  auto report = GroupReport(ctx, rq.year);
+  if (!report.ok()) return ctx.ErrorPage(HttpStatusFor(report.status()));
+  monitor::ExportSheet sheet = Sheet(ctx, GroupHeader(ctx, rq.year), GroupRows(ctx, *report));
+  std::string name = "voortgangsrapportage-alle-scholen-" + rq.year.key;
+  if (!xlsx) return Download(monitor::ToCsv(sheet), "text/csv; charset=utf-8", name + ".csv");
+  auto bytes = monitor::ToXlsx({sheet});
+  if (!bytes.ok()) return ctx.ErrorPage(500);
+  return Download(std::move(*bytes),
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  name + ".xlsx");
+}
+
+}  // namespace
+
+void RegisterMonitorReportRoutes(App& app) {
+  Access school = Access::Need(domain::Permission::kViewAggregates);
+  Access deployment = Access::Need(domain::Permission::kManageSchools);
+  app.Route(web::Method::kGet, "/monitor/rapport", school, ReportPage);
+  app.Route(web::Method::kGet, "/monitor/rapport.csv", school,
+            [](Ctx& ctx) { return ReportFile(ctx, false); });
+  app.Route(web::Method::kGet, "/monitor/rapport.xlsx", school,
+            [](Ctx& ctx) { return ReportFile(ctx, true); });
+  app.Route(web::Method::kGet, "/admin/monitor", deployment, GroupPage);
+  app.Route(web::Method::kGet, "/admin/monitor.csv", deployment,
+            [](Ctx& ctx) { return GroupFile(ctx, false); });
+  app.Route(web::Method::kGet, "/admin/monitor.xlsx", deployment,
+            [](Ctx& ctx) { return GroupFile(ctx, true); });
+}
+
+}  // namespace app

@@ -1,0 +1,30 @@
+// Shared by the monitor's pages (monitor_routes.cc, monitor_report_routes.cc):
+// labels for the monitor's keys, numbers as published ("<5" or hidden), and a
+// figure as a table with an accessible SVG bar chart beside it.
+#pragma once
+
+#include <string>
+
+#include "app/app.h"
+#include "monitor/aggregate.h"
+#include "monitor/report.h"
+
+namespace app::monui {
+
+bool English(const Ctx& ctx);
+// A key of a figure in words ("origin" in "ground" -> "Afkomst").
+std::string KeyLabel(const Ctx& ctx, std::string_view figure, const std::string& key);
+// A published count: the number, "<5", or the word for hidden.
+std::string CountText(const Ctx& ctx, const std::optional<int64_t>& count, monitor::Suppression s);
+// One decimal, with a decimal comma in Dutch; "–" when not shown.
+std::string Decimal(const Ctx& ctx, const std::optional<double>& v);
+std::string IndicatorText(const Ctx& ctx, const monitor::Indicator& i);
+std::string PeriodLabel(const Ctx& ctx, const monitor::Period& p);
+// {id, title, intro, caption, rows, total, chart} for monitor_figure in templates.
+views::Data FigureData(const Ctx& ctx, const monitor::Figure& f);
+// The period menu, `current` selected.
+views::Data PeriodOptions(const Ctx& ctx, const monitor::Period& current, bool school_years_only);
+// Who may see the school's monitor: management and meldpunt leads.
+bool MaySee(const Ctx& ctx);
+
+}  // namespace app::monui

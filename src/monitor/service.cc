@@ -1,0 +1,219 @@
+#include "monitor/service.h"
+
+#include <map>
+#include <sstream>
+
+#include "domain/calendar.h"
+
+namespace monitor {
+
+namespace {
+
+using common::Status;
+using common::StatusOr;
+
+constexpr double kDayMs = 86400000.0;
+
+std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// Met when done by the end of the due day; missed when not done and the day
+// has passed; open (no value) otherwise.
+std::optional<bool> OnTime(std::optional<int64_t> done_at, const std::string& due_text,
+                           domain::Date today) {
+  auto due = domain::ParseDate(due_text);
+  if (!due) return std::nullopt;
+  if (done_at) return domain::DateFromMillis(*done_at) <= *due;
+  if (*due < today) return false;
+  return std::nullopt;
+}
+
+// Only categorical columns: the sealed ones (narrative, identity, company
+// text, outcome text) are never selected.
+constexpr char kCasesSql[] =
+    "SELECT c.id, c.phase, c.grounds, c.status, c.received_at, c.first_contact_at, "
+    "c.first_contact_due, c.feedback_due, c.feedback_given_at, c.closed_at, c.outcome, "
+    "c.survey_heard, c.survey_believed, c.survey_know_outcome, c.crebo, c.pathway, c.level, "
+    "c.location, co.sector FROM cases c LEFT JOIN companies co ON co.id = c.company_id "
+    "WHERE c.school_id = $1 AND c.received_at >= $2 AND c.received_at < $3";
+
+CaseFacts FactsOf(const db::Row& r, domain::Date today) {
+  CaseFacts f;
+  int64_t received = r.Int(4);
+  f.phase = r.Text(1);
+  f.grounds = SplitComma(r.Text(2));
+  f.status = r.Text(3);
+  f.month = domain::FormatDate(domain::DateFromMillis(received)).substr(0, 7);
+  auto first = r.OptInt(5);
+  auto closed = r.OptInt(9);
+  if (first) f.days_to_first_contact = static_cast<double>(*first - received) / kDayMs;
+  if (closed) f.days_to_closure = static_cast<double>(*closed - received) / kDayMs;
+  f.first_contact_on_time = OnTime(first, r.Text(6), today);
+  if (f.status != "closed" || r.OptInt(8))
+    f.feedback_on_time = OnTime(r.OptInt(8), r.Text(7), today);
+  f.outcome = r.Text(10);
+  auto score = [&](size_t i) -> std::optional<int> {
+    auto v = r.OptInt(i);
+    if (!v) return std::nullopt;
+    return static_cast<int>(*v);
+  };
+  f.survey_heard = score(11);
+  f.survey_believed = score(12);
+  f.survey_know_outcome = score(13);
+  f.crebo = r.Text(14);
+  f.pathway = r.Text(15);
+  if (auto level = r.OptInt(16)) f.level = std::to_string(*level);
+  f.location = r.Text(17);
+  f.sector = r.Text(18);
+  return f;
+}
+
+db::Params Range(std::string_view school_id, const Period& p) {
+  return {school_id, domain::StartOfDayMillis(p.from),
+          domain::StartOfDayMillis(domain::AddDays(p.to, 1))};
+}
+
+}  // namespace
+
+StatusOr<std::vector<CaseFacts>> Monitor::ReadCases(db::Connection& c, std::string_view school_id,
+                                                    const Period& period) {
+  domain::Date today = domain::DateFromMillis(clock_.NowMillis());
+  SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(kCasesSql, Range(school_id, period)));
+  std::vector<CaseFacts> out;
+  out.reserve(rows.rows.size());
+  std::map<std::string, size_t> index;
+  for (const db::Row& r : rows.rows) {
+    index.emplace(r.Text(0), out.size());
+    out.push_back(FactsOf(r, today));
+  }
+  if (out.empty()) return out;
+  SP_ASSIGN_OR_RETURN(
+      db::Rows refs,
+      c.Query("SELECT a.case_id, a.kind FROM case_actions a JOIN cases c ON c.id = a.case_id "
+              "WHERE c.school_id = $1 AND c.received_at >= $2 AND c.received_at < $3 "
+              "AND a.kind LIKE 'referral_%' GROUP BY a.case_id, a.kind",
+              Range(school_id, period)));
+  for (const db::Row& r : refs.rows) {
+    auto it = index.find(r.Text(0));
+    if (it != index.end()) out[it->second].referrals.push_back(r.Text(1).substr(9));
+  }
+  SP_ASSIGN_OR_RETURN(
+      db::Rows care,
+      c.Query("SELECT t.case_id, COUNT(*), COUNT(t.done_at) FROM aftercare_tasks t "
+              "JOIN cases c ON c.id = t.case_id WHERE c.school_id = $1 AND c.received_at >= $2 "
+              "AND c.received_at < $3 GROUP BY t.case_id",
+              Range(school_id, period)));
+  for (const db::Row& r : care.rows) {
+    auto it = index.find(r.Text(0));
+    if (it != index.end()) out[it->second].aftercare_done = r.Int(1) == r.Int(2);
+  }
+  return out;
+}
+
+StatusOr<MatchingFacts> Monitor::ReadMatching(db::Connection& c, std::string_view school_id,
+                                              const Period& period) {
+  MatchingFacts m;
+  db::Params range = {school_id, domain::FormatDate(period.from), domain::FormatDate(period.to)};
+  // Published rounds that start in the period: proposals are not placements.
+  constexpr char kRounds[] =
+      "FROM rounds r WHERE r.school_id = $1 AND r.start_date >= $2 AND r.start_date <= $3 "
+      "AND r.status = 'published'";
+  SP_ASSIGN_OR_RETURN(
+      db::Rows by_rank,
+      c.Query(std::string("SELECT CASE WHEN p.leerplaats_id IS NULL THEN -1 ELSE "
+                          "COALESCE(p.rank, 0) END, COUNT(*), "
+                          "SUM(CASE WHEN p.ended_kind = 'refusal' THEN 1 ELSE 0 END), "
+                          "SUM(CASE WHEN p.ended_kind = 'breakdown' THEN 1 ELSE 0 END) "
+                          "FROM placements p WHERE p.round_id IN (SELECT r.id ") +
+                  kRounds + ") GROUP BY 1",
+              range));
+  for (const db::Row& r : by_rank.rows) {
+    m.students += r.Int(1);
+    if (r.Int(0) >= 0) m.placed_by_rank[static_cast<int>(r.Int(0))] += r.Int(1);
+    m.refusals += r.Int(2);
+    m.breakdowns += r.Int(3);
+  }
+  SP_ASSIGN_OR_RETURN(
+      db::Rows rounds,
+      c.Query(
+          std::string("SELECT r.leerwens_deadline, r.published_at, (SELECT COUNT(*) FROM "
+                      "placements p WHERE p.round_id = r.id AND p.leerplaats_id IS NOT NULL) ") +
+              kRounds,
+          range));
+  for (const db::Row& r : rounds.rows) {
+    ++m.rounds;
+    auto deadline = domain::ParseDate(r.Text(0));
+    if (!deadline || r.IsNull(1)) continue;
+    int64_t days = domain::DateFromMillis(r.Int(1)).days - deadline->days;
+    m.days_to_placement.push_back({std::max<int64_t>(days, 0), r.Int(2)});
+  }
+  SP_ASSIGN_OR_RETURN(
+      db::Rows excl,
+      c.Query(std::string("SELECT e.reason, COUNT(DISTINCT e.company_id) FROM round_exclusions e "
+                          "WHERE e.round_id IN (SELECT r.id ") +
+                  kRounds + ") GROUP BY e.reason",
+              range));
+  for (const db::Row& r : excl.rows) m.excluded_companies[r.Text(0)] = r.Int(1);
+  SP_ASSIGN_OR_RETURN(
+      db::Row distinct,
+      c.QueryOne(std::string("SELECT COUNT(DISTINCT e.company_id) FROM round_exclusions e "
+                             "WHERE e.round_id IN (SELECT r.id ") +
+                     kRounds + ")",
+                 range));
+  m.excluded_companies[""] = distinct.Int(0);
+  return m;
+}
+
+StatusOr<Dashboard> Monitor::SchoolDashboard(std::string_view school_id, const Period& period) {
+  std::vector<CaseFacts> facts;
+  MatchingFacts matching;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(facts, ReadCases(c, school_id, period));
+    SP_ASSIGN_OR_RETURN(matching, ReadMatching(c, school_id, period));
+    return Status::Ok();
+  }));
+  return BuildDashboard(period, facts, matching);
+}
+
+StatusOr<PublishedTable> Monitor::Table(std::string_view school_id, const Period& period,
+                                        Dimension dim, const std::optional<Filter>& filter) {
+  std::vector<CaseFacts> facts;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(facts, ReadCases(c, school_id, period));
+    return Status::Ok();
+  }));
+  if (filter) return DrillDown(facts, dim, *filter, period);
+  return Breakdown(facts, dim, period);
+}
+
+StatusOr<YearReport> Monitor::SchoolYearReport(std::string_view school_id, const Period& year) {
+  YearReport out;
+  SP_ASSIGN_OR_RETURN(out.current, SchoolDashboard(school_id, year));
+  SP_ASSIGN_OR_RETURN(out.previous, SchoolDashboard(school_id, Previous(year)));
+  return out;
+}
+
+StatusOr<GroupReport> Monitor::GroupYearReport(const std::vector<std::string>& school_ids,
+                                               const Period& year) {
+  GroupReport out;
+  out.year = year;
+  out.schools = static_cast<int64_t>(school_ids.size());
+  std::vector<std::vector<Indicator>> now, before;
+  for (const std::string& id : school_ids) {
+    SP_ASSIGN_OR_RETURN(YearReport r, SchoolYearReport(id, year));
+    now.push_back(Indicators(r.current));
+    before.push_back(Indicators(r.previous));
+  }
+  out.current = SumIndicators(now);
+  out.previous = SumIndicators(before);
+  return out;
+}
+
+}  // namespace monitor

@@ -1,0 +1,245 @@
+// The monitor over real HTTP on SQLite and PostgreSQL: the school dashboard
+// with suppressed numbers, drill-downs (refused below 5), bad periods and
+// dimensions (an error naming the field, no numbers), the yearly report with
+// its CSV and XLSX, the deployment-wide report, the statistics API in the
+// api.md format, who may see what, and isolation between schools.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app/demo.h"
+#include "crypto/random.h"
+#include "crypto/totp.h"
+#include "domain/calendar.h"
+#include "test_app.h"
+
+namespace {
+
+using nlohmann::json;
+using testing_support::Browser;
+using testing_support::TestApp;
+
+struct Spec {
+  int n;
+  const char* phase;
+  const char* grounds;
+  const char* pathway;
+  const char* status;
+};
+
+// 30 reports of 99DM in school year 2025-2026: 21 search, 9 internship;
+// grounds origin 18 (6 of them with religion as well), religion 6 in all,
+// gender 3, age 9; BBL 3.
+constexpr Spec kCases[] = {
+    {12, "search", "origin", "BOL", "closed"},
+    {6, "search", "origin,religion", "BOL", "in_progress"},
+    {3, "search", "gender", "BBL", "received"},
+    {9, "internship", "age", "BOL", "closed"},
+};
+
+class MonitorHttpTest : public ::testing::TestWithParam<db::Dialect> {
+ protected:
+  void SetUp() override {
+    std::string reason;
+    t_ = TestApp::Start(GetParam(), &reason);
+    ASSERT_TRUE(t_ || reason.rfind("FAIL: ", 0) != 0) << reason;
+    if (!t_) GTEST_SKIP() << reason;
+    auto school = t_->app().accounts().SchoolByBrin("99DM");
+    ASSERT_TRUE(school.ok());
+    int seq = 0;
+    common::Status s = t_->db().Write([&](db::Connection& c) -> common::Status {
+      for (const Spec& spec : kCases) {
+        for (int i = 0; i < spec.n; ++i, ++seq) {
+          domain::Date day = domain::AddDays(domain::MakeDate(2025, 9, 1), seq * 3);
+          int64_t at = domain::StartOfDayMillis(day) + 3600000;
+          bool closed = std::string(spec.status) == "closed";
+          SP_RETURN_IF_ERROR(
+              c.Execute("INSERT INTO cases(id, school_id, case_number, mode, channel, phase, "
+                        "grounds, wishes, consents, status, received_at, first_contact_at, "
+                        "first_contact_due, feedback_due, closed_at, outcome, content_sha256, "
+                        "crebo, pathway, level, location) VALUES ($1, $2, $3, 'anonymous', "
+                        "'self', $4, $5, '', '', $6, $7, $8, $9, $10, $11, $12, 'x', '25655', "
+                        "$13, 2, 'Utrecht')",
+                        {crypto::RandomId(), school->id, "M-T-" + std::to_string(seq), spec.phase,
+                         spec.grounds, spec.status, at, at + 86400000 * (1 + seq % 3),
+                         domain::FormatDate(domain::AddDays(day, 3)),
+                         domain::FormatDate(domain::AddDays(day, 90)),
+                         closed ? db::Param(at + 86400000 * 20) : db::Param(std::nullopt),
+                         closed ? db::Param("resolved_with_company") : db::Param(std::nullopt),
+                         spec.pathway})
+                  .status());
+        }
+      }
+      return common::Status::Ok();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  void Login(Browser& b, const std::string& login, bool totp = false) {
+    auto res =
+        totp ? b.Login(login, app::kDemoPassword,
+                       *crypto::TotpCode(app::kDemoTotpSecret, t_->clock().NowMillis() / 1000))
+             : b.Login(login, app::kDemoPassword);
+    ASSERT_EQ(res.Header("location"), "/dashboard") << login << " " << res.status;
+  }
+
+  std::unique_ptr<TestApp> t_;
+};
+
+bool Has(const std::string& body, const std::string& s) {
+  return body.find(s) != std::string::npos;
+}
+
+TEST_P(MonitorHttpTest, DashboardShowsSuppressedFiguresForAFixedPeriod) {
+  Browser b(t_->port());
+  Login(b, "management@99dm.demo");
+  auto dash = b.Get("/dashboard");
+  EXPECT_TRUE(Has(dash.body, "href=\"/monitor\"")) << "the staff dashboard links the monitor";
+  auto res = b.Get("/monitor?periode=2025-2026");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_TRUE(Has(res.body, "<dd id=\"mon-reports\">30</dd>"));
+  EXPECT_TRUE(Has(res.body, "Meldingen per grond"));
+  EXPECT_TRUE(Has(res.body, "&lt;5")) << "gender (3) is shown as <5";
+  EXPECT_FALSE(Has(res.body, ">3</td>")) << "no count below 5 anywhere";
+  EXPECT_TRUE(Has(res.body, "<svg")) << "charts beside the tables";
+  EXPECT_TRUE(Has(res.body, "aria-hidden=\"true\""));
+  // A month of the same school year: every cell below 5 or hidden.
+  auto month = b.Get("/monitor?periode=2025-09");
+  ASSERT_EQ(month.status, 200);
+  EXPECT_TRUE(Has(month.body, "<dd id=\"mon-reports\">10</dd>")) << month.body.substr(0, 200);
+}
+
+TEST_P(MonitorHttpTest, BadInputNamesTheFieldAndShowsNoNumbers) {
+  Browser b(t_->port());
+  Login(b, "management@99dm.demo");
+  struct Bad {
+    std::string query;
+    int status;
+    std::string field;
+  } cases[] = {
+      {"periode=2025-2027", 400, "periode"},
+      {"periode=2025-03-01", 400, "periode"},
+      {"periode=2026", 400, "periode"},  // calendar years only on the API
+      {"periode=2025-2026&by=ethnicity", 400, "by"},
+      {"periode=2025-2026&by=phase&filter=colour:blue", 400, "filter"},
+      {"periode=2025-2026&by=phase&filter=ground:gender", 409, "filter"},
+      {"periode=2025-2026&by=ground&filter=ground:origin", 400, "by"},
+  };
+  for (const Bad& c : cases) {
+    auto res = b.Get("/monitor?" + c.query);
+    EXPECT_EQ(res.status, c.status) << c.query;
+    EXPECT_TRUE(Has(res.body, "href=\"#" + c.field + "\"")) << c.query << " names the field";
+    EXPECT_FALSE(Has(res.body, "mon-reports")) << c.query << ": no partial numbers";
+    EXPECT_FALSE(Has(res.body, "<table")) << c.query;
+  }
+  auto small = b.Get("/monitor?periode=2025-2026&by=phase&filter=ground:gender");
+  EXPECT_TRUE(Has(small.body, "minder dan 5 studenten"));
+  auto ok = b.Get("/monitor?periode=2025-2026&by=phase&filter=ground:religion");
+  ASSERT_EQ(ok.status, 200);
+  EXPECT_TRUE(Has(ok.body, "id=\"table-drill\""));
+}
+
+TEST_P(MonitorHttpTest, YearlyReportAndExports) {
+  Browser b(t_->port());
+  Login(b, "management@99dm.demo");
+  auto page = b.Get("/monitor/rapport?jaar=2025-2026");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(Has(page.body, "Voortgangsrapportage 2025-2026"));
+  EXPECT_TRUE(Has(page.body, "2024-2025"));
+  EXPECT_TRUE(Has(page.body, ">30</td>"));
+  auto csv = b.Get("/monitor/rapport.csv?jaar=2025-2026");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_TRUE(Has(csv.body, "Meldingen,30,–,")) << csv.body;
+  auto xlsx = b.Get("/monitor/rapport.xlsx?jaar=2025-2026");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+  EXPECT_TRUE(Has(xlsx.Header("content-disposition"), "attachment"));
+  auto bad = b.Get("/monitor/rapport?jaar=2025-Q1");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(Has(bad.body, "href=\"#jaar\""));
+  EXPECT_FALSE(Has(bad.body, "id=\"indicators\""));
+  // The deployment-wide report is the system admin's only.
+  EXPECT_EQ(b.Get("/admin/monitor?jaar=2025-2026").status, 403);
+  Browser admin(t_->port());
+  Login(admin, "sysadmin@demo", true);
+  auto group = admin.Get("/admin/monitor?jaar=2025-2026");
+  ASSERT_EQ(group.status, 200) << group.body.substr(0, 300);
+  // 99DM's published 30; 98DM's count is hidden, so the sum is a lower bound.
+  EXPECT_TRUE(Has(group.body, ">minstens 30</td>"));
+  EXPECT_EQ(admin.Get("/admin/monitor.xlsx?jaar=2025-2026").body.substr(0, 2), "PK");
+  EXPECT_EQ(admin.Get("/monitor").status, 403);
+}
+
+TEST_P(MonitorHttpTest, RolesAndIsolation) {
+  Browser lead(t_->port());
+  Login(lead, "meldpunt@99dm.demo", true);
+  EXPECT_EQ(lead.Get("/monitor?periode=2025-2026").status, 200);
+  Browser handler(t_->port());
+  Login(handler, "meldpunt2@99dm.demo", true);
+  EXPECT_EQ(handler.Get("/monitor").status, 403) << "the dashboard is for leads";
+  for (const char* who : {"teacher@99dm.demo", "student@99dm.demo", "coordinator@99dm.demo"}) {
+    Browser b(t_->port());
+    Login(b, who);
+    EXPECT_EQ(b.Get("/monitor").status, 403) << who;
+    EXPECT_EQ(b.Get("/monitor/rapport.csv").status, 403) << who;
+  }
+  Browser other(t_->port());
+  Login(other, "management@98dm.demo");
+  auto res = other.Get("/monitor?periode=2025-2026");
+  ASSERT_EQ(res.status, 200);
+  EXPECT_TRUE(Has(res.body, "<dd id=\"mon-reports\">&lt;5</dd>"))
+      << "98DM sees its own, empty year";
+  EXPECT_EQ(other.Get("/api/v1/schools/99DM/stats/reports?by=phase").status, 404);
+}
+
+TEST_P(MonitorHttpTest, StatisticsApiFollowsTheSpec) {
+  Browser b(t_->port());
+  Login(b, "management@99dm.demo");
+  auto res = b.Get("/api/v1/schools/99DM/stats/reports?from=2025-08-01&to=2026-07-31&by=ground");
+  ASSERT_EQ(res.status, 200) << res.body;
+  json j = json::parse(res.body);
+  EXPECT_EQ(j["total"], 30);
+  EXPECT_EQ(j["total_suppressed"], false);
+  bool saw_suppressed = false;
+  for (const json& c : j["cells"]) {
+    if (c["key"] == "origin") {
+      EXPECT_EQ(c["count"], 18);
+    }
+    if (c["key"] == "gender") {
+      EXPECT_TRUE(c["count"].is_null());
+      EXPECT_EQ(c["suppressed"], true);
+    }
+    if (c.contains("suppressed")) saw_suppressed = true;
+    if (!c["count"].is_null()) {
+      EXPECT_GE(c["count"].get<int>(), 5);
+    }
+  }
+  EXPECT_TRUE(saw_suppressed);
+  struct Bad {
+    std::string query;
+    std::string field;
+  } bad[] = {{"from=2025-08-02&to=2026-07-31&by=phase", "from"},
+             {"from=2025-08-01&to=2026-07-30&by=phase", "to"},
+             {"from=2025-13-01&to=2026-07-31", "from"},
+             {"from=2025-08-01&to=2026-07-31&by=colour", "by"}};
+  for (const Bad& c : bad) {
+    auto r = b.Get("/api/v1/schools/99DM/stats/reports?" + c.query);
+    EXPECT_EQ(r.status, 400) << c.query;
+    json e = json::parse(r.body);
+    EXPECT_EQ(e["error"]["field"], c.field) << c.query;
+    EXPECT_FALSE(e.contains("cells"));
+  }
+  auto month = b.Get("/api/v1/schools/99DM/stats/reports?from=2025-09-01&to=2025-09-30&by=phase");
+  ASSERT_EQ(month.status, 200);
+  EXPECT_EQ(json::parse(month.body)["total"], 10);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, MonitorHttpTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
+                         [](const ::testing::TestParamInfo<db::Dialect>& p) {
+                           return std::string(p.param == db::Dialect::kSqlite ? "sqlite"
+                                                                              : "postgres");
+                         });
+
+}  // namespace
