@@ -32,9 +32,11 @@ web::Response AssessmentPage(Ctx& ctx, const std::string& year,
   if (!history.ok()) return ctx.ErrorPage(HttpStatusFor(history.status()));
   views::Page page = ctx.MakePage(ctx.T("assessment_title") + " " + year);
   page.errors = std::move(errors);
-  if (ctx.req.QueryParam("ok").value_or("") == "saved") page.flash = ctx.T("assessment_flash_saved");
+  if (ctx.req.QueryParam("ok").value_or("") == "saved")
+    page.flash = ctx.T("assessment_flash_saved");
   bool en = ctx.locale == views::Locale::kEn;
-  std::string posted_item = ctx.req.PathParam("item").empty() ? "" : std::string(ctx.req.PathParam("item"));
+  std::string posted_item =
+      ctx.req.PathParam("item").empty() ? "" : std::string(ctx.req.PathParam("item"));
   views::Data body;
   body.set("csrf", ctx.session->csrf_token);
   body.set("year", year);
@@ -53,11 +55,12 @@ web::Response AssessmentPage(Ctx& ctx, const std::string& year,
     d.set("done", i.status == "done");
     d.set("action", "/zelfevaluatie/" + year + "/" + i.item_id);
     d.set("evidence", posted ? ctx.form.Get("evidence") : i.evidence);
-    d.set("date", posted ? ctx.form.Get("date") : (i.updated_on.empty() ? Today(ctx) : i.updated_on));
+    d.set("date",
+          posted ? ctx.form.Get("date") : (i.updated_on.empty() ? Today(ctx) : i.updated_on));
     views::SetIfPresent(d, "updated_on", i.updated_on);
     views::Data options{views::Data::type::list};
-    for (norm::ItemStatus s : {norm::ItemStatus::kNotStarted, norm::ItemStatus::kInProgress,
-                               norm::ItemStatus::kDone}) {
+    for (norm::ItemStatus s :
+         {norm::ItemStatus::kNotStarted, norm::ItemStatus::kInProgress, norm::ItemStatus::kDone}) {
       views::Data o;
       o.set("value", std::string(norm::Name(s)));
       o.set("label", ctx.T("assessment_status_" + std::string(norm::Name(s))));
@@ -157,18 +160,18 @@ web::Response RegisterPage(Ctx& ctx, std::vector<views::FieldError> errors, int 
   body.set("completed_field", views::InputField("completed_on", ctx.T("training_completed_on"),
                                                 posted ? ctx.form.Get("completed_on") : Today(ctx),
                                                 "date", err("completed_on")));
-  body.set("expires_field",
-           views::InputField("expires_on", ctx.T("training_expires_on"),
-                             posted ? ctx.form.Get("expires_on") : "", "date", err("expires_on"),
-                             ctx.T("training_expires_hint")));
+  body.set("expires_field", views::InputField("expires_on", ctx.T("training_expires_on"),
+                                              posted ? ctx.form.Get("expires_on") : "", "date",
+                                              err("expires_on"), ctx.T("training_expires_hint")));
   return ctx.Render("training_register", page, body, status);
 }
 
 web::Response ShowRegister(Ctx& ctx) { return RegisterPage(ctx, {}, 200); }
 
 web::Response RecordTraining(Ctx& ctx) {
-  auto id = ctx.app.norm().RecordTraining(ctx.user(), ctx.form.Get("user"), ctx.form.Get("training"),
-                                          ctx.form.Get("completed_on"), ctx.form.Get("expires_on"));
+  auto id =
+      ctx.app.norm().RecordTraining(ctx.user(), ctx.form.Get("user"), ctx.form.Get("training"),
+                                    ctx.form.Get("completed_on"), ctx.form.Get("expires_on"));
   if (id.ok()) return web::Response::Redirect("/trainingen?ok=saved");
   if (id.status().code() != StatusCode::kInvalidArgument)
     return ctx.ErrorPage(HttpStatusFor(id.status()));

@@ -41,10 +41,11 @@ Status EnsureSections(db::Connection& c, const std::string& school_id) {
   // The demo's existing version gains its sections in place (the norm text
   // companies accepted stays the same), so no company has to accept again.
   return c
-      .Execute("UPDATE norm_versions SET definition_nl = $2, definition_en = $3, report_nl = $4, "
-               "report_en = $5, next_nl = $6, next_en = $7 WHERE school_id = $1 AND "
-               "definition_nl = ''",
-               {school_id, kDefinitionNl, kDefinitionEn, kReportNl, kReportEn, kNextNl, kNextEn})
+      .Execute(
+          "UPDATE norm_versions SET definition_nl = $2, definition_en = $3, report_nl = $4, "
+          "report_en = $5, next_nl = $6, next_en = $7 WHERE school_id = $1 AND "
+          "definition_nl = ''",
+          {school_id, kDefinitionNl, kDefinitionEn, kReportNl, kReportEn, kNextNl, kNextEn})
       .status();
 }
 
@@ -66,17 +67,20 @@ Status SeedAssessment(App& app, const auth::User& management) {
       {&last, "task_1", "in_progress", "Norm in concept (demo).", 290},
       {&last, "task_4", "done", "Eén onderwijsteam zorg matcht sinds september (demo).", 280},
       {&last, "task_6", "done", "Meldpunt in Stagepunt ingericht (demo).", 250},
-      {&year, "insp_1", "done", "Definitie vastgesteld en gepubliceerd op de normpagina (demo).", 60},
+      {&year, "insp_1", "done", "Definitie vastgesteld en gepubliceerd op de normpagina (demo).",
+       60},
       {&year, "insp_2", "done", "Leerbedrijven accepteren de norm in Stagepunt (demo).", 50},
       {&year, "insp_3", "in_progress", "Trainingen voor docenten gepland (demo).", 40},
       {&year, "task_1", "done", "Norm gepubliceerd, versie 1 (demo).", 60},
       {&year, "task_2", "in_progress", "Studentenraad denkt mee (demo).", 30},
       {&year, "task_4", "done", "Twee rondes stagematching (demo).", 20},
       {&year, "task_6", "done", "Meldpunt en terugkoppeling binnen 3 werkdagen (demo).", 20},
-      {&year, "task_7", "in_progress", "Eerste training afgerond door een deel van het team (demo).", 10},
+      {&year, "task_7", "in_progress",
+       "Eerste training afgerond door een deel van het team (demo).", 10},
   };
   for (const Item& i : items) {
-    domain::Date day = domain::AddDays(domain::DateFromMillis(app.clock().NowMillis()), -i.days_ago);
+    domain::Date day =
+        domain::AddDays(domain::DateFromMillis(app.clock().NowMillis()), -i.days_ago);
     SP_RETURN_IF_ERROR(app.norm().SaveAssessmentItem(management, *i.year, i.id, i.status,
                                                      i.evidence, domain::FormatDate(day)));
   }
@@ -96,21 +100,23 @@ Status SeedTraining(App& app, const auth::User& admin, const std::string& brin_l
   // The teacher's training expires in 20 days: a reminder on their dashboard.
   const Record list[] = {{"teacher", 710, 20}, {"meldpunt", 90, 640}, {"management", 200, 530}};
   for (const Record& r : list) {
-    SP_ASSIGN_OR_RETURN(auth::User u, app.accounts().UserByLogin(std::string(r.login_prefix) +
-                                                                 "@" + brin_lower + ".demo"));
-    SP_RETURN_IF_ERROR(app.norm()
-                           .RecordTraining(admin, u.id, "Stagediscriminatie herkennen en aanpakken",
-                                           domain::FormatDate(domain::AddDays(today, -r.completed_days_ago)),
-                                           domain::FormatDate(domain::AddDays(today, r.expires_in_days)))
-                           .status());
+    SP_ASSIGN_OR_RETURN(auth::User u, app.accounts().UserByLogin(std::string(r.login_prefix) + "@" +
+                                                                 brin_lower + ".demo"));
+    SP_RETURN_IF_ERROR(
+        app.norm()
+            .RecordTraining(admin, u.id, "Stagediscriminatie herkennen en aanpakken",
+                            domain::FormatDate(domain::AddDays(today, -r.completed_days_ago)),
+                            domain::FormatDate(domain::AddDays(today, r.expires_in_days)))
+            .status());
   }
   return app.norm().SendTrainingReminders().status();
 }
 
 // Anonymous answers over the last months: the same shape as real ones.
 Status SeedPulseAnswers(db::Connection& c, const std::string& school_id, domain::Date today) {
-  SP_ASSIGN_OR_RETURN(db::Row n, c.QueryOne("SELECT COUNT(*) FROM pulse_answers WHERE school_id = $1",
-                                            {school_id}));
+  SP_ASSIGN_OR_RETURN(
+      db::Row n,
+      c.QueryOne("SELECT COUNT(*) FROM pulse_answers WHERE school_id = $1", {school_id}));
   if (n.Int(0) > 0) return Status::Ok();
   struct Answer {
     int months_ago;
@@ -118,18 +124,27 @@ Status SeedPulseAnswers(db::Connection& c, const std::string& school_id, domain:
     bool reported;
     const char* reasons;
   };
-  const Answer answers[] = {
-      {1, false, false, ""}, {1, false, false, ""}, {1, true, false, "no_trust,fear_consequences"},
-      {1, false, false, ""}, {2, true, true, ""},   {2, false, false, ""},
-      {2, true, false, "not_serious"}, {2, false, false, ""}, {3, false, false, ""},
-      {3, true, false, "did_not_know_where"}, {3, false, false, ""}, {4, false, false, ""},
-      {4, true, false, "fear_consequences,no_proof"}, {4, false, false, ""}};
+  const Answer answers[] = {{1, false, false, ""},
+                            {1, false, false, ""},
+                            {1, true, false, "no_trust,fear_consequences"},
+                            {1, false, false, ""},
+                            {2, true, true, ""},
+                            {2, false, false, ""},
+                            {2, true, false, "not_serious"},
+                            {2, false, false, ""},
+                            {3, false, false, ""},
+                            {3, true, false, "did_not_know_where"},
+                            {3, false, false, ""},
+                            {4, false, false, ""},
+                            {4, true, false, "fear_consequences,no_proof"},
+                            {4, false, false, ""}};
   for (const Answer& a : answers) {
     SP_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO pulse_answers(id, school_id, month, experienced, reported, "
-                  "reasons) VALUES ($1, $2, $3, $4, $5, $6)",
-                  {crypto::RandomId(), school_id, norm::MonthOf(domain::AddMonths(today, -a.months_ago)),
-                   a.experienced, a.reported, a.reasons})
+        c.Execute(
+             "INSERT INTO pulse_answers(id, school_id, month, experienced, reported, "
+             "reasons) VALUES ($1, $2, $3, $4, $5, $6)",
+             {crypto::RandomId(), school_id, norm::MonthOf(domain::AddMonths(today, -a.months_ago)),
+              a.experienced, a.reported, a.reasons})
             .status());
   }
   return Status::Ok();
@@ -141,12 +156,14 @@ Status SeedPulseAnswers(db::Connection& c, const std::string& school_id, domain:
 Status SeedStudentInternships(db::Connection& c, const std::string& school_id,
                               const std::string& student_user_id, domain::Date today,
                               common::UnixMillis now) {
-  SP_ASSIGN_OR_RETURN(db::Rows student,
-                      c.Query("SELECT id, cohort, crebo FROM students WHERE user_id = $1", {student_user_id}));
-  SP_ASSIGN_OR_RETURN(db::Rows place,
-                      c.Query("SELECT id FROM leerplaatsen WHERE school_id = $1 AND crebo = $2 "
-                              "ORDER BY id LIMIT 1",
-                              {school_id, student.empty() ? std::string() : student.rows[0].Text(2)}));
+  SP_ASSIGN_OR_RETURN(
+      db::Rows student,
+      c.Query("SELECT id, cohort, crebo FROM students WHERE user_id = $1", {student_user_id}));
+  SP_ASSIGN_OR_RETURN(
+      db::Rows place,
+      c.Query("SELECT id FROM leerplaatsen WHERE school_id = $1 AND crebo = $2 "
+              "ORDER BY id LIMIT 1",
+              {school_id, student.empty() ? std::string() : student.rows[0].Text(2)}));
   if (student.empty() || place.empty()) return Status::Ok();
   struct Internship {
     const char* name;
@@ -156,8 +173,9 @@ Status SeedStudentInternships(db::Connection& c, const std::string& school_id,
   const Internship list[] = {{"Demo-snuffelstage (afgelopen)", -70, -7},
                              {"Demo-stage (loopt)", -3, 90}};
   for (const Internship& i : list) {
-    SP_ASSIGN_OR_RETURN(db::Rows exists, c.Query("SELECT 1 FROM rounds WHERE school_id = $1 AND name = $2",
-                                                 {school_id, i.name}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows exists,
+        c.Query("SELECT 1 FROM rounds WHERE school_id = $1 AND name = $2", {school_id, i.name}));
     if (!exists.empty()) continue;
     std::string round = crypto::RandomId();
     domain::Date start = domain::AddDays(today, i.start_offset);
@@ -174,9 +192,10 @@ Status SeedStudentInternships(db::Connection& c, const std::string& school_id,
                                  {round, student.rows[0].Text(0)})
                            .status());
     SP_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO placements(id, school_id, round_id, student_id, leerplaats_id, "
-                  "rank, lottery, choices) VALUES ($1, $2, $3, $4, $5, 1, 1, 1)",
-                  {crypto::RandomId(), school_id, round, student.rows[0].Text(0), place.rows[0].Text(0)})
+        c.Execute(
+             "INSERT INTO placements(id, school_id, round_id, student_id, leerplaats_id, "
+             "rank, lottery, choices) VALUES ($1, $2, $3, $4, $5, 1, 1, 1)",
+             {crypto::RandomId(), school_id, round, student.rows[0].Text(0), place.rows[0].Text(0)})
             .status());
   }
   return Status::Ok();
@@ -189,9 +208,11 @@ Status SeedNormDemo(App& app) {
     SP_ASSIGN_OR_RETURN(auth::School school, app.accounts().SchoolByBrin(brin));
     std::string lower = brin;
     for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    SP_ASSIGN_OR_RETURN(auth::User management, app.accounts().UserByLogin("management@" + lower + ".demo"));
+    SP_ASSIGN_OR_RETURN(auth::User management,
+                        app.accounts().UserByLogin("management@" + lower + ".demo"));
     SP_ASSIGN_OR_RETURN(auth::User admin, app.accounts().UserByLogin("admin@" + lower + ".demo"));
-    SP_ASSIGN_OR_RETURN(auth::User student, app.accounts().UserByLogin("student@" + lower + ".demo"));
+    SP_ASSIGN_OR_RETURN(auth::User student,
+                        app.accounts().UserByLogin("student@" + lower + ".demo"));
     common::UnixMillis now = app.clock().NowMillis();
     domain::Date today = domain::DateFromMillis(now);
     SP_RETURN_IF_ERROR(app.db().Write([&](db::Connection& c) -> Status {

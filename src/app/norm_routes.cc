@@ -104,7 +104,8 @@ web::Response EditorPage(Ctx& ctx, std::optional<norm::PolicyText> shown,
   if (!school.ok()) return ctx.ErrorPage(HttpStatusFor(school.status()));
   views::Page page = ctx.MakePage(ctx.T("norm_edit_title"));
   page.errors = std::move(errors);
-  if (ctx.req.QueryParam("ok").value_or("") == "published") page.flash = ctx.T("norm_flash_published");
+  if (ctx.req.QueryParam("ok").value_or("") == "published")
+    page.flash = ctx.T("norm_flash_published");
   views::Data body;
   body.set("csrf", ctx.session->csrf_token);
   body.set("public_href", "/s/" + school->brin + "/norm");
@@ -149,7 +150,9 @@ web::Response MarkRead(Ctx& ctx) {
   std::string placement_id(ctx.req.PathParam("id"));
   int version = 0;
   for (char c : ctx.form.Get("version")) {
-    version = std::isdigit(static_cast<unsigned char>(c)) && version < 100000 ? version * 10 + (c - '0') : -1;
+    version = std::isdigit(static_cast<unsigned char>(c)) && version < 100000
+                  ? version * 10 + (c - '0')
+                  : -1;
     if (version < 0) break;
   }
   if (ctx.form.Get("agree") != "1") return web::Response::Redirect("/stage?norm=agree#norm");
@@ -216,11 +219,12 @@ web::Response AnswerPulse(Ctx& ctx) {
   auto answer = norm::ParsePulseAnswer(ctx.form.Get("experienced"), ctx.form.Get("reported"),
                                        ctx.form.GetAll("reasons"));
   if (!answer.ok()) {
-    return PulsePage(ctx, placement_id, {{answer.status().field(), NormError(ctx, answer.status())}},
-                     400);
+    return PulsePage(ctx, placement_id,
+                     {{answer.status().field(), NormError(ctx, answer.status())}}, 400);
   }
   Status s = ctx.app.norm().AnswerPulse(ctx.user(), placement_id, *answer);
-  if (s.code() == StatusCode::kAlreadyExists) return web::Response::Redirect("/stage?ok=pulse_done");
+  if (s.code() == StatusCode::kAlreadyExists)
+    return web::Response::Redirect("/stage?ok=pulse_done");
   if (!s.ok()) return ctx.ErrorPage(HttpStatusFor(s));
   return web::Response::Redirect("/stage?ok=pulse_thanks");
 }

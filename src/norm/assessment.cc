@@ -67,8 +67,8 @@ Status NormService::SaveAssessmentItem(const auth::User& actor, std::string_view
                   "$8) ON CONFLICT (school_id, school_year, item_id) DO UPDATE SET status = "
                   "excluded.status, evidence = excluded.evidence, dated = excluded.dated, "
                   "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                  {actor.school_id, school_year, item_id, status, evidence, domain::FormatDate(*day),
-                   clock_.NowMillis(), actor.id})
+                  {actor.school_id, school_year, item_id, status, evidence,
+                   domain::FormatDate(*day), clock_.NowMillis(), actor.id})
             .status());
     return Audit(c, actor, "assessment.save", "assessment_item",
                  std::string(school_year) + "/" + std::string(item_id));

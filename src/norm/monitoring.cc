@@ -45,8 +45,12 @@ StatusOr<std::vector<AssessmentItemStatus>> AssessmentFor(db::Connection& c,
                               {school_id, school_year}));
   std::vector<AssessmentItemStatus> out;
   for (const AssessmentItem& item : AssessmentCatalogue()) {
-    AssessmentItemStatus s{std::string(item.id), std::string(item.title_nl),
-                           std::string(item.title_en), "not_started", "", ""};
+    AssessmentItemStatus s{std::string(item.id),
+                           std::string(item.title_nl),
+                           std::string(item.title_en),
+                           "not_started",
+                           "",
+                           ""};
     for (const db::Row& r : rows.rows) {
       if (r.Text(0) != item.id) continue;
       s.status = r.Text(1);
@@ -92,9 +96,9 @@ StatusOr<TrainingSummary> TrainingFor(db::Connection& c, std::string_view school
   constexpr char kStaff[] =
       "u.school_id = $1 AND u.disabled = 0 AND u.role IN ('meldpunt', 'coordinator', 'teacher', "
       "'management', 'admin')";
-  SP_ASSIGN_OR_RETURN(db::Row total,
-                      c.QueryOne(std::string("SELECT COUNT(*) FROM users u WHERE ") + kStaff,
-                                 {school_id}));
+  SP_ASSIGN_OR_RETURN(
+      db::Row total,
+      c.QueryOne(std::string("SELECT COUNT(*) FROM users u WHERE ") + kStaff, {school_id}));
   std::string day = domain::FormatDate(on);
   SP_ASSIGN_OR_RETURN(
       db::Row trained,

@@ -33,7 +33,7 @@ struct AssessmentItemStatus {
   std::string item_id;
   std::string title_nl;
   std::string title_en;
-  std::string status;      // not_started, in_progress, done
+  std::string status;  // not_started, in_progress, done
   std::string evidence;
   std::string updated_on;  // YYYY-MM-DD as the school dated it; "" when never set
 };

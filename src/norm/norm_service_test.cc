@@ -52,7 +52,8 @@ class NormServiceTest : public db::testing::BackendTest {
   }
 
   void Exec(const std::string& sql, const db::Params& params) {
-    common::Status s = db().Write([&](db::Connection& c) { return c.Execute(sql, params).status(); });
+    common::Status s =
+        db().Write([&](db::Connection& c) { return c.Execute(sql, params).status(); });
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
   int64_t Count(const std::string& sql, const db::Params& params = {}) {
@@ -72,30 +73,39 @@ class NormServiceTest : public db::testing::BackendTest {
                 round = crypto::RandomId(), placement = crypto::RandomId();
     if (student_row_.empty()) {
       student_row_ = crypto::RandomId();
-      Exec("INSERT INTO students(id, school_id, student_number, name, crebo, level, pathway, "
-           "cohort, user_id, created_at, updated_at) VALUES ($1, $2, 'S1', 'Anna', '25480', 3, "
-           "'BOL', '2025', $3, 0, 0)",
-           {student_row_, school_.id, student_.id});
+      Exec(
+          "INSERT INTO students(id, school_id, student_number, name, crebo, level, pathway, "
+          "cohort, user_id, created_at, updated_at) VALUES ($1, $2, 'S1', 'Anna', '25480', 3, "
+          "'BOL', '2025', $3, 0, 0)",
+          {student_row_, school_.id, student_.id});
     }
     Exec("INSERT INTO companies(id, leerbedrijf_id, name, created_at) VALUES ($1, $2, 'Zorg', 0)",
          {company, company.substr(0, 10)});
-    Exec("INSERT INTO leerplaatsen(id, school_id, company_id, crebo, period, capacity, "
-         "created_at, updated_at) VALUES ($1, $2, $3, '25480', $4, 1, 0, 0)",
-         {place, school_.id, company, round});
-    Exec("INSERT INTO rounds(id, school_id, name, cohort, period, crebos, status, "
-         "leerwens_deadline, start_date, end_date, hours, publish_lead_days, seed, created_by, "
-         "created_at, visible_from) VALUES ($1, $2, $3, '2025', 'P', '25480', 'published', "
-         "'2026-01-01', $4, $5, 400, 14, 1, 'x', 0, '2026-01-15')",
-         {round, school_.id, "Ronde " + start, start, end});
-    Exec("INSERT INTO placements(id, school_id, round_id, student_id, leerplaats_id, lottery, "
-         "choices) VALUES ($1, $2, $3, $4, $5, 1, 1)",
-         {placement, school_.id, round, student_row_, place});
+    Exec(
+        "INSERT INTO leerplaatsen(id, school_id, company_id, crebo, period, capacity, "
+        "created_at, updated_at) VALUES ($1, $2, $3, '25480', $4, 1, 0, 0)",
+        {place, school_.id, company, round});
+    Exec(
+        "INSERT INTO rounds(id, school_id, name, cohort, period, crebos, status, "
+        "leerwens_deadline, start_date, end_date, hours, publish_lead_days, seed, created_by, "
+        "created_at, visible_from) VALUES ($1, $2, $3, '2025', 'P', '25480', 'published', "
+        "'2026-01-01', $4, $5, 400, 14, 1, 'x', 0, '2026-01-15')",
+        {round, school_.id, "Ronde " + start, start, end});
+    Exec(
+        "INSERT INTO placements(id, school_id, round_id, student_id, leerplaats_id, lottery, "
+        "choices) VALUES ($1, $2, $3, $4, $5, 1, 1)",
+        {placement, school_.id, round, student_row_, place});
     return placement;
   }
 
   PolicyText Text(const std::string& norm) {
-    return PolicyText{"Definitie", "Definition", norm, norm + " (en)", "Meld bij het meldpunt",
-                      "Report to the meldpunt", "Binnen 3 werkdagen contact",
+    return PolicyText{"Definitie",
+                      "Definition",
+                      norm,
+                      norm + " (en)",
+                      "Meld bij het meldpunt",
+                      "Report to the meldpunt",
+                      "Binnen 3 werkdagen contact",
                       "Contact within 3 working days"};
   }
 
@@ -140,8 +150,10 @@ TEST_P(NormServiceTest, PolicyNeedsTheNormInBothLanguagesAndTheRight) {
   t = Text("x");
   t.next_nl = std::string(20001, 'a');
   EXPECT_EQ(svc_->PublishPolicy(management_, t).status().field(), "next_nl");
-  EXPECT_EQ(svc_->PublishPolicy(teacher_, Text("x")).status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(svc_->PublishPolicy(student_, Text("x")).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->PublishPolicy(teacher_, Text("x")).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->PublishPolicy(student_, Text("x")).status().code(),
+            StatusCode::kPermissionDenied);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM norm_versions"), 0);
 }
 
@@ -169,10 +181,17 @@ TEST_P(NormServiceTest, StudentReadsTheCurrentNormForARunningPlacement) {
 }
 
 TEST_P(NormServiceTest, SelfAssessmentIsScoredPerYear) {
-  ASSERT_TRUE(svc_->SaveAssessmentItem(management_, "2024-2025", "task_1", "done", "Beleid", "2025-03-01").ok());
-  ASSERT_TRUE(svc_->SaveAssessmentItem(admin_, "2025-2026", "task_1", "done", "", "2025-10-01").ok());
-  ASSERT_TRUE(svc_->SaveAssessmentItem(lead_, "2025-2026", "insp_1", "in_progress", "Concept", "2025-11-01").ok());
-  ASSERT_TRUE(svc_->SaveAssessmentItem(lead_, "2025-2026", "insp_1", "done", "Vastgesteld", "2026-01-10").ok());
+  ASSERT_TRUE(
+      svc_->SaveAssessmentItem(management_, "2024-2025", "task_1", "done", "Beleid", "2025-03-01")
+          .ok());
+  ASSERT_TRUE(
+      svc_->SaveAssessmentItem(admin_, "2025-2026", "task_1", "done", "", "2025-10-01").ok());
+  ASSERT_TRUE(
+      svc_->SaveAssessmentItem(lead_, "2025-2026", "insp_1", "in_progress", "Concept", "2025-11-01")
+          .ok());
+  ASSERT_TRUE(
+      svc_->SaveAssessmentItem(lead_, "2025-2026", "insp_1", "done", "Vastgesteld", "2026-01-10")
+          .ok());
   auto history = svc_->AssessmentHistory(management_);
   ASSERT_TRUE(history.ok()) << history.status().ToString();
   ASSERT_EQ(history->size(), 2u);
@@ -196,28 +215,60 @@ TEST_P(NormServiceTest, SelfAssessmentIsScoredPerYear) {
 }
 
 TEST_P(NormServiceTest, SelfAssessmentRefusesBadInputAndOtherRoles) {
-  EXPECT_EQ(svc_->SaveAssessmentItem(management_, "2025", "task_1", "done", "", "2026-01-01").field(), "year");
-  EXPECT_EQ(svc_->SaveAssessmentItem(management_, "2025-2026", "task_1", "finished", "", "2026-01-01").field(), "status");
-  EXPECT_EQ(svc_->SaveAssessmentItem(management_, "2025-2026", "task_1", "done", "", "1-1-2026").field(), "date");
-  EXPECT_EQ(svc_->SaveAssessmentItem(management_, "2025-2026", "task_1", "done", "", "2027-01-01").field(), "date");
-  EXPECT_EQ(svc_->SaveAssessmentItem(management_, "2025-2026", "task_9", "done", "", "2026-01-01").code(), StatusCode::kNotFound);
-  EXPECT_EQ(svc_->SaveAssessmentItem(handler_, "2025-2026", "task_1", "done", "", "2026-01-01").code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(svc_->SaveAssessmentItem(teacher_, "2025-2026", "task_1", "done", "", "2026-01-01").code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      svc_->SaveAssessmentItem(management_, "2025", "task_1", "done", "", "2026-01-01").field(),
+      "year");
+  EXPECT_EQ(
+      svc_->SaveAssessmentItem(management_, "2025-2026", "task_1", "finished", "", "2026-01-01")
+          .field(),
+      "status");
+  EXPECT_EQ(
+      svc_->SaveAssessmentItem(management_, "2025-2026", "task_1", "done", "", "1-1-2026").field(),
+      "date");
+  EXPECT_EQ(svc_->SaveAssessmentItem(management_, "2025-2026", "task_1", "done", "", "2027-01-01")
+                .field(),
+            "date");
+  EXPECT_EQ(
+      svc_->SaveAssessmentItem(management_, "2025-2026", "task_9", "done", "", "2026-01-01").code(),
+      StatusCode::kNotFound);
+  EXPECT_EQ(
+      svc_->SaveAssessmentItem(handler_, "2025-2026", "task_1", "done", "", "2026-01-01").code(),
+      StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      svc_->SaveAssessmentItem(teacher_, "2025-2026", "task_1", "done", "", "2026-01-01").code(),
+      StatusCode::kPermissionDenied);
   EXPECT_EQ(svc_->AssessmentHistory(student_).status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM assessment_items"), 0);
 }
 
 TEST_P(NormServiceTest, TrainingRegisterAndReminders) {
-  auto id = svc_->RecordTraining(admin_, teacher_.id, "Herkennen en aanpakken", "2024-06-15", "2026-06-20");
+  auto id = svc_->RecordTraining(admin_, teacher_.id, "Herkennen en aanpakken", "2024-06-15",
+                                 "2026-06-20");
   ASSERT_TRUE(id.ok()) << id.status().ToString();
-  ASSERT_TRUE(svc_->RecordTraining(management_, lead_.id, "Herkennen", "2026-01-10", "2028-01-10").ok());
-  EXPECT_EQ(svc_->RecordTraining(admin_, student_.id, "x", "2026-01-10", "2028-01-10").status().field(), "user");
-  EXPECT_EQ(svc_->RecordTraining(admin_, other_teacher_.id, "x", "2026-01-10", "2028-01-10").status().field(), "user");
-  EXPECT_EQ(svc_->RecordTraining(admin_, teacher_.id, "", "2026-01-10", "2028-01-10").status().field(), "training");
-  EXPECT_EQ(svc_->RecordTraining(admin_, teacher_.id, "x", "2026-13-10", "2028-01-10").status().field(), "completed_on");
-  EXPECT_EQ(svc_->RecordTraining(admin_, teacher_.id, "x", "2026-01-10", "2025-01-10").status().field(), "expires_on");
-  EXPECT_EQ(svc_->RecordTraining(teacher_, teacher_.id, "x", "2026-01-10", "2028-01-10").status().code(), StatusCode::kPermissionDenied);
-  EXPECT_EQ(svc_->RecordTraining(lead_, teacher_.id, "x", "2026-01-10", "2028-01-10").status().code(), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(
+      svc_->RecordTraining(management_, lead_.id, "Herkennen", "2026-01-10", "2028-01-10").ok());
+  EXPECT_EQ(
+      svc_->RecordTraining(admin_, student_.id, "x", "2026-01-10", "2028-01-10").status().field(),
+      "user");
+  EXPECT_EQ(svc_->RecordTraining(admin_, other_teacher_.id, "x", "2026-01-10", "2028-01-10")
+                .status()
+                .field(),
+            "user");
+  EXPECT_EQ(
+      svc_->RecordTraining(admin_, teacher_.id, "", "2026-01-10", "2028-01-10").status().field(),
+      "training");
+  EXPECT_EQ(
+      svc_->RecordTraining(admin_, teacher_.id, "x", "2026-13-10", "2028-01-10").status().field(),
+      "completed_on");
+  EXPECT_EQ(
+      svc_->RecordTraining(admin_, teacher_.id, "x", "2026-01-10", "2025-01-10").status().field(),
+      "expires_on");
+  EXPECT_EQ(
+      svc_->RecordTraining(teacher_, teacher_.id, "x", "2026-01-10", "2028-01-10").status().code(),
+      StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      svc_->RecordTraining(lead_, teacher_.id, "x", "2026-01-10", "2028-01-10").status().code(),
+      StatusCode::kPermissionDenied);
 
   auto reg = svc_->TrainingRegister(admin_);
   ASSERT_TRUE(reg.ok());
@@ -226,7 +277,8 @@ TEST_P(NormServiceTest, TrainingRegisterAndReminders) {
   EXPECT_TRUE(svc_->TrainingRegister(other_admin_)->empty());
 
   common::Status s = db().Read([&](db::Connection& c) -> common::Status {
-    SP_ASSIGN_OR_RETURN(TrainingSummary t, TrainingFor(c, school_.id, domain::MakeDate(2026, 6, 1)));
+    SP_ASSIGN_OR_RETURN(TrainingSummary t,
+                        TrainingFor(c, school_.id, domain::MakeDate(2026, 6, 1)));
     EXPECT_EQ(t.staff_total, 5);  // management, admin, teacher, handler, lead
     EXPECT_EQ(t.trained_current, 2);
     SP_ASSIGN_OR_RETURN(t, TrainingFor(c, school_.id, domain::MakeDate(2026, 6, 20)));
@@ -282,11 +334,11 @@ TEST_P(NormServiceTest, PulseAnswersCannotBeLinkedToTheStudent) {
     for (const auto& [reason, n] : p.reasons_not_reported) {
       EXPECT_EQ(n, reason == "no_trust" || reason == "fear_consequences" ? 1 : 0) << reason;
     }
-    SP_ASSIGN_OR_RETURN(p, PulseFor(c, school_.id, domain::MakeDate(2026, 7, 1),
-                                    domain::MakeDate(2026, 7, 31)));
+    SP_ASSIGN_OR_RETURN(
+        p, PulseFor(c, school_.id, domain::MakeDate(2026, 7, 1), domain::MakeDate(2026, 7, 31)));
     EXPECT_EQ(p.responses, 0);
-    SP_ASSIGN_OR_RETURN(p, PulseFor(c, other_.id, domain::MakeDate(2026, 1, 1),
-                                    domain::MakeDate(2026, 12, 31)));
+    SP_ASSIGN_OR_RETURN(
+        p, PulseFor(c, other_.id, domain::MakeDate(2026, 1, 1), domain::MakeDate(2026, 12, 31)));
     EXPECT_EQ(p.responses, 0);
     return common::Status::Ok();
   });

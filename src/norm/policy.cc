@@ -59,11 +59,14 @@ Status NormService::Audit(db::Connection& c, const auth::User& actor, std::strin
 
 StatusOr<int> NormService::PublishPolicy(const auth::User& actor, const PolicyText& t) {
   SP_RETURN_IF_ERROR(RequirePermission(actor, domain::Permission::kManageNorm));
-  const std::pair<const std::string*, const char*> fields[] = {
-      {&t.definition_nl, "definition_nl"}, {&t.definition_en, "definition_en"},
-      {&t.norm_nl, "norm_nl"},             {&t.norm_en, "norm_en"},
-      {&t.report_nl, "report_nl"},         {&t.report_en, "report_en"},
-      {&t.next_nl, "next_nl"},             {&t.next_en, "next_en"}};
+  const std::pair<const std::string*, const char*> fields[] = {{&t.definition_nl, "definition_nl"},
+                                                               {&t.definition_en, "definition_en"},
+                                                               {&t.norm_nl, "norm_nl"},
+                                                               {&t.norm_en, "norm_en"},
+                                                               {&t.report_nl, "report_nl"},
+                                                               {&t.report_en, "report_en"},
+                                                               {&t.next_nl, "next_nl"},
+                                                               {&t.next_en, "next_en"}};
   for (const auto& [text, field] : fields) {
     bool required = std::string_view(field).starts_with("norm_");
     SP_RETURN_IF_ERROR(CheckText(*text, field, kMaxSectionChars, required));
@@ -76,12 +79,12 @@ StatusOr<int> NormService::PublishPolicy(const auth::User& actor, const PolicyTe
                                    {actor.school_id}));
     version = static_cast<int>(last.Int(0)) + 1;
     SP_RETURN_IF_ERROR(
-        c.Execute("INSERT INTO norm_versions(school_id, version, text_nl, text_en, published_at, "
-                  "published_by, definition_nl, definition_en, report_nl, report_en, next_nl, "
-                  "next_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                  {actor.school_id, version, t.norm_nl, t.norm_en, clock_.NowMillis(), actor.id,
-                   t.definition_nl, t.definition_en, t.report_nl, t.report_en, t.next_nl,
-                   t.next_en})
+        c.Execute(
+             "INSERT INTO norm_versions(school_id, version, text_nl, text_en, published_at, "
+             "published_by, definition_nl, definition_en, report_nl, report_en, next_nl, "
+             "next_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             {actor.school_id, version, t.norm_nl, t.norm_en, clock_.NowMillis(), actor.id,
+              t.definition_nl, t.definition_en, t.report_nl, t.report_en, t.next_nl, t.next_en})
             .status());
     return Audit(c, actor, "norm.publish", "norm", std::to_string(version));
   });
@@ -92,9 +95,9 @@ StatusOr<int> NormService::PublishPolicy(const auth::User& actor, const PolicyTe
 StatusOr<std::optional<Policy>> NormService::CurrentPolicy(std::string_view school_id) {
   std::optional<Policy> out;
   Status s = db_.Read([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query(std::string(kPolicySelect) + "ORDER BY version DESC LIMIT 1",
-                                {school_id}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query(std::string(kPolicySelect) + "ORDER BY version DESC LIMIT 1", {school_id}));
     if (!rows.empty()) out = PolicyFromRow(rows.rows[0]);
     return Status::Ok();
   });
@@ -130,9 +133,9 @@ StatusOr<std::vector<NormToRead>> NormService::NormsToRead(const auth::User& stu
   SP_RETURN_IF_ERROR(RequirePermission(student, domain::Permission::kAnswerPulse));
   std::vector<NormToRead> out;
   Status s = db_.Read([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows current,
-                        c.Query(std::string(kPolicySelect) + "ORDER BY version DESC LIMIT 1",
-                                {student.school_id}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows current,
+        c.Query(std::string(kPolicySelect) + "ORDER BY version DESC LIMIT 1", {student.school_id}));
     if (current.empty()) return Status::Ok();
     Policy policy = PolicyFromRow(current.rows[0]);
     SP_ASSIGN_OR_RETURN(db::Rows rows,
@@ -158,10 +161,9 @@ Status NormService::MarkNormRead(const auth::User& student, std::string_view pla
                                  int version) {
   SP_RETURN_IF_ERROR(RequirePermission(student, domain::Permission::kAnswerPulse));
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows mine,
-                        c.Query(std::string(kRunningPlacements) + "AND p.id = $4",
-                                {student.id, student.school_id, domain::FormatDate(Today()),
-                                 placement_id}));
+    SP_ASSIGN_OR_RETURN(db::Rows mine, c.Query(std::string(kRunningPlacements) + "AND p.id = $4",
+                                               {student.id, student.school_id,
+                                                domain::FormatDate(Today()), placement_id}));
     if (mine.empty()) return Status::NotFound("no such placement");
     SP_ASSIGN_OR_RETURN(db::Row current,
                         c.QueryOne("SELECT COALESCE(MAX(version), 0) FROM norm_versions WHERE "
@@ -171,12 +173,12 @@ Status NormService::MarkNormRead(const auth::User& student, std::string_view pla
       return Status::FailedPrecondition("is not the current version; read the current text",
                                         "version");
     }
-    SP_RETURN_IF_ERROR(c.Execute("INSERT INTO norm_reads(school_id, user_id, placement_id, "
-                                 "version, read_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO "
-                                 "NOTHING",
-                                 {student.school_id, student.id, placement_id, version,
-                                  clock_.NowMillis()})
-                           .status());
+    SP_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO norm_reads(school_id, user_id, placement_id, "
+                  "version, read_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO "
+                  "NOTHING",
+                  {student.school_id, student.id, placement_id, version, clock_.NowMillis()})
+            .status());
     return Audit(c, student, "norm.read", "placement", placement_id);
   });
 }

@@ -53,15 +53,13 @@ Status NormService::AnswerPulse(const auth::User& student, std::string_view plac
                                 const PulseAnswer& answer) {
   SP_RETURN_IF_ERROR(RequirePermission(student, domain::Permission::kAnswerPulse));
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows open,
-                        c.Query(std::string(kEndedPlacements) + "AND p.id = $4",
-                                {student.id, student.school_id, domain::FormatDate(Today()),
-                                 placement_id}));
+    SP_ASSIGN_OR_RETURN(db::Rows open, c.Query(std::string(kEndedPlacements) + "AND p.id = $4",
+                                               {student.id, student.school_id,
+                                                domain::FormatDate(Today()), placement_id}));
     if (open.empty()) {
-      SP_ASSIGN_OR_RETURN(db::Rows done,
-                          c.Query("SELECT 1 FROM pulse_done WHERE user_id = $1 AND "
-                                  "placement_id = $2",
-                                  {student.id, placement_id}));
+      SP_ASSIGN_OR_RETURN(db::Rows done, c.Query("SELECT 1 FROM pulse_done WHERE user_id = $1 AND "
+                                                 "placement_id = $2",
+                                                 {student.id, placement_id}));
       if (!done.empty()) return Status::AlreadyExists("you have already answered", "placement");
       return Status::NotFound("no such placement");
     }

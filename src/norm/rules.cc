@@ -12,8 +12,7 @@ const std::vector<AssessmentItem>& AssessmentCatalogue() {
   static const std::vector<AssessmentItem> items = {
       {"insp_1", "inspectie", "Maak stagediscriminatie herkenbaar: benoem het expliciet in beleid",
        "Make internship discrimination recognisable: name it explicitly in policy"},
-      {"insp_2", "inspectie",
-       "Stel een duidelijke sociale norm, ook richting leerbedrijven",
+      {"insp_2", "inspectie", "Stel een duidelijke sociale norm, ook richting leerbedrijven",
        "Set a clear social norm, including towards learning companies"},
       {"insp_3", "inspectie",
        "Bouw een cultuur van veiligheid om te melden, met professionalisering van docenten",
@@ -25,14 +24,16 @@ const std::vector<AssessmentItem>& AssessmentCatalogue() {
        "learning company"},
       {"task_2", "toolbox", "Betrek onderwijsprofessionals, studenten en regionale partners",
        "Involve education professionals, students and regional partners"},
-      {"task_3", "toolbox", "Stel een samenhangend beleid op en maak het onderdeel van regulier beleid",
+      {"task_3", "toolbox",
+       "Stel een samenhangend beleid op en maak het onderdeel van regulier beleid",
        "Draw up a coherent policy and make it part of regular policy"},
       {"task_4", "toolbox", "Start met stagematching als (nieuw) selectieproces",
        "Start internship matching as a (new) selection process"},
       {"task_5", "toolbox", "Stimuleer objectief werven en selecteren bij leerbedrijven",
        "Encourage objective recruitment and selection at learning companies"},
       {"task_6", "toolbox",
-       "Richt duidelijke processen in voor het melden van stagediscriminatie en informeer studenten "
+       "Richt duidelijke processen in voor het melden van stagediscriminatie en informeer "
+       "studenten "
        "er actief over",
        "Set up clear processes for reporting internship discrimination and inform students "
        "actively"},
@@ -111,8 +112,8 @@ std::string SchoolYearOf(domain::Date d) {
 }
 
 Status CheckSchoolYear(std::string_view year, std::string_view field) {
-  std::optional<int> a = year.size() == 9 && year[4] == '-' ? ParseYear(year.substr(0, 4))
-                                                            : std::nullopt;
+  std::optional<int> a =
+      year.size() == 9 && year[4] == '-' ? ParseYear(year.substr(0, 4)) : std::nullopt;
   std::optional<int> b = a ? ParseYear(year.substr(5, 4)) : std::nullopt;
   if (!a || !b || *b != *a + 1 || *a < 2000 || *a > 2100) {
     return Status::InvalidArgument("is not a school year like 2025-2026", std::string(field));
@@ -127,7 +128,8 @@ std::string PreviousSchoolYear(std::string_view year) {
 
 TrainingState TrainingStateOn(domain::Date expires_on, domain::Date today) {
   if (today >= expires_on) return TrainingState::kExpired;
-  if (today >= domain::AddDays(expires_on, -kTrainingReminderDays)) return TrainingState::kExpiresSoon;
+  if (today >= domain::AddDays(expires_on, -kTrainingReminderDays))
+    return TrainingState::kExpiresSoon;
   return TrainingState::kCurrent;
 }
 
@@ -145,8 +147,8 @@ std::optional<std::string_view> TrainingReminderKind(domain::Date expires_on, do
 
 const std::vector<std::string_view>& PulseReasons() {
   static const std::vector<std::string_view> reasons = {
-      "not_serious", "no_trust",       "did_not_know_where", "fear_consequences",
-      "no_proof",    "solved_myself",  "other"};
+      "not_serious",   "no_trust", "did_not_know_where", "fear_consequences", "no_proof",
+      "solved_myself", "other"};
   return reasons;
 }
 

@@ -43,11 +43,11 @@ TEST(ScoreOf, DoneCountsOneInProgressHalfOverAllItems) {
 }
 
 TEST(ScoreOf, RoundsHalfUpAndNeverExceeds100) {
-  EXPECT_EQ(ScoreOf({S::kInProgress}, 3).percent, 17);  // 16.67
-  EXPECT_EQ(ScoreOf({S::kDone}, 3).percent, 33);        // 33.33
-  EXPECT_EQ(ScoreOf({S::kInProgress}, 8).percent, 6);   // 6.25
-  EXPECT_EQ(ScoreOf({S::kInProgress}, 40).percent, 1);  // 1.25
-  EXPECT_EQ(ScoreOf({S::kInProgress}, 200).percent, 0); // 0.25
+  EXPECT_EQ(ScoreOf({S::kInProgress}, 3).percent, 17);   // 16.67
+  EXPECT_EQ(ScoreOf({S::kDone}, 3).percent, 33);         // 33.33
+  EXPECT_EQ(ScoreOf({S::kInProgress}, 8).percent, 6);    // 6.25
+  EXPECT_EQ(ScoreOf({S::kInProgress}, 40).percent, 1);   // 1.25
+  EXPECT_EQ(ScoreOf({S::kInProgress}, 200).percent, 0);  // 0.25
   EXPECT_EQ(ScoreOf({S::kDone, S::kDone}, 1).percent, 100);
   EXPECT_EQ(ScoreOf({S::kDone}, 0).percent, 0);
 }
@@ -84,8 +84,8 @@ TEST(SchoolYear, StartsFirstOfAugust) {
 
 TEST(SchoolYear, CheckNamesTheField) {
   EXPECT_TRUE(CheckSchoolYear("2025-2026", "year").ok());
-  for (std::string_view bad : {"2025-2027", "2025/2026", "25-26", "", "2025-2026x", "abcd-efgh",
-                               "1999-2000"}) {
+  for (std::string_view bad :
+       {"2025-2027", "2025/2026", "25-26", "", "2025-2026x", "abcd-efgh", "1999-2000"}) {
     common::Status s = CheckSchoolYear(bad, "year");
     EXPECT_FALSE(s.ok()) << bad;
     EXPECT_EQ(s.field(), "year");

@@ -1,8 +1,8 @@
 // Training register: staff who completed training in recognising and
 // handling stagediscriminatie, and reminders before it expires.
 #include "crypto/random.h"
-#include "notify/notifications.h"
 #include "norm/service.h"
+#include "notify/notifications.h"
 
 namespace norm {
 
@@ -20,7 +20,10 @@ constexpr char kRecordSelect[] =
     "training_records t JOIN users u ON u.id = t.user_id WHERE t.school_id = $1 ";
 
 TrainingRecord RecordFromRow(const db::Row& r, domain::Date today) {
-  TrainingRecord t{r.Text(0), r.Text(1), r.Text(2), r.Text(3),
+  TrainingRecord t{r.Text(0),
+                   r.Text(1),
+                   r.Text(2),
+                   r.Text(3),
                    domain::ParseDate(r.Text(4)).value_or(domain::Date{}),
                    domain::ParseDate(r.Text(5)).value_or(domain::Date{}),
                    TrainingState::kCurrent};
@@ -34,10 +37,9 @@ StatusOr<std::vector<TrainingRecord>> NormService::TrainingRegister(const auth::
   SP_RETURN_IF_ERROR(RequirePermission(actor, domain::Permission::kManageTraining));
   std::vector<TrainingRecord> out;
   Status s = db_.Read([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query(std::string(kRecordSelect) +
-                                    "ORDER BY t.expires_on, u.display_name, t.id",
-                                {actor.school_id}));
+    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(std::string(kRecordSelect) +
+                                                   "ORDER BY t.expires_on, u.display_name, t.id",
+                                               {actor.school_id}));
     for (const db::Row& r : rows.rows) out.push_back(RecordFromRow(r, Today()));
     return Status::Ok();
   });
@@ -61,8 +63,7 @@ StatusOr<std::vector<StaffMember>> NormService::Staff(const auth::User& actor) {
   return out;
 }
 
-StatusOr<std::string> NormService::RecordTraining(const auth::User& actor,
-                                                  std::string_view user_id,
+StatusOr<std::string> NormService::RecordTraining(const auth::User& actor, std::string_view user_id,
                                                   std::string_view training_name,
                                                   std::string_view completed_on,
                                                   std::string_view expires_on) {
@@ -85,7 +86,8 @@ StatusOr<std::string> NormService::RecordTraining(const auth::User& actor,
                                             "AND disabled = 0 AND role IN ") +
                                     kStaffRoles,
                                 {user_id, actor.school_id}));
-    if (staff.empty()) return Status::InvalidArgument("is not a staff member of the school", "user");
+    if (staff.empty())
+      return Status::InvalidArgument("is not a staff member of the school", "user");
     SP_RETURN_IF_ERROR(
         c.Execute("INSERT INTO training_records(id, school_id, user_id, training_name, "
                   "completed_on, expires_on, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, "
@@ -103,10 +105,10 @@ StatusOr<std::vector<TrainingRecord>> NormService::MyTraining(const auth::User& 
   if (user.school_id.empty()) return Status::PermissionDenied("not allowed for this role");
   std::vector<TrainingRecord> out;
   Status s = db_.Read([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query(std::string(kRecordSelect) +
-                                    "AND t.user_id = $2 ORDER BY t.expires_on DESC, t.id",
-                                {user.school_id, user.id}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query(std::string(kRecordSelect) + "AND t.user_id = $2 ORDER BY t.expires_on DESC, t.id",
+                {user.school_id, user.id}));
     for (const db::Row& r : rows.rows) out.push_back(RecordFromRow(r, Today()));
     return Status::Ok();
   });
@@ -134,15 +136,14 @@ StatusOr<int> NormService::SendTrainingReminders() {
       std::optional<std::string_view> kind =
           expires ? TrainingReminderKind(*expires, today) : std::nullopt;
       if (!kind) continue;
-      SP_ASSIGN_OR_RETURN(bool fresh,
-                          notify::Add(c,
-                                      {.school_id = r.Text(1),
-                                       .user_id = r.Text(2),
-                                       .kind = std::string(*kind),
-                                       .subject = r.Text(3) + " (" + r.Text(4) + ")",
-                                       .link = "/mijn-training",
-                                       .object_id = r.Text(0)},
-                                      clock_.NowMillis()));
+      SP_ASSIGN_OR_RETURN(bool fresh, notify::Add(c,
+                                                  {.school_id = r.Text(1),
+                                                   .user_id = r.Text(2),
+                                                   .kind = std::string(*kind),
+                                                   .subject = r.Text(3) + " (" + r.Text(4) + ")",
+                                                   .link = "/mijn-training",
+                                                   .object_id = r.Text(0)},
+                                                  clock_.NowMillis()));
       added += fresh ? 1 : 0;
     }
     return Status::Ok();

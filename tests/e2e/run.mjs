@@ -15,6 +15,7 @@ import {
   assertNoErrorState, softChecks, assertNoRawMessageKeys, phonePage, expectText,
 } from './lib.mjs';
 import { registerStagematchingTests } from './stagematching.mjs';
+import { registerNormTests } from './norm.mjs';
 import { totp, base32Decode } from './totp.mjs';
 
 // ---------------------------------------------------------------------------
@@ -450,6 +451,7 @@ test('meldpunt: a handler takes the case and messages the student; the student r
 // ---------------------------------------------------------------------------
 // Stagematching journey (issue 5): see stagematching.mjs.
 registerStagematchingTests(test, () => browser);
+registerNormTests(test, () => browser);
 
 // ---------------------------------------------------------------------------
 async function main() {

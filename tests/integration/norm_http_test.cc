@@ -28,10 +28,10 @@ class NormHttpTest : public ::testing::TestWithParam<db::Dialect> {
   std::unique_ptr<Browser> LoggedIn(const std::string& login) {
     auto b = std::make_unique<Browser>(t_->port());
     bool totp = login.rfind("admin@", 0) == 0 || login.rfind("meldpunt", 0) == 0;
-    auto res = totp ? b->Login(login, app::kDemoPassword,
-                               *crypto::TotpCode(app::kDemoTotpSecret,
-                                                 t_->clock().NowMillis() / 1000))
-                    : b->Login(login, app::kDemoPassword);
+    auto res =
+        totp ? b->Login(login, app::kDemoPassword,
+                        *crypto::TotpCode(app::kDemoTotpSecret, t_->clock().NowMillis() / 1000))
+             : b->Login(login, app::kDemoPassword);
     EXPECT_EQ(res.Header("location"), "/dashboard") << login;
     return b;
   }
@@ -45,10 +45,10 @@ class NormHttpTest : public ::testing::TestWithParam<db::Dialect> {
     EXPECT_TRUE(s.ok()) << s.ToString();
     return n;
   }
-  std::string Year() {
-    return norm::SchoolYearOf(domain::DateFromMillis(t_->clock().NowMillis()));
+  std::string Year() { return norm::SchoolYearOf(domain::DateFromMillis(t_->clock().NowMillis())); }
+  std::string Today() {
+    return domain::FormatDate(domain::DateFromMillis(t_->clock().NowMillis()));
   }
-  std::string Today() { return domain::FormatDate(domain::DateFromMillis(t_->clock().NowMillis())); }
   static bool Has(const std::string& body, const std::string& text) {
     return body.find(text) != std::string::npos;
   }
@@ -74,8 +74,9 @@ TEST_P(NormHttpTest, PublicNormPageInDutchAndEnglishWithVersions) {
 
   auto management = LoggedIn("management@99dm.demo");
   ASSERT_EQ(management->Get("/beleid/norm").status, 200);
-  std::string full = "definition_nl=Def&definition_en=Def&norm_nl=Nieuwe+norm&norm_en=New+norm"
-                     "&report_nl=Meldpunt&report_en=Meldpunt&next_nl=Contact&next_en=Contact";
+  std::string full =
+      "definition_nl=Def&definition_en=Def&norm_nl=Nieuwe+norm&norm_en=New+norm"
+      "&report_nl=Meldpunt&report_en=Meldpunt&next_nl=Contact&next_en=Contact";
   auto bad = management->Post("/beleid/norm", "norm_nl=Nieuwe+norm&norm_en=+");
   EXPECT_EQ(bad.status, 400);
   EXPECT_TRUE(Has(bad.body, "href=\"#norm_en\""));
@@ -113,10 +114,13 @@ TEST_P(NormHttpTest, SelfAssessmentForManagementAdminAndLeadsOnly) {
   EXPECT_TRUE(Has(bad.body, "href=\"#date-task_5\""));
   EXPECT_TRUE(Has(bad.body, "Convenant"));
   EXPECT_EQ(management->Post(path, "status=klaar&date=" + Today()).status, 400);
-  auto saved = management->Post(path, "status=done&evidence=Convenant+met+kopgroep&date=" + Today());
+  auto saved =
+      management->Post(path, "status=done&evidence=Convenant+met+kopgroep&date=" + Today());
   ASSERT_EQ(saved.status, 303) << saved.body;
   EXPECT_TRUE(Has(management->Get("/zelfevaluatie").body, "Convenant met kopgroep"));
-  EXPECT_EQ(management->Post("/zelfevaluatie/" + year + "/task_9", "status=done&date=" + Today()).status, 404);
+  EXPECT_EQ(
+      management->Post("/zelfevaluatie/" + year + "/task_9", "status=done&date=" + Today()).status,
+      404);
   EXPECT_EQ(management->Get("/zelfevaluatie?jaar=2025").status, 404);
 
   EXPECT_EQ(LoggedIn("admin@99dm.demo")->Get("/zelfevaluatie").status, 200);
@@ -129,7 +133,8 @@ TEST_P(NormHttpTest, SelfAssessmentForManagementAdminAndLeadsOnly) {
   }
   // The other school sees its own assessment, never this one's evidence.
   EXPECT_FALSE(Has(LoggedIn("management@98dm.demo")->Get("/zelfevaluatie").body, "kopgroep"));
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM assessment_items WHERE evidence = 'Convenant met kopgroep'"), 1);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM assessment_items WHERE evidence = 'Convenant met kopgroep'"), 1);
 }
 
 TEST_P(NormHttpTest, TrainingRegisterAndTheReminderOnTheDashboard) {
@@ -139,12 +144,14 @@ TEST_P(NormHttpTest, TrainingRegisterAndTheReminderOnTheDashboard) {
   EXPECT_TRUE(Has(page.body, "Verloopt binnenkort"));
   std::string teacher_id = t_->app().accounts().UserByLogin("teacher@99dm.demo")->id;
   std::string other_id = t_->app().accounts().UserByLogin("teacher@98dm.demo")->id;
-  auto other = admin->Post("/trainingen", "user=" + other_id +
-                                              "&training=Training&completed_on=2025-01-01&expires_on=2027-01-01");
+  auto other = admin->Post(
+      "/trainingen",
+      "user=" + other_id + "&training=Training&completed_on=2025-01-01&expires_on=2027-01-01");
   EXPECT_EQ(other.status, 400);
   EXPECT_TRUE(Has(other.body, "href=\"#user\""));
-  auto late = admin->Post("/trainingen", "user=" + teacher_id +
-                                             "&training=Training&completed_on=2025-01-01&expires_on=2024-01-01");
+  auto late = admin->Post(
+      "/trainingen",
+      "user=" + teacher_id + "&training=Training&completed_on=2025-01-01&expires_on=2024-01-01");
   EXPECT_EQ(late.status, 400);
   EXPECT_TRUE(Has(late.body, "href=\"#expires_on\""));
   int64_t before = Count("SELECT COUNT(*) FROM training_records");
@@ -162,7 +169,8 @@ TEST_P(NormHttpTest, TrainingRegisterAndTheReminderOnTheDashboard) {
   }
   // The demo teacher's training expires within 30 days: a reminder on their dashboard.
   auto teacher = LoggedIn("teacher@99dm.demo");
-  EXPECT_TRUE(Has(teacher->Get("/dashboard").body, "Je training stagediscriminatie verloopt binnen 30 dagen"));
+  EXPECT_TRUE(Has(teacher->Get("/dashboard").body,
+                  "Je training stagediscriminatie verloopt binnen 30 dagen"));
   auto mine = teacher->Get("/mijn-training");
   ASSERT_EQ(mine.status, 200);
   EXPECT_TRUE(Has(mine.body, "Opfriscursus"));
@@ -215,7 +223,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, NormHttpTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
                          [](const ::testing::TestParamInfo<db::Dialect>& p) {
                            return std::string(p.param == db::Dialect::kSqlite ? "sqlite"
-                                                                             : "postgres");
+                                                                              : "postgres");
                          });
 
 }  // namespace
