@@ -8,7 +8,7 @@ CMAKE_COMMON = -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 export CCACHE_MAXSIZE ?= 5G
 
-.PHONY: all deps build build-asan run test test-unit test-asan test-e2e bench clean
+.PHONY: all deps build build-asan run test test-unit test-asan test-e2e bench verify clean
 
 all: build
 
@@ -41,6 +41,12 @@ bench: deps
 	@cmake -S . -B build-bench $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DSTAGEPUNT_BENCH=ON >/dev/null
 	@ninja -C build-bench -j$(JOBS)
 	@bench/run-all build-bench
+
+# Checks too slow for `make test` (several minutes): the example nginx TLS
+# config under testssl.sh (scripts/check-tls).
+verify: build
+	@scripts/install-deps --verify
+	@scripts/check-tls $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-bench frontend/dist
