@@ -460,7 +460,8 @@ void App::Finalize(const web::Request*, web::Response& res, bool is_static) cons
   res.SetHeader("X-Robots-Tag", "noindex, nofollow");
   if (config_.tls)
     res.SetHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-  if (!is_static) res.SetHeader("Cache-Control", "no-store");
+  // Only a found hashed asset may be cached; its 404 is no-store like the rest.
+  if (!is_static || res.status != 200) res.SetHeader("Cache-Control", "no-store");
 }
 
 web::ServerHooks App::Hooks() {
