@@ -4,6 +4,7 @@
 
 #include "crypto/hash.h"
 #include "crypto/password.h"
+#include "crypto/random.h"
 
 namespace app {
 
@@ -97,7 +98,9 @@ Status EnsureCompanies(db::Connection& c, const std::string& school_id, common::
     SP_RETURN_IF_ERROR(
         c.Execute("INSERT INTO companies(id, leerbedrijf_id, kvk, name, city, sector, created_at) "
                   "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (leerbedrijf_id) DO NOTHING",
-                  {std::string("demo-") + co.leerbedrijf_id, co.leerbedrijf_id, co.kvk, co.name,
+                  // Random like every record id (ids appear in URLs); the leerbedrijf
+                  // number keeps the seed idempotent.
+                  {crypto::RandomId(), co.leerbedrijf_id, co.kvk, co.name,
                    co.city, co.sector, now})
             .status());
     SP_RETURN_IF_ERROR(
