@@ -102,8 +102,12 @@ web::Response ShowAssessment(Ctx& ctx) {
 
 web::Response SaveAssessment(Ctx& ctx) {
   std::string year(ctx.req.PathParam("year")), item(ctx.req.PathParam("item"));
-  if (!norm::CheckSchoolYear(year, "year").ok() || !norm::FindAssessmentItem(item))
-    return ctx.ErrorPage(404);
+  if (!norm::CheckSchoolYear(year, "year").ok() || !norm::FindAssessmentItem(item)) {
+    // A caller who may not assess (a handler who is no lead) gets 403 for
+    // every year and item alike, as on the page itself; only others learn 404.
+    auto allowed = ctx.app.norm().AssessmentHistory(ctx.user());
+    return ctx.ErrorPage(allowed.ok() ? 404 : HttpStatusFor(allowed.status()));
+  }
   Status s = ctx.app.norm().SaveAssessmentItem(ctx.user(), year, item, ctx.form.Get("status"),
                                                ctx.form.Get("evidence"), ctx.form.Get("date"));
   if (s.ok()) return web::Response::Redirect("/zelfevaluatie?jaar=" + year + "&ok=saved#" + item);
