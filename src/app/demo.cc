@@ -224,8 +224,8 @@ common::StatusOr<std::vector<DemoLogin>> SeedDemo(App& app) {
       for (const DemoPerson& p : kPeople) {
         std::string prefix =
             *p.login_prefix ? p.login_prefix : std::string(domain::RoleName(p.role));
-        SP_RETURN_IF_ERROR(
-            ensure_user(c, school.id, prefix + "@" + brin_lower + ".demo", p.name, p.role));
+        prefix.append("@").append(brin_lower).append(".demo");  // the login
+        SP_RETURN_IF_ERROR(ensure_user(c, school.id, prefix, p.name, p.role));
       }
     }
     return ensure_user(c, "", "sysadmin@demo", "Systeembeheer (demo)", domain::Role::kSystemAdmin);

@@ -82,7 +82,7 @@ views::Data RowsData(const std::vector<std::vector<std::string>>& rows) {
   return list;
 }
 
-web::Response Download(std::string body, std::string type, std::string name) {
+web::Response Download(std::string body, const std::string& type, const std::string& name) {
   web::Response res;
   res.status = 200;
   res.body = std::move(body);

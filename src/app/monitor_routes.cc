@@ -107,7 +107,8 @@ views::Data DrillData(const Ctx& ctx, const Drill& drill) {
   return d;
 }
 
-views::Data Section(const Ctx& ctx, const std::string& id, views::Data stats, views::Data figures) {
+views::Data Section(const Ctx& ctx, const std::string& id, const views::Data& stats,
+                    const views::Data& figures) {
   views::Data sec;
   sec.set("sid", id);
   sec.set("title", ctx.T("mon_section_" + id));

@@ -38,6 +38,8 @@ web::Response NewRoundPage(Ctx& ctx, std::vector<views::FieldError> errors = {},
   };
   auto field = [&](const char* name, const char* type, const char* fallback) {
     std::string hint_key = std::string("sm_round_") + name + "_hint";
+    // A copy on purpose: T() returns a reference that the next T() call may
+    // overwrite (a missing key). NOLINTNEXTLINE(performance-unnecessary-copy-initialization)
     std::string hint = ctx.T(hint_key);
     return views::InputField(name, ctx.T(std::string("sm_round_") + name), value(name, fallback),
                              type, views::ErrorFor(page.errors, name),

@@ -1,6 +1,8 @@
 // The reporter's pages after entering their code: status, messages, consent,
 // opening up the mode, attachments and the closing survey. The session lives
 // in the `sp_rep` cookie; the code itself is never kept.
+#include <charconv>
+
 #include "app/app.h"
 #include "media/attachment.h"
 
@@ -15,7 +17,7 @@ constexpr size_t kUploadBodyLimit =
 
 std::string ReporterToken(const Ctx& ctx) { return ctx.req.Cookie(kReporterCookie).value_or(""); }
 
-web::Response CodeForm(Ctx& ctx, std::string error, int status) {
+web::Response CodeForm(Ctx& ctx, const std::string& error, int status) {
   web::Response tmp;
   std::string csrf = FormCsrf(ctx, &tmp);
   views::Page page = ctx.MakePage(ctx.T("followup_title"));
@@ -63,8 +65,8 @@ views::Data Choices(const Ctx& ctx, std::string_view prefix,
   return list;
 }
 
-web::Response ShowCase(Ctx& ctx, std::vector<views::FieldError> errors = {}, std::string flash = "",
-                       int status = 200) {
+web::Response ShowCase(Ctx& ctx, const std::vector<views::FieldError>& errors = {},
+                       std::string flash = "", int status = 200) {
   auto view = ctx.app.meldpunt().ReporterCase(ReporterToken(ctx));
   if (!view.ok()) {
     if (view.status().code() == common::StatusCode::kUnauthenticated) {
@@ -202,7 +204,13 @@ web::Response OpenUp(Ctx& ctx) {
 }
 
 web::Response Survey(Ctx& ctx) {
-  auto score = [&](const char* name) { return std::atoi(ctx.form.Get(name).c_str()); };
+  // A missing or non-numeric answer is 0 ("not answered"); the service checks the range.
+  auto score = [&](const char* name) {
+    std::string text = ctx.form.Get(name);
+    int value = 0;
+    if (std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc()) return 0;
+    return value;
+  };
   return AfterChange(ctx,
                      ctx.app.meldpunt().ReporterSurvey(ReporterToken(ctx), score("heard"),
                                                        score("believed"), score("know_outcome")),

@@ -113,6 +113,8 @@ class [[nodiscard]] StatusOr {
 #define SP_CONCAT_INNER(a, b) a##b
 #define SP_CONCAT(a, b) SP_CONCAT_INNER(a, b)
 
+// `tmp` and `lhs` are a name and a declaration ("auto x"), which parentheses
+// would break. NOLINTBEGIN(bugprone-macro-parentheses)
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
 #define SP_RETURN_IF_ERROR(expr) SP_RETURN_IF_ERROR_IMPL(SP_CONCAT(sp_status_, __COUNTER__), expr)
 #define SP_RETURN_IF_ERROR_IMPL(tmp, expr) \
@@ -127,3 +129,4 @@ class [[nodiscard]] StatusOr {
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \
   lhs = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)

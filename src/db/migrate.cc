@@ -42,7 +42,7 @@ std::string Checksum(std::string_view sql) {
     h *= 0x100000001b3ULL;
   }
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  (void)std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }
 
@@ -52,7 +52,7 @@ const std::string& SqlFor(const Migration& m, Dialect d) {
 
 std::string Label(int version, const std::string& name) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d_", version);
+  (void)std::snprintf(buf, sizeof buf, "%04d_", version);
   return buf + name;
 }
 

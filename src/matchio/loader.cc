@@ -21,7 +21,7 @@ using common::StatusOr;
 // A CSV file with named columns located in its header.
 class Table {
  public:
-  static StatusOr<Table> Open(const std::string& path, std::vector<std::string_view> columns) {
+  static StatusOr<Table> Open(const std::string& path, const std::vector<std::string_view>& columns) {
     SP_ASSIGN_OR_RETURN(std::unique_ptr<CsvReader> reader, CsvReader::Open(path));
     Table table(std::move(reader));
     Status status;

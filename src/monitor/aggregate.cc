@@ -122,6 +122,8 @@ PublishedTable Count(const std::vector<const CaseFacts*>& facts, Dimension dim,
     }
   }
   // Recorded values (crebo, location, sector) in a stable order after the fixed ones.
+  // `fixed` is the size cells had before anything was added, so never past the end.
+  // cppcheck-suppress containerOutOfBounds
   std::sort(cells.begin() + static_cast<std::ptrdiff_t>(fixed), cells.end(),
             [](const Cell& a, const Cell& b) {
               if ((a.key == kUnknown) != (b.key == kUnknown)) return b.key == kUnknown;

@@ -356,7 +356,7 @@ void Server::Impl::Stop() {
 Server::Server(ServerOptions options, ServerHooks hooks)
     : impl_(std::make_shared<Impl>(std::move(options), std::move(hooks))) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() { Stop(); }  // NOLINT(bugprone-exception-escape): see server.h
 
 common::Status Server::Start() { return impl_->Start(); }
 uint16_t Server::port() const { return impl_->port(); }

@@ -58,6 +58,8 @@ struct ServerHooks {
 class Server {
  public:
   Server(ServerOptions options, ServerHooks hooks);
+  // Stop() throws only if joining an I/O thread fails (a broken invariant);
+  // terminating then is right. NOLINTNEXTLINE(bugprone-exception-escape)
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

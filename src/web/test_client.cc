@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 namespace web {
@@ -119,7 +120,8 @@ ClientResponse TestClient::ReadResponse() {
   buffer_.erase(0, header_end + 4);
   size_t line_end = head.find("\r\n");
   std::string status_line = head.substr(0, line_end);
-  if (status_line.size() >= 12) res.status = std::atoi(status_line.c_str() + 9);
+  if (status_line.size() >= 12)
+    res.status = static_cast<int>(std::strtol(status_line.c_str() + 9, nullptr, 10));
   size_t content_length = 0;
   bool close_after = false;
   size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
