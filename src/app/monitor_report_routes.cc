@@ -3,10 +3,13 @@
 // trend, the self-assessment over the years and the training figure, and the
 // same as CSV and XLSX. For the system admin, the deployment-wide version:
 // every school's suppressed indicators, summed (monitor/report.h).
+#include <algorithm>
+
 #include "app/app.h"
 #include "app/monitor_ui.h"
 #include "monitor/export.h"
 #include "monitor/service.h"
+#include "norm/monitoring.h"
 
 namespace app {
 
@@ -35,16 +38,69 @@ std::string TrendText(const Ctx& ctx, const std::string& trend) {
   return trend.empty() ? "–" : ctx.T("mon_trend_" + trend);
 }
 
+// The norm module's figures for a school year and the one before.
+struct NormFigures {
+  monitor::PulseFigures pulse_now, pulse_before;
+  norm::TrainingSummary training_now, training_before;
+  std::vector<norm::AssessmentScore> scores;  // every year, oldest first
+};
+
+common::StatusOr<NormFigures> ReadNorm(Ctx& ctx, const monitor::Period& year) {
+  NormFigures out;
+  monitor::Period before = monitor::Previous(year);
+  SP_ASSIGN_OR_RETURN(out.pulse_now, monui::ReadPulse(ctx, year));
+  SP_ASSIGN_OR_RETURN(out.pulse_before, monui::ReadPulse(ctx, before));
+  domain::Date today = domain::DateFromMillis(ctx.app.clock().NowMillis());
+  const std::string& school = ctx.user().school_id;
+  SP_RETURN_IF_ERROR(ctx.app.db().Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(out.training_now, norm::TrainingFor(c, school, std::min(today, year.to)));
+    SP_ASSIGN_OR_RETURN(out.training_before,
+                        norm::TrainingFor(c, school, std::min(today, before.to)));
+    SP_ASSIGN_OR_RETURN(out.scores, norm::AssessmentScores(c, school));
+    return common::Status::Ok();
+  }));
+  return out;
+}
+
+// A pulse count as an indicator (empty when suppressed).
+Indicator PulseIndicator(const std::string& id, const monitor::PublishedTable& t,
+                         std::string_view key) {
+  auto v = monitor::CellValue(t, key);
+  return {id, monitor::IndicatorKind::kCount,
+          v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt};
+}
+
+std::string TrainingText(const norm::TrainingSummary& t) {
+  return std::to_string(t.trained_current) + " / " + std::to_string(t.staff_total);
+}
+
+std::string ScoreFor(const NormFigures& n, const std::string& year) {
+  for (const norm::AssessmentScore& s : n.scores) {
+    if (s.school_year == year) return std::to_string(s.score_percent) + "%";
+  }
+  return "–";
+}
+
 // label, this year, last year, trend: one row per indicator.
-std::vector<std::vector<std::string>> IndicatorRows(const Ctx& ctx, const monitor::YearReport& r) {
+std::vector<std::vector<std::string>> IndicatorRows(const Ctx& ctx, const monitor::YearReport& r,
+                                                    const NormFigures& n) {
   std::vector<Indicator> now = monitor::Indicators(r.current);
   std::vector<Indicator> before = monitor::Indicators(r.previous);
+  now.push_back(PulseIndicator("pulse_experienced", n.pulse_now.experienced, "experienced"));
+  before.push_back(PulseIndicator("pulse_experienced", n.pulse_before.experienced, "experienced"));
+  now.push_back(PulseIndicator("pulse_not_reported", n.pulse_now.reported, "not_reported"));
+  before.push_back(PulseIndicator("pulse_not_reported", n.pulse_before.reported, "not_reported"));
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < now.size(); ++i) {
     rows.push_back({ctx.T("mon_ind_" + now[i].id), monui::IndicatorText(ctx, now[i]),
                     monui::IndicatorText(ctx, before[i]),
                     TrendText(ctx, monitor::Trend(now[i], before[i]))});
   }
+  // Staff, not students: counted as they are.
+  rows.push_back({ctx.T("mon_ind_training"), TrainingText(n.training_now),
+                  TrainingText(n.training_before), "–"});
+  std::string year = r.current.period.key, last = r.previous.period.key;
+  rows.push_back({ctx.T("mon_ind_assessment"), ScoreFor(n, year), ScoreFor(n, last), "–"});
   return rows;
 }
 
@@ -120,12 +176,49 @@ std::vector<std::string> SchoolHeader(const Ctx& ctx, const monitor::Period& yea
           ctx.T("mon_col_trend")};
 }
 
+// The pulse survey beside the registered reports, training, and the
+// self-assessment over the years.
+void SetNormSections(const Ctx& ctx, const monitor::YearReport& r, const NormFigures& n,
+                     views::Data& body) {
+  views::Data pulse{views::Data::type::list};
+  auto fact = [&](const std::string& label, const std::string& value) {
+    views::Data f;
+    f.set("label", label);
+    f.set("value", value);
+    pulse.push_back(f);
+  };
+  fact(ctx.T("mon_reports_total"),
+       monui::CountText(ctx, r.current.reports.count, r.current.reports.suppression));
+  const monitor::PublishedCount& responses = n.pulse_now.experienced.total;
+  fact(ctx.T("mon_pulse_responses"), monui::CountText(ctx, responses.count, responses.suppression));
+  std::optional<double> pct = monui::UnreportedPercent(n.pulse_now);
+  fact(ctx.T("mon_pulse_unreported"), pct ? monui::Decimal(ctx, pct) + "%" : ctx.T("mon_too_few"));
+  body.set("has_pulse", true);
+  body.set("pulse", pulse);
+  body.set("has_training", true);
+  body.set("training", std::to_string(n.training_now.trained_current) + " " +
+                           ctx.T("mon_training_text") + " " +
+                           std::to_string(n.training_now.staff_total) + ".");
+  views::Data scores{views::Data::type::list};
+  for (const norm::AssessmentScore& s : n.scores) {
+    views::Data row;
+    row.set("year", s.school_year);
+    row.set("score", std::to_string(s.score_percent) + "%");
+    row.set("items", std::to_string(s.items_done) + " / " + std::to_string(s.items_total));
+    scores.push_back(row);
+  }
+  body.set("has_assessment", !scores.is_empty_list());
+  body.set("assessment", scores);
+}
+
 web::Response ReportPage(Ctx& ctx) {
   if (!monui::MaySee(ctx)) return ctx.ErrorPage(403);
   ReportRequest rq = YearFrom(ctx);
   if (!rq.error.empty()) return ErrorReport(ctx, rq, false);
   auto report = SchoolReport(ctx, rq.year);
   if (!report.ok()) return ctx.ErrorPage(HttpStatusFor(report.status()));
+  auto nf = ReadNorm(ctx, rq.year);
+  if (!nf.ok()) return ctx.ErrorPage(HttpStatusFor(nf.status()));
   auto school = ctx.app.accounts().SchoolById(ctx.user().school_id);
   views::Page page = ctx.MakePage(ctx.T("mon_report_title") + " " + rq.year.key);
   views::Data body;
@@ -136,7 +229,8 @@ web::Response ReportPage(Ctx& ctx) {
   body.set("years", monui::PeriodOptions(ctx, rq.year, true));
   body.set("action", "/monitor/rapport");
   body.set("generated", domain::FormatDate(domain::DateFromMillis(ctx.app.clock().NowMillis())));
-  body.set("rows", RowsData(IndicatorRows(ctx, *report)));
+  body.set("rows", RowsData(IndicatorRows(ctx, *report, *nf)));
+  SetNormSections(ctx, *report, *nf, body);
   body.set("csv_href", "/monitor/rapport.csv?jaar=" + rq.year.key);
   body.set("xlsx_href", "/monitor/rapport.xlsx?jaar=" + rq.year.key);
   body.set("dashboard_href", "/monitor?periode=" + rq.year.key);
@@ -151,7 +245,10 @@ web::Response ReportFile(Ctx& ctx, bool xlsx) {
   if (!rq.error.empty()) return ErrorReport(ctx, rq, false);
   auto report = SchoolReport(ctx, rq.year);
   if (!report.ok()) return ctx.ErrorPage(HttpStatusFor(report.status()));
-  monitor::ExportSheet sheet = Sheet(ctx, SchoolHeader(ctx, rq.year), IndicatorRows(ctx, *report));
+  auto nf = ReadNorm(ctx, rq.year);
+  if (!nf.ok()) return ctx.ErrorPage(HttpStatusFor(nf.status()));
+  monitor::ExportSheet sheet =
+      Sheet(ctx, SchoolHeader(ctx, rq.year), IndicatorRows(ctx, *report, *nf));
   (void)ctx.app.audit().Append(ctx.app.db(),
                                AuditEntry(ctx, "monitor.export", "school", ctx.user().school_id));
   std::string name = "voortgangsrapportage-" + rq.year.key;

@@ -120,7 +120,37 @@ views::Data Section(const Ctx& ctx, const std::string& id, const views::Data& st
 }
 
 // The dashboard's sections, each a list of statistics and figures.
-views::Data Sections(const Ctx& ctx, const monitor::Dashboard& d, const Drill* drill) {
+// The pulse survey beside the reports the meldpunt registered: an estimate of
+// under-reporting (norm/monitoring.h counts, suppressed like the rest).
+views::Data PulseSection(const Ctx& ctx, const monitor::Dashboard& d,
+                         const monitor::PulseFigures& p) {
+  views::Data stats{views::Data::type::list};
+  auto fact = [&](const std::string& label, const std::string& value) {
+    views::Data f;
+    f.set("label", label);
+    f.set("value", value);
+    stats.push_back(f);
+  };
+  fact(ctx.T("mon_reports_total"), monui::CountText(ctx, d.reports.count, d.reports.suppression));
+  fact(ctx.T("mon_pulse_responses"),
+       monui::CountText(ctx, p.experienced.total.count, p.experienced.total.suppression));
+  std::optional<double> pct = monui::UnreportedPercent(p);
+  fact(ctx.T("mon_pulse_unreported"), pct ? monui::Decimal(ctx, pct) + "%" : ctx.T("mon_too_few"));
+  views::Data figures{views::Data::type::list};
+  figures.push_back(monui::FigureData(ctx, {"experienced", p.experienced}));
+  figures.push_back(monui::FigureData(ctx, {"reported", p.reported}));
+  views::Data sec;
+  sec.set("sid", "pulse");
+  sec.set("title", ctx.T("mon_pulse_title"));
+  sec.set("intro", ctx.T("mon_pulse_intro"));
+  sec.set("has_stats", true);
+  sec.set("stats", stats);
+  sec.set("figures", figures);
+  return sec;
+}
+
+views::Data Sections(const Ctx& ctx, const monitor::Dashboard& d, const Drill* drill,
+                     const monitor::PulseFigures* pulse) {
   views::Data sections{views::Data::type::list};
   if (drill) {
     views::Data figures{views::Data::type::list};
@@ -154,12 +184,13 @@ views::Data Sections(const Ctx& ctx, const monitor::Dashboard& d, const Drill* d
   mstats.push_back(Stat(ctx, ctx.T("mon_placement_median"), d.placement_days_median, days));
   mstats.push_back(Stat(ctx, ctx.T("mon_placement_p90"), d.placement_days_p90, days));
   sections.push_back(Section(ctx, "matching", mstats, Figures(ctx, d.matching)));
+  if (pulse) sections.push_back(PulseSection(ctx, d, *pulse));
   return sections;
 }
 
 web::Response Page(Ctx& ctx, const monitor::Period& period, const monitor::Dashboard* d,
-                   std::vector<views::FieldError> errors, int status,
-                   const Drill* drill = nullptr) {
+                   std::vector<views::FieldError> errors, int status, const Drill* drill = nullptr,
+                   const monitor::PulseFigures* pulse = nullptr) {
   views::Page page = ctx.MakePage(ctx.T("mon_title"));
   page.errors = std::move(errors);
   views::Data body;
@@ -177,7 +208,7 @@ web::Response Page(Ctx& ctx, const monitor::Period& period, const monitor::Dashb
   if (d) {
     body.set("has_numbers", true);
     body.set("reports", monui::CountText(ctx, d->reports.count, d->reports.suppression));
-    body.set("sections", Sections(ctx, *d, drill));
+    body.set("sections", Sections(ctx, *d, drill, pulse));
   }
   return ctx.Render("monitor_dashboard", page, body, status);
 }
@@ -227,7 +258,9 @@ web::Response Dashboard(Ctx& ctx) {
   if (!d.ok()) return ctx.ErrorPage(HttpStatusFor(d.status()));
   (void)ctx.app.audit().Append(ctx.app.db(),
                                AuditEntry(ctx, "monitor.read", "school", ctx.user().school_id));
-  return Page(ctx, *period, &*d, {}, 200, drill ? &*drill : nullptr);
+  auto pulse = monui::ReadPulse(ctx, *period);
+  if (!pulse.ok()) return ctx.ErrorPage(HttpStatusFor(pulse.status()));
+  return Page(ctx, *period, &*d, {}, 200, drill ? &*drill : nullptr, &*pulse);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "norm/monitoring.h"
+
 namespace app::monui {
 
 namespace {
@@ -132,6 +134,26 @@ views::Data PeriodOptions(const Ctx& ctx, const monitor::Period& current, bool s
     list.push_back(o);
   }
   return list;
+}
+
+common::StatusOr<monitor::PulseFigures> ReadPulse(Ctx& ctx, const monitor::Period& p) {
+  norm::PulseSummary sum;
+  common::Status s = ctx.app.db().Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(sum, norm::PulseFor(c, ctx.user().school_id, p.from, p.to));
+    return common::Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return monitor::PublishPulse(sum.responses, sum.experienced, sum.reported);
+}
+
+std::optional<double> UnreportedPercent(const monitor::PulseFigures& p) {
+  auto not_reported = monitor::CellValue(p.reported, "not_reported");
+  auto experienced = p.reported.total.count;
+  for (const monitor::PublishedCell& c : p.reported.cells) {
+    if (c.suppressed()) return std::nullopt;
+  }
+  if (!not_reported || !experienced || *experienced == 0) return std::nullopt;
+  return 100.0 * static_cast<double>(*not_reported) / static_cast<double>(*experienced);
 }
 
 bool MaySee(const Ctx& ctx) {

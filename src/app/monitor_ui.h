@@ -24,6 +24,10 @@ std::string PeriodLabel(const Ctx& ctx, const monitor::Period& p);
 views::Data FigureData(const Ctx& ctx, const monitor::Figure& f);
 // The period menu, `current` selected.
 views::Data PeriodOptions(const Ctx& ctx, const monitor::Period& current, bool school_years_only);
+// The pulse survey of the period (norm/monitoring.h), suppressed.
+common::StatusOr<monitor::PulseFigures> ReadPulse(Ctx& ctx, const monitor::Period& p);
+// "experienced, not reported" as a share of "experienced", when both are shown.
+std::optional<double> UnreportedPercent(const monitor::PulseFigures& p);
 // Who may see the school's monitor: management and meldpunt leads.
 bool MaySee(const Ctx& ctx);
 

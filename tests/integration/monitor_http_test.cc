@@ -103,6 +103,7 @@ TEST_P(MonitorHttpTest, DashboardShowsSuppressedFiguresForAFixedPeriod) {
   EXPECT_FALSE(Has(res.body, ">3</td>")) << "no count below 5 anywhere";
   EXPECT_TRUE(Has(res.body, "<svg")) << "charts beside the tables";
   EXPECT_TRUE(Has(res.body, "aria-hidden=\"true\""));
+  EXPECT_TRUE(Has(res.body, "id=\"sec-pulse\"")) << "under-reporting beside the reports";
   // A month of the same school year: every cell below 5 or hidden.
   auto month = b.Get("/monitor?periode=2025-09");
   ASSERT_EQ(month.status, 200);
@@ -147,10 +148,13 @@ TEST_P(MonitorHttpTest, YearlyReportAndExports) {
   EXPECT_TRUE(Has(page.body, "Voortgangsrapportage 2025-2026"));
   EXPECT_TRUE(Has(page.body, "2024-2025"));
   EXPECT_TRUE(Has(page.body, ">30</td>"));
+  EXPECT_TRUE(Has(page.body, "Zelfevaluatie"));
+  EXPECT_TRUE(Has(page.body, "id=\"training\""));
   auto csv = b.Get("/monitor/rapport.csv?jaar=2025-2026");
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.Header("content-type"), "text/csv; charset=utf-8");
   EXPECT_TRUE(Has(csv.body, "Meldingen,30,–,")) << csv.body;
+  EXPECT_TRUE(Has(csv.body, "Score zelfevaluatie,")) << csv.body;
   auto xlsx = b.Get("/monitor/rapport.xlsx?jaar=2025-2026");
   ASSERT_EQ(xlsx.status, 200);
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
