@@ -360,6 +360,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
     });
   });
   RegisterPlacementCommands(cli, exit_code);
+  RegisterBackupCommands(cli, exit_code);
 }
 
 }  // namespace app

@@ -12,4 +12,7 @@ namespace app {
 
 void RegisterCommands(CLI::App& cli, int& exit_code);
 
+// `backup` and `restore` of a SQLite database (backup_command.cc).
+void RegisterBackupCommands(CLI::App& cli, int& exit_code);
+
 }  // namespace app

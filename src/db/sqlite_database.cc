@@ -488,3 +488,127 @@ bool SqliteDatabase::Healthy() {
 }
 
 }  // namespace db
+
+// ---- Online backup (stagepunt backup / restore) ----
+namespace db {
+namespace {
+
+// Closes the handle even on early returns.
+struct BackupHandle {
+  sqlite3* db = nullptr;
+  ~BackupHandle() {
+    if (db) sqlite3_close_v2(db);
+  }
+};
+
+common::Status FsyncPath(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return common::Status::Internal("cannot open " + path + " to sync it");
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return common::Status::Internal("fsync failed on " + path);
+  return common::Status::Ok();
+}
+
+common::Status CopyWithBackupApi(sqlite3* from, const std::string& tmp) {
+  BackupHandle to;
+  if (sqlite3_open_v2(tmp.c_str(), &to.db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    return common::Status::Internal("cannot open " + tmp);
+  sqlite3_backup* backup = sqlite3_backup_init(to.db, "main", from, "main");
+  if (!backup) return common::Status::Internal(sqlite3_errmsg(to.db));
+  // -1: all pages in one step, i.e. one read transaction on the source, so
+  // the copy is a snapshot even while other processes write. BUSY/LOCKED
+  // (a writer holding a lock for a moment) is retried for up to ~10 s.
+  int rc = SQLITE_OK;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(50);
+  }
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) {
+    return common::Status::Unavailable(std::string("backup failed: ") + sqlite3_errstr(rc));
+  }
+  if (sqlite3_errcode(to.db) != SQLITE_OK)
+    return common::Status::Internal(std::string("backup failed: ") + sqlite3_errmsg(to.db));
+  // The copied header says WAL; one self-contained file restores more simply
+  // (the server switches it back to WAL when it opens it).
+  if (sqlite3_exec(to.db, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return common::Status::Internal(std::string("backup: ") + sqlite3_errmsg(to.db));
+  std::string check;
+  auto collect = [](void* out, int, char** values, char**) {
+    *static_cast<std::string*>(out) += values[0] ? values[0] : "";
+    return 0;
+  };
+  if (sqlite3_exec(to.db, "PRAGMA quick_check", collect, &check, nullptr) != SQLITE_OK ||
+      check != "ok")
+    return common::Status::Internal("the copy failed its integrity check: " + check);
+  return common::Status::Ok();
+}
+
+}  // namespace
+
+common::Status SqliteOnlineBackup(const std::string& source_path, const std::string& dest_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(source_path, ec))
+    return common::Status::NotFound("no SQLite database at " + source_path);
+  if (fs::exists(dest_path, ec) && fs::equivalent(source_path, dest_path, ec))
+    return common::Status::InvalidArgument("source and destination are the same file");
+  fs::path dir = fs::path(dest_path).parent_path();
+  if (dir.empty()) dir = ".";
+  if (!fs::is_directory(dir, ec))
+    return common::Status::InvalidArgument("directory " + dir.string() + " does not exist");
+
+  BackupHandle from;
+  // Read-only: a backup must never create or change the source.
+  if (sqlite3_open_v2(source_path.c_str(), &from.db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+    return common::Status::Unavailable("cannot open " + source_path);
+  sqlite3_busy_timeout(from.db, 10000);
+  if (sqlite3_exec(from.db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) !=
+      SQLITE_OK)
+    return common::Status::InvalidArgument(source_path + " is not a SQLite database: " +
+                                           sqlite3_errmsg(from.db));
+
+  // mkstemp makes the temporary file with mode 0600 in the target directory,
+  // so the rename below stays on one file system and is atomic.
+  std::string tmp = (dir / (fs::path(dest_path).filename().string() + ".tmp-XXXXXX")).string();
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return common::Status::Internal("cannot create a temporary file in " + dir.string());
+  ::close(fd);
+  common::Status s = CopyWithBackupApi(from.db, tmp);
+  if (s.ok()) s = FsyncPath(tmp, O_RDONLY);
+  if (s.ok() && ::rename(tmp.c_str(), dest_path.c_str()) != 0)
+    s = common::Status::Internal("cannot rename the copy to " + dest_path);
+  if (!s.ok()) {
+    ::unlink(tmp.c_str());
+    ::unlink((tmp + "-journal").c_str());
+    return s;
+  }
+  // The rename itself is durable only once the directory is synced.
+  return FsyncPath(dir.string(), O_RDONLY | O_DIRECTORY);
+}
+
+common::Status SqliteQuiesce(const std::string& path) {
+  BackupHandle db;
+  // No SQLITE_OPEN_CREATE: quiescing never makes a database.
+  if (sqlite3_open_v2(path.c_str(), &db.db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    return common::Status::NotFound("cannot open " + path);
+  // Leaving WAL mode needs the only connection: it fails while a server (or
+  // any other process) has the database open, and then nothing changes.
+  if (sqlite3_exec(db.db, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE", nullptr,
+                   nullptr, nullptr) != SQLITE_OK)
+    return common::Status::Unavailable(path + " is in use (" + sqlite3_errmsg(db.db) +
+                                       "): stop the server first");
+  std::string mode;
+  auto collect = [](void* out, int, char** values, char**) {
+    *static_cast<std::string*>(out) = values[0] ? values[0] : "";
+    return 0;
+  };
+  if (sqlite3_exec(db.db, "PRAGMA journal_mode", collect, &mode, nullptr) != SQLITE_OK ||
+      mode != "delete")
+    return common::Status::Unavailable(path + " is in use: stop the server first");
+  return common::Status::Ok();
+}
+
+}  // namespace db

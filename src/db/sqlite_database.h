@@ -87,4 +87,19 @@ class SqliteDatabase final : public Database {
   std::vector<std::unique_ptr<SqliteConnection>> all_readers_;  // owns them; fixed after Open
 };
 
+// Copies the SQLite database at `source_path` to `dest_path` with SQLite's
+// online backup API: a consistent snapshot taken in one read transaction,
+// while a running server keeps writing (WAL lets writers continue). The copy
+// goes to a temporary file beside `dest_path` (mode 0600), is checked
+// (quick_check), switched to rollback journal mode so it is one
+// self-contained file, fsynced and renamed over `dest_path`: a crash leaves
+// either the old file or a complete copy, never a half-written one.
+// Never creates `source_path`: a missing source is NotFound.
+common::Status SqliteOnlineBackup(const std::string& source_path, const std::string& dest_path);
+
+// Folds the WAL of the database at `path` into the file and leaves it in
+// rollback journal mode without -wal or -shm files, so the file can be
+// replaced. Unavailable when another process (a running server) has it open.
+common::Status SqliteQuiesce(const std::string& path);
+
 }  // namespace db
