@@ -115,7 +115,7 @@ web::Response DoLogin(Ctx& ctx) {
   return res;
 }
 
-web::Response TotpForm(Ctx& ctx, bool setup, const std::string& secret, std::string error,
+web::Response TotpForm(Ctx& ctx, bool setup, const std::string& secret, const std::string& error,
                        int status) {
   views::Page page = ctx.MakePage(ctx.T(setup ? "totp_setup_title" : "totp_title"));
   if (!error.empty()) page.errors.push_back({"code", error});
@@ -226,7 +226,8 @@ std::string PolicyMessage(const Ctx& ctx, const Status& s) {
   return ctx.T("pw_invalid");
 }
 
-web::Response InviteForm(Ctx& ctx, const std::string& token, std::string error, int status) {
+web::Response InviteForm(Ctx& ctx, const std::string& token, const std::string& error,
+                         int status) {
   web::Response tmp;
   std::string csrf = AnonymousCsrf(ctx, &tmp);
   auto user = ctx.app.invitations().Peek(token);

@@ -8,7 +8,7 @@ namespace {
 
 using common::Status;
 
-web::Response SignalsPage(Ctx& ctx, std::vector<views::FieldError> errors = {},
+web::Response SignalsPage(Ctx& ctx, const std::vector<views::FieldError>& errors = {},
                           std::string flash = "", int status = 200) {
   auto signals = ctx.app.meldpunt().SignalRegister(ctx.user().school_id);
   if (!signals.ok()) return ctx.ErrorPage(HttpStatusFor(signals.status()));
@@ -64,7 +64,7 @@ web::Response Lift(Ctx& ctx) {
 }
 
 web::Response SettingsPage(Ctx& ctx, std::vector<views::FieldError> errors = {},
-                           std::string flash = "", std::string recovery_code = "",
+                           std::string flash = "", const std::string& recovery_code = "",
                            int status = 200) {
   views::Page page = ctx.MakePage(ctx.T("mp_settings_title"));
   page.errors = errors;
@@ -113,7 +113,7 @@ web::Response SaveSettings(Ctx& ctx) {
     std::string v = ctx.form.Get(name);
     if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos)
       return false;
-    out = std::atoi(v.c_str());
+    out = std::stoi(v);  // at most 4 digits, checked above
     return true;
   };
   for (auto [name, target] :
@@ -134,7 +134,7 @@ web::Response SaveSettings(Ctx& ctx) {
     if (w.empty() || w.size() > 3 || w.find_first_not_of("0123456789 ") != std::string::npos) {
       return SettingsPage(ctx, {{"aftercare_weeks", ctx.T("mp_aftercare_hint")}}, "", "", 400);
     }
-    p.aftercare_weeks.push_back(std::atoi(w.c_str()));
+    p.aftercare_weeks.push_back(std::stoi(w));  // 1-3 digits and spaces, checked above
     start = end + 1;
   }
   Status s = ctx.app.meldpunt().SaveSettings(ctx.user(), p, ctx.form.Get("show_names") == "yes");

@@ -26,7 +26,7 @@ struct MatchFlags {
 
 // Maps a Status to the exit-code contract: 2 for bad input, 1 otherwise.
 int Fail(const common::Status& status) {
-  std::fprintf(stderr, "%s\n", status.message().c_str());
+  (void)std::fprintf(stderr, "%s\n", status.message().c_str());
   return status.code() == common::StatusCode::kInvalidArgument ? 2 : 1;
 }
 

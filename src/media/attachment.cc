@@ -94,7 +94,7 @@ common::StatusOr<std::string> ClearWithExiv2(std::string_view bytes, Kind kind) 
   image->writeMetadata();
   Exiv2::BasicIo& io = image->io();
   if (io.open() != 0) return Status::Internal("exiv2: cannot reopen the written image");
-  const long size = io.size();
+  const long size = static_cast<long>(io.size());  // exiv2 reads with a long count
   std::string out(size > 0 ? static_cast<size_t>(size) : 0, '\0');
   const long read = size > 0 ? io.read(reinterpret_cast<Exiv2::byte*>(out.data()), size) : 0;
   io.close();

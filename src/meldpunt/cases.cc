@@ -78,7 +78,9 @@ StatusOr<std::vector<CaseSummary>> Meldpunt::Inbox(const Staff& staff, const Inb
       params.push_back(std::move(p));
       return "$" + std::to_string(params.size());
     };
-    auto add = [&](const std::string& clause, db::Param p) { sql += " AND " + clause + bind(p); };
+    auto add = [&](const std::string& clause, db::Param p) {
+      sql += " AND " + clause + bind(std::move(p));
+    };
     if (!staff.lead || f.mine_only) add("c.assigned_to = ", staff.user.id);
     if (f.status) {
       add("c.status = ", std::string(domain::Name(*f.status)));

@@ -88,7 +88,7 @@ StatusOr<crypto::KeyPair> KeyRing::OpenRecoveryCode(db::Connection& c, std::stri
   if (!pair.ok()) return wrong;
   SP_ASSIGN_OR_RETURN(auto public_key, RecoveryPublicKey(c, school_id));
   if (!public_key || !crypto::ConstantTimeEquals(*public_key, pair->public_key())) return wrong;
-  return std::move(*pair);
+  return *pair;
 }
 
 StatusOr<std::string> KeyRing::UnlockAtLogin(db::Connection& c, std::string_view user_id,
@@ -156,7 +156,7 @@ StatusOr<crypto::KeyPair> KeyRing::UserKeyPair(db::Connection& c, std::string_vi
   auto pair = crypto::KeyPair::FromSecretKey(*secret);
   crypto::SecureWipe(*secret);
   if (!pair.ok()) return denied;
-  return std::move(*pair);
+  return *pair;
 }
 
 Status KeyRing::EndKeySession(db::Connection& c, std::string_view key_cookie) const {

@@ -360,6 +360,8 @@ common::StatusOr<Published2D> Suppress2D(const Table2D& table, int64_t k) {
   }
   std::vector<int> row_edge;
   std::vector<int> col_edge;
+  row_edge.reserve(static_cast<size_t>(r));
+  col_edge.reserve(static_cast<size_t>(c));
   for (int i = 0; i < r; ++i) {
     row_edge.push_back(net.Add(source, i, row_sum[static_cast<size_t>(i)], kMargin));
   }

@@ -25,7 +25,7 @@ bool PlausibleYear(int y) { return y >= 2000 && y <= 2100; }
 
 std::string Two(int v) {
   char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d", v % 100);
+  (void)std::snprintf(buf, sizeof buf, "%02d", v % 100);
   return buf;
 }
 
