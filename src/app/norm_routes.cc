@@ -2,7 +2,8 @@
 // editor for management and the placement coordinator, a student's "I have
 // read it" at the start of an internship and the anonymous pulse survey
 // after it. The norm part is the text companies accept on /bedrijf.
-#include <set>
+#include <algorithm>
+#include <cstdlib>
 
 #include "app/app.h"
 #include "norm/service.h"
@@ -148,13 +149,8 @@ web::Response Publish(Ctx& ctx) {
 
 web::Response MarkRead(Ctx& ctx) {
   std::string placement_id(ctx.req.PathParam("id"));
-  int version = 0;
-  for (char c : ctx.form.Get("version")) {
-    version = std::isdigit(static_cast<unsigned char>(c)) && version < 100000
-                  ? version * 10 + (c - '0')
-                  : -1;
-    if (version < 0) break;
-  }
+  // A malformed version reads as 0, which the service refuses as "not current".
+  int version = std::atoi(ctx.form.Get("version").substr(0, 9).c_str());
   if (ctx.form.Get("agree") != "1") return web::Response::Redirect("/stage?norm=agree#norm");
   Status s = ctx.app.norm().MarkNormRead(ctx.user(), placement_id, version);
   if (s.code() == StatusCode::kFailedPrecondition) return web::Response::Redirect("/stage#norm");

@@ -68,6 +68,8 @@ TEST_P(NormHttpTest, PublicNormPageInDutchAndEnglishWithVersions) {
   EXPECT_TRUE(Has(nl.body, "Waar meld je het?"));
   EXPECT_TRUE(Has(nl.body, "href=\"/s/99DM/melden\""));
   EXPECT_EQ(anonymous.Get("/s/00XX/norm").status, 404);
+  // The report form links the norm.
+  EXPECT_TRUE(Has(anonymous.Get("/s/99DM/melden").body, "href=\"/s/99DM/norm\""));
   anonymous.Get("/lang/en?next=/");
   auto en = anonymous.Get("/s/99DM/norm");
   EXPECT_TRUE(Has(en.body, "What is internship discrimination?"));
