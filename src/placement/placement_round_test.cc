@@ -1,6 +1,7 @@
 // Rounds end to end: leerwens, exclusions, run, review with explanations,
 // overrides, publication and who sees what when, refusals, second rounds.
 #include <algorithm>
+#include <thread>
 
 #include "placement/placement_test_util.h"
 
@@ -511,6 +512,45 @@ TEST_P(RoundTest, RefusalFlagsAndSecondRound) {
             StatusCode::kFailedPrecondition);
   EXPECT_EQ(sm_->LinkFlagToCase(coordinator_, flag->id, "geen-zaak").code(),
             StatusCode::kNotFound);
+}
+
+// Two rounds (two cohorts) propose the last place of 200001 to different
+// students. Published at the same moment, exactly one may win the place: on
+// PostgreSQL each publication locks the places it fills, so the second one's
+// capacity check sees the first one's placements.
+TEST_P(RoundTest, TwoRoundsPublishedAtOnceNeverOverbookAPlace) {
+  ImportAll();
+  ImportReport extra = Import(ImportKind::kStudents,
+                              "student_number,name,crebo,level,pathway,cohort,location,lat,lon\n"
+                              "S201,Hans Test,25480,3,BOL,2024,Utrecht,52.0910,5.1220\n");
+  ASSERT_TRUE(extra.applied) << Errors(extra);
+  PublishNormAcceptedBy({"200001", "200002", "200003", "200004"});
+  RoundSpec a_spec = Spec("Cohort 2025");
+  a_spec.crebos = {"25480"};
+  RoundSpec b_spec = Spec("Cohort 2024");
+  b_spec.cohort = "2024";
+  b_spec.crebos = {"25480"};
+  Round a = OpenedRound(a_spec);
+  Round b = OpenedRound(b_spec);
+  Wish(a.id, "S001", {"200001"});
+  Wish(b.id, "S201", {"200001"});
+  SetDay(2026, 3, 21);
+  PL_ASSERT_OK(sm_->Run(coordinator_, a.id));
+  PL_ASSERT_OK(sm_->Run(coordinator_, b.id));
+  common::Status published_a, published_b;
+  std::thread ta([&] { published_a = sm_->Publish(coordinator_, a.id).status(); });
+  std::thread tb([&] { published_b = sm_->Publish(coordinator_, b.id).status(); });
+  ta.join();
+  tb.join();
+  EXPECT_NE(published_a.ok(), published_b.ok())
+      << published_a.ToString() << " / " << published_b.ToString();
+  const common::Status& refused = published_a.ok() ? published_b : published_a;
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused.ToString();
+  EXPECT_EQ(refused.field(), "capacity");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM placements p JOIN rounds r ON r.id = p.round_id WHERE "
+                  "r.status = 'published' AND p.leerplaats_id = $1",
+                  {PlaceId("200001")}),
+            1);
 }
 
 TEST_P(RoundTest, CoordinatorRecordsABreakdown) {

@@ -132,7 +132,18 @@ StatusOr<Round> Stagematching::Publish(const auth::User& actor, std::string_view
     if (!domain::MayTransition(round.status, domain::RoundStatus::kPublished)) {
       return Status::FailedPrecondition("only a proposed round can be published", "status");
     }
-    // Another round may have filled places since this one ran.
+    // Another round may have filled places since this one ran. On PostgreSQL
+    // two publications run side by side under READ COMMITTED, so lock the
+    // places this round fills first (in id order, so two rounds sharing places
+    // cannot deadlock): the check below then sees the other one's placements
+    // once it has committed. SQLite runs one write transaction at a time.
+    if (c.dialect() == db::Dialect::kPostgres) {
+      SP_RETURN_IF_ERROR(
+          c.Query("SELECT id FROM leerplaatsen WHERE id IN (SELECT leerplaats_id FROM placements "
+                  "WHERE round_id = $1) ORDER BY id FOR UPDATE",
+                  {round.id})
+              .status());
+    }
     SP_ASSIGN_OR_RETURN(
         db::Rows over,
         c.Query("SELECT l.id FROM leerplaatsen l WHERE l.id IN (SELECT leerplaats_id FROM "
