@@ -32,6 +32,7 @@
 
 #include "app/demo.h"
 #include "app/demo_placement.h"
+#include "authz_policy.h"
 #include "crypto/random.h"
 #include "crypto/totp.h"
 #include "test_app.h"
@@ -42,210 +43,7 @@ using nlohmann::json;
 using testing_support::Browser;
 using testing_support::TestApp;
 
-// The callers. "Lead" and "handler" are the same domain role; the lead sees
-// every case of the school, a handler only the cases assigned to them.
-enum Who : unsigned {
-  kAnon = 1u << 0,
-  kStudent = 1u << 1,
-  kTeacher = 1u << 2,
-  kCoordinator = 1u << 3,
-  kHandler = 1u << 4,
-  kLead = 1u << 5,
-  kManagement = 1u << 6,
-  kAdmin = 1u << 7,
-  kCompany = 1u << 8,
-  kSysadmin = 1u << 9,
-};
-constexpr unsigned kEveryone = (1u << 10) - 1;
-constexpr unsigned kLoggedIn = kEveryone & ~kAnon;
-constexpr unsigned kHandlers = kHandler | kLead;
-
-struct Caller {
-  Who who;
-  const char* name;
-  const char* login;  // nullptr: anonymous
-  domain::Role role;
-};
-const Caller kCallers[] = {
-    {kAnon, "anonymous", nullptr, domain::Role::kStudent},
-    {kStudent, "student", "student@99dm.demo", domain::Role::kStudent},
-    {kTeacher, "teacher", "teacher@99dm.demo", domain::Role::kTeacher},
-    {kCoordinator, "coordinator", "coordinator@99dm.demo", domain::Role::kCoordinator},
-    {kHandler, "handler", "meldpunt2@99dm.demo", domain::Role::kMeldpuntHandler},
-    {kLead, "lead", "meldpunt@99dm.demo", domain::Role::kMeldpuntHandler},
-    {kManagement, "management", "management@99dm.demo", domain::Role::kManagement},
-    {kAdmin, "school admin", "admin@99dm.demo", domain::Role::kSchoolAdmin},
-    {kCompany, "company contact", "company@99dm.demo", domain::Role::kCompanyContact},
-    {kSysadmin, "system admin", "sysadmin@demo", domain::Role::kSystemAdmin},
-};
-
-// What the first path parameter names, so it can be filled with an object of
-// the caller's school (99DM), of another school (98DM) or a random id.
-enum class Obj {
-  kNone,          // no parameter, or one that names no school's object
-  kCase,          // cases.id (need-to-know: a handler sees only assigned cases)
-  kUser,          // a user of the school (a throwaway one: it gets disabled)
-  kCompany,       // a company linked to the school
-  kRound,         // rounds.id
-  kPlace,         // leerplaatsen.id
-  kPlacement,     // placements.id
-  kFlag,          // placement_flags.id
-  kNotification,  // notifications.id (per user: any other one is "missing")
-  kBrin,          // a school's BRIN code
-  kOwnPlacement,  // the demo student's own placement (norm read, pulse survey)
-};
-
-struct Policy {
-  web::Method method;
-  const char* pattern;
-  unsigned allowed;  // Who bits
-  Obj obj = Obj::kNone;
-  // A form body (or JSON for API routes); {receipt} is a valid reporter code
-  // of the own school, so reporter routes do not count as code guessing.
-  const char* body = "";
-  // An allowed caller may still get this status for a reason of state, not
-  // of access (e.g. TOTP set-up when TOTP is already on). 0: none.
-  int state_status = 0;
-  // Callers whose role holds the route's permission but whom the handler
-  // itself refuses with 403 (e.g. monitor pages: meldpunt leads only, not
-  // every handler). They are expected to be denied.
-  unsigned narrowed = 0;
-};
-
-using web::Method;
-constexpr Method G = Method::kGet, P = Method::kPost;
-
-// The declared policy. Keep it in the order of the route files.
-const Policy kPolicy[] = {
-    // public_routes.cc
-    {G, "/", kEveryone},
-    {G, "/lang/{code}", kEveryone},
-    {G, "/healthz", kEveryone},
-    {G, "/dashboard", kLoggedIn},
-    {P, "/dashboard/notificaties/{id}/gelezen", kLoggedIn, Obj::kNotification},
-    {G, "/assets/{file}", kEveryone},
-    // auth_routes.cc
-    {G, "/login", kEveryone},
-    {P, "/login", kEveryone},
-    {G, "/login/totp", kLoggedIn},
-    {P, "/login/totp", kLoggedIn, Obj::kNone, "", 401},  // 401: the (empty) code is wrong
-    {G, "/account/security", kLoggedIn},
-    {P, "/account/security", kLoggedIn, Obj::kNone, "", 403},
-    {P, "/logout", kLoggedIn},
-    {G, "/invite/{token}", kEveryone},
-    {P, "/invite/{token}", kEveryone},
-    // admin_routes.cc
-    {G, "/admin/users", kAdmin},
-    {P, "/admin/users", kAdmin},
-    {P, "/admin/users/{id}/disable", kAdmin, Obj::kUser},
-    {P, "/admin/users/{id}/enable", kAdmin, Obj::kUser},
-    {G, "/admin/schools", kSysadmin},
-    {P, "/admin/schools", kSysadmin},
-    {G, "/admin/audit", kAdmin | kSysadmin},
-    // report_routes.cc and reporter_routes.cc (the reporter has no account)
-    {G, "/melden", kEveryone},
-    {G, "/s/{brin}/melden", kEveryone},
-    {P, "/s/{brin}/melden", kEveryone},
-    {G, "/s/{brin}/bedrijven", kEveryone},
-    {P, "/s/{brin}/melden/bewaard", kEveryone},
-    {G, "/melding", kEveryone},
-    {P, "/melding", kEveryone, Obj::kNone, "receipt={receipt}"},
-    {G, "/melding/zaak", kEveryone},
-    {P, "/melding/bericht", kEveryone},
-    {P, "/melding/toestemming", kEveryone},
-    {P, "/melding/openheid", kEveryone},
-    {P, "/melding/enquete", kEveryone},
-    {P, "/melding/bijlage", kEveryone},
-    {G, "/melding/bijlagen/{id}", kEveryone},
-    {P, "/melding/afmelden", kEveryone},
-    // case_routes.cc
-    {G, "/meldpunt", kHandlers},
-    {G, "/meldpunt/zaken/{id}", kHandlers, Obj::kCase},
-    {P, "/meldpunt/zaken/{id}/bericht", kHandlers, Obj::kCase},
-    {P, "/meldpunt/zaken/{id}/status", kHandlers, Obj::kCase},
-    {P, "/meldpunt/zaken/{id}/toewijzen", kHandlers, Obj::kCase},
-    {P, "/meldpunt/zaken/{id}/actie", kHandlers, Obj::kCase},
-    {P, "/meldpunt/zaken/{id}/verlengen", kHandlers, Obj::kCase},
-    {P, "/meldpunt/zaken/{id}/nazorg/{task}", kHandlers, Obj::kCase},
-    {P, "/meldpunt/zaken/{id}/bijlage", kHandlers, Obj::kCase},
-    {G, "/meldpunt/zaken/{id}/bijlagen/{file}", kHandlers, Obj::kCase},
-    // signal_routes.cc
-    {G, "/meldpunt/signalen", kHandlers | kCoordinator},
-    {P, "/meldpunt/signalen/{id}/pauze", kHandlers | kCoordinator, Obj::kCompany,
-     "reason=Matrixtest&until=2099-12-31"},
-    // 404 once the first caller lifted the pause: "no active pause".
-    {P, "/meldpunt/signalen/{id}/opheffen", kHandlers | kCoordinator, Obj::kCompany, "", 404},
-    {G, "/admin/meldpunt", kAdmin},
-    {P, "/admin/meldpunt", kAdmin},
-    {P, "/admin/meldpunt/herstelsleutel", kAdmin},
-    {P, "/admin/meldpunt/herstel", kAdmin, Obj::kNone, "", 403},  // 403: wrong recovery code
-    // api_routes.cc
-    {P, "/api/v1/schools/{brin}/reports", kEveryone},
-    {P, "/api/v1/reporter/session", kEveryone, Obj::kNone, R"({"receipt":"{receipt}"})"},
-    // The reporter API authenticates with the reporter's own token, not a
-    // staff session: 401 without it, for everyone.
-    {G, "/api/v1/reporter/case", kEveryone, Obj::kNone, "", 401},
-    {P, "/api/v1/reporter/messages", kEveryone, Obj::kNone, "", 401},
-    {G, "/api/v1/schools/{brin}/stats/reports", kHandlers | kManagement, Obj::kBrin},
-    {G, "/api/v1/openapi.json", kEveryone},
-    // placement_routes.cc, placement_round_routes.cc, placement_review_routes.cc
-    {G, "/stagematching", kCoordinator},
-    {G, "/stagematching/import", kCoordinator},
-    {P, "/stagematching/import", kCoordinator},
-    {G, "/stagematching/studenten", kCoordinator},
-    {G, "/stagematching/bedrijven", kCoordinator},
-    {P, "/stagematching/bedrijven/{id}/norm", kCoordinator, Obj::kCompany},
-    {G, "/stagematching/plaatsen", kCoordinator},
-    {G, "/stagematching/norm", kCoordinator},
-    {P, "/stagematching/norm", kCoordinator},
-    {G, "/stagematching/signalen", kCoordinator},
-    {P, "/stagematching/signalen/{id}/afhandelen", kCoordinator, Obj::kFlag},
-    {G, "/stagematching/rondes/nieuw", kCoordinator},
-    {P, "/stagematching/rondes/nieuw", kCoordinator},
-    {G, "/stagematching/rondes/{id}", kCoordinator, Obj::kRound},
-    {P, "/stagematching/rondes/{id}/openen", kCoordinator, Obj::kRound},
-    {P, "/stagematching/rondes/{id}/sluiten", kCoordinator, Obj::kRound},
-    {P, "/stagematching/rondes/{id}/draaien", kCoordinator, Obj::kRound},
-    {P, "/stagematching/rondes/{id}/publiceren", kCoordinator, Obj::kRound},
-    {G, "/stagematching/rondes/{id}/bpvo.csv", kCoordinator, Obj::kRound},
-    {G, "/stagematching/rondes/{id}/export/{file}", kCoordinator, Obj::kRound},
-    {G, "/stagematching/rondes/{id}/voorstel", kCoordinator, Obj::kRound},
-    {G, "/stagematching/rondes/{id}/studenten/{student}", kCoordinator, Obj::kRound},
-    {P, "/stagematching/rondes/{id}/studenten/{student}/wijzigen", kCoordinator, Obj::kRound},
-    {P, "/stagematching/rondes/{id}/studenten/{student}/einde", kCoordinator, Obj::kRound},
-    // student_placement_routes.cc
-    {G, "/stage", kStudent},
-    {G, "/stage/rondes/{id}", kStudent, Obj::kRound},
-    {P, "/stage/rondes/{id}", kStudent, Obj::kRound},
-    // company_routes.cc
-    {G, "/bedrijf", kCompany},
-    {P, "/bedrijf/norm", kCompany},
-    {P, "/bedrijf/plaatsen/{id}", kCompany, Obj::kPlace},
-    {P, "/bedrijf/plaatsingen/{id}/einde", kCompany, Obj::kPlacement},
-    // monitor_routes.cc, monitor_report_routes.cc (aggregates only, P19)
-    {G, "/monitor", kLead | kManagement, Obj::kNone, "", 0, kHandler},
-    {G, "/monitor/rapport", kLead | kManagement, Obj::kNone, "", 0, kHandler},
-    {G, "/monitor/rapport.csv", kLead | kManagement, Obj::kNone, "", 0, kHandler},
-    {G, "/monitor/rapport.xlsx", kLead | kManagement, Obj::kNone, "", 0, kHandler},
-    {G, "/admin/monitor", kSysadmin},
-    {G, "/admin/monitor.csv", kSysadmin},
-    {G, "/admin/monitor.xlsx", kSysadmin},
-    // norm_routes.cc, assessment_routes.cc
-    {G, "/s/{brin}/norm", kEveryone},
-    {G, "/beleid/norm", kCoordinator | kManagement},
-    {P, "/beleid/norm", kCoordinator | kManagement},
-    // 404 on the own placement too unless it is running (demo: it ended).
-    {P, "/stage/norm/{id}", kStudent, Obj::kOwnPlacement, "agree=1&version=1", 404},
-    // 404 on the own placement too while it runs: the survey opens after it.
-    {G, "/stage/peiling/{id}", kStudent, Obj::kOwnPlacement, "", 404},
-    {P, "/stage/peiling/{id}", kStudent, Obj::kOwnPlacement, "", 404},
-    {G, "/zelfevaluatie", kLead | kManagement | kAdmin, Obj::kNone, "", 0, kHandler},
-    {P, "/zelfevaluatie/{year}/{item}", kLead | kManagement | kAdmin, Obj::kNone, "", 0, kHandler},
-    {G, "/trainingen", kManagement | kAdmin},
-    {P, "/trainingen", kManagement | kAdmin},
-    // The system admin belongs to no school, so has no training record.
-    {G, "/mijn-training", kLoggedIn & ~kSysadmin, Obj::kNone, "", 0, kSysadmin},
-};
+using namespace authz_policy;  // NOLINT(google-build-using-namespace): the test's vocabulary
 
 const Policy* PolicyFor(const web::Route& r) {
   for (const Policy& p : kPolicy) {
@@ -257,8 +55,8 @@ const Policy* PolicyFor(const web::Route& r) {
 bool IsApi(const web::Route& r) { return r.pattern.rfind("/api/", 0) == 0; }
 
 bool IsRandomId(std::string_view s) {
-  return s.size() == 26 && s.find_first_not_of("abcdefghijklmnopqrstuvwxyz234567") ==
-                               std::string_view::npos;
+  return s.size() == 26 &&
+         s.find_first_not_of("abcdefghijklmnopqrstuvwxyz234567") == std::string_view::npos;
 }
 
 void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
@@ -299,11 +97,11 @@ const char* const kVariantName[] = {"own school", "other school", "missing"};
 struct Env {
   std::unique_ptr<TestApp> t;
   std::map<unsigned, std::unique_ptr<Browser>> browsers;  // by Who
-  std::map<unsigned, std::string> csrf;                    // the session's token
-  std::map<Obj, std::array<std::string, 3>> objects;       // own, other, missing
-  std::string receipt;                                     // a reporter code at 99DM
-  std::set<std::string> seen_links;                        // paths linked from pages
-  std::map<std::string, std::string> secondary;            // fixed random later params
+  std::map<unsigned, std::string> csrf;                   // the session's token
+  std::map<Obj, std::array<std::string, 3>> objects;      // own, other, missing
+  std::string receipt;                                    // a reporter code at 99DM
+  std::set<std::string> seen_links;                       // paths linked from pages
+  std::map<std::string, std::string> secondary;           // fixed random later params
 };
 
 class AuthzMatrixTest : public ::testing::TestWithParam<db::Dialect> {
@@ -348,15 +146,16 @@ class AuthzMatrixTest : public ::testing::TestWithParam<db::Dialect> {
   // A new anonymous report; returns (case id, receipt code).
   std::pair<std::string, std::string> NewCase(const std::string& brin) {
     web::TestClient c("127.0.0.1", t().port());
-    json report = {{"mode", "anonymous"},      {"phase", "internship"},
-                   {"grounds", {"religion"}},  {"narrative", "Opmerkingen over mijn hoofddoek."},
-                   {"wishes", {"talk"}},       {"consent", json::object()}};
+    json report = {{"mode", "anonymous"},     {"phase", "internship"},
+                   {"grounds", {"religion"}}, {"narrative", "Opmerkingen over mijn hoofddoek."},
+                   {"wishes", {"talk"}},      {"consent", json::object()}};
     auto res = c.PostJson("/api/v1/schools/" + brin + "/reports", report.dump());
     EXPECT_EQ(res.status, 201) << res.body;
     json body = json::parse(res.body);
-    std::string id = Query("SELECT c.id FROM cases c JOIN schools s ON s.id = c.school_id "
-                           "WHERE c.case_number = $1 AND s.brin = $2",
-                           {body["case_number"].get<std::string>(), brin});
+    std::string id = Query(
+        "SELECT c.id FROM cases c JOIN schools s ON s.id = c.school_id "
+        "WHERE c.case_number = $1 AND s.brin = $2",
+        {body["case_number"].get<std::string>(), brin});
     return {id, body["receipt"].get<std::string>()};
   }
 
@@ -392,9 +191,10 @@ class AuthzMatrixTest : public ::testing::TestWithParam<db::Dialect> {
                                     {id, "9" + id.substr(0, 8)})
                               .status());
                       return c
-                          .Execute("INSERT INTO school_companies(school_id, company_id) "
-                                   "SELECT id, $1 FROM schools WHERE brin = $2",
-                                   {id, brin})
+                          .Execute(
+                              "INSERT INTO school_companies(school_id, company_id) "
+                              "SELECT id, $1 FROM schools WHERE brin = $2",
+                              {id, brin})
                           .status();
                     })
                     .ok());
@@ -422,21 +222,22 @@ class AuthzMatrixTest : public ::testing::TestWithParam<db::Dialect> {
     // open any round of the school; the student only their own).
     o[Obj::kRound] = pair(
         "SELECT rs.round_id FROM round_students rs JOIN students s ON s.id = rs.student_id "
-        "JOIN users u ON u.id = s.user_id WHERE s.school_id = " + school_of +
-        " AND u.role = 'student' ORDER BY rs.round_id");
+        "JOIN users u ON u.id = s.user_id WHERE s.school_id = " +
+        school_of + " AND u.role = 'student' ORDER BY rs.round_id");
     o[Obj::kPlace] = pair("SELECT p.id FROM leerplaatsen p WHERE p.school_id = " + school_of +
                           " AND p.company_id IN (SELECT cc.company_id FROM company_contacts cc "
                           "JOIN users u ON u.id = cc.user_id WHERE u.school_id = p.school_id) "
                           "ORDER BY p.id");
-    o[Obj::kPlacement] =
-        pair("SELECT p.id FROM placements p JOIN leerplaatsen l ON l.id = p.leerplaats_id "
-             "WHERE p.school_id = " + school_of +
-             " AND l.company_id IN (SELECT cc.company_id FROM company_contacts cc "
-             "JOIN users u ON u.id = cc.user_id WHERE u.school_id = p.school_id) ORDER BY p.id");
+    o[Obj::kPlacement] = pair(
+        "SELECT p.id FROM placements p JOIN leerplaatsen l ON l.id = p.leerplaats_id "
+        "WHERE p.school_id = " +
+        school_of +
+        " AND l.company_id IN (SELECT cc.company_id FROM company_contacts cc "
+        "JOIN users u ON u.id = cc.user_id WHERE u.school_id = p.school_id) ORDER BY p.id");
     o[Obj::kOwnPlacement] = pair(
         "SELECT p.id FROM placements p JOIN students s ON s.id = p.student_id "
-        "JOIN users u ON u.id = s.user_id WHERE p.school_id = " + school_of +
-        " AND u.role = 'student' ORDER BY p.id");
+        "JOIN users u ON u.id = s.user_id WHERE p.school_id = " +
+        school_of + " AND u.role = 'student' ORDER BY p.id");
     o[Obj::kFlag] =
         pair("SELECT id FROM placement_flags WHERE school_id = " + school_of + " ORDER BY id");
     o[Obj::kNotification] =
@@ -451,8 +252,9 @@ class AuthzMatrixTest : public ::testing::TestWithParam<db::Dialect> {
     for (const Caller& c : kCallers) {
       auto b = std::make_unique<Browser>(t().port());
       if (c.login) {
-        auto res = b->Login(c.login, app::kDemoPassword,
-                            *crypto::TotpCode(app::kDemoTotpSecret, t().clock().NowMillis() / 1000));
+        auto res =
+            b->Login(c.login, app::kDemoPassword,
+                     *crypto::TotpCode(app::kDemoTotpSecret, t().clock().NowMillis() / 1000));
         ASSERT_EQ(res.status, 303) << c.login;
         ASSERT_EQ(res.Header("location"), "/dashboard") << c.login;
       } else {
@@ -538,7 +340,7 @@ TEST_P(AuthzMatrixTest, EveryRouteHasADeclaredPolicyThatMatchesItsRegistration) 
     const Policy* p = PolicyFor(r);
     if (!p) {
       ADD_FAILURE() << web::MethodName(r.method) << " " << r.pattern
-                    << " has no entry in kPolicy (authz_matrix_test.cc): decide who may call "
+                    << " has no entry in kPolicy (tests/integration/authz_policy.h): decide who may call "
                        "it before it ships";
       continue;
     }
@@ -708,10 +510,10 @@ TEST_P(AuthzMatrixTest, EveryRouteEveryRoleOwnSchoolOtherSchoolAndMissing) {
 // Record ids are 128-bit random (crypto::RandomId: 26 base32 characters),
 // never sequential: every id column of every table that ids in URLs come from.
 TEST_P(AuthzMatrixTest, RecordIdsAreRandom) {
-  const char* tables[] = {"schools",      "users",          "cases",           "companies",
-                          "company_pauses", "case_events", "case_messages",   "case_actions",
+  const char* tables[] = {"schools",         "users",       "cases",           "companies",
+                          "company_pauses",  "case_events", "case_messages",   "case_actions",
                           "aftercare_tasks", "attachments", "students",        "leerplaatsen",
-                          "rounds",       "placements",     "placement_flags", "notifications"};
+                          "rounds",          "placements",  "placement_flags", "notifications"};
   int checked = 0;
   for (const char* table : tables) {
     std::set<std::string> ids;

@@ -64,8 +64,8 @@ std::unique_ptr<Instance> Start(const std::string& dir, bool seed) {
   app::AppConfig config;
   config.data_dir = dir;
   config.report_rate_limit_per_minute = 0;
-  inst->app = std::make_unique<app::App>(config, *inst->db, common::SystemClock::Instance(),
-                                         secrets);
+  inst->app =
+      std::make_unique<app::App>(config, *inst->db, common::SystemClock::Instance(), secrets);
   if (seed) {
     auto seeded = app::SeedDemo(*inst->app);
     EXPECT_TRUE(seeded.ok()) << seeded.status().ToString();
@@ -80,12 +80,10 @@ std::unique_ptr<Instance> Start(const std::string& dir, bool seed) {
 // Submits one report; returns its receipt code ("" on failure).
 std::string Submit(uint16_t port, int n) {
   web::TestClient c("127.0.0.1", port);
-  json report = {{"mode", "anonymous"},
-                 {"phase", "internship"},
-                 {"grounds", {"religion"}},
-                 {"narrative", std::string(kCanary) + " #" + std::to_string(n)},
-                 {"wishes", {"talk"}},
-                 {"consent", json::object()}};
+  json report = {
+      {"mode", "anonymous"},     {"phase", "internship"},
+      {"grounds", {"religion"}}, {"narrative", std::string(kCanary) + " #" + std::to_string(n)},
+      {"wishes", {"talk"}},      {"consent", json::object()}};
   auto res = c.PostJson("/api/v1/schools/99DM/reports", report.dump());
   if (res.status != 201) return "";
   return json::parse(res.body)["receipt"].get<std::string>();
@@ -205,16 +203,12 @@ TEST_F(BackupTest, OnlineBackupRestoresReadableWithKeysAndUnreadableWithout) {
 
 TEST_F(BackupTest, RefusesMissingSourceAndLeavesTheTargetAlone) {
   const std::string target = root_ + "/out.db";
-  {
-    std::ofstream(target) << "old";
-  }
+  { std::ofstream(target) << "old"; }
   common::Status s = db::SqliteOnlineBackup(root_ + "/nope.db", target);
   EXPECT_EQ(s.code(), common::StatusCode::kNotFound) << s.ToString();
   EXPECT_FALSE(fs::exists(root_ + "/nope.db"));  // never created
   EXPECT_EQ(ReadFile(target), "old");
-  {
-    std::ofstream(root_ + "/garbage.db") << "this is not a database";
-  }
+  { std::ofstream(root_ + "/garbage.db") << "this is not a database"; }
   s = db::SqliteOnlineBackup(root_ + "/garbage.db", target);
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(ReadFile(target), "old");

@@ -90,7 +90,9 @@ std::string Fill(const std::string& pattern) {
     size_t close = path.find('}', open);
     std::string name = path.substr(open + 1, close - open - 1);
     path.replace(open, close - open + 1,
-                 name == "brin" ? "99DM" : name == "code" ? "en" : crypto::RandomId());
+                 name == "brin"   ? "99DM"
+                 : name == "code" ? "en"
+                                  : crypto::RandomId());
   }
   return path;
 }
@@ -142,8 +144,7 @@ TEST_P(HeadersTest, EveryRouteEveryStatusCarriesTheSecurityHeaders) {
   web::TestClient bad("127.0.0.1", t_->port());
   Check(bad.SendRaw("GARBAGE\r\n\r\n"), "malformed request line");
   web::TestClient big("127.0.0.1", t_->port());
-  Check(big.SendRaw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') +
-                    "\r\n\r\n"),
+  Check(big.SendRaw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n"),
         "oversized header");
   web::TestClient huge("127.0.0.1", t_->port());
   Check(huge.SendRaw("POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: "
@@ -151,23 +152,20 @@ TEST_P(HeadersTest, EveryRouteEveryStatusCarriesTheSecurityHeaders) {
         "oversized body");
 
   std::string seen;
-  for (const auto& [status, n] : statuses_) seen += " " + std::to_string(status) + "×" +
-                                                    std::to_string(n);
+  for (const auto& [status, n] : statuses_)
+    seen += " " + std::to_string(status) + "×" + std::to_string(n);
   std::cout << "[ headers  ] statuses checked:" << seen << "\n";
   for (int status : {200, 303, 400, 401, 403, 404, 405, 415, 431})
     EXPECT_GT(statuses_[status], 0) << "no response with status " << status << " was checked";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, HeadersTest,
-                         ::testing::Values(Mode{db::Dialect::kSqlite, false},
-                                           Mode{db::Dialect::kSqlite, true},
-                                           Mode{db::Dialect::kPostgres, false},
-                                           Mode{db::Dialect::kPostgres, true}),
-                         [](const ::testing::TestParamInfo<Mode>& p) {
-                           return std::string(p.param.dialect == db::Dialect::kSqlite
-                                                  ? "sqlite"
-                                                  : "postgres") +
-                                  (p.param.tls ? "_tls" : "_plain");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Backends, HeadersTest,
+    ::testing::Values(Mode{db::Dialect::kSqlite, false}, Mode{db::Dialect::kSqlite, true},
+                      Mode{db::Dialect::kPostgres, false}, Mode{db::Dialect::kPostgres, true}),
+    [](const ::testing::TestParamInfo<Mode>& p) {
+      return std::string(p.param.dialect == db::Dialect::kSqlite ? "sqlite" : "postgres") +
+             (p.param.tls ? "_tls" : "_plain");
+    });
 
 }  // namespace

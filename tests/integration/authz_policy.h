@@ -1,0 +1,217 @@
+// The declared authorization policy of every route, for authz_matrix_test.cc:
+// who may call it, what its first path parameter names, and the few
+// statuses an allowed caller may get for a reason of state. A route missing
+// here fails the matrix: decide its policy before it ships.
+#pragma once
+
+#include "domain/roles.h"
+#include "web/http.h"
+
+namespace authz_policy {
+
+// The callers. "Lead" and "handler" are the same domain role; the lead sees
+// every case of the school, a handler only the cases assigned to them.
+enum Who : unsigned {
+  kAnon = 1u << 0,
+  kStudent = 1u << 1,
+  kTeacher = 1u << 2,
+  kCoordinator = 1u << 3,
+  kHandler = 1u << 4,
+  kLead = 1u << 5,
+  kManagement = 1u << 6,
+  kAdmin = 1u << 7,
+  kCompany = 1u << 8,
+  kSysadmin = 1u << 9,
+};
+constexpr unsigned kEveryone = (1u << 10) - 1;
+constexpr unsigned kLoggedIn = kEveryone & ~kAnon;
+constexpr unsigned kHandlers = kHandler | kLead;
+
+struct Caller {
+  Who who;
+  const char* name;
+  const char* login;  // nullptr: anonymous
+  domain::Role role;
+};
+const Caller kCallers[] = {
+    {kAnon, "anonymous", nullptr, domain::Role::kStudent},
+    {kStudent, "student", "student@99dm.demo", domain::Role::kStudent},
+    {kTeacher, "teacher", "teacher@99dm.demo", domain::Role::kTeacher},
+    {kCoordinator, "coordinator", "coordinator@99dm.demo", domain::Role::kCoordinator},
+    {kHandler, "handler", "meldpunt2@99dm.demo", domain::Role::kMeldpuntHandler},
+    {kLead, "lead", "meldpunt@99dm.demo", domain::Role::kMeldpuntHandler},
+    {kManagement, "management", "management@99dm.demo", domain::Role::kManagement},
+    {kAdmin, "school admin", "admin@99dm.demo", domain::Role::kSchoolAdmin},
+    {kCompany, "company contact", "company@99dm.demo", domain::Role::kCompanyContact},
+    {kSysadmin, "system admin", "sysadmin@demo", domain::Role::kSystemAdmin},
+};
+
+// What the first path parameter names, so it can be filled with an object of
+// the caller's school (99DM), of another school (98DM) or a random id.
+enum class Obj {
+  kNone,          // no parameter, or one that names no school's object
+  kCase,          // cases.id (need-to-know: a handler sees only assigned cases)
+  kUser,          // a user of the school (a throwaway one: it gets disabled)
+  kCompany,       // a company linked to the school
+  kRound,         // rounds.id
+  kPlace,         // leerplaatsen.id
+  kPlacement,     // placements.id
+  kFlag,          // placement_flags.id
+  kNotification,  // notifications.id (per user: any other one is "missing")
+  kBrin,          // a school's BRIN code
+  kOwnPlacement,  // the demo student's own placement (norm read, pulse survey)
+};
+
+struct Policy {
+  web::Method method;
+  const char* pattern;
+  unsigned allowed;  // Who bits
+  Obj obj = Obj::kNone;
+  // A form body (or JSON for API routes); {receipt} is a valid reporter code
+  // of the own school, so reporter routes do not count as code guessing.
+  const char* body = "";
+  // An allowed caller may still get this status for a reason of state, not
+  // of access (e.g. TOTP set-up when TOTP is already on). 0: none.
+  int state_status = 0;
+  // Callers whose role holds the route's permission but whom the handler
+  // itself refuses with 403 (e.g. monitor pages: meldpunt leads only, not
+  // every handler). They are expected to be denied.
+  unsigned narrowed = 0;
+};
+
+using web::Method;
+constexpr Method G = Method::kGet, P = Method::kPost;
+
+// The declared policy. Keep it in the order of the route files.
+const Policy kPolicy[] = {
+    // public_routes.cc
+    {G, "/", kEveryone},
+    {G, "/lang/{code}", kEveryone},
+    {G, "/healthz", kEveryone},
+    {G, "/dashboard", kLoggedIn},
+    {P, "/dashboard/notificaties/{id}/gelezen", kLoggedIn, Obj::kNotification},
+    {G, "/assets/{file}", kEveryone},
+    // auth_routes.cc
+    {G, "/login", kEveryone},
+    {P, "/login", kEveryone},
+    {G, "/login/totp", kLoggedIn},
+    {P, "/login/totp", kLoggedIn, Obj::kNone, "", 401},  // 401: the (empty) code is wrong
+    {G, "/account/security", kLoggedIn},
+    {P, "/account/security", kLoggedIn, Obj::kNone, "", 403},
+    {P, "/logout", kLoggedIn},
+    {G, "/invite/{token}", kEveryone},
+    {P, "/invite/{token}", kEveryone},
+    // admin_routes.cc
+    {G, "/admin/users", kAdmin},
+    {P, "/admin/users", kAdmin},
+    {P, "/admin/users/{id}/disable", kAdmin, Obj::kUser},
+    {P, "/admin/users/{id}/enable", kAdmin, Obj::kUser},
+    {G, "/admin/schools", kSysadmin},
+    {P, "/admin/schools", kSysadmin},
+    {G, "/admin/audit", kAdmin | kSysadmin},
+    // report_routes.cc and reporter_routes.cc (the reporter has no account)
+    {G, "/melden", kEveryone},
+    {G, "/s/{brin}/melden", kEveryone},
+    {P, "/s/{brin}/melden", kEveryone},
+    {G, "/s/{brin}/bedrijven", kEveryone},
+    {P, "/s/{brin}/melden/bewaard", kEveryone},
+    {G, "/melding", kEveryone},
+    {P, "/melding", kEveryone, Obj::kNone, "receipt={receipt}"},
+    {G, "/melding/zaak", kEveryone},
+    {P, "/melding/bericht", kEveryone},
+    {P, "/melding/toestemming", kEveryone},
+    {P, "/melding/openheid", kEveryone},
+    {P, "/melding/enquete", kEveryone},
+    {P, "/melding/bijlage", kEveryone},
+    {G, "/melding/bijlagen/{id}", kEveryone},
+    {P, "/melding/afmelden", kEveryone},
+    // case_routes.cc
+    {G, "/meldpunt", kHandlers},
+    {G, "/meldpunt/zaken/{id}", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/bericht", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/status", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/toewijzen", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/actie", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/verlengen", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/nazorg/{task}", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/bijlage", kHandlers, Obj::kCase},
+    {G, "/meldpunt/zaken/{id}/bijlagen/{file}", kHandlers, Obj::kCase},
+    // signal_routes.cc
+    {G, "/meldpunt/signalen", kHandlers | kCoordinator},
+    {P, "/meldpunt/signalen/{id}/pauze", kHandlers | kCoordinator, Obj::kCompany,
+     "reason=Matrixtest&until=2099-12-31"},
+    // 404 once the first caller lifted the pause: "no active pause".
+    {P, "/meldpunt/signalen/{id}/opheffen", kHandlers | kCoordinator, Obj::kCompany, "", 404},
+    {G, "/admin/meldpunt", kAdmin},
+    {P, "/admin/meldpunt", kAdmin},
+    {P, "/admin/meldpunt/herstelsleutel", kAdmin},
+    {P, "/admin/meldpunt/herstel", kAdmin, Obj::kNone, "", 403},  // 403: wrong recovery code
+    // api_routes.cc
+    {P, "/api/v1/schools/{brin}/reports", kEveryone},
+    {P, "/api/v1/reporter/session", kEveryone, Obj::kNone, R"({"receipt":"{receipt}"})"},
+    // The reporter API authenticates with the reporter's own token, not a
+    // staff session: 401 without it, for everyone.
+    {G, "/api/v1/reporter/case", kEveryone, Obj::kNone, "", 401},
+    {P, "/api/v1/reporter/messages", kEveryone, Obj::kNone, "", 401},
+    {G, "/api/v1/schools/{brin}/stats/reports", kHandlers | kManagement, Obj::kBrin},
+    {G, "/api/v1/openapi.json", kEveryone},
+    // placement_routes.cc, placement_round_routes.cc, placement_review_routes.cc
+    {G, "/stagematching", kCoordinator},
+    {G, "/stagematching/import", kCoordinator},
+    {P, "/stagematching/import", kCoordinator},
+    {G, "/stagematching/studenten", kCoordinator},
+    {G, "/stagematching/bedrijven", kCoordinator},
+    {P, "/stagematching/bedrijven/{id}/norm", kCoordinator, Obj::kCompany},
+    {G, "/stagematching/plaatsen", kCoordinator},
+    {G, "/stagematching/norm", kCoordinator},
+    {P, "/stagematching/norm", kCoordinator},
+    {G, "/stagematching/signalen", kCoordinator},
+    {P, "/stagematching/signalen/{id}/afhandelen", kCoordinator, Obj::kFlag},
+    {G, "/stagematching/rondes/nieuw", kCoordinator},
+    {P, "/stagematching/rondes/nieuw", kCoordinator},
+    {G, "/stagematching/rondes/{id}", kCoordinator, Obj::kRound},
+    {P, "/stagematching/rondes/{id}/openen", kCoordinator, Obj::kRound},
+    {P, "/stagematching/rondes/{id}/sluiten", kCoordinator, Obj::kRound},
+    {P, "/stagematching/rondes/{id}/draaien", kCoordinator, Obj::kRound},
+    {P, "/stagematching/rondes/{id}/publiceren", kCoordinator, Obj::kRound},
+    {G, "/stagematching/rondes/{id}/bpvo.csv", kCoordinator, Obj::kRound},
+    {G, "/stagematching/rondes/{id}/export/{file}", kCoordinator, Obj::kRound},
+    {G, "/stagematching/rondes/{id}/voorstel", kCoordinator, Obj::kRound},
+    {G, "/stagematching/rondes/{id}/studenten/{student}", kCoordinator, Obj::kRound},
+    {P, "/stagematching/rondes/{id}/studenten/{student}/wijzigen", kCoordinator, Obj::kRound},
+    {P, "/stagematching/rondes/{id}/studenten/{student}/einde", kCoordinator, Obj::kRound},
+    // student_placement_routes.cc
+    {G, "/stage", kStudent},
+    {G, "/stage/rondes/{id}", kStudent, Obj::kRound},
+    {P, "/stage/rondes/{id}", kStudent, Obj::kRound},
+    // company_routes.cc
+    {G, "/bedrijf", kCompany},
+    {P, "/bedrijf/norm", kCompany},
+    {P, "/bedrijf/plaatsen/{id}", kCompany, Obj::kPlace},
+    {P, "/bedrijf/plaatsingen/{id}/einde", kCompany, Obj::kPlacement},
+    // monitor_routes.cc, monitor_report_routes.cc (aggregates only, P19)
+    {G, "/monitor", kLead | kManagement, Obj::kNone, "", 0, kHandler},
+    {G, "/monitor/rapport", kLead | kManagement, Obj::kNone, "", 0, kHandler},
+    {G, "/monitor/rapport.csv", kLead | kManagement, Obj::kNone, "", 0, kHandler},
+    {G, "/monitor/rapport.xlsx", kLead | kManagement, Obj::kNone, "", 0, kHandler},
+    {G, "/admin/monitor", kSysadmin},
+    {G, "/admin/monitor.csv", kSysadmin},
+    {G, "/admin/monitor.xlsx", kSysadmin},
+    // norm_routes.cc, assessment_routes.cc
+    {G, "/s/{brin}/norm", kEveryone},
+    {G, "/beleid/norm", kCoordinator | kManagement},
+    {P, "/beleid/norm", kCoordinator | kManagement},
+    // 404 on the own placement too unless it is running (demo: it ended).
+    {P, "/stage/norm/{id}", kStudent, Obj::kOwnPlacement, "agree=1&version=1", 404},
+    // 404 on the own placement too while it runs: the survey opens after it.
+    {G, "/stage/peiling/{id}", kStudent, Obj::kOwnPlacement, "", 404},
+    {P, "/stage/peiling/{id}", kStudent, Obj::kOwnPlacement, "", 404},
+    {G, "/zelfevaluatie", kLead | kManagement | kAdmin, Obj::kNone, "", 0, kHandler},
+    {P, "/zelfevaluatie/{year}/{item}", kLead | kManagement | kAdmin, Obj::kNone, "", 0, kHandler},
+    {G, "/trainingen", kManagement | kAdmin},
+    {P, "/trainingen", kManagement | kAdmin},
+    // The system admin belongs to no school, so has no training record.
+    {G, "/mijn-training", kLoggedIn & ~kSysadmin, Obj::kNone, "", 0, kSysadmin},
+};
+
+}  // namespace authz_policy
