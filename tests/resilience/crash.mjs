@@ -36,14 +36,17 @@ const FAULT_AFTER = Math.floor(TOTAL * 0.3);
 const stagepunt = `${args.build}/stagepunt`;
 const common = ['--db', args.db, '--data-dir', args['data-dir']];
 
+const servers = [];
 function fail(message) {
   console.error(`crash.mjs (${args.fault}): FAILED: ${message}`);
+  for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
   process.exit(1);
 }
 
 function startServer() {
   const child = spawn(stagepunt, ['serve', ...common, '--listen', '127.0.0.1:0',
     '--report-rate-limit', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  servers.push(child);
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   return new Promise((resolve, reject) => {
