@@ -8,7 +8,8 @@ namespace {
 
 using common::Status;
 
-views::Data Choice(const Ctx& ctx, std::string_view prefix, std::string value, bool selected) {
+views::Data Choice(const Ctx& ctx, std::string_view prefix, const std::string& value,
+                   bool selected) {
   views::Data item;
   item.set("value", value);
   item.set("label", ctx.T(std::string(prefix) + value));
@@ -99,8 +100,9 @@ web::Response Inbox(Ctx& ctx) {
   return ctx.Render("inbox", page, body);
 }
 
-web::Response CasePage(Ctx& ctx, std::string_view id, std::vector<views::FieldError> errors = {},
-                       std::string flash = "", int status = 200) {
+web::Response CasePage(Ctx& ctx, std::string_view id,
+                       const std::vector<views::FieldError>& errors = {}, std::string flash = "",
+                       int status = 200) {
   meldpunt::Staff staff = ctx.Staff();
   auto detail = ctx.app.meldpunt().OpenCase(staff, id);
   if (!detail.ok()) return ctx.ErrorPage(HttpStatusFor(detail.status()));

@@ -38,7 +38,7 @@ std::string CountText(const Ctx& ctx, const std::optional<int64_t>& count, monit
 std::string Decimal(const Ctx& ctx, const std::optional<double>& v) {
   if (!v) return "–";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", *v);
+  (void)std::snprintf(buf, sizeof buf, "%.1f", *v);
   std::string out = buf;
   if (!English(ctx)) std::replace(out.begin(), out.end(), '.', ',');
   return out;

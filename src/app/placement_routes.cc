@@ -24,7 +24,9 @@ std::string ErrorText(const Ctx& ctx, std::string_view form, const Status& s) {
                        : s.code() == StatusCode::kAlreadyExists    ? "sm_dup_"
                                                                    : "sm_err_";
   if (!field.empty()) {
-    for (const std::string& key : {prefix + std::string(form) + "_" + field, prefix + field}) {
+    std::string form_key = prefix;
+    form_key.append(form).append("_").append(field);
+    for (const std::string& key : {form_key, prefix + field}) {
       std::string text = ctx.T(key);
       if (text != key) return text;
     }
@@ -305,7 +307,7 @@ web::Response StudentsPage(Ctx& ctx) {
   std::string page_param = Param(ctx, "pagina", 5);
   int page_no = 1;
   if (!page_param.empty() && page_param.find_first_not_of("0123456789") == std::string::npos)
-    page_no = std::clamp(std::atoi(page_param.c_str()), 1, 10000);
+    page_no = std::clamp(std::stoi(page_param), 1, 10000);  // at most 5 digits, checked above
   filter.limit = kPageSize + 1;
   filter.offset = (page_no - 1) * kPageSize;
   auto students = ctx.app.stagematching().Students(ctx.user(), filter);
@@ -392,7 +394,8 @@ web::Response RecordAcceptance(Ctx& ctx) {
   std::string v = ctx.form.Get("version");
   if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos)
     return ctx.ErrorPage(400);
-  Status s = ctx.app.stagematching().RecordNormAcceptance(ctx.user(), id, std::atoi(v.c_str()));
+  // At most 6 digits, checked above.
+  Status s = ctx.app.stagematching().RecordNormAcceptance(ctx.user(), id, std::stoi(v));
   if (s.ok()) return web::Response::Redirect("/stagematching/bedrijven?ok=norm_recorded");
   if (s.code() == StatusCode::kFailedPrecondition || s.code() == StatusCode::kInvalidArgument)
     return CompaniesPage(ctx, {{"accept-" + id, ErrorText(ctx, "accept", s)}}, 409);

@@ -44,6 +44,7 @@ views::Data Options(const Ctx& ctx, std::string_view prefix, const std::vector<s
 template <typename E>
 std::vector<std::string> NamesOf(const std::vector<E>& all) {
   std::vector<std::string> out;
+  out.reserve(all.size());
   for (const E& e : all) out.emplace_back(domain::Name(e));
   return out;
 }
@@ -240,7 +241,7 @@ web::Response ShowForm(Ctx& ctx) {
 }
 
 web::Response Receipt(Ctx& ctx, const meldpunt::Receipt& r, const std::string& brin,
-                      std::string error = "") {
+                      const std::string& error = "") {
   views::Page page = ctx.MakePage(ctx.T("receipt_title"));
   if (!error.empty()) page.errors.push_back({"saved", error});
   views::Data body;

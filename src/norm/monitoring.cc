@@ -32,6 +32,7 @@ StatusOr<std::vector<AssessmentScore>> AssessmentScores(db::Connection& c,
     if (FindAssessmentItem(r.Text(1)) != nullptr && st) v.push_back(*st);
   }
   std::vector<AssessmentScore> out;
+  out.reserve(by_year.size());
   for (const auto& [year, statuses] : by_year) out.push_back(ScoreYear(year, statuses));
   return out;
 }

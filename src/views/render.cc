@@ -73,8 +73,9 @@ std::string_view TemplateSource(std::string_view name) {
 }
 
 std::mutex assets_mu;
-std::string css_path = "/assets/app.css";
-std::string js_path = "/assets/enhance.js";
+// Short literals: if allocating them fails at start-up, terminating is right.
+std::string css_path = "/assets/app.css";  // NOLINT(cert-err58-cpp)
+std::string js_path = "/assets/enhance.js";  // NOLINT(cert-err58-cpp)
 
 }  // namespace
 
@@ -103,24 +104,26 @@ std::string ErrorFor(const std::vector<FieldError>& errors, std::string_view fie
   return {};
 }
 
-void SetIfPresent(Data& data, const std::string& name, std::string value) {
-  if (!value.empty()) data.set(name, std::move(value));
+void SetIfPresent(Data& data, const std::string& name, const std::string& value) {
+  if (!value.empty()) data.set(name, value);
 }
 
-Data InputField(std::string id, std::string label, std::string value, std::string type,
-                std::string error, std::string hint, std::string autocomplete) {
+Data InputField(const std::string& id, const std::string& label, const std::string& value,
+                const std::string& type, const std::string& error, const std::string& hint,
+                const std::string& autocomplete) {
   Data d;
   std::string described;
   if (!hint.empty()) described += id + "-hint";
   if (!error.empty()) described += (described.empty() ? "" : " ") + id + "-error";
   d.set("id", id);
   d.set("name", id);
-  d.set("label", std::move(label));
-  d.set("value", std::move(value));
-  d.set("type", std::move(type));
-  if (!error.empty()) d.set("error", std::move(error));
-  if (!hint.empty()) d.set("hint", std::move(hint));
-  if (!autocomplete.empty()) d.set("autocomplete", std::move(autocomplete));
+  // Data::set copies (it takes a const reference), so the parameters are references too.
+  d.set("label", label);
+  d.set("value", value);
+  d.set("type", type);
+  if (!error.empty()) d.set("error", error);
+  if (!hint.empty()) d.set("hint", hint);
+  if (!autocomplete.empty()) d.set("autocomplete", autocomplete);
   if (!described.empty()) d.set("described_by", described);
   return d;
 }

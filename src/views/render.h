@@ -43,7 +43,7 @@ std::string ErrorFor(const std::vector<FieldError>& errors, std::string_view fie
 
 // Sets `name` only when `value` is not empty. Mustache sections treat an
 // empty string as true, so "{{#x_error}}" must not see one on a clean form.
-void SetIfPresent(Data& data, const std::string& name, std::string value);
+void SetIfPresent(Data& data, const std::string& name, const std::string& value);
 
 struct Page {
   Locale locale = Locale::kNl;
@@ -62,8 +62,9 @@ struct Page {
 };
 
 // A text input for field.mustache, with its error and hint wired to ARIA.
-Data InputField(std::string id, std::string label, std::string value, std::string type = "text",
-                std::string error = "", std::string hint = "", std::string autocomplete = "");
+Data InputField(const std::string& id, const std::string& label, const std::string& value,
+                const std::string& type = "text", const std::string& error = "",
+                const std::string& hint = "", const std::string& autocomplete = "");
 
 // Renders templates/<name>.mustache inside the layout.
 std::string RenderPage(std::string_view name, const Page& page, Data body);
