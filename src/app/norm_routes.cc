@@ -3,7 +3,7 @@
 // read it" at the start of an internship and the anonymous pulse survey
 // after it. The norm part is the text companies accept on /bedrijf.
 #include <algorithm>
-#include <cstdlib>
+#include <charconv>
 
 #include "app/app.h"
 #include "norm/service.h"
@@ -149,8 +149,10 @@ web::Response Publish(Ctx& ctx) {
 
 web::Response MarkRead(Ctx& ctx) {
   std::string placement_id(ctx.req.PathParam("id"));
-  // A malformed version reads as 0, which the service refuses as "not current".
-  int version = std::atoi(ctx.form.Get("version").substr(0, 9).c_str());
+  // A malformed version stays 0, which the service refuses as "not current".
+  int version = 0;
+  std::string v = ctx.form.Get("version");
+  std::from_chars(v.data(), v.data() + v.size(), version);
   if (ctx.form.Get("agree") != "1") return web::Response::Redirect("/stage?norm=agree#norm");
   Status s = ctx.app.norm().MarkNormRead(ctx.user(), placement_id, version);
   if (s.code() == StatusCode::kFailedPrecondition) return web::Response::Redirect("/stage#norm");

@@ -188,6 +188,10 @@ TEST_P(NormHttpTest, StudentReadsTheNormAndAnswersThePulseSurveyAnonymously) {
   std::string version = First(home.body, "name=\"version\" value=\"([0-9]+)\"");
   auto unticked = student->Post("/stage/norm/" + placement, "version=" + version);
   EXPECT_EQ(unticked.Header("location"), "/stage?norm=agree#norm");
+  // A version that is not the current one (or not a number) records nothing.
+  EXPECT_EQ(student->Post("/stage/norm/" + placement, "agree=1&version=x7").Header("location"),
+            "/stage#norm");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM norm_reads"), 0);
   auto read = student->Post("/stage/norm/" + placement, "agree=1&version=" + version);
   EXPECT_EQ(read.Header("location"), "/stage?ok=norm_read");
   EXPECT_TRUE(Has(student->Get("/stage").body, "Je hebt deze versie gelezen op"));
