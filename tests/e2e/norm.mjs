@@ -54,6 +54,26 @@ export function registerNormTests(test, getBrowser) {
     }
   });
 
+  test('norm: the editor, with an error that names the field', async () => {
+    const context = await browserContext();
+    try {
+      const page = await context.newPage();
+      const problems = trackProblems(page);
+      await login(page, 'management@99dm.demo');
+      await goto(page, '/beleid/norm');
+      await checkPage(page, 'norm-edit', { problems });
+      // Without the norm in English nothing is published (no new version).
+      await page.locator('#norm_en').fill('');
+      const bad = await submitWith(page, page.locator('main form button[type="submit"]'));
+      if (bad.status() !== 400) throw new Error(`an empty norm_en gave ${bad.status()}, expected 400`);
+      if ((await page.locator('a[href="#norm_en"]').count()) === 0) throw new Error('no error link to #norm_en');
+      await axeCheck(page, 'norm editor with an error');
+      await screenshot(page, 'norm-edit-error-nl', 360);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('norm: self-assessment form with an error, then saved', async () => {
     const context = await browserContext();
     try {
