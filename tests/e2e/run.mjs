@@ -16,6 +16,7 @@ import {
 } from './lib.mjs';
 import { registerStagematchingTests } from './stagematching.mjs';
 import { registerNormTests } from './norm.mjs';
+import { registerMonitorTests } from './monitor.mjs';
 import { totp, base32Decode } from './totp.mjs';
 
 // ---------------------------------------------------------------------------
@@ -452,6 +453,7 @@ test('meldpunt: a handler takes the case and messages the student; the student r
 // Stagematching journey (issue 5): see stagematching.mjs.
 registerStagematchingTests(test, () => browser);
 registerNormTests(test, () => browser);
+registerMonitorTests(test, () => browser);
 
 // ---------------------------------------------------------------------------
 async function main() {
