@@ -265,6 +265,7 @@ web::Response ReportFile(Ctx& ctx, bool xlsx) {
 common::StatusOr<monitor::GroupReport> GroupReport(Ctx& ctx, const monitor::Period& year) {
   SP_ASSIGN_OR_RETURN(std::vector<auth::School> schools, ctx.app.accounts().ListSchools());
   std::vector<std::string> ids;
+  ids.reserve(schools.size());
   for (const auto& s : schools) ids.push_back(s.id);
   monitor::Monitor m(ctx.app.db(), ctx.app.clock());
   return m.GroupYearReport(ids, year);

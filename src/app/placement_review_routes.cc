@@ -48,7 +48,7 @@ std::string AlgorithmLabel(const Ctx& ctx, const std::string& algorithm) {
 // Two decimals, with a decimal comma in Dutch.
 std::string Fixed2(double v, bool english) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
+  (void)std::snprintf(buf, sizeof buf, "%.2f", v);
   std::string out = buf;
   if (!english) std::replace(out.begin(), out.end(), '.', ',');
   return out;

@@ -39,6 +39,7 @@ std::optional<Role> ParseRole(std::string_view name) {
 const std::vector<Role>& AllRoles() {
   static const std::vector<Role> roles = [] {
     std::vector<Role> out;
+    out.reserve(kRoles.size());
     for (const auto& info : kRoles) out.push_back(info.role);
     return out;
   }();

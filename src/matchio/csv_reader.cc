@@ -24,7 +24,7 @@ common::StatusOr<std::unique_ptr<CsvReader>> CsvReader::Open(const std::string& 
 CsvReader::CsvReader(std::string path, std::FILE* file)
     : path_(std::move(path)), file_(file), buffer_(kInitialBuffer) {}
 
-CsvReader::~CsvReader() { std::fclose(file_); }
+CsvReader::~CsvReader() { (void)std::fclose(file_); }  // read only: nothing to lose
 
 common::Status CsvReader::ErrorAtLine(std::string_view message) const {
   return common::Status::InvalidArgument(fmt::format("{}:{}: {}", path_, record_line_, message));

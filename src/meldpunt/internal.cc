@@ -1,5 +1,7 @@
 #include "meldpunt/internal.h"
 
+#include <charconv>
+
 #include "crypto/hash.h"
 #include "crypto/random.h"
 
@@ -29,7 +31,7 @@ common::StatusOr<ReporterCase> LoadReporterSession(db::Connection& c, std::strin
   auto key = crypto::SecretKey::FromBytes(*raw);
   crypto::SecureWipe(*raw);
   if (!key.ok()) return SessionEnded();
-  return ReporterCase{r.Text(0), r.Text(3), std::move(*key)};
+  return ReporterCase{r.Text(0), r.Text(3), *key};  // SecretKey is copy-only
 }
 
 // Need-to-know (P8): the school's leads see every case of their school, other
@@ -115,7 +117,8 @@ domain::DeadlinePolicy LoadPolicy(db::Connection& c, std::string_view school_id)
   p.signal_threshold = static_cast<int>(r.Int(3));
   p.aftercare_weeks.clear();
   for (const std::string& w : SplitComma(r.Text(4))) {
-    int weeks = std::atoi(w.c_str());
+    int weeks = 0;
+    if (std::from_chars(w.data(), w.data() + w.size(), weeks).ec != std::errc()) continue;
     if (weeks > 0) p.aftercare_weeks.push_back(weeks);
   }
   return p;

@@ -169,7 +169,7 @@ Status InsertCase(db::Connection& c, const std::string& school_id, const domain:
 
 StatusOr<std::string> NextCaseNumber(db::Connection& c, std::string_view school_id,
                                      domain::Date today) {
-  int year = std::atoi(domain::FormatDate(today).substr(0, 4).c_str());
+  int year = std::stoi(domain::FormatDate(today).substr(0, 4));  // "YYYY-MM-DD"
   SP_RETURN_IF_ERROR(
       c.Execute("INSERT INTO case_counters(school_id, year, last) VALUES ($1, $2, 1) "
                 "ON CONFLICT (school_id, year) DO UPDATE SET last = case_counters.last + 1",
@@ -179,7 +179,7 @@ StatusOr<std::string> NextCaseNumber(db::Connection& c, std::string_view school_
       db::Row row, c.QueryOne("SELECT last FROM case_counters WHERE school_id = $1 AND year = $2",
                               {school_id, year}));
   char buf[32];
-  std::snprintf(buf, sizeof buf, "M-%d-%04lld", year, static_cast<long long>(row.Int(0)));
+  (void)std::snprintf(buf, sizeof buf, "M-%d-%04lld", year, static_cast<long long>(row.Int(0)));
   return std::string(buf);
 }
 

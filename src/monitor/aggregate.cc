@@ -176,6 +176,7 @@ void AddHandling(const std::vector<CaseFacts>& facts, Dashboard& d) {
   d.handling.push_back({"feedback_deadline", Split("on_time", "late", fb_yes, fb_no)});
   d.handling.push_back({"aftercare", Split("done", "not_done", ac_yes, ac_no)});
   std::vector<Cell> ref;
+  ref.reserve(referrals.size());
   for (auto& [k, n] : referrals) ref.push_back({k, n});
   d.handling.push_back(
       {"referrals", Publish(ref, static_cast<int64_t>(facts.size()), Coverage::kOverlapping)});
