@@ -28,10 +28,19 @@ StatusOr<int> Stagematching::PublishNorm(const auth::User& actor, std::string_vi
   int version = 0;
   Status s = db_.Write([&](db::Connection& c) -> Status {
     version = internal::CurrentNormVersion(c, actor.school_id).value_or(0) + 1;
+    // This page edits the norm itself; the policy page's other sections
+    // (definition, where to report, what happens next: src/norm/) carry over
+    // from the previous version rather than going blank.
     SP_RETURN_IF_ERROR(
         c.Execute("INSERT INTO norm_versions(school_id, version, text_nl, text_en, published_at, "
-                  "published_by) VALUES ($1, $2, $3, $4, $5, $6)",
-                  {actor.school_id, version, text_nl, text_en, clock_.NowMillis(), actor.id})
+                  "published_by, definition_nl, definition_en, report_nl, report_en, next_nl, "
+                  "next_en) SELECT $1, $2, $3, $4, $5, $6, COALESCE(p.definition_nl, ''), "
+                  "COALESCE(p.definition_en, ''), COALESCE(p.report_nl, ''), "
+                  "COALESCE(p.report_en, ''), COALESCE(p.next_nl, ''), COALESCE(p.next_en, '') "
+                  "FROM (SELECT 1 AS one) AS x LEFT JOIN norm_versions p ON p.school_id = $1 AND "
+                  "p.version = $7",
+                  {actor.school_id, version, text_nl, text_en, clock_.NowMillis(), actor.id,
+                   version - 1})
             .status());
     return internal::Audit(c, audit_, actor, "norm.publish", "norm", std::to_string(version));
   });

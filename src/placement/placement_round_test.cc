@@ -255,6 +255,27 @@ TEST_P(RoundTest, NormVersionsAndAcceptance) {
   EXPECT_EQ(sm_->CurrentNorm(other_school_.id).status().code(), StatusCode::kNotFound);
 }
 
+// The coordinator's norm page edits the norm only; the policy page's other
+// sections (src/norm/) carry over to the new version.
+TEST_P(RoundTest, ANewNormVersionKeepsThePolicySections) {
+  auto v1 = sm_->PublishNorm(coordinator_, "Wij accepteren geen discriminatie.", "We accept none.");
+  PL_ASSERT_OK(v1);
+  PL_ASSERT_OK(db().Write([&](db::Connection& c) {
+    return c
+        .Execute("UPDATE norm_versions SET definition_nl = $1, next_en = $2 WHERE school_id = $3",
+                 {"Definitie", "Next steps", school_.id})
+        .status();
+  }));
+  auto v2 = sm_->PublishNorm(coordinator_, "Nieuwe norm.", "New norm.");
+  PL_ASSERT_OK(v2);
+  EXPECT_EQ(*v2, *v1 + 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM norm_versions WHERE school_id = $1 AND version = $2 AND "
+                  "text_nl = 'Nieuwe norm.' AND definition_nl = 'Definitie' AND next_en = "
+                  "'Next steps' AND report_nl = ''",
+                  {school_.id, *v2}),
+            1);
+}
+
 TEST_P(RoundTest, RunProposesWithExplanations) {
   RunStandardRound();
   EXPECT_EQ(run_.proposal.algorithm, "da");
