@@ -395,8 +395,9 @@ int main(int argc, char** argv) {
   if (!opened.ok()) Die("open", opened.status());
   db::Database& db = **opened;
   if (auto s = db::Migrate(db); !s.ok()) Die("migrate", s);
-  // Now is in the school year 2026-2027, so 2021..2026 lie in the past.
-  common::FakeClock clock(domain::StartOfDayMillis(domain::MakeDate(2026, 11, 23)) + 10 * 3600000);
+  // The real time (a TOTP code is accepted once per step, so a rerun needs a
+  // new step); the seeded school years 2021-2026 lie in the past.
+  common::FakeClock clock(common::SystemClock::Instance().NowMillis());
   app::AppConfig config;
   config.data_dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   app::AppSecrets secrets{std::string(32, 'a'), {std::string(32, 'b'), std::string(32, 'c')}};

@@ -10,6 +10,7 @@
 //   SP_ASSIGN_OR_RETURN(monitor::Dashboard d, m.SchoolDashboard(user.school_id, period));
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,10 @@ class Monitor {
   // Each school's indicators, suppressed first, then summed (report.h).
   common::StatusOr<GroupReport> GroupYearReport(const std::vector<std::string>& school_ids,
                                                 const Period& year);
+  // The same, school by school through SchoolYearReport (for the check that
+  // both ways agree; too slow for 60 schools).
+  common::StatusOr<GroupReport> GroupYearReportSlow(const std::vector<std::string>& school_ids,
+                                                    const Period& year);
 
   // The raw facts (for tests and the benchmark's checks).
   common::StatusOr<std::vector<CaseFacts>> ReadCases(db::Connection& c, std::string_view school_id,
@@ -45,6 +50,9 @@ class Monitor {
                                                const Period& period);
 
  private:
+  // Every school's count tables for `period`, rebuilt from GROUP BY margins.
+  common::StatusOr<std::map<std::string, Dashboard>> CountDashboards(const Period& period);
+
   db::Database& db_;
   const common::Clock& clock_;
 };

@@ -11,6 +11,7 @@
 #include "crypto/random.h"
 #include "crypto/totp.h"
 #include "domain/calendar.h"
+#include "monitor/service.h"
 #include "test_app.h"
 
 namespace {
@@ -173,6 +174,29 @@ TEST_P(MonitorHttpTest, YearlyReportAndExports) {
   EXPECT_TRUE(Has(group.body, ">minstens 30</td>"));
   EXPECT_EQ(admin.Get("/admin/monitor.xlsx?jaar=2025-2026").body.substr(0, 2), "PK");
   EXPECT_EQ(admin.Get("/monitor").status, 403);
+}
+
+// The deployment-wide report's fast way (GROUP BY margins) publishes what
+// the schools' own reports publish, summed.
+TEST_P(MonitorHttpTest, GroupReportAgreesWithTheSchoolsOwnReports) {
+  auto schools = t_->app().accounts().ListSchools();
+  ASSERT_TRUE(schools.ok());
+  std::vector<std::string> ids;
+  for (const auto& s : *schools) ids.push_back(s.id);
+  monitor::Monitor m(t_->db(), t_->clock());
+  for (const char* key : {"2025-2026", "2026-2027"}) {
+    auto year = monitor::ParsePeriod(key);
+    auto fast = m.GroupYearReport(ids, *year);
+    auto slow = m.GroupYearReportSlow(ids, *year);
+    ASSERT_TRUE(fast.ok() && slow.ok());
+    ASSERT_EQ(fast->current.size(), slow->current.size());
+    for (size_t i = 0; i < fast->current.size(); ++i) {
+      EXPECT_EQ(fast->current[i].id, slow->current[i].id);
+      EXPECT_EQ(fast->current[i].sum, slow->current[i].sum) << key << " " << fast->current[i].id;
+      EXPECT_EQ(fast->current[i].schools_hidden, slow->current[i].schools_hidden)
+          << key << " " << fast->current[i].id;
+    }
+  }
 }
 
 TEST_P(MonitorHttpTest, RolesAndIsolation) {
