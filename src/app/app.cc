@@ -345,8 +345,8 @@ views::Page Ctx::MakePage(std::string title) const {
   return page;
 }
 
-web::Response Ctx::Render(std::string_view template_name, const views::Page& page,
-                          views::Data body, int status) const {
+web::Response Ctx::Render(std::string_view template_name, const views::Page& page, views::Data body,
+                          int status) const {
   return web::Response::Html(status, views::RenderPage(template_name, page, std::move(body)));
 }
 

@@ -67,8 +67,8 @@ struct Ctx {
   const std::string& T(std::string_view key) const { return views::Translate(locale, key); }
   // A Page with the layout's common fields filled in.
   views::Page MakePage(std::string title) const;
-  web::Response Render(std::string_view template_name, const views::Page& page,
-                       views::Data body, int status = 200) const;
+  web::Response Render(std::string_view template_name, const views::Page& page, views::Data body,
+                       int status = 200) const;
   web::Response ErrorPage(int status) const;
   const auth::User& user() const { return session->user; }
   // The meldpunt handler behind this request, with their key when the

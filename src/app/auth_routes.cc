@@ -24,8 +24,8 @@ std::string SessionCookie(const App& app, const std::string& token) {
   return app.SessionCookieName() + "=" + token + app.CookieAttributes();
 }
 
-web::Response LoginForm(Ctx& ctx, std::string login_value, std::vector<views::FieldError> errors,
-                        int status, std::string flash = "") {
+web::Response LoginForm(Ctx& ctx, const std::string& login_value,
+                        std::vector<views::FieldError> errors, int status, std::string flash = "") {
   web::Response tmp;
   std::string csrf = AnonymousCsrf(ctx, &tmp);
   views::Page page = ctx.MakePage(ctx.T("login_title"));
@@ -35,8 +35,8 @@ web::Response LoginForm(Ctx& ctx, std::string login_value, std::vector<views::Fi
   auto error_for = [&](std::string_view f) { return views::ErrorFor(errors, f); };
   views::Data body;
   body.set("csrf", csrf);
-  body.set("login_field", views::InputField("login", ctx.T("login_field"), std::move(login_value),
-                                            "text", error_for("login"), "", "username"));
+  body.set("login_field", views::InputField("login", ctx.T("login_field"), login_value, "text",
+                                            error_for("login"), "", "username"));
   body.set("password_field", views::InputField("password", ctx.T("password_field"), "", "password",
                                                error_for("password"), "", "current-password"));
   web::Response res = ctx.Render("login", page, body, status);

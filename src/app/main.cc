@@ -1,6 +1,5 @@
 // The `stagepunt` command line: see the shared spec cli.md and docs/architecture.md.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 

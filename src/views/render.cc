@@ -74,7 +74,7 @@ std::string_view TemplateSource(std::string_view name) {
 
 std::mutex assets_mu;
 // Short literals: if allocating them fails at start-up, terminating is right.
-std::string css_path = "/assets/app.css";  // NOLINT(cert-err58-cpp)
+std::string css_path = "/assets/app.css";    // NOLINT(cert-err58-cpp)
 std::string js_path = "/assets/enhance.js";  // NOLINT(cert-err58-cpp)
 
 }  // namespace
