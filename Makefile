@@ -8,7 +8,7 @@ CMAKE_COMMON = -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 export CCACHE_MAXSIZE ?= 5G
 
-.PHONY: all deps build build-asan run test test-unit test-asan test-e2e bench verify clean
+.PHONY: all deps build build-asan run test test-unit test-asan test-e2e lint fuzz bench verify clean
 
 all: build
 
@@ -36,6 +36,18 @@ test: build build-asan
 	 scripts/pg-test-cluster scripts/run-ctest $(ASAN_BUILD)
 	@scripts/run-e2e $(BUILD)
 	@scripts/run-resilience $(BUILD)
+	@scripts/static-analysis $(BUILD)
+	@scripts/run-fuzz --seconds 30
+
+# Static analysis of src/ (clang-tidy and cppcheck; 0 findings), on the
+# compile database of $(BUILD).
+lint: build
+	@scripts/static-analysis $(BUILD)
+
+# Every libFuzzer target for FUZZ_SECONDS each (make test runs them 30 s each).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@scripts/run-fuzz --seconds $(FUZZ_SECONDS)
 
 bench: deps
 	@cmake -S . -B build-bench $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DSTAGEPUNT_BENCH=ON >/dev/null
