@@ -63,11 +63,11 @@ std::string_view OpenApiDocument() {
     "/schools/{brin}/stats/reports": {"get": {"summary": "Report counts with small cells suppressed", "operationId": "reportStats",
       "security": [{"apiToken": []}, {"session": []}],
       "parameters": [{"name": "brin", "in": "path", "required": true, "schema": {"type": "string"}},
-                     {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
-                     {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
-                     {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["ground", "phase", "status", "month"]}}],
+                     {"name": "from", "in": "query", "description": "first day of one whole month, quarter, calendar year or school year (1 Aug - 31 Jul); other ranges are refused (400), because overlapping ranges would undo suppression; from and to both absent: the current school year", "schema": {"type": "string", "format": "date"}},
+                     {"name": "to", "in": "query", "description": "last day of the same period", "schema": {"type": "string", "format": "date"}},
+                     {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["ground", "phase", "status", "month", "crebo", "sector", "pathway", "level", "location", "outcome"]}}],
       "responses": {"200": {"description": "counts below 5 suppressed, complementary", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Stats"}}}},
-                    "401": {"description": "not logged in"}, "403": {"description": "role may not see aggregates"}, "404": {"description": "unknown school or another school"}}}},
+                    "400": {"description": "invalid period or dimension, naming the field"}, "401": {"description": "not logged in"}, "403": {"description": "role may not see aggregates"}, "404": {"description": "unknown school or another school"}}}},
     "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OpenAPI 3 JSON"}}}}
   }
 })json";
