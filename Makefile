@@ -55,10 +55,12 @@ bench: deps
 	@bench/run-all build-bench
 
 # Checks too slow for `make test` (several minutes): the example nginx TLS
-# config under testssl.sh (scripts/check-tls).
+# config under testssl.sh (scripts/check-tls), and the wapiti and sqlmap
+# scans of a demo instance (scripts/scan, about 20 minutes).
 verify: build
 	@scripts/install-deps --verify
 	@scripts/check-tls $(BUILD)
+	@scripts/scan $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-bench frontend/dist
