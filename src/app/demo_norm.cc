@@ -161,8 +161,13 @@ Status SeedStudentInternships(db::Connection& c, const std::string& school_id,
       c.Query("SELECT id, cohort, crebo FROM students WHERE user_id = $1", {student_user_id}));
   SP_ASSIGN_OR_RETURN(
       db::Rows place,
-      c.Query("SELECT id FROM leerplaatsen WHERE school_id = $1 AND crebo = $2 "
-              "ORDER BY id LIMIT 1",
+      // Ids are random, so order by the register's leerbedrijf-ID for the same
+      // place on every seeding; and not at a company with a demo contact login,
+      // whose page the stagematching walkthrough shows empty before publication.
+      c.Query("SELECT l.id FROM leerplaatsen l JOIN companies co ON co.id = l.company_id "
+              "WHERE l.school_id = $1 AND l.crebo = $2 AND NOT EXISTS (SELECT 1 FROM "
+              "company_contacts cc WHERE cc.company_id = l.company_id) "
+              "ORDER BY co.leerbedrijf_id LIMIT 1",
               {school_id, student.empty() ? std::string() : student.rows[0].Text(2)}));
   if (student.empty() || place.empty()) return Status::Ok();
   struct Internship {
