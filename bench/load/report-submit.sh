@@ -27,6 +27,8 @@ THREADS=${THREADS:-2}
 BRIN=${BRIN:-99DM}
 export BRIN
 LUA=bench/load/report-submit.lua
+# shellcheck source=bench/load/demo-server.sh
+. bench/load/demo-server.sh
 
 base=$(mktemp -d "${TMPDIR:-/tmp}/stagepunt-reports.XXXXXX")
 pid=""
@@ -47,17 +49,7 @@ for conn in $SWEEP; do
   work="$base/c$conn"
   mkdir -p "$work"
   db="$work/reports.db"
-  "$BUILD/stagepunt" demo --db "sqlite:$db" --data-dir "$work" >/dev/null
-  "$BUILD/stagepunt" serve --db "sqlite:$db" --data-dir "$work" --listen 127.0.0.1:0 \
-    --report-rate-limit 0 >"$work/out" 2>"$work/err" &
-  pid=$!
-  url=""
-  for _ in $(seq 1 100); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/out" 2>/dev/null | head -1 || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-  done
-  [ -n "$url" ] || { echo "server did not start" >&2; cat "$work/err" >&2; exit 1; }
+  start_demo_server "$BUILD" "$db" "$work"
   sleep 1
   before=$(count_cases "$db")
   echo "== POST /api/v1/schools/$BRIN/reports: $conn connections, ${SECS}s${DELAY_MS:+, DELAY_MS=$DELAY_MS}," \

@@ -26,17 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$BUILD/stagepunt" demo --db "sqlite:$work/s.db" --data-dir "$work" >/dev/null
-"$BUILD/stagepunt" serve --db "sqlite:$work/s.db" --data-dir "$work" --listen 127.0.0.1:0 \
-  --report-rate-limit 0 >"$work/out" 2>"$work/err" &
-pid=$!
-url=""
-for _ in $(seq 1 100); do
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/out" 2>/dev/null | head -1 || true)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "server did not start" >&2; cat "$work/err" >&2; exit 1; }
+# shellcheck source=bench/load/demo-server.sh
+. bench/load/demo-server.sh
+start_demo_server "$BUILD" "$work/s.db" "$work"
 cookie=$(node bench/load/login.mjs "$url" "meldpunt@99dm.demo")
 
 echo "# $(nproc) cores, $(uname -r), ${SECS}s per point, load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs, promisify } from 'node:util';
-import { totp } from '../e2e/totp.mjs';
+import { startServer as start, login, openReceipt } from './lib.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,8 +28,6 @@ const { values: args } = parseArgs({
     brin: { type: 'string', default: '99DM' },
   },
 });
-const PASSWORD = process.env.STAGEPUNT_DEMO_PASSWORD || 'stagepunt-demo-wachtwoord';
-const TOTP_SECRET = process.env.STAGEPUNT_DEMO_TOTP_SECRET || 'KRSXG5CTORQWOZLQOVXHIRDFNVXVIMBR';
 const run = promisify(execFile);
 const children = [];
 const scratch = mkdtempSync(join(tmpdir(), 'stagepunt-two-'));
@@ -44,27 +42,11 @@ function cleanup() {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-function startServer(name) {
-  const child = spawn(`${args.build}/stagepunt`, ['serve', '--db', args.db, '--data-dir', args['data-dir'],
-    '--listen', '127.0.0.1:0', '--report-rate-limit', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const server = { name, child, log: '' };
-  child.stderr.on('data', (d) => { server.log += d; });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${server.log}`)), 20000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      server.log += d;  // spdlog writes to stdout
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)/);
-      if (m && !server.url) {
-        clearTimeout(timer);
-        server.url = m[0];
-        server.port = Number(m[1]);
-        resolve(server);
-      }
-    });
-  });
+async function startServer(name) {
+  const server = await start({ build: args.build, db: args.db, dataDir: args['data-dir'] });
+  children.push(server.child);
+  server.name = name;  // the same object: its log keeps growing
+  return server;
 }
 
 function freePort() {
@@ -115,40 +97,6 @@ http {
   fail('nginx did not start');
 }
 
-// A minimal cookie jar over fetch, for the login forms.
-class Browser {
-  constructor() { this.cookies = new Map(); }
-  header() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
-  async request(url, options = {}) {
-    const res = await fetch(url, { ...options, redirect: 'manual', headers: { ...(options.headers || {}), Cookie: this.header() } });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return { status: res.status, location: res.headers.get('location'), body: await res.text() };
-  }
-  async post(url, fields) {
-    return this.request(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
-    });
-  }
-}
-const csrfOf = (html) => (html.match(/name="csrf" value="([^"]+)"/) || [])[1];
-
-async function loginHandler(server) {
-  const b = new Browser();
-  const form = await b.request(`${server.url}/login`);
-  const login = await b.post(`${server.url}/login`, { csrf: csrfOf(form.body), login: `meldpunt@${args.brin.toLowerCase()}.demo`, password: PASSWORD });
-  if (![302, 303].includes(login.status) || login.location !== '/login/totp') fail(`login on ${server.name}: ${login.status} ${login.location}`);
-  const page = await b.request(`${server.url}/login/totp`);
-  const done = await b.post(`${server.url}/login/totp`, { csrf: csrfOf(page.body), code: totp(TOTP_SECRET) });
-  if (![302, 303].includes(done.status) || !String(done.location).startsWith('/dashboard')) fail(`TOTP on ${server.name}: ${done.status} ${done.location}`);
-  return b;
-}
-
 async function psql(sql) {
   const { stdout } = await run('psql', ['-tA', '-d', new URL(args.db).pathname.slice(1), '-c', sql]);
   return stdout.trim();
@@ -159,12 +107,16 @@ const b = await startServer('B');
 const lb = await startNginx(a, b);
 
 // 1. A session made on A works on B, with its key session.
-const browser = await loginHandler(a);
-const inbox = await browser.request(`${b.url}/meldpunt`);
+const cookie = await login(a.url, `meldpunt@${args.brin.toLowerCase()}.demo`);
+const onB = async (path) => {
+  const res = await fetch(`${b.url}${path}`, { redirect: 'manual', headers: { Cookie: cookie } });
+  return { status: res.status, body: await res.text() };
+};
+const inbox = await onB('/meldpunt');
 if (inbox.status !== 200) fail(`the session from A gave ${inbox.status} on B's inbox`);
 const caseIds = [...new Set([...inbox.body.matchAll(/\/meldpunt\/zaken\/([A-Za-z0-9_-]+)/g)].map((m) => m[1]))];
 if (caseIds.length === 0) fail('the demo inbox on B lists no cases');
-const opened = await browser.request(`${b.url}/meldpunt/zaken/${caseIds[0]}`);
+const opened = await onB(`/meldpunt/zaken/${caseIds[0]}`);
 if (opened.status !== 200) fail(`B could not open a case with the session from A: ${opened.status}`);
 console.log(`two-instances.mjs: a handler logged in on A opened a case on B (${caseIds.length} cases listed)`);
 
@@ -195,13 +147,8 @@ if (after - before !== 400) fail(`${after - before} new cases for 400 acknowledg
 if (duplicates !== 0) fail(`${duplicates} duplicate case numbers`);
 let unreadable = 0;
 for (const [i, receipt] of receipts.entries()) {
-  const server = i % 2 ? a : b;
-  const s = await fetch(`${server.url}/api/v1/reporter/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ receipt }) });
-  if (s.status !== 200) { unreadable++; continue; }
-  const { token } = await s.json();
-  const c = await fetch(`${server.url}/api/v1/reporter/case`, { headers: { Authorization: `Bearer ${token}` } });
-  if (c.status !== 200) unreadable++;
-  await c.text();
+  const { narrative } = await openReceipt((i % 2 ? a : b).url, receipt);
+  if (narrative === null) unreadable++;
 }
 if (unreadable) fail(`${unreadable} receipts did not open`);
 console.log('two-instances.mjs: every receipt opened, alternating between A and B');
