@@ -7,6 +7,9 @@ ASAN_BUILD ?= build-asan
 CMAKE_COMMON = -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 export CCACHE_MAXSIZE ?= 5G
+# Paths relative to the checkout, so that clones and worktrees share cache hits.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all deps build build-asan run test test-unit test-asan test-e2e lint fuzz bench verify clean
 
