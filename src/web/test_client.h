@@ -40,6 +40,10 @@ class TestClient {
   // Sends raw bytes and reads one response (for malformed-request tests).
   ClientResponse SendRaw(std::string_view bytes);
   void Close();
+  // Connects from this local address (e.g. "127.0.0.2", any of 127.0.0.0/8),
+  // so that tests can play two clients on one machine. Applies from the next
+  // connection on.
+  void set_source_address(std::string address) { source_ = std::move(address); }
 
  private:
   bool Connect();
@@ -47,6 +51,7 @@ class TestClient {
 
   std::string host_;
   uint16_t port_;
+  std::string source_;
   int fd_ = -1;
   std::string buffer_;
 };
