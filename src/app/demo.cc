@@ -93,6 +93,8 @@ std::vector<DemoReport> Reports() {
   };
 }
 
+// The demo companies are the deployment's register (their facts stand in for
+// the system admin's register import), in every demo school's register.
 Status EnsureCompanies(db::Connection& c, const std::string& school_id, common::UnixMillis now) {
   for (const DemoCompany& co : kCompanies) {
     SP_RETURN_IF_ERROR(

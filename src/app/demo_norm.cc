@@ -164,7 +164,8 @@ Status SeedStudentInternships(db::Connection& c, const std::string& school_id,
       // Ids are random, so order by the register's leerbedrijf-ID for the same
       // place on every seeding; and not at a company with a demo contact login,
       // whose page the stagematching walkthrough shows empty before publication.
-      c.Query("SELECT l.id FROM leerplaatsen l JOIN companies co ON co.id = l.company_id "
+      c.Query("SELECT l.id FROM leerplaatsen l JOIN school_company_view co ON co.id = l.company_id "
+              "AND co.school_id = l.school_id "
               "WHERE l.school_id = $1 AND l.crebo = $2 AND NOT EXISTS (SELECT 1 FROM "
               "company_contacts cc WHERE cc.company_id = l.company_id) "
               "ORDER BY co.leerbedrijf_id LIMIT 1",

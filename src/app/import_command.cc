@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "audit/audit_log.h"
@@ -43,7 +44,7 @@ int Fail(const common::Status& s) {
 }
 
 // The database, the audit log and the service, acting as the school's
-// system user (audited as "system").
+// system user, or without --school as the system admin (audited as "system").
 struct Runtime {
   std::unique_ptr<db::Database> db;
   std::unique_ptr<audit::AuditLog> audit;
@@ -63,19 +64,24 @@ common::StatusOr<Runtime> Open(const Options& o) {
   const common::Clock& clock = common::SystemClock::Instance();
   rt.audit = std::make_unique<audit::AuditLog>(std::move(audit_key), clock);
   rt.service = std::make_unique<placement::Stagematching>(*rt.db, clock, *rt.audit);
+  rt.actor.id = "system";
+  rt.actor.display_name = "stagepunt";
+  if (o.brin.empty()) {
+    rt.actor.role = domain::Role::kSystemAdmin;
+    return rt;
+  }
   auto brin = domain::NormalizeBrin(o.brin);
   if (!brin.ok()) return common::Status::InvalidArgument("--school: " + brin.status().message());
   auth::Accounts accounts(*rt.db, clock);
   auto school = accounts.SchoolByBrin(*brin);
   if (!school.ok()) return common::Status::InvalidArgument("--school: no school " + *brin);
-  rt.actor.id = "system";
   rt.actor.school_id = school->id;
   rt.actor.role = domain::Role::kCoordinator;
-  rt.actor.display_name = "stagepunt";
   return rt;
 }
 
-int Import(domain::ImportKind kind, const Options& o) {
+// A school's import of `kind`, or without a kind the deployment's register.
+int Import(std::optional<domain::ImportKind> kind, const Options& o) {
   std::ifstream in(o.file, std::ios::binary);
   if (!in) {
     std::cerr << o.file << ":0: cannot open file\n";
@@ -85,7 +91,8 @@ int Import(domain::ImportKind kind, const Options& o) {
   content << in.rdbuf();
   auto rt = Open(o);
   if (!rt.ok()) return Fail(rt.status());
-  auto report = rt->service->Import(rt->actor, kind, o.file, content.str());
+  auto report = kind ? rt->service->Import(rt->actor, *kind, o.file, content.str())
+                     : rt->service->ImportRegister(rt->actor, o.file, content.str());
   if (!report.ok()) return Fail(report.status());
   if (!report->applied) {
     for (const placement::ImportError& e : report->errors) {
@@ -122,10 +129,14 @@ int ExportRound(const Options& o) {
   return kOk;
 }
 
-void AddCommon(CLI::App* cmd, Options& o) {
+void AddDatabase(CLI::App* cmd, Options& o) {
   cmd->add_option("--db", o.db_url, "sqlite:PATH or a postgresql:// URI")->capture_default_str();
   cmd->add_option("--data-dir", o.data_dir, "Directory for keys (the audit key)")
       ->capture_default_str();
+}
+
+void AddCommon(CLI::App* cmd, Options& o) {
+  AddDatabase(cmd, o);
   cmd->add_option("--school", o.brin, "BRIN code of the school, e.g. 99DM")->required();
 }
 
@@ -158,6 +169,21 @@ void RegisterPlacementCommands(CLI::App& cli, int& exit_code) {
     domain::ImportKind kind = k.kind;
     cmd->callback([&exit_code, kind] { exit_code = Import(kind, options); });
   }
+
+  auto* reg = cli.add_subcommand("register",
+                                 "The deployment's company register (the facts every school sees)");
+  reg->require_subcommand(1);
+  auto* reg_import = reg->add_subcommand(
+      "import",
+      "Import the register from CSV (all or nothing), as the system admin. Columns: "
+      "leerbedrijf_id,name[,kvk,address,postcode,city,lat,lon,sbb_recognised]; crebos must be "
+      "empty (recognitions are per school)");
+  AddDatabase(reg_import, options);
+  reg_import->add_option("--file", options.file, "CSV file (UTF-8, header row)")->required();
+  reg_import->callback([&exit_code] {
+    options.brin.clear();  // the register belongs to no school
+    exit_code = Import(std::nullopt, options);
+  });
 
   auto* round = cli.add_subcommand("round", "Matching rounds");
   round->require_subcommand(1);

@@ -90,8 +90,9 @@ StatusOr<CaseDetail> Meldpunt::OpenCase(const Staff& staff, std::string_view cas
                 ", c.narrative, c.company_text, c.identity, c.occurred_on, c.wishes, c.consents, "
                 "c.content_sha256, c.outcome_text, c.survey_heard, c.survey_believed, "
                 "c.survey_know_outcome FROM cases c LEFT JOIN users u ON u.id = c.assigned_to "
-                "LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = $1 AND c.school_id = "
-                "$2",
+                "LEFT JOIN school_company_view co ON co.id = c.company_id AND co.school_id = "
+                "c.school_id "
+                "WHERE c.id = $1 AND c.school_id = $2",
             {case_id, staff.user.school_id}));
     if (rows.empty()) return Status::NotFound("no such case");
     const db::Row& r = rows.rows[0];

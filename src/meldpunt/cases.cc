@@ -71,8 +71,8 @@ StatusOr<std::vector<CaseSummary>> Meldpunt::Inbox(const Staff& staff, const Inb
     domain::DeadlinePolicy policy = internal::LoadPolicy(c, staff.user.school_id);
     std::string sql =
         std::string("SELECT ") + internal::kSummaryColumns +
-        " FROM cases c LEFT JOIN users u ON u.id = c.assigned_to LEFT JOIN companies co ON co.id "
-        "= c.company_id WHERE c.school_id = $1";
+        " FROM cases c LEFT JOIN users u ON u.id = c.assigned_to LEFT JOIN school_company_view co "
+        "ON co.id = c.company_id AND co.school_id = c.school_id WHERE c.school_id = $1";
     db::Params params = {staff.user.school_id};
     auto bind = [&](db::Param p) {
       params.push_back(std::move(p));

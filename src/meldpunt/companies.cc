@@ -32,8 +32,7 @@ StatusOr<std::vector<Meldpunt::Signal>> Meldpunt::SignalRegister(std::string_vie
                 "(SELECT p.reason FROM company_pauses p WHERE p.company_id = co.id AND p.school_id "
                 "= $1 AND "
                 " p.lifted_at IS NULL AND p.until_date >= $3 ORDER BY p.created_at DESC LIMIT 1) "
-                "FROM companies co JOIN school_companies sc ON sc.company_id = co.id AND "
-                "sc.school_id = $1 "
+                "FROM school_company_view co WHERE co.school_id = $1 "
                 "ORDER BY n DESC, co.name",
                 {school_id, now - kTwelveMonthsMillis, today}));
     for (const db::Row& r : rows.rows) {

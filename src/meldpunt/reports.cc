@@ -188,9 +188,8 @@ StatusOr<std::optional<std::string>> ResolveCompany(db::Connection& c, std::stri
                                                     const domain::CompanyRef& ref) {
   if (!ref.leerbedrijf_id.empty()) {
     SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT co.id FROM companies co JOIN school_companies sc ON "
-                                "sc.company_id = co.id AND sc.school_id = $1 WHERE "
-                                "co.leerbedrijf_id = $2",
+                        c.Query("SELECT co.id FROM school_company_view co WHERE co.school_id = $1 "
+                                "AND co.leerbedrijf_id = $2",
                                 {school_id, ref.leerbedrijf_id}));
     if (rows.empty()) {
       return Status::InvalidArgument("is not in the school's company register",
@@ -199,10 +198,11 @@ StatusOr<std::optional<std::string>> ResolveCompany(db::Connection& c, std::stri
     return std::optional<std::string>(rows.rows[0].Text(0));
   }
   if (!ref.kvk.empty()) {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT co.id FROM companies co JOIN school_companies sc ON "
-                                "sc.company_id = co.id AND sc.school_id = $1 WHERE co.kvk = $2",
-                                {school_id, ref.kvk}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query("SELECT co.id FROM school_company_view co WHERE co.school_id = $1 AND "
+                "co.kvk = $2",
+                {school_id, ref.kvk}));
     if (rows.rows.size() == 1) return std::optional<std::string>(rows.rows[0].Text(0));
   }
   return std::optional<std::string>();
@@ -300,9 +300,9 @@ StatusOr<std::vector<CompanyInfo>> Meldpunt::SearchCompanies(std::string_view sc
   Status s = db_.Read([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(
         db::Rows rows,
-        c.Query("SELECT co.id, co.leerbedrijf_id, co.kvk, co.name, co.city FROM companies co "
-                "JOIN school_companies sc ON sc.company_id = co.id AND sc.school_id = $1 "
-                "WHERE lower(co.name) LIKE $2 ESCAPE '\\' OR co.leerbedrijf_id = $3 OR co.kvk = $3 "
+        c.Query("SELECT co.id, co.leerbedrijf_id, co.kvk, co.name, co.city FROM "
+                "school_company_view co WHERE co.school_id = $1 AND (lower(co.name) LIKE $2 "
+                "ESCAPE '\\' OR co.leerbedrijf_id = $3 OR co.kvk = $3) "
                 "ORDER BY co.name LIMIT $4",
                 {school_id, like, q, limit}));
     for (const db::Row& r : rows.rows)

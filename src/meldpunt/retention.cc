@@ -79,9 +79,10 @@ StatusOr<std::vector<CaseSummary>> Meldpunt::RetentionWarnings(std::string_view 
         db::Rows rows,
         c.Query(
             std::string("SELECT ") + internal::kSummaryColumns +
-                " FROM cases c LEFT JOIN users u ON u.id = c.assigned_to LEFT JOIN companies co ON "
-                "co.id = "
-                "c.company_id WHERE c.school_id = $1 AND c.status = 'closed' AND c.shredded_at IS "
+                " FROM cases c LEFT JOIN users u ON u.id = c.assigned_to LEFT JOIN "
+                "school_company_view "
+                "co ON co.id = c.company_id AND co.school_id = c.school_id WHERE c.school_id = $1 "
+                "AND c.status = 'closed' AND c.shredded_at IS "
                 "NULL AND "
                 "c.retention_due IS NOT NULL AND c.retention_due <= $2 ORDER BY c.retention_due",
             {school_id,

@@ -18,7 +18,8 @@ StatusOr<Company> LoadCompany(db::Connection& c, const std::string& school_id,
                  "(SELECT MAX(a.version) FROM norm_acceptances a WHERE a.school_id = $1 AND "
                  "a.company_id = co.id), "
                  "(SELECT MAX(a.accepted_at) FROM norm_acceptances a WHERE a.school_id = $1 AND "
-                 "a.company_id = co.id) FROM companies co WHERE co.id = $2",
+                 "a.company_id = co.id) FROM school_company_view co WHERE co.id = $2 AND "
+                 "co.school_id = $1",
                  {school_id, company_id}));
   Company co;
   co.id = r.Text(0);
@@ -48,19 +49,20 @@ StatusOr<std::vector<CompanyPlacement>> VisiblePlacements(db::Connection& c,
                                                           domain::Date today) {
   SP_ASSIGN_OR_RETURN(
       db::Rows rows,
-      c.Query(std::string("SELECT ") + internal::kPlaceColumns +
-                  ", p.id, r.name, s.name, s.student_number, s.crebo, s.level, s.pathway, "
-                  "r.start_date, r.end_date, CASE WHEN w.share_support = 1 THEN w.support_needs "
-                  "ELSE '' END, p.ended_kind "
-                  "FROM placements p JOIN rounds r ON r.id = p.round_id "
-                  "JOIN leerplaatsen l ON l.id = p.leerplaats_id "
-                  "JOIN companies co ON co.id = l.company_id "
-                  "JOIN students s ON s.id = p.student_id "
-                  "LEFT JOIN leerwensen w ON w.round_id = p.round_id AND w.student_id = "
-                  "p.student_id "
-                  "WHERE r.school_id = $1 AND l.company_id = $2 AND r.status = 'published' AND "
-                  "r.visible_from <= $3 ORDER BY r.start_date DESC, s.name, p.id",
-              {school_id, company_id, domain::FormatDate(today)}));
+      c.Query(
+          std::string("SELECT ") + internal::kPlaceColumns +
+              ", p.id, r.name, s.name, s.student_number, s.crebo, s.level, s.pathway, "
+              "r.start_date, r.end_date, CASE WHEN w.share_support = 1 THEN w.support_needs "
+              "ELSE '' END, p.ended_kind "
+              "FROM placements p JOIN rounds r ON r.id = p.round_id "
+              "JOIN leerplaatsen l ON l.id = p.leerplaats_id "
+              "JOIN school_company_view co ON co.id = l.company_id AND co.school_id = l.school_id "
+              "JOIN students s ON s.id = p.student_id "
+              "LEFT JOIN leerwensen w ON w.round_id = p.round_id AND w.student_id = "
+              "p.student_id "
+              "WHERE r.school_id = $1 AND l.company_id = $2 AND r.status = 'published' AND "
+              "r.visible_from <= $3 ORDER BY r.start_date DESC, s.name, p.id",
+          {school_id, company_id, domain::FormatDate(today)}));
   std::vector<CompanyPlacement> out;
   for (const db::Row& r : rows.rows) {
     CompanyPlacement cp;
@@ -102,7 +104,8 @@ StatusOr<CompanyHome> Stagematching::CompanyView(const auth::User& actor) {
     SP_ASSIGN_OR_RETURN(
         db::Rows places,
         c.Query(std::string("SELECT ") + internal::kPlaceColumns +
-                    " FROM leerplaatsen l JOIN companies co ON co.id = l.company_id WHERE "
+                    " FROM leerplaatsen l JOIN school_company_view co ON co.id = l.company_id AND "
+                    "co.school_id = l.school_id WHERE "
                     "l.school_id = $1 AND l.company_id = $2 ORDER BY l.period, l.crebo, l.id",
                 {actor.school_id, company_id}));
     for (const db::Row& r : places.rows) home.places.push_back(internal::PlaceFromRow(r));
@@ -121,12 +124,12 @@ Status Stagematching::ConfirmPlace(const auth::User& actor, std::string_view pla
   if (description) SP_RETURN_IF_ERROR(internal::CheckText(*description, "description", 2000, false));
   return db_.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(std::string company_id, internal::CompanyOfContact(c, actor));
-    SP_ASSIGN_OR_RETURN(
-        db::Rows rows,
-        c.Query(std::string("SELECT ") + internal::kPlaceColumns +
-                    " FROM leerplaatsen l JOIN companies co ON co.id = l.company_id WHERE l.id = "
-                    "$1 AND l.school_id = $2 AND l.company_id = $3",
-                {place_id, actor.school_id, company_id}));
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query(std::string("SELECT ") + internal::kPlaceColumns +
+                                    " FROM leerplaatsen l JOIN school_company_view co ON co.id = "
+                                    "l.company_id AND co.school_id = l.school_id WHERE l.id = "
+                                    "$1 AND l.school_id = $2 AND l.company_id = $3",
+                                {place_id, actor.school_id, company_id}));
     if (rows.empty()) return Status::NotFound("no such place");
     Place place = internal::PlaceFromRow(rows.rows[0]);
     if (capacity < place.taken) {

@@ -17,7 +17,7 @@ constexpr char kProposalSelect[] =
     "co.postcode "
     "FROM placements p JOIN students s ON s.id = p.student_id "
     "LEFT JOIN leerplaatsen l ON l.id = p.leerplaats_id "
-    "LEFT JOIN companies co ON co.id = l.company_id "
+    "LEFT JOIN school_company_view co ON co.id = l.company_id AND co.school_id = l.school_id "
     "LEFT JOIN leerwensen w ON w.round_id = p.round_id AND w.student_id = p.student_id "
     "WHERE p.round_id = $1 AND ($2 = '' OR p.student_id = $2) ORDER BY s.student_number, s.id";
 
@@ -78,7 +78,8 @@ common::StatusOr<std::vector<ProposalRecord>> LoadProposal(db::Connection& c,
       db::Rows misses,
       c.Query("SELECT m.student_id, m.rank, m.leerplaats_id, co.name, m.reason, m.own_band, "
               "m.cutoff_band FROM placement_misses m JOIN leerplaatsen l ON l.id = m.leerplaats_id "
-              "JOIN companies co ON co.id = l.company_id WHERE m.round_id = $1 AND ($2 = '' OR "
+              "JOIN school_company_view co ON co.id = l.company_id AND co.school_id = l.school_id "
+              "WHERE m.round_id = $1 AND ($2 = '' OR "
               "m.student_id = $2) ORDER BY m.student_id, m.rank",
               {round_id, student_id}));
   for (const db::Row& r : misses.rows) {
@@ -143,7 +144,8 @@ common::StatusOr<PlaceCheck> CheckPlaceForOverride(db::Connection& c, const Roun
               "AND p.student_id <> $4), "
               "EXISTS (SELECT 1 FROM round_exclusions x WHERE x.round_id = $3 AND x.company_id = "
               "l.company_id) "
-              "FROM leerplaatsen l JOIN companies co ON co.id = l.company_id WHERE l.id = $1 AND "
+              "FROM leerplaatsen l JOIN school_company_view co ON co.id = l.company_id AND "
+              "co.school_id = l.school_id WHERE l.id = $1 AND "
               "l.school_id = $2",
               {place_id, school_id, round.id, student_id}));
   if (rows.empty()) return common::Status::NotFound("no such place");

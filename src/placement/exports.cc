@@ -26,7 +26,8 @@ StatusOr<std::string> Stagematching::ExportBpvo(const auth::User& actor,
         db::Rows rows,
         c.Query("SELECT s.student_number, COALESCE(p.volgnummer, 1), co.leerbedrijf_id, l.crebo "
                 "FROM placements p JOIN students s ON s.id = p.student_id JOIN leerplaatsen l ON "
-                "l.id = p.leerplaats_id JOIN companies co ON co.id = l.company_id WHERE "
+                "l.id = p.leerplaats_id JOIN school_company_view co ON co.id = l.company_id AND "
+                "co.school_id = l.school_id WHERE "
                 "p.round_id = $1 AND p.ended_kind IS NULL ORDER BY s.student_number, s.id",
                 {round.id}));
     for (const db::Row& r : rows.rows) {

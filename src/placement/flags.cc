@@ -75,8 +75,9 @@ StatusOr<std::vector<Flag>> LoadFlags(db::Connection& c, std::string_view school
               "f.resolved_at, f.resolution, COALESCE(f.case_id, '') "
               "FROM placement_flags f JOIN placements p ON p.id = f.placement_id "
               "JOIN rounds r ON r.id = p.round_id JOIN students s ON s.id = p.student_id "
-              "JOIN leerplaatsen l ON l.id = p.leerplaats_id JOIN companies co ON co.id = "
-              "l.company_id LEFT JOIN users u ON u.id = f.recorded_by "
+              "JOIN leerplaatsen l ON l.id = p.leerplaats_id JOIN school_company_view co ON "
+              "co.id = l.company_id AND co.school_id = l.school_id LEFT JOIN users u ON u.id = "
+              "f.recorded_by "
               "WHERE f.school_id = $1 AND ($2 = '' OR f.id = $2) AND ($3 = 1 OR f.resolved_at IS "
               "NULL) ORDER BY f.at DESC, f.id",
               {school_id, flag_id, include_resolved ? 1 : 0}));

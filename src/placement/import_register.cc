@@ -1,5 +1,9 @@
 // The leerbedrijven and leerplaatsen imports: idempotent upserts keyed by
-// leerbedrijf-ID, and by (leerbedrijf-ID, crebo, period).
+// leerbedrijf-ID, and by (leerbedrijf-ID, crebo, period). A school's
+// leerbedrijven import writes only the school's own view of a company (its
+// school_companies overlay and company_crebos), never the shared register
+// facts in companies: those come from the system admin's register import
+// (ImportRegister below).
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -20,11 +24,13 @@ struct CompanyLine {
   domain::CompanyRow row;
 };
 
+// A known company and, when the school has it in its register, the school's
+// overlay (an unset overlay field reads as empty, like an empty CSV field).
 struct ExistingCompany {
   std::string id;
-  domain::CompanyRow row;  // crebos: this school's recognitions
+  domain::CompanyRow row;  // the school's overlay; crebos: this school's recognitions
   bool in_register = false;
-  bool sbb_recognised = true;
+  bool sbb_withdrawn = false;
 };
 
 std::optional<double> Lat(const std::optional<domain::Coordinates>& c) {
@@ -32,6 +38,11 @@ std::optional<double> Lat(const std::optional<domain::Coordinates>& c) {
 }
 std::optional<double> Lon(const std::optional<domain::Coordinates>& c) {
   return c ? std::optional<double>(c->lon) : std::nullopt;
+}
+
+// An empty optional field sets nothing: the register's fact holds.
+std::optional<std::string> Set(const std::string& v) {
+  return v.empty() ? std::nullopt : std::optional<std::string>(v);
 }
 
 bool SameFields(const domain::CompanyRow& a, const domain::CompanyRow& b) {
@@ -43,14 +54,16 @@ bool SameFields(const domain::CompanyRow& a, const domain::CompanyRow& b) {
          a.postcode == b.postcode && a.city == b.city && coords;
 }
 
+// Every known company by leerbedrijf-ID, with this school's overlay. Only
+// the identity is read from companies: the register's facts are not the
+// school's to compare against or to write.
 Status LoadCompanies(db::Connection& c, std::string_view school_id,
                      std::map<std::string, ExistingCompany>* by_leerbedrijf) {
   SP_ASSIGN_OR_RETURN(
       db::Rows rows,
-      c.Query("SELECT co.id, co.leerbedrijf_id, co.kvk, co.name, co.address, co.postcode, co.city, "
-              "co.lat, co.lon, co.sbb_recognised, "
-              "EXISTS (SELECT 1 FROM school_companies sc WHERE sc.company_id = co.id AND "
-              "sc.school_id = $1) FROM companies co",
+      c.Query("SELECT co.id, co.leerbedrijf_id, sc.kvk, sc.name, sc.address, sc.postcode, "
+              "sc.city, sc.lat, sc.lon, sc.sbb_withdrawn, sc.school_id FROM companies co "
+              "LEFT JOIN school_companies sc ON sc.company_id = co.id AND sc.school_id = $1",
               {school_id}));
   std::map<std::string, std::string> leerbedrijf_of;
   for (const db::Row& r : rows.rows) {
@@ -63,8 +76,8 @@ Status LoadCompanies(db::Connection& c, std::string_view school_id,
     e.row.postcode = r.Text(5);
     e.row.city = r.Text(6);
     if (!r.IsNull(7) && !r.IsNull(8)) e.row.coordinates = domain::Coordinates{r.Double(7), r.Double(8)};
-    e.sbb_recognised = r.Int(9) != 0;
-    e.in_register = r.Int(10) != 0;
+    e.sbb_withdrawn = r.Int(9) != 0;
+    e.in_register = !r.IsNull(10);
     leerbedrijf_of[e.id] = e.row.leerbedrijf_id;
     (*by_leerbedrijf)[e.row.leerbedrijf_id] = std::move(e);
   }
@@ -152,55 +165,146 @@ Status ImportCompanies(db::Connection& c, const domain::ColumnMap& columns,
 
   std::map<std::string, ExistingCompany> existing;
   SP_RETURN_IF_ERROR(LoadCompanies(c, school_id, &existing));
-  // New companies go in batches (companies first, for the foreign keys).
-  BatchInsert insert(c,
-                     "INSERT INTO companies(id, leerbedrijf_id, kvk, name, address, postcode, city, "
-                     "lat, lon, sbb_recognised, created_at) VALUES",
-                     11);
-  std::vector<std::string> join_register;
+  // A leerbedrijf-ID nobody knows yet gets only its identity: the register's
+  // facts stay empty ("not in the register") until the register import.
+  BatchInsert identity(c, "INSERT INTO companies(id, leerbedrijf_id, name, created_at) VALUES", 4);
+  std::vector<db::Params> joins;  // after the identities, for the foreign keys
+  auto join_row = [&](const std::string& id, const domain::CompanyRow& r, bool withdrawn) {
+    return db::Params{
+        school_id,       id,          Set(r.kvk),         Set(r.name),        Set(r.address),
+        Set(r.postcode), Set(r.city), Lat(r.coordinates), Lon(r.coordinates), withdrawn};
+  };
   std::vector<std::pair<std::string, const std::vector<std::string>*>> new_crebos;
   for (const CompanyLine& s : rows) {
     const domain::CompanyRow& r = s.row;
     auto it = existing.find(r.leerbedrijf_id);
-    if (it == existing.end()) {
-      std::string id = crypto::RandomId();
-      SP_RETURN_IF_ERROR(insert.Add({id, r.leerbedrijf_id, r.kvk, r.name, r.address, r.postcode,
-                                     r.city, Lat(r.coordinates), Lon(r.coordinates),
-                                     r.sbb_recognised.value_or(true), ctx->now}));
-      join_register.push_back(id);
-      new_crebos.emplace_back(id, &r.crebos);
-      ++ctx->report->inserted;
+    bool withdrawn_by_file = r.sbb_recognised && !*r.sbb_recognised;
+    if (it == existing.end() || !it->second.in_register) {
+      std::string id = it == existing.end() ? crypto::RandomId() : it->second.id;
+      joins.push_back(join_row(id, r, withdrawn_by_file));
+      if (it == existing.end()) {
+        SP_RETURN_IF_ERROR(identity.Add({id, r.leerbedrijf_id, "", ctx->now}));
+        new_crebos.emplace_back(id, &r.crebos);
+        ++ctx->report->inserted;
+      } else {
+        // Known elsewhere, new to this school's register.
+        if (has_crebos) SP_RETURN_IF_ERROR(ReplaceCrebos(c, school_id, id, r.crebos));
+        ++ctx->report->updated;
+      }
       continue;
     }
     const ExistingCompany& e = it->second;
     bool fields = SameFields(e.row, r);
-    bool recognised = !r.sbb_recognised || *r.sbb_recognised == e.sbb_recognised;
+    bool withdrawn = r.sbb_recognised ? !*r.sbb_recognised : e.sbb_withdrawn;
     bool crebos = !has_crebos || e.row.crebos == r.crebos;
-    if (fields && recognised && crebos && e.in_register) {
+    if (fields && withdrawn == e.sbb_withdrawn && crebos) {
       ++ctx->report->unchanged;
       continue;
     }
-    if (!fields || !recognised) {
+    if (!fields || withdrawn != e.sbb_withdrawn) {
+      db::Params p = join_row(e.id, r, withdrawn);
       SP_RETURN_IF_ERROR(
-          c.Execute("UPDATE companies SET kvk = $1, name = $2, address = $3, postcode = $4, "
-                    "city = $5, lat = $6, lon = $7, sbb_recognised = $8 WHERE id = $9",
-                    {r.kvk, r.name, r.address, r.postcode, r.city, Lat(r.coordinates),
-                     Lon(r.coordinates), r.sbb_recognised.value_or(e.sbb_recognised), e.id})
+          c.Execute("UPDATE school_companies SET kvk = $3, name = $4, address = $5, "
+                    "postcode = $6, city = $7, lat = $8, lon = $9, sbb_withdrawn = $10 "
+                    "WHERE school_id = $1 AND company_id = $2",
+                    p)
               .status());
     }
-    if (!e.in_register) join_register.push_back(e.id);
     if (!crebos) SP_RETURN_IF_ERROR(ReplaceCrebos(c, school_id, e.id, r.crebos));
     ++ctx->report->updated;
   }
-  SP_RETURN_IF_ERROR(insert.Flush());
-  BatchInsert join(c, "INSERT INTO school_companies(school_id, company_id) VALUES", 2);
-  for (const std::string& id : join_register) SP_RETURN_IF_ERROR(join.Add({school_id, id}));
+  SP_RETURN_IF_ERROR(identity.Flush());
+  BatchInsert join(c,
+                   "INSERT INTO school_companies(school_id, company_id, kvk, name, address, "
+                   "postcode, city, lat, lon, sbb_withdrawn) VALUES",
+                   10);
+  for (db::Params& p : joins) SP_RETURN_IF_ERROR(join.Add(std::move(p)));
   SP_RETURN_IF_ERROR(join.Flush());
   BatchInsert recognise(c, "INSERT INTO company_crebos(school_id, company_id, crebo) VALUES", 3);
   for (const auto& [id, list] : new_crebos) {
-    for (const std::string& crebo : *list) SP_RETURN_IF_ERROR(recognise.Add({school_id, id, crebo}));
+    for (const std::string& crebo : *list) {
+      SP_RETURN_IF_ERROR(recognise.Add({school_id, id, crebo}));
+    }
   }
   return recognise.Flush();
+}
+
+namespace {
+
+// The register's facts of every known company, by leerbedrijf-ID.
+struct RegisterCompany {
+  std::string id;
+  domain::CompanyRow row;
+  bool sbb_recognised = true;
+};
+
+Status LoadRegister(db::Connection& c, std::map<std::string, RegisterCompany>* by_leerbedrijf) {
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query("SELECT id, leerbedrijf_id, kvk, name, address, postcode, city, lat, "
+                              "lon, sbb_recognised FROM companies"));
+  for (const db::Row& r : rows.rows) {
+    RegisterCompany e;
+    e.id = r.Text(0);
+    e.row.leerbedrijf_id = r.Text(1);
+    e.row.kvk = r.Text(2);
+    e.row.name = r.Text(3);
+    e.row.address = r.Text(4);
+    e.row.postcode = r.Text(5);
+    e.row.city = r.Text(6);
+    if (!r.IsNull(7) && !r.IsNull(8))
+      e.row.coordinates = domain::Coordinates{r.Double(7), r.Double(8)};
+    e.sbb_recognised = r.Int(9) != 0;
+    (*by_leerbedrijf)[e.row.leerbedrijf_id] = std::move(e);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ImportRegister(db::Connection& c, const domain::ColumnMap& columns,
+                      const std::vector<ParsedLine>& lines, ImportContext* ctx) {
+  std::vector<CompanyLine> rows = ParseCompanyLines(columns, lines, ctx);
+  for (const CompanyLine& s : rows) {
+    if (!s.row.crebos.empty()) {
+      ctx->Error(s.line, "crebos",
+                 "crebos are recognitions per school: leave the column empty in a register "
+                 "import (each school imports its own)");
+    }
+  }
+  if (ctx->failed()) return Status::Ok();
+
+  std::map<std::string, RegisterCompany> existing;
+  SP_RETURN_IF_ERROR(LoadRegister(c, &existing));
+  BatchInsert insert(
+      c,
+      "INSERT INTO companies(id, leerbedrijf_id, kvk, name, address, postcode, city, "
+      "lat, lon, sbb_recognised, created_at) VALUES",
+      11);
+  for (const CompanyLine& s : rows) {
+    const domain::CompanyRow& r = s.row;
+    auto it = existing.find(r.leerbedrijf_id);
+    if (it == existing.end()) {
+      SP_RETURN_IF_ERROR(insert.Add({crypto::RandomId(), r.leerbedrijf_id, r.kvk, r.name, r.address,
+                                     r.postcode, r.city, Lat(r.coordinates), Lon(r.coordinates),
+                                     r.sbb_recognised.value_or(true), ctx->now}));
+      ++ctx->report->inserted;
+      continue;
+    }
+    const RegisterCompany& e = it->second;
+    bool recognised = r.sbb_recognised.value_or(e.sbb_recognised);
+    if (SameFields(e.row, r) && recognised == e.sbb_recognised) {
+      ++ctx->report->unchanged;
+      continue;
+    }
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE companies SET kvk = $1, name = $2, address = $3, postcode = $4, "
+                  "city = $5, lat = $6, lon = $7, sbb_recognised = $8 WHERE id = $9",
+                  {r.kvk, r.name, r.address, r.postcode, r.city, Lat(r.coordinates),
+                   Lon(r.coordinates), recognised, e.id})
+            .status());
+    ++ctx->report->updated;
+  }
+  return insert.Flush();
 }
 
 namespace {

@@ -79,15 +79,20 @@ bool ReadLines(std::string_view content, domain::ImportKind kind, ImportContext*
   return true;
 }
 
-}  // namespace
+// Who may import, what one line means and how it is applied: the parts
+// that differ between the import kinds.
+using ApplyFn = Status (*)(db::Connection&, const domain::ColumnMap&,
+                           const std::vector<ParsedLine>&, ImportContext*);
 
-StatusOr<ImportReport> Stagematching::Import(const auth::User& actor, domain::ImportKind kind,
-                                             std::string_view file_name,
-                                             std::string_view content) {
-  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+// Reads the whole file, validates it through `apply` and applies it in one
+// write transaction (or nothing), audits `action` when applied.
+StatusOr<ImportReport> RunImport(db::Database& db, const common::Clock& clock,
+                                 const audit::AuditLog& audit, const auth::User& actor,
+                                 domain::ImportKind kind, std::string_view file_name,
+                                 std::string_view content, std::string_view action, ApplyFn apply) {
   ImportReport report;
   report.file_name = std::string(file_name);
-  ImportContext ctx{actor, clock_.NowMillis(), internal::Today(clock_), &report};
+  ImportContext ctx{actor, clock.NowMillis(), internal::Today(clock), &report};
   if (content.size() > kMaxImportBytes) {
     ctx.Error(0, "", "the file is larger than 64 MB");
     return report;
@@ -101,29 +106,18 @@ StatusOr<ImportReport> Stagematching::Import(const auth::User& actor, domain::Im
   if (!ReadLines(content, kind, &ctx, &columns, &lines)) return report;
   report.rows = static_cast<int64_t>(lines.size());
 
-  Status s = db_.Write([&](db::Connection& c) -> Status {
+  Status s = db.Write([&](db::Connection& c) -> Status {
     // Counts and errors are rebuilt if the transaction is retried.
     report.inserted = report.updated = report.unchanged = 0;
     report.errors.clear();
-    switch (kind) {
-      case domain::ImportKind::kStudents:
-        SP_RETURN_IF_ERROR(internal::ImportStudents(c, columns, lines, &ctx));
-        break;
-      case domain::ImportKind::kCompanies:
-        SP_RETURN_IF_ERROR(internal::ImportCompanies(c, columns, lines, &ctx));
-        break;
-      case domain::ImportKind::kPlaces:
-        SP_RETURN_IF_ERROR(internal::ImportPlaces(c, columns, lines, &ctx));
-        break;
-    }
+    SP_RETURN_IF_ERROR(apply(c, columns, lines, &ctx));
     if (!report.errors.empty()) {
       // Nothing was written: the kinds validate every line before applying.
       report.inserted = report.updated = report.unchanged = 0;
       return Status::Ok();
     }
     report.applied = true;
-    return internal::Audit(c, audit_, actor, "placement.import", "import",
-                           domain::Name(kind));
+    return internal::Audit(c, audit, actor, std::string(action), "import", domain::Name(kind));
   });
   if (!s.ok()) return s;
   std::stable_sort(report.errors.begin(), report.errors.end(),
@@ -135,6 +129,35 @@ StatusOr<ImportReport> Stagematching::Import(const auth::User& actor, domain::Im
     report.errors.push_back({last, "", "... and " + std::to_string(more) + " more problems"});
   }
   return report;
+}
+
+}  // namespace
+
+StatusOr<ImportReport> Stagematching::Import(const auth::User& actor, domain::ImportKind kind,
+                                             std::string_view file_name, std::string_view content) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  ApplyFn apply = internal::ImportStudents;
+  switch (kind) {
+    case domain::ImportKind::kStudents:
+      apply = internal::ImportStudents;
+      break;
+    case domain::ImportKind::kCompanies:
+      apply = internal::ImportCompanies;
+      break;
+    case domain::ImportKind::kPlaces:
+      apply = internal::ImportPlaces;
+      break;
+  }
+  return RunImport(db_, clock_, audit_, actor, kind, file_name, content, "placement.import", apply);
+}
+
+StatusOr<ImportReport> Stagematching::ImportRegister(const auth::User& actor,
+                                                     std::string_view file_name,
+                                                     std::string_view content) {
+  if (!domain::HasPermission(actor.role, domain::Permission::kManageSchools))
+    return Status::PermissionDenied("only the system admin imports the register");
+  return RunImport(db_, clock_, audit_, actor, domain::ImportKind::kCompanies, file_name, content,
+                   "register.import", internal::ImportRegister);
 }
 
 }  // namespace placement

@@ -37,5 +37,9 @@ common::Status ImportCompanies(db::Connection& c, const domain::ColumnMap& colum
                                const std::vector<ParsedLine>& lines, ImportContext* ctx);
 common::Status ImportPlaces(db::Connection& c, const domain::ColumnMap& columns,
                             const std::vector<ParsedLine>& lines, ImportContext* ctx);
+// The deployment's register (the companies' shared facts), from the same
+// columns as a school's companies import (import_register.cc).
+common::Status ImportRegister(db::Connection& c, const domain::ColumnMap& columns,
+                              const std::vector<ParsedLine>& lines, ImportContext* ctx);
 
 }  // namespace placement::internal

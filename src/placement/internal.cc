@@ -202,8 +202,7 @@ StatusOr<std::vector<Exclusion>> ComputeExclusions(db::Connection& c, std::strin
               "co.id AND p.lifted_at IS NULL AND p.until_date >= $2), "
               "EXISTS (SELECT 1 FROM norm_acceptances a WHERE a.school_id = $1 AND a.company_id = "
               "co.id AND a.version = $3) "
-              "FROM companies co JOIN school_companies sc ON sc.company_id = co.id AND "
-              "sc.school_id = $1 ORDER BY co.name, co.id",
+              "FROM school_company_view co WHERE co.school_id = $1 ORDER BY co.name, co.id",
               {school_id, domain::FormatDate(today), static_cast<int64_t>(norm.value_or(-1))}));
   std::vector<Exclusion> out;
   for (const db::Row& r : rows.rows) {
@@ -222,7 +221,8 @@ StatusOr<std::vector<Exclusion>> StoredExclusions(db::Connection& c, std::string
   SP_ASSIGN_OR_RETURN(
       db::Rows rows,
       c.Query("SELECT co.id, co.leerbedrijf_id, co.name, x.reason FROM round_exclusions x JOIN "
-              "companies co ON co.id = x.company_id WHERE x.round_id = $1 ORDER BY co.name, co.id, "
+              "rounds r ON r.id = x.round_id JOIN school_company_view co ON co.id = x.company_id "
+              "AND co.school_id = r.school_id WHERE x.round_id = $1 ORDER BY co.name, co.id, "
               "x.reason",
               {round_id}));
   std::vector<Exclusion> out;

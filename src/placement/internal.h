@@ -39,7 +39,8 @@ extern const char kRoundColumns[];
 Round RoundFromRow(const db::Row& row);
 extern const char kStudentColumns[];
 Student StudentFromRow(const db::Row& row);
-// Needs "FROM leerplaatsen l JOIN companies co ON co.id = l.company_id".
+// Needs "FROM leerplaatsen l JOIN school_company_view co ON co.id =
+// l.company_id AND co.school_id = l.school_id": the company as the school sees it.
 extern const char kPlaceColumns[];
 Place PlaceFromRow(const db::Row& row);
 

@@ -63,12 +63,12 @@ StatusOr<std::vector<PlaceOption>> Fitting(db::Connection& c, const std::string&
                       internal::ComputeExclusions(c, school_id, today));
   std::set<std::string> excluded;
   for (const Exclusion& e : exclusions) excluded.insert(e.company_id);
-  SP_ASSIGN_OR_RETURN(
-      db::Rows rows,
-      c.Query(std::string("SELECT ") + internal::kPlaceColumns +
-                  ", co.lat, co.lon FROM leerplaatsen l JOIN companies co ON co.id = l.company_id "
-                  "WHERE l.school_id = $1 AND l.period = $2 AND l.crebo = $3",
-              {school_id, round.period, student.crebo}));
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query(std::string("SELECT ") + internal::kPlaceColumns +
+                                  ", co.lat, co.lon FROM leerplaatsen l JOIN school_company_view "
+                                  "co ON co.id = l.company_id AND co.school_id = l.school_id "
+                                  "WHERE l.school_id = $1 AND l.period = $2 AND l.crebo = $3",
+                              {school_id, round.period, student.crebo}));
   for (const db::Row& r : rows.rows) {
     PlaceOption option;
     option.place = internal::PlaceFromRow(r);

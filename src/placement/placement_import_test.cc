@@ -81,12 +81,17 @@ TEST_P(ImportTest, UpsertUpdatesChangedLinesOnly) {
                   {PlaceId("200001")}),
             1);
 
-  // The SBB register withdraws a recognition.
+  // The school learns the SBB withdrew a recognition: withdrawn at this
+  // school (its overlay), the shared register untouched.
   ImportReport c = Import(ImportKind::kCompanies,
                           "leerbedrijf_id,name,sbb_recognised\n200002,Zorg Zuid,nee\n");
   ASSERT_TRUE(c.applied) << Errors(c);
   EXPECT_EQ(c.updated, 1);
-  EXPECT_EQ(Count("SELECT sbb_recognised FROM companies WHERE leerbedrijf_id = '200002'"), 0);
+  EXPECT_EQ(Count("SELECT sbb_recognised FROM school_company_view WHERE leerbedrijf_id = "
+                  "'200002' AND school_id = $1",
+                  {school_.id}),
+            0);
+  EXPECT_EQ(Count("SELECT sbb_recognised FROM companies WHERE leerbedrijf_id = '200002'"), 1);
   // Without a crebos column the recognitions stay.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM company_crebos WHERE company_id = $1",
                   {CompanyId("200002")}),

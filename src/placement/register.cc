@@ -42,8 +42,7 @@ StatusOr<std::vector<Company>> Stagematching::Companies(const auth::User& actor)
                 "a.company_id = co.id), "
                 "(SELECT MAX(a.accepted_at) FROM norm_acceptances a WHERE a.school_id = $1 AND "
                 "a.company_id = co.id) "
-                "FROM companies co JOIN school_companies sc ON sc.company_id = co.id AND "
-                "sc.school_id = $1 ORDER BY co.name, co.id",
+                "FROM school_company_view co WHERE co.school_id = $1 ORDER BY co.name, co.id",
                 {actor.school_id}));
     std::map<std::string, size_t> index;
     for (const db::Row& r : rows.rows) {
@@ -85,7 +84,8 @@ StatusOr<std::vector<Place>> Stagematching::Places(const auth::User& actor,
     SP_ASSIGN_OR_RETURN(
         db::Rows rows,
         c.Query(std::string("SELECT ") + internal::kPlaceColumns +
-                    " FROM leerplaatsen l JOIN companies co ON co.id = l.company_id WHERE "
+                    " FROM leerplaatsen l JOIN school_company_view co ON co.id = l.company_id AND "
+                    "co.school_id = l.school_id WHERE "
                     "l.school_id = $1 AND ($2 = '' OR l.period = $2) ORDER BY l.period, co.name, "
                     "l.crebo, l.id",
                 {actor.school_id, period}));

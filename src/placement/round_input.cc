@@ -72,7 +72,8 @@ class InputBuilder {
         c_.Query("SELECT l.id, l.crebo, l.capacity, co.id, co.leerbedrijf_id, co.lat, co.lon, "
                  "(SELECT COUNT(*) FROM placements p JOIN rounds pr ON pr.id = p.round_id WHERE "
                  "p.leerplaats_id = l.id AND pr.status = 'published' AND p.ended_kind IS NULL AND "
-                 "pr.id <> $3) FROM leerplaatsen l JOIN companies co ON co.id = l.company_id "
+                 "pr.id <> $3) FROM leerplaatsen l JOIN school_company_view co ON co.id = "
+                 "l.company_id AND co.school_id = l.school_id "
                  "WHERE l.school_id = $1 AND l.period = $2",
                  {school_id, round_.period, round_.id}));
     SortById(&rows);

@@ -366,10 +366,19 @@ class Stagematching {
   // Validates the whole file (UTF-8 CSV, RFC 4180, header row) and applies it
   // in one transaction as an idempotent upsert, or applies nothing and lists
   // every problem. Students are keyed by student number, companies by
-  // leerbedrijf-ID (the register is shared by the schools of a deployment;
-  // recognitions are per school), places by (leerbedrijf-ID, crebo, period).
+  // leerbedrijf-ID, places by (leerbedrijf-ID, crebo, period). A companies
+  // import writes only the school's own view of each company (its overlay on
+  // the shared register, and its recognitions): never what another school sees.
   common::StatusOr<ImportReport> Import(const auth::User& actor, domain::ImportKind kind,
                                         std::string_view file_name, std::string_view content);
+  // The deployment's register import (imports.cc); the system admin
+  // only (Permission::kManageSchools). The same companies CSV, validated and
+  // applied the same way, writes the register's facts that every school sees
+  // where its own overlay says nothing: name, kvk, address, postcode, city,
+  // coordinates and the SBB recognition. It adds no company to any school's
+  // register; a crebos column must be empty (recognitions are per school).
+  common::StatusOr<ImportReport> ImportRegister(const auth::User& actor, std::string_view file_name,
+                                                std::string_view content);
 
   // ---- Register (register.cc) ----
   common::StatusOr<std::vector<Student>> Students(const auth::User& actor,

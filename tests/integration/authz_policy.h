@@ -109,6 +109,9 @@ const Policy kPolicy[] = {
     {G, "/admin/schools", kSysadmin},
     {P, "/admin/schools", kSysadmin},
     {G, "/admin/audit", kAdmin | kSysadmin},
+    // import_routes.cc: the deployment's company register (its school imports are below)
+    {G, "/admin/register", kSysadmin},
+    {P, "/admin/register", kSysadmin},
     // report_routes.cc and reporter_routes.cc (the reporter has no account)
     {G, "/melden", kEveryone},
     {G, "/s/{brin}/melden", kEveryone},
