@@ -209,9 +209,8 @@ common::StatusOr<SanitizedAttachment> Sanitize(std::string_view filename, std::s
   common::StatusOr<Kind> kind = DetectKind(bytes);
   if (!kind.ok()) return kind.status();
   SP_RETURN_IF_ERROR(CheckFilenameMatches(filename, *kind));
-  if (*kind == Kind::kPdf) return SanitizedAttachment{Kind::kPdf, std::string(bytes)};
-
-  common::StatusOr<std::string> clean = SanitizeImage(bytes, *kind);
+  common::StatusOr<std::string> clean =
+      *kind == Kind::kPdf ? internal::StripPdf(bytes) : SanitizeImage(bytes, *kind);
   if (!clean.ok()) return clean.status();
   // Belt and braces: whatever happened above, what we hand on has the magic
   // bytes of the kind we report.

@@ -40,11 +40,26 @@
 // Because the Exif orientation goes too, a phone photo taken upright may
 // show turned on its side; screenshots carry no orientation.
 //
-// PDFs are passed through UNCHANGED after the size, magic and name checks:
-// their document information and XMP are document metadata, not image
-// metadata, and cleaning a PDF safely needs a PDF rewriter. A PDF may carry
-// an author name, scripts or embedded files, so serve it only as a download
-// (Content-Disposition: attachment, nosniff) and never render it inline.
+// What happens to PDFs: qpdf reads the whole file and QPDFWriter writes a
+// new one (media/strip_pdf.cc), after removing from every object:
+//   the trailer's /Info (author, title, creator tool, dates); every /Metadata
+//   (XMP, of the document and of images) and /PieceInfo; the automatic
+//   actions /OpenAction and /AA (catalog, pages, annotations, fields); every
+//   action other than GoTo, URI and Named (JavaScript, Launch, SubmitForm,
+//   ImportData, GoToR, GoToE, ...) and /JS; the catalog's /AcroForm (form
+//   fields and XFA), /Perms, /Collection and /URI; the /JavaScript,
+//   /EmbeddedFiles, /AlternatePresentations and /Renditions name trees;
+//   file specifications' /EF; FileAttachment, Sound, Movie, Screen,
+//   RichMedia and 3D annotations.
+// The new file starts with "%PDF-", has generated (compressed) object
+// streams, a content-derived /ID and no encryption; comments, bytes after
+// %%EOF, earlier revisions and objects nothing refers to any more are not
+// written. Pages, their content and images stay as they were, so the text
+// stays selectable. A PDF that qpdf cannot read, that is encrypted (even
+// without a user password) or has no pages is refused. Filled-in form
+// values that the PDF also shows as a field's appearance stay visible on
+// the page; their values as form data go with /AcroForm. Still serve PDFs
+// only as a download (Content-Disposition: attachment, nosniff).
 //
 // Error messages never repeat the file name or content, so they are safe to
 // show and to log. Thread-safety: every function may be called from any
@@ -91,10 +106,9 @@ struct SanitizedAttachment {
 
 // The whole check, in this order: size (≤ kMaxAttachmentBytes, else
 // kInvalidArgument mentioning 10 MB), DetectKind, CheckFilenameMatches, then
-// for images the cleaning described above, checking the magic bytes again at
-// the end. Every refusal of the input is kInvalidArgument with field
+// the cleaning described above, checking the magic bytes again at the end. Every refusal of the input is kInvalidArgument with field
 // "attachment"; kInternal would mean the cleaning itself failed (a bug).
-// Never throws: exceptions from exiv2 become kInvalidArgument.
+// Never throws: exceptions from exiv2 and qpdf become kInvalidArgument.
 common::StatusOr<SanitizedAttachment> Sanitize(std::string_view filename, std::string_view bytes);
 
 }  // namespace media
