@@ -41,25 +41,30 @@
 // show turned on its side; screenshots carry no orientation.
 //
 // What happens to PDFs: qpdf reads the whole file and QPDFWriter writes a
-// new one (media/strip_pdf.cc), after removing from every object:
-//   the trailer's /Info (author, title, creator tool, dates); every /Metadata
-//   (XMP, of the document and of images) and /PieceInfo; the automatic
-//   actions /OpenAction and /AA (catalog, pages, annotations, fields); every
-//   action other than GoTo, URI and Named (JavaScript, Launch, SubmitForm,
-//   ImportData, GoToR, GoToE, ...) and /JS; the catalog's /AcroForm (form
-//   fields and XFA), /Perms, /Collection and /URI; the /JavaScript,
-//   /EmbeddedFiles, /AlternatePresentations and /Renditions name trees;
-//   file specifications' /EF; FileAttachment, Sound, Movie, Screen,
-//   RichMedia and 3D annotations.
+// new one (media/strip_pdf.cc), after removing:
+//   - the trailer's /Info (author, title, creator tool, dates) and /ID;
+//   - from every object: /Metadata (XMP, of the document and of images),
+//     /PieceInfo, /Thumb (a page thumbnail may show the page before an
+//     edit), the automatic actions /OpenAction and /AA, /JS, a file
+//     specification's /EF, and every action other than GoTo, URI and Named
+//     (JavaScript, Launch, SubmitForm, ImportData, GoToR, GoToE, ...);
+//   - from the catalog: /AcroForm (form data, XFA), /Perms, /Collection,
+//     /URI, and the /JavaScript, /EmbeddedFiles, /AlternatePresentations and
+//     /Renditions name trees;
+//   - from the pages: FileAttachment, Sound, Movie, Screen, RichMedia and 3D
+//     annotations; a form field's widget keeps only what draws it (its value
+//     stays visible as drawn, its form data goes); other annotations lose
+//     their author and dates (/T, /M, /CreationDate, /NM).
 // The new file starts with "%PDF-", has generated (compressed) object
 // streams, a content-derived /ID and no encryption; comments, bytes after
 // %%EOF, earlier revisions and objects nothing refers to any more are not
-// written. Pages, their content and images stay as they were, so the text
-// stays selectable. A PDF that qpdf cannot read, that is encrypted (even
-// without a user password) or has no pages is refused. Filled-in form
-// values that the PDF also shows as a field's appearance stay visible on
-// the page; their values as form data go with /AcroForm. Still serve PDFs
-// only as a download (Content-Disposition: attachment, nosniff).
+// written. Pages, their content and images are copied as they are (stream
+// data is never decoded), so text stays selectable. Not removed: what a
+// page itself draws or hides (white on white, hidden optional-content
+// layers), since that would need re-rendering the page. A PDF that qpdf
+// cannot read, that is encrypted (even without a user password) or has no
+// pages is refused; so is one with bytes before "%PDF-" (DetectKind). Still serve PDFs only as a download
+// (Content-Disposition: attachment, nosniff).
 //
 // Error messages never repeat the file name or content, so they are safe to
 // show and to log. Thread-safety: every function may be called from any
@@ -106,9 +111,15 @@ struct SanitizedAttachment {
 
 // The whole check, in this order: size (≤ kMaxAttachmentBytes, else
 // kInvalidArgument mentioning 10 MB), DetectKind, CheckFilenameMatches, then
-// the cleaning described above, checking the magic bytes again at the end. Every refusal of the input is kInvalidArgument with field
-// "attachment"; kInternal would mean the cleaning itself failed (a bug).
-// Never throws: exceptions from exiv2 and qpdf become kInvalidArgument.
+// the cleaning described above, checking the magic bytes again at the end. Every refusal of the
+// input is kInvalidArgument with field "attachment"; kInternal would mean the cleaning itself
+// failed (a bug). Never throws: exceptions from exiv2 and qpdf become kInvalidArgument.
 common::StatusOr<SanitizedAttachment> Sanitize(std::string_view filename, std::string_view bytes);
+
+// The message key of a refusal by Sanitize ("attachment_err_...", in the
+// views catalogues media.nl.txt and media.en.txt), so a page can say it in
+// the reader's language; "" for any other status. The status messages stay
+// English for logs and tests.
+std::string_view RefusalKey(const common::Status& status);
 
 }  // namespace media

@@ -94,6 +94,8 @@ void ExpectRefused(const common::StatusOr<SanitizedAttachment>& result) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument) << result.status().ToString();
   EXPECT_EQ(result.status().field(), "attachment");
+  // Every refusal can be shown in the reader's language.
+  EXPECT_NE(RefusalKey(result.status()), "") << result.status().message();
 }
 
 TEST(KindTest, MimeTypesAndExtensions) {

@@ -30,4 +30,7 @@ common::StatusOr<std::string> StripJpeg(std::string_view bytes);
 common::StatusOr<std::string> StripPng(std::string_view bytes);
 common::StatusOr<std::string> StripPdf(std::string_view bytes);
 
+inline constexpr std::string_view kPdfEncryptedMessage =
+    "PDF is protected with a password or encryption: save it without protection and try again";
+
 }  // namespace media::internal

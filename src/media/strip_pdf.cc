@@ -1,9 +1,9 @@
 // The PDF half of media/strip.h: qpdf parses the upload, the parts that carry
 // metadata or run something are removed from the object graph, and
-// QPDFWriter writes a new file from what is left. Nothing of the upload's
-// own bytes is copied: comments, bytes before the header or after %%EOF,
-// unreferenced objects and old revisions (incremental updates) are not part
-// of the graph and so are not written.
+// QPDFWriter writes a new file from what is left: the objects still reachable
+// from the trailer, each written anew (stream data in its own encoding).
+// Comments, bytes after %%EOF, unreferenced objects and old revisions
+// (incremental updates) are not part of the graph and so are not written.
 #include <exception>
 #include <memory>
 #include <qpdf/Buffer.hh>
@@ -12,7 +12,6 @@
 #include <qpdf/QPDFLogger.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFWriter.hh>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +38,7 @@ constexpr std::string_view kDroppedKeys[] = {
     "/OpenAction",  // the catalog's action on open
     "/JS",          // a JavaScript action's script
     "/EF",          // a file specification's embedded file streams
+    "/Thumb",       // a page's thumbnail: may still show the page before an edit
 };
 
 // Keys removed from the catalog only.
@@ -163,9 +163,7 @@ common::StatusOr<std::string> StripPdf(std::string_view bytes) {
     // writing it unencrypted would change what its author chose, and its
     // contents could not be checked without the owner's password either.
     if (pdf.isEncrypted()) {
-      return Refuse(
-          "PDF is protected with a password or encryption: save it without protection and try "
-          "again");
+      return Refuse(std::string(kPdfEncryptedMessage));
     }
     const size_t pages = PageCount(pdf);
     if (pages == 0) return Refuse("PDF has no pages");
@@ -188,6 +186,10 @@ common::StatusOr<std::string> StripPdf(std::string_view bytes) {
     // and compressed, none is carried over in the upload's own layout.
     writer.setObjectStreamMode(qpdf_o_generate);
     writer.setCompressStreams(true);
+    // Stream data (page contents, images, fonts) is copied in its own
+    // encoding, never decoded: a small upload that inflates to gigabytes
+    // costs nothing, and the pixels and glyphs stay exactly as they were.
+    writer.setDecodeLevel(qpdf_dl_none);
     writer.setPreserveUnreferencedObjects(false);  // what was only referenced by a removed key goes
     writer.setDeterministicID(true);  // the /ID is a hash of the content, not of time or name
     writer.write();
@@ -207,9 +209,7 @@ common::StatusOr<std::string> StripPdf(std::string_view bytes) {
   } catch (const QPDFExc& e) {
     // The message may quote bytes of the upload: not passed on.
     if (e.getErrorCode() == qpdf_e_password) {
-      return Refuse(
-          "PDF is protected with a password or encryption: save it without protection and try "
-          "again");
+      return Refuse(std::string(kPdfEncryptedMessage));
     }
   } catch (const std::exception&) {
   }

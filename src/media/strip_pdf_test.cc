@@ -46,6 +46,7 @@ void ExpectRefusedAsAttachment(const common::StatusOr<SanitizedAttachment>& r) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
   EXPECT_EQ(r.status().field(), "attachment");
+  EXPECT_NE(RefusalKey(r.status()), "") << r.status().message();
 }
 
 TEST(SanitizePdfTest, HostilePdfLosesMetadataScriptsFormsFilesAndPolyglot) {
@@ -149,6 +150,7 @@ TEST(SanitizePdfTest, EncryptedPdfsAreRefused) {
   // Opens without a password, but encrypted: still refused.
   auto open = Sanitize("beveiligd.pdf", PlainPdf(1, PdfWriteMode::kEncryptedNoUserPassword));
   ExpectRefusedAsAttachment(open);
+  EXPECT_EQ(RefusalKey(open.status()), "attachment_err_pdf_encrypted");
   EXPECT_THAT(open.status().message(), HasSubstr("password"));
   auto locked = Sanitize("beveiligd.pdf", PlainPdf(1, PdfWriteMode::kUserPassword));
   ExpectRefusedAsAttachment(locked);
@@ -190,6 +192,16 @@ TEST(SanitizePdfTest, QpdfWarningsNeverReachStderr) {
   EXPECT_FALSE(broken.ok());
   EXPECT_EQ(err, "");
   EXPECT_EQ(out, "");
+}
+
+TEST(SanitizePdfTest, RefusalKeyIsOnlyForSanitizeRefusals) {
+  EXPECT_EQ(RefusalKey(common::Status::Ok()), "");
+  EXPECT_EQ(RefusalKey(common::Status::InvalidArgument("a report can have at most 20 attachments",
+                                                       "attachment")),
+            "");
+  EXPECT_EQ(RefusalKey(common::Status::InvalidArgument("PDF has no pages", "text")), "");
+  EXPECT_EQ(RefusalKey(common::Status::InvalidArgument("PDF has no pages", "attachment")),
+            "attachment_err_pdf_no_pages");
 }
 
 TEST(SanitizePdfTest, ManyThreadsAtOnce) {

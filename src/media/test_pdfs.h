@@ -18,9 +18,9 @@ namespace media::testdata {
 
 // Strings planted in the hostile PDF; none may survive Sanitize.
 inline constexpr std::string_view kPdfSecrets[] = {
-    "SECRETAUTHOR", "XMPSECRET",      "OPENJSSECRET",     "NAMEDJSSECRET",
-    "FORMSECRET",   "EMBEDDEDSECRET", "PAGEJSSECRET",     "PIECESECRET",
-    "<script",      "LAUNCHSECRET",   "ANNOTAUTHORSECRET"};
+    "SECRETAUTHOR", "XMPSECRET",      "OPENJSSECRET",      "NAMEDJSSECRET",
+    "FORMSECRET",   "EMBEDDEDSECRET", "PAGEJSSECRET",      "PIECESECRET",
+    "<script",      "LAUNCHSECRET",   "ANNOTAUTHORSECRET", "THUMBSECRET"};
 
 // What the page draws: must survive.
 inline constexpr std::string_view kPdfPageContent = "10 10 m 190 190 l S";
@@ -63,10 +63,10 @@ inline std::string PlainPdf(int pages = 1, PdfWriteMode mode = PdfWriteMode::kPl
 
 // Two pages, plus: Info with an author, catalog XMP, a JavaScript
 // OpenAction, a document-level JavaScript name tree, an AcroForm with a
-// filled-in field, a comment with its author's name, an embedded file (name tree and
-// file-attachment annotation), a link that launches a program, a page /AA script, page PieceInfo
-// and image-style /Metadata on the page, HTML in a comment right after the header and after %%EOF
-// (a PDF/HTML polyglot).
+// filled-in field, a comment with its author's name, an embedded file (name
+// tree and file-attachment annotation), a link that launches a program, a
+// page /AA script, page /PieceInfo, /Thumb and /Metadata, and HTML in a
+// comment right after the header and after %%EOF (a PDF/HTML polyglot).
 inline std::string HostilePdf() {
   QPDF pdf;
   pdf.emptyPDF();
@@ -133,6 +133,8 @@ inline std::string HostilePdf() {
                              "<< /O << /S /JavaScript /JS (app.alert\\('PAGEJSSECRET'\\)) >> >>"));
   page.replaceKey("/PieceInfo",
                   QPDFObjectHandle::parse("<< /Word << /Private (PIECESECRET) >> >>"));
+  QPDFObjectHandle thumb = QPDFObjectHandle::newStream(&pdf, "THUMBSECRET");
+  page.replaceKey("/Thumb", thumb);
 
   QPDFWriter w(pdf);
   w.setOutputMemory();
