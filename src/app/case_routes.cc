@@ -1,6 +1,7 @@
 // The meldpunt handler's pages: the inbox with filters and deadlines, and one
 // case with its timeline, messages, workflow, actions and aftercare.
 #include "app/app.h"
+#include "app/attachment_outcome.h"
 
 namespace app {
 
@@ -311,7 +312,7 @@ web::Response PostAttachment(Ctx& ctx) {
     return After(ctx, Status::InvalidArgument(ctx.T("attachment_choose_one"), "attachment"), "");
   auto added = ctx.app.meldpunt().AddAttachmentAsStaff(ctx.Staff(), ctx.req.PathParam("id"),
                                                        ctx.files[0].filename, ctx.files[0].bytes);
-  return After(ctx, added.status(), "flash_attachment_added");
+  return After(ctx, AttachmentOutcome(ctx, added.status()), "flash_attachment_added");
 }
 
 web::Response GetAttachment(Ctx& ctx) {

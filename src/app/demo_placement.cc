@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/csv.h"
 #include "placement/service.h"
 
 namespace app {
@@ -101,11 +102,24 @@ constexpr char kNormEn[] =
     "5. A company that does not keep to these agreements can be paused and then gets no "
     "interns.";
 
+// One line of an import file, each field exactly as the importer should
+// read it (common/csv.h: quoted where needed; no formula guard, because the
+// importer would keep the apostrophe).
+void AppendRow(std::string* csv, std::initializer_list<std::string_view> fields) {
+  bool first = true;
+  for (std::string_view f : fields) {
+    if (!first) csv->push_back(',');
+    common::AppendCsvExact(f, csv);
+    first = false;
+  }
+  csv->push_back('\n');
+}
+
 std::string CompaniesCsv() {
   std::string csv = "leerbedrijf_id,kvk,name,address,postcode,city,lat,lon,crebos\n";
   for (const DemoCompany& c : kCompanies) {
-    csv += fmt::format("{},{},\"{}\",\"{}\",{},{},{:.4f},{:.4f},{}\n", c.leerbedrijf_id, c.kvk,
-                       c.name, c.address, c.postcode, c.city, c.lat, c.lon, c.crebo);
+    AppendRow(&csv, {c.leerbedrijf_id, c.kvk, c.name, c.address, c.postcode, c.city,
+                     fmt::format("{:.4f}", c.lat), fmt::format("{:.4f}", c.lon), c.crebo});
   }
   return csv;
 }
@@ -114,7 +128,7 @@ std::string PlacesCsv() {
   std::string csv = "leerbedrijf_id,crebo,capacity,period,description\n";
   for (const char* period : {kPeriodDone, kPeriodOpen}) {
     for (const DemoCompany& c : kCompanies) {
-      csv += fmt::format("{},{},3,{},{}\n", c.leerbedrijf_id, c.crebo, period, c.description);
+      AppendRow(&csv, {c.leerbedrijf_id, c.crebo, "3", period, c.description});
     }
   }
   return csv;
@@ -134,10 +148,10 @@ std::string StudentsCsv(const auth::School& school) {
     std::string name = i == kDemoStudentIndex
                            ? std::string("Sanne de Vries")
                            : fmt::format("{} {}", kFirstNames[i % 20], kLastNames[(i * 7 + 3) % 10]);
-    csv += fmt::format("{},{} (demo),{},{},{},{},{},{:.4f},{:.4f}\n", StudentNumber(school, i),
-                       name, kCrebos[i % 4], 2 + i % 3,
-                       i % 5 == 4 ? "BBL" : "BOL", i < kStudents / 2 ? kCohortDone : kCohortOpen,
-                       city.name, lat, lon);
+    AppendRow(&csv, {StudentNumber(school, i), name + " (demo)", kCrebos[i % 4],
+                     std::to_string(2 + i % 3), i % 5 == 4 ? "BBL" : "BOL",
+                     i < kStudents / 2 ? kCohortDone : kCohortOpen, city.name,
+                     fmt::format("{:.4f}", lat), fmt::format("{:.4f}", lon)});
   }
   return csv;
 }

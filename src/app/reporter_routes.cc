@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "app/app.h"
+#include "app/attachment_outcome.h"
 #include "media/attachment.h"
 
 namespace app {
@@ -224,7 +225,7 @@ web::Response Upload(Ctx& ctx) {
   }
   auto added = ctx.app.meldpunt().AddAttachmentAsReporter(ReporterToken(ctx), ctx.files[0].filename,
                                                           ctx.files[0].bytes);
-  return AfterChange(ctx, added.status(), "followup_attachment_added");
+  return AfterChange(ctx, AttachmentOutcome(ctx, added.status()), "followup_attachment_added");
 }
 
 web::Response Download(Ctx& ctx) {

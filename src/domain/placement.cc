@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "common/csv.h"
+
 namespace domain {
 
 namespace {
@@ -354,40 +356,23 @@ std::string BpvoCsvHeader() {
 
 std::string BpvoCsvLine(const BpvoRecord& r) {
   std::string out;
-  AppendCsvCell(r.student_number, &out);
+  common::AppendCsvText(r.student_number, &out);
   out.push_back(',');
-  AppendCsvCell(r.brin, &out);
+  common::AppendCsvText(r.brin, &out);
   out.push_back(',');
-  out.append(std::to_string(r.volgnummer));
+  common::AppendCsvNumber(r.volgnummer, &out);
   out.push_back(',');
-  AppendCsvCell(r.leerbedrijf_id, &out);
+  common::AppendCsvText(r.leerbedrijf_id, &out);
   out.push_back(',');
-  AppendCsvCell(r.crebo, &out);
+  common::AppendCsvText(r.crebo, &out);
   out.push_back(',');
-  out.append(FormatDate(r.begin));
+  common::AppendCsvText(FormatDate(r.begin), &out);
   out.push_back(',');
-  out.append(FormatDate(r.end_planned));
+  common::AppendCsvText(FormatDate(r.end_planned), &out);
   out.push_back(',');
-  out.append(std::to_string(r.hours));
+  common::AppendCsvNumber(r.hours, &out);
   out.push_back('\n');
   return out;
-}
-
-void AppendCsvCell(std::string_view field, std::string* out) {
-  bool formula = !field.empty() && (field[0] == '=' || field[0] == '+' || field[0] == '-' ||
-                                    field[0] == '@' || field[0] == '\t' || field[0] == '\r');
-  bool quote = formula || field.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote) {
-    out->append(field);
-    return;
-  }
-  out->push_back('"');
-  if (formula) out->push_back('\'');
-  for (char c : field) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
 }
 
 }  // namespace domain

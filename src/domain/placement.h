@@ -238,12 +238,8 @@ struct BpvoRecord {
 common::Status ValidateBpvo(const BpvoRecord& r);
 // "Studentnummer,BRIN,Volgnummer,LeerbedrijfID,Opleidingcode,DatumBegin,DatumEindGepland,Omvang\n"
 std::string BpvoCsvHeader();
-// One CSV line (with '\n'); dates as YYYY-MM-DD.
+// One CSV line (with '\n'); dates as YYYY-MM-DD. Written with common/csv.h:
+// text fields quoted and guarded against formulas, numbers as numbers.
 std::string BpvoCsvLine(const BpvoRecord& r);
-
-// Appends `field` to `out`, quoted per RFC 4180 when needed. A field that
-// starts with = + - @ (or tab/CR) is prefixed with ' so spreadsheets do not
-// run it as a formula.
-void AppendCsvCell(std::string_view field, std::string* out);
 
 }  // namespace domain

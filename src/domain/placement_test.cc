@@ -251,16 +251,18 @@ TEST(PlacementBpvo, RecordAndCsv) {
   EXPECT_EQ(ValidateBpvo(crebo).field(), "crebo");
 }
 
-TEST(PlacementBpvo, CsvCellQuotingAndFormulas) {
-  std::string out;
-  AppendCsvCell("a,b", &out);
-  EXPECT_EQ(out, "\"a,b\"");
-  out.clear();
-  AppendCsvCell("=SUM(A1)", &out);
-  EXPECT_EQ(out, "\"'=SUM(A1)\"");
-  out.clear();
-  AppendCsvCell("say \"hi\"", &out);
-  EXPECT_EQ(out, "\"say \"\"hi\"\"\"");
+TEST(PlacementBpvo, CsvLineGuardsEveryTextFieldAndKeepsNumbers) {
+  // The BPVO file goes to BRON through a spreadsheet as often as not: a
+  // student number the school typed as "=..." or with a leading TAB must not
+  // become a formula, and the numbers must stay numbers. Quotes only where
+  // RFC 4180 needs them (common/csv.h), as in every other CSV we write.
+  BpvoRecord r{
+      "\t=1+1", "99DM", 2, "100012345", "25168", MakeDate(2026, 2, 1), MakeDate(2026, 6, 30), 400};
+  EXPECT_EQ(BpvoCsvLine(r), "'\t=1+1,99DM,2,100012345,25168,2026-02-01,2026-06-30,400\n");
+  r.student_number = "\r-1";
+  EXPECT_EQ(BpvoCsvLine(r).substr(0, 7), "\"'\r-1\",");
+  r.student_number = "de Vries, 12";
+  EXPECT_EQ(BpvoCsvLine(r).substr(0, 15), "\"de Vries, 12\",");
 }
 
 }  // namespace

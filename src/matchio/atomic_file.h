@@ -53,7 +53,4 @@ class AtomicFile {
   std::string buffer_;
 };
 
-// Appends `field` to `out`, quoted per RFC 4180 when it needs to be.
-void AppendCsvField(std::string_view field, std::string* out);
-
 }  // namespace matchio

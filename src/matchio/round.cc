@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 
+#include "common/csv.h"
 #include "matching/verify.h"
 #include "matchio/atomic_file.h"
 
@@ -83,6 +84,10 @@ common::StatusOr<RoundResult> RunRound(const NamedInstance& round, const RoundOp
   return result;
 }
 
+// The output files follow matching-io.md: ids are written exactly as the
+// input spelled them (common::AppendCsvExact: quoted, never given a formula
+// guard, so "-7" stays the student "-7" of students.csv), and integers with
+// fmt, which can only write a number.
 Status WriteAssignmentCsv(const std::string& path, const NamedInstance& round,
                           const RoundResult& result) {
   SP_ASSIGN_OR_RETURN(std::unique_ptr<AtomicFile> file, AtomicFile::Create(path));
@@ -90,11 +95,11 @@ Status WriteAssignmentCsv(const std::string& path, const NamedInstance& round,
   std::string& buf = file->buffer();
   buf.append("student_id,position_id,rank\n");
   for (int32_t s = 0; s < in.num_students; ++s) {
-    AppendCsvField(round.students.Name(s), &buf);
+    common::AppendCsvExact(round.students.Name(s), &buf);
     int32_t e = result.assignment.edge_of_student[s];
     buf.push_back(',');
     if (e >= 0) {
-      AppendCsvField(round.positions.Name(in.pref_position[e]), &buf);
+      common::AppendCsvExact(round.positions.Name(in.pref_position[e]), &buf);
       fmt::format_to(std::back_inserter(buf), ",{}\n", in.pref_rank[e]);
     } else {
       buf.append(",\n");
@@ -119,17 +124,17 @@ Status WriteExplanationCsv(const std::string& path, const NamedInstance& round,
     const int32_t s = why.student;
     const int32_t got = result.assignment.edge_of_student[s];
     const int32_t p = in.pref_position[why.edge];
-    AppendCsvField(round.students.Name(s), &buf);
+    common::AppendCsvExact(round.students.Name(s), &buf);
     buf.push_back(',');
     if (got >= 0) {
-      AppendCsvField(round.positions.Name(in.pref_position[got]), &buf);
+      common::AppendCsvExact(round.positions.Name(in.pref_position[got]), &buf);
       fmt::format_to(out, ",{},", in.pref_rank[got]);
     } else {
       buf.append(",,");
     }
-    AppendCsvField(round.positions.Name(p), &buf);
+    common::AppendCsvExact(round.positions.Name(p), &buf);
     fmt::format_to(out, ",{},", in.pref_rank[why.edge]);
-    AppendCsvField(round.companies.Name(in.position_company[p]), &buf);
+    common::AppendCsvExact(round.companies.Name(in.position_company[p]), &buf);
     fmt::format_to(out, ",{},", matching::RejectionReasonName(why.reason));
     if (why.reason == matching::RejectionReason::kFullWithBetterPriority) {
       fmt::format_to(out, "{},{},", matching::KeyPriority(why.cutoff_key),

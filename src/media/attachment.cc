@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <mutex>
+#include <utility>
 
 // exiv2 0.27's headers use std::auto_ptr (deprecated in C++11, still shipped
 // by libstdc++); its Image::AutoPtr is part of the API we must call.
@@ -204,14 +205,40 @@ common::Status CheckFilenameMatches(std::string_view filename, Kind kind) {
   return Invalid("the file is a JPEG image, so its name must end in .jpg or .jpeg");
 }
 
+std::string_view RefusalKey(const common::Status& status) {
+  if (status.code() != common::StatusCode::kInvalidArgument || status.field() != kField) return {};
+  // Every message Sanitize refuses with (attachment.cc, strip.cc,
+  // strip_pdf.cc); attachment_test checks that each refusal finds its key.
+  static constexpr std::pair<std::string_view, std::string_view> kKeys[] = {
+      {"attachment is empty", "attachment_err_empty"},
+      {"attachment must be a PDF, PNG or JPEG file", "attachment_err_type"},
+      {"attachment is larger than 10 MB", "attachment_err_size"},
+      {"the file is a PDF, so its name must end in .pdf", "attachment_err_name_pdf"},
+      {"the file is a PNG image, so its name must end in .png", "attachment_err_name_png"},
+      {"the file is a JPEG image, so its name must end in .jpg or .jpeg",
+       "attachment_err_name_jpeg"},
+      {"the image has no pixels", "attachment_err_image_damaged"},
+      {"PNG image is damaged or cannot be read", "attachment_err_image_damaged"},
+      {"PNG image is damaged or incomplete", "attachment_err_image_damaged"},
+      {"JPEG image is damaged or cannot be read", "attachment_err_image_damaged"},
+      {"JPEG image is damaged or incomplete", "attachment_err_image_damaged"},
+      {"PDF is damaged or cannot be read", "attachment_err_pdf_damaged"},
+      {"PDF has no pages", "attachment_err_pdf_no_pages"},
+      {internal::kPdfEncryptedMessage, "attachment_err_pdf_encrypted"},
+  };
+  for (const auto& [message, key] : kKeys) {
+    if (status.message() == message) return key;
+  }
+  return {};
+}
+
 common::StatusOr<SanitizedAttachment> Sanitize(std::string_view filename, std::string_view bytes) {
   if (bytes.size() > kMaxAttachmentBytes) return Invalid("attachment is larger than 10 MB");
   common::StatusOr<Kind> kind = DetectKind(bytes);
   if (!kind.ok()) return kind.status();
   SP_RETURN_IF_ERROR(CheckFilenameMatches(filename, *kind));
-  if (*kind == Kind::kPdf) return SanitizedAttachment{Kind::kPdf, std::string(bytes)};
-
-  common::StatusOr<std::string> clean = SanitizeImage(bytes, *kind);
+  common::StatusOr<std::string> clean =
+      *kind == Kind::kPdf ? internal::StripPdf(bytes) : SanitizeImage(bytes, *kind);
   if (!clean.ok()) return clean.status();
   // Belt and braces: whatever happened above, what we hand on has the magic
   // bytes of the kind we report.

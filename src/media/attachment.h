@@ -40,11 +40,31 @@
 // Because the Exif orientation goes too, a phone photo taken upright may
 // show turned on its side; screenshots carry no orientation.
 //
-// PDFs are passed through UNCHANGED after the size, magic and name checks:
-// their document information and XMP are document metadata, not image
-// metadata, and cleaning a PDF safely needs a PDF rewriter. A PDF may carry
-// an author name, scripts or embedded files, so serve it only as a download
-// (Content-Disposition: attachment, nosniff) and never render it inline.
+// What happens to PDFs: qpdf reads the whole file and QPDFWriter writes a
+// new one (media/strip_pdf.cc), after removing:
+//   - the trailer's /Info (author, title, creator tool, dates) and /ID;
+//   - from every object: /Metadata (XMP, of the document and of images),
+//     /PieceInfo, /Thumb (a page thumbnail may show the page before an
+//     edit), the automatic actions /OpenAction and /AA, /JS, a file
+//     specification's /EF, and every action other than GoTo, URI and Named
+//     (JavaScript, Launch, SubmitForm, ImportData, GoToR, GoToE, ...);
+//   - from the catalog: /AcroForm (form data, XFA), /Perms, /Collection,
+//     /URI, and the /JavaScript, /EmbeddedFiles, /AlternatePresentations and
+//     /Renditions name trees;
+//   - from the pages: FileAttachment, Sound, Movie, Screen, RichMedia and 3D
+//     annotations; a form field's widget keeps only what draws it (its value
+//     stays visible as drawn, its form data goes); other annotations lose
+//     their author and dates (/T, /M, /CreationDate, /NM).
+// The new file starts with "%PDF-", has generated (compressed) object
+// streams, a content-derived /ID and no encryption; comments, bytes after
+// %%EOF, earlier revisions and objects nothing refers to any more are not
+// written. Pages, their content and images are copied as they are (stream
+// data is never decoded), so text stays selectable. Not removed: what a
+// page itself draws or hides (white on white, hidden optional-content
+// layers), since that would need re-rendering the page. A PDF that qpdf
+// cannot read, that is encrypted (even without a user password) or has no
+// pages is refused; so is one with bytes before "%PDF-" (DetectKind). Still serve PDFs only as a download
+// (Content-Disposition: attachment, nosniff).
 //
 // Error messages never repeat the file name or content, so they are safe to
 // show and to log. Thread-safety: every function may be called from any
@@ -91,10 +111,15 @@ struct SanitizedAttachment {
 
 // The whole check, in this order: size (≤ kMaxAttachmentBytes, else
 // kInvalidArgument mentioning 10 MB), DetectKind, CheckFilenameMatches, then
-// for images the cleaning described above, checking the magic bytes again at
-// the end. Every refusal of the input is kInvalidArgument with field
-// "attachment"; kInternal would mean the cleaning itself failed (a bug).
-// Never throws: exceptions from exiv2 become kInvalidArgument.
+// the cleaning described above, checking the magic bytes again at the end. Every refusal of the
+// input is kInvalidArgument with field "attachment"; kInternal would mean the cleaning itself
+// failed (a bug). Never throws: exceptions from exiv2 and qpdf become kInvalidArgument.
 common::StatusOr<SanitizedAttachment> Sanitize(std::string_view filename, std::string_view bytes);
+
+// The message key of a refusal by Sanitize ("attachment_err_...", in the
+// views catalogues media.nl.txt and media.en.txt), so a page can say it in
+// the reader's language; "" for any other status. The status messages stay
+// English for logs and tests.
+std::string_view RefusalKey(const common::Status& status);
 
 }  // namespace media

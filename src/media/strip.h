@@ -11,6 +11,12 @@
 // a PNG chunk with a wrong CRC, and variants we do not accept (JPEG
 // extension and hierarchical markers, unknown critical PNG chunks). They are
 // idempotent: stripping a stripped image returns the same bytes.
+//
+// StripPdf (strip_pdf.cc, qpdf) rewrites a PDF without its metadata, scripts,
+// forms and embedded files (the list is in media/attachment.h). It refuses
+// (kInvalidArgument, field "attachment") what qpdf cannot read, an encrypted
+// or password-protected file, and a PDF without pages. qpdf's warnings and
+// error texts quote the upload, so they are dropped, never logged.
 #pragma once
 
 #include <string>
@@ -22,5 +28,9 @@ namespace media::internal {
 
 common::StatusOr<std::string> StripJpeg(std::string_view bytes);
 common::StatusOr<std::string> StripPng(std::string_view bytes);
+common::StatusOr<std::string> StripPdf(std::string_view bytes);
+
+inline constexpr std::string_view kPdfEncryptedMessage =
+    "PDF is protected with a password or encryption: save it without protection and try again";
 
 }  // namespace media::internal

@@ -7,22 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/csv.h"
+
 namespace monitor {
 
 namespace {
-
-std::string CsvField(const std::string& v) {
-  bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
-  // A leading = + - @ would be read as a formula by spreadsheets.
-  bool formula =
-      !v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' ||
-                     (v[0] == '-' && v.find_first_not_of("-0123456789.") != std::string::npos));
-  std::string out = formula ? "'" + v : v;
-  if (!quote) return out;
-  std::string q = "\"";
-  for (char c : out) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
 
 bool IsNumber(const std::string& v, double* out) {
   if (v.empty() || v.size() > 30) return false;
@@ -36,7 +25,17 @@ bool IsNumber(const std::string& v, double* out) {
 std::string ToCsv(const ExportSheet& sheet) {
   std::string out = "\xEF\xBB\xBF";
   for (const auto& row : sheet.rows) {
-    for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + CsvField(row[i]);
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      // A cell the XLSX writes as a number is a number in the CSV too; any
+      // other cell is text, guarded against formulas.
+      double number = 0;
+      if (IsNumber(row[i], &number)) {
+        common::AppendCsvNumber(row[i], &out);
+      } else {
+        common::AppendCsvText(row[i], &out);
+      }
+    }
     out += "\r\n";
   }
   return out;

@@ -1,9 +1,10 @@
 // File: monitor/export.h
 //
 // The yearly report as files for the board, the Inspectie and the Stagepact
-// monitor: CSV (RFC 4180, UTF-8 with BOM so spreadsheets read accents) and
-// XLSX (libxlsxwriter). Cells are text; a cell that is a plain number becomes
-// a number in XLSX. Suppressed numbers arrive as "<5" or a word, never as a
+// monitor: CSV (UTF-8 with BOM so spreadsheets read accents; fields written
+// by common/csv.h: RFC 4180 quoting, text guarded against formulas) and XLSX
+// (libxlsxwriter). Cells are text; a cell that is a plain number becomes a
+// number in XLSX and is written as a number (unguarded) in the CSV. Suppressed numbers arrive as "<5" or a word, never as a
 // value.
 #pragma once
 

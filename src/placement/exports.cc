@@ -2,6 +2,7 @@
 // output in the matching-io format so anyone can rerun and check it.
 #include <filesystem>
 
+#include "common/csv.h"
 #include "matchio/atomic_file.h"
 #include "placement/internal.h"
 
@@ -68,14 +69,18 @@ StatusOr<std::map<std::string, std::string>> Stagematching::ExportMatchingIo(
                                 {round.id}));
     std::string& out = files["placements.csv"];
     out = "student_id,position_id,rank,overridden,ended\n";
+    // Ids exactly as in the other matching-io files (common/csv.h), so the
+    // file can be checked against them; the rest as numbers and text.
     for (const db::Row& r : placed.rows) {
-      matchio::AppendCsvField(r.Text(0), &out);
+      common::AppendCsvExact(r.Text(0), &out);
       out.push_back(',');
-      matchio::AppendCsvField(r.Text(1), &out);
+      common::AppendCsvExact(r.Text(1), &out);
       out.push_back(',');
-      if (!r.IsNull(2)) out.append(std::to_string(r.Int(2)));
-      out.append(r.Int(3) != 0 ? ",1," : ",0,");
-      out.append(r.Text(4));
+      if (!r.IsNull(2)) common::AppendCsvNumber(r.Int(2), &out);
+      out.push_back(',');
+      common::AppendCsvNumber(int64_t{r.Int(3) != 0 ? 1 : 0}, &out);
+      out.push_back(',');
+      common::AppendCsvText(r.Text(4), &out);
       out.push_back('\n');
     }
     return internal::Audit(c, audit_, actor, "round.export", "round", round.id);

@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/csv.h"
 #include "matchio/atomic_file.h"
 
 namespace placement::internal {
@@ -163,11 +164,14 @@ std::map<std::string, std::string> MatchingIoFiles(const RoundInput& input,
   const matchio::NamedInstance& named = input.named;
   const matching::Instance& in = named.instance;
   std::map<std::string, std::string> files;
+  // matching-io.md files: every field (ids, and integers the engine wrote)
+  // exactly as the engine reads it back (common::AppendCsvExact, no formula
+  // guard: the spec's ids are any string and must match across files).
   auto row = [](std::string* out, std::initializer_list<std::string_view> fields) {
     bool first = true;
     for (std::string_view f : fields) {
       if (!first) out->push_back(',');
-      matchio::AppendCsvField(f, out);
+      common::AppendCsvExact(f, out);
       first = false;
     }
     out->push_back('\n');

@@ -10,6 +10,7 @@
 
 #include "app/demo.h"
 #include "crypto/totp.h"
+#include "media/test_pdfs.h"
 #include "test_app.h"
 
 namespace {
@@ -47,6 +48,24 @@ class MeldpuntHttpTest : public ::testing::TestWithParam<db::Dialect> {
     auto res = b.Login(login, app::kDemoPassword,
                        *crypto::TotpCode(app::kDemoTotpSecret, t_->clock().NowMillis() / 1000));
     ASSERT_EQ(res.Header("location"), "/dashboard") << res.status;
+  }
+  // Sends one file as the reporter's attachment form does (multipart/form-data).
+  web::ClientResponse UploadAttachment(Browser& b, const std::string& filename,
+                                       const std::string& bytes) {
+    const std::string boundary = "----stagepunt-test-a91c";
+    std::string body = "--" + boundary +
+                       "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" +
+                       b.last_csrf() + "\r\n--" + boundary +
+                       "\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"" +
+                       filename + "\"\r\nContent-Type: application/pdf\r\n\r\n" + bytes +
+                       "\r\n--" + boundary + "--\r\n";
+    std::string cookies;
+    for (const auto& [k, v] : b.cookies()) cookies += (cookies.empty() ? "" : "; ") + k + "=" + v;
+    web::TestClient c("127.0.0.1", t_->port());
+    return c.Send("POST", "/melding/bijlage",
+                  {{"Cookie", cookies},
+                   {"Content-Type", "multipart/form-data; boundary=" + boundary}},
+                  body);
   }
   std::unique_ptr<TestApp> t_;
 };
@@ -234,6 +253,66 @@ TEST_P(MeldpuntHttpTest, FormReportHandlerReplyAndStudentFollowUp) {
   auto after = back.Get("/melding/zaak?ok=message_sent");
   EXPECT_NE(after.body.find("Je bericht is verstuurd naar het meldpunt."), std::string::npos);
   EXPECT_NE(after.body.find("Ja graag"), std::string::npos);
+}
+
+// P14: a PDF the student adds comes back (to the student and to the
+// handler) rewritten without author, XMP, scripts, form data, embedded files
+// and the HTML of a polyglot; a PDF that cannot be cleaned is refused, in Dutch.
+TEST_P(MeldpuntHttpTest, PdfAttachmentIsStoredCleanedAndRefusalsAreInDutch) {
+  auto res = PostJson("/api/v1/schools/99DM/reports", Report("Zie de brief in de bijlage."));
+  ASSERT_EQ(res.status, 201) << res.body;
+  const std::string code = json::parse(res.body)["receipt"];
+  Browser student(t_->port());
+  student.Get("/melding");
+  ASSERT_EQ(student.Post("/melding", "receipt=" + code).status, 303);
+  ASSERT_EQ(student.Get("/melding/zaak").status, 200);
+
+  const std::string hostile = media::testdata::HostilePdf();
+  auto added = UploadAttachment(student, "brief van het bedrijf.pdf", hostile);
+  ASSERT_EQ(added.status, 303) << added.body.substr(0, 400);
+  EXPECT_EQ(added.Header("location"), "/melding/zaak?ok=attachment_added");
+  auto page = student.Get("/melding/zaak");
+  const size_t link = page.body.find("/melding/bijlagen/");
+  ASSERT_NE(link, std::string::npos);
+  auto file = student.Get(page.body.substr(link, page.body.find('"', link) - link));
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(file.Header("content-type"), "application/pdf");
+  EXPECT_EQ(file.body.substr(0, 5), "%PDF-");
+  EXPECT_NE(file.body, hostile);
+  for (std::string_view secret : media::testdata::kPdfSecrets) {
+    EXPECT_EQ(file.body.find(secret), std::string::npos) << secret;
+  }
+  QPDF pdf;
+  pdf.setSuppressWarnings(true);
+  pdf.processMemoryFile("stored", file.body.data(), file.body.size());
+  EXPECT_FALSE(pdf.getTrailer().hasKey("/Info"));
+  EXPECT_FALSE(pdf.getRoot().hasKey("/Metadata"));
+  EXPECT_FALSE(pdf.getRoot().hasKey("/OpenAction"));
+  EXPECT_FALSE(pdf.getRoot().hasKey("/AcroForm"));
+  EXPECT_EQ(pdf.getAllPages().size(), 2u);
+
+  // An encrypted PDF is refused beside the field, in the page's language,
+  // and nothing is added.
+  ASSERT_EQ(student.Get("/melding/zaak").status, 200);
+  auto locked = UploadAttachment(
+      student, "beveiligd.pdf",
+      media::testdata::PlainPdf(1, media::testdata::PdfWriteMode::kEncryptedNoUserPassword));
+  EXPECT_EQ(locked.status, 400);
+  EXPECT_NE(locked.body.find("id=\"attachment-error\""), std::string::npos);
+  EXPECT_NE(locked.body.find("De PDF is beveiligd met een wachtwoord of versleuteld."),
+            std::string::npos)
+      << locked.body.substr(locked.body.find("attachment-error"), 300);
+  auto broken = UploadAttachment(student, "kapot.pdf", "%PDF-1.7\nniets\n");
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_NE(broken.body.find("De PDF is beschadigd of kan niet worden gelezen."),
+            std::string::npos);
+  auto after = student.Get("/melding/zaak");
+  size_t files = 0;
+  for (size_t at = after.body.find("/melding/bijlagen/"); at != std::string::npos;
+       at = after.body.find("/melding/bijlagen/", at + 1)) {
+    ++files;
+  }
+  EXPECT_EQ(files, 1u);
 }
 
 TEST_P(MeldpuntHttpTest, LateFirstContactShowsAsAlertOnTheLeadsDashboard) {

@@ -66,6 +66,21 @@ printf 'company_id\nbolt\n' > "$WORK/in/exclusions.csv"
 grep -q '^anna,,$' "$WORK/out.csv" || fail "anna should be unplaced: $(cat "$WORK/out.csv")"
 grep -q '^anna,,,p2,2,bolt,company_excluded' "$WORK/why.csv" || fail "exclusion not explained"
 
+# Ids are any non-empty string (matching-io.md), also ones a spreadsheet would
+# take for a formula: the output spells them exactly as the input did, with
+# no apostrophe guard (common/csv.h's AppendCsvExact), so files can be joined.
+mkdir -p "$WORK/odd"
+printf 'student_id\n-7\n=S1\n"@x,1"\n' > "$WORK/odd/students.csv"
+printf 'position_id,company_id,capacity\n+p,=c,2\n' > "$WORK/odd/positions.csv"
+printf 'student_id,position_id,rank\n-7,+p,1\n=S1,+p,1\n' > "$WORK/odd/preferences.csv"
+"$BIN" match --in "$WORK/odd" --out "$WORK/odd.csv" --explain "$WORK/odd-why.csv" \
+  2> "$WORK/err" || fail "odd ids run exited $? ($(cat "$WORK/err"))"
+expected='student_id,position_id,rank
+-7,+p,1
+=S1,+p,1
+"@x,1",,'
+[[ "$(cat "$WORK/odd.csv")" == "$expected" ]] || fail "odd ids output: $(cat "$WORK/odd.csv")"
+
 # --- bad input: exit 2, FILE:LINE: message, nothing written ----------------------
 make_good "$WORK/in"; rm "$WORK/in/positions.csv"
 expect_reject "missing file" 'positions\.csv:0: cannot open file'
