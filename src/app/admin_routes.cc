@@ -162,17 +162,23 @@ web::Response CreateSchool(Ctx& ctx) {
   return SchoolsPage(ctx, done, 201);
 }
 
-web::Response ShowAudit(Ctx& ctx) {
-  // School admins see their school; the system admin sees the deployment.
-  std::string scope = ctx.user().role == domain::Role::kSystemAdmin ? "" : ctx.user().school_id;
-  auto records = ctx.app.audit().Recent(ctx.app.db(), scope, 200);
+// One audit table, two views (audit::IsMeldpuntAction decides which record
+// goes where). The meldpunt's view shows the sequence number; the admin's
+// does not, as gaps in it would show where meldpunt records lie.
+web::Response AuditPage(Ctx& ctx, const std::string& scope, audit::View view,
+                        const std::string& title, const std::string& intro) {
+  auto records = ctx.app.audit().Recent(ctx.app.db(), scope, view, 200);
   if (!records.ok()) return ctx.ErrorPage(503);
+  const bool meldpunt = view == audit::View::kMeldpunt;
   views::Data rows{views::Data::type::list};
   for (const audit::Record& r : *records) {
     views::Data row;
     row.set("seq", std::to_string(r.seq));
-    row.set("at", common::FormatIso8601(r.at));
-    row.set("actor", r.entry.actor);
+    // A record without actor is the reporter's side: stored to the day only.
+    row.set("at", r.entry.actor.empty() ? common::FormatIso8601(r.at).substr(0, 10)
+                                        : common::FormatIso8601(r.at));
+    row.set("actor",
+            r.entry.actor.empty() && meldpunt ? ctx.T("meldpunt_audit_reporter") : r.entry.actor);
     row.set("action", r.entry.action);
     row.set("object", r.entry.object_type + " " + r.entry.object_id);
     row.set("result", r.entry.result);
@@ -180,7 +186,66 @@ web::Response ShowAudit(Ctx& ctx) {
   }
   views::Data body;
   body.set("records", rows);
-  return ctx.Render("audit", ctx.MakePage(ctx.T("audit_title")), body);
+  body.set("show_seq", meldpunt);
+  body.set("title", title);
+  views::SetIfPresent(body, "intro", intro);
+  return ctx.Render("audit", ctx.MakePage(title), body);
+}
+
+web::Response ShowAudit(Ctx& ctx) {
+  // School admins see their school; the system admin sees the deployment.
+  // Neither sees the meldpunt's records.
+  std::string scope = ctx.user().role == domain::Role::kSystemAdmin ? "" : ctx.user().school_id;
+  return AuditPage(ctx, scope, audit::View::kAdmin, ctx.T("audit_title"), "");
+}
+
+// The meldpunt's records of the school, for its leads only.
+web::Response ShowMeldpuntAudit(Ctx& ctx) {
+  if (!ctx.Staff().lead) return ctx.ErrorPage(403);
+  return AuditPage(ctx, ctx.user().school_id, audit::View::kMeldpunt, ctx.T("meldpunt_audit_title"),
+                   ctx.T("meldpunt_audit_intro"));
+}
+
+// P9: the school admin decides on a lead's request to see a confidential
+// reporter's identity, with the recovery key (meldpunt/identity.cc).
+web::Response RevealsPage(Ctx& ctx, const std::vector<views::FieldError>& errors, std::string flash,
+                          int status) {
+  auto pending = ctx.app.meldpunt().PendingReveals(ctx.user());
+  if (!pending.ok()) return ctx.ErrorPage(HttpStatusFor(pending.status()));
+  views::Page page = ctx.MakePage(ctx.T("admin_reveals_title"));
+  page.errors = errors;
+  page.flash = std::move(flash);
+  views::Data list{views::Data::type::list};
+  for (const auto& r : *pending) {
+    views::Data item;
+    item.set("id", r.id);
+    item.set("case_number", r.case_number);
+    item.set("requested", common::FormatIso8601(r.requested_at).substr(0, 10));
+    item.set("expires", common::FormatIso8601(r.expires_at).substr(0, 10));
+    list.push_back(item);
+  }
+  views::Data body;
+  body.set("csrf", ctx.session->csrf_token);
+  body.set("reveals", list);
+  body.set("empty", pending->empty());
+  views::SetIfPresent(body, "recovery_code_error", views::ErrorFor(errors, "recovery_code"));
+  return ctx.Render("admin_reveals", page, body, status);
+}
+
+web::Response ShowReveals(Ctx& ctx) { return RevealsPage(ctx, {}, "", 200); }
+
+web::Response DecideReveal(Ctx& ctx) {
+  std::string decision = ctx.form.Get("decision");
+  if (decision != "approve" && decision != "refuse")
+    return RevealsPage(ctx, {{"decision", ctx.T("field_invalid")}}, "", 400);
+  Status s = ctx.app.meldpunt().DecideIdentityRevealWithRecoveryCode(
+      ctx.user(), ctx.req.PathParam("id"), ctx.form.Get("recovery_code"), decision == "approve");
+  if (s.code() == common::StatusCode::kPermissionDenied)
+    return RevealsPage(ctx, {{"recovery_code", ctx.T("mp_recovery_wrong")}}, "", 403);
+  if (s.code() == common::StatusCode::kFailedPrecondition)
+    return RevealsPage(ctx, {{"decision", s.message()}}, "", 409);
+  if (!s.ok()) return ctx.ErrorPage(HttpStatusFor(s));
+  return RevealsPage(ctx, {}, ctx.T("flash_reveal_decided"), 200);
 }
 
 }  // namespace
@@ -202,6 +267,13 @@ void RegisterAdminRoutes(App& app) {
   app.Route(web::Method::kPost, "/admin/schools", Access::Need(Permission::kManageSchools),
             CreateSchool);
   app.Route(web::Method::kGet, "/admin/audit", Access::Need(Permission::kViewAuditLog), ShowAudit);
+  // The meldpunt's own log (leads only) and the recovery key's say in P9.
+  app.Route(web::Method::kGet, "/meldpunt/logboek", Access::Need(Permission::kHandleCases),
+            ShowMeldpuntAudit, {.sensitive = true});
+  app.Route(web::Method::kGet, "/admin/meldpunt/onthullingen",
+            Access::Need(Permission::kRecoverCaseKeys), ShowReveals);
+  app.Route(web::Method::kPost, "/admin/meldpunt/onthullingen/{id}",
+            Access::Need(Permission::kRecoverCaseKeys), DecideReveal, {.sensitive = true});
 }
 
 }  // namespace app

@@ -91,6 +91,15 @@ web::Response ReporterCase(Ctx& ctx) {
               {"feedback_due", domain::FormatDate(view->feedback_due)},
               {"received_at", Iso(view->received_at)}};
   if (view->outcome) out["outcome"] = domain::Name(*view->outcome);
+  // P9: when and why the reporter's identity was shown to a lead.
+  json notices = json::array();
+  for (const auto& n : view->identity_notices) {
+    notices.push_back(
+        {{"at", Iso(n.at)},
+         {"approved_by", n.approved_as == "recovery" ? "school_admin" : "second_lead"},
+         {"reason", n.reason}});
+  }
+  out["identity_notices"] = notices;
   return web::Response::Json(200, out.dump());
 }
 

@@ -302,6 +302,15 @@ views::Page Ctx::MakePage(std::string title) const {
         (role == domain::Role::kMeldpuntHandler && Staff().lead)) {
       page.nav.push_back({"/monitor", T("nav_monitor"), req.path.rfind("/monitor", 0) == 0});
     }
+    // The meldpunt's own audit log and the recovery key's say in P9.
+    if (role == domain::Role::kMeldpuntHandler && Staff().lead) {
+      page.nav.push_back(
+          {"/meldpunt/logboek", T("nav_meldpunt_audit"), req.path == "/meldpunt/logboek"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kRecoverCaseKeys)) {
+      page.nav.push_back({"/admin/meldpunt/onthullingen", T("nav_reveals"),
+                          req.path == "/admin/meldpunt/onthullingen"});
+    }
     if (domain::HasPermission(role, domain::Permission::kManagePlacements)) {
       page.nav.push_back({"/stagematching", T("nav_stagematching"),
                           req.path.rfind("/stagematching", 0) == 0});
@@ -367,7 +376,10 @@ web::Response App::RunRoute(const web::Route& route, Access access, const CtxHan
   if (auto lang = req.Cookie("lang")) ctx.locale = views::ParseLocale(*lang);
 
   if (auto token = req.Cookie(SessionCookieName())) {
-    auto found = sessions_.Lookup(*token);
+    // Public report and reporter routes read the session (a student's form
+    // is prefilled) but never write it: see Sessions::Lookup.
+    bool touch = !(route.options.sensitive && access.kind == Access::Kind::kPublic);
+    auto found = sessions_.Lookup(*token, touch);
     if (found.ok()) {
       ctx.session = std::move(*found);
     } else if (found.status().code() == common::StatusCode::kUnavailable) {

@@ -65,6 +65,7 @@ web::Response Inbox(Ctx& ctx) {
   f.deadline = ctx.req.QueryParam("deadline").value_or("");
   f.company_id = ctx.req.QueryParam("company").value_or("");
   f.mine_only = ctx.req.QueryParam("mine").value_or("") == "1";
+  f.case_number = ctx.req.QueryParam("nummer").value_or("").substr(0, 40);  // typed any way
   auto cases = ctx.app.meldpunt().Inbox(staff, f);
   if (!cases.ok()) return ctx.ErrorPage(HttpStatusFor(cases.status()));
   views::Page page = ctx.MakePage(ctx.T("inbox_title"));
@@ -94,11 +95,46 @@ web::Response Inbox(Ctx& ctx) {
     deadlines.push_back(Choice(ctx, "deadline_", d, f.deadline == d));
   body.set("deadlines", deadlines);
   body.set("mine", f.mine_only);
+  body.set("nummer", f.case_number);
   body.set("no_key", !staff.key);
   auto warnings = ctx.app.meldpunt().RetentionWarnings(ctx.user().school_id);
   if (warnings.ok() && !warnings->empty())
     body.set("retention_warning", std::to_string(warnings->size()));
   return ctx.Render("inbox", page, body);
+}
+
+// P9: a confidential reporter's identity, asked for by one lead and decided
+// by another (or by the school admin with the recovery key, admin_routes.cc).
+void SetRevealData(const Ctx& ctx, const meldpunt::Staff& staff, const meldpunt::CaseDetail& d,
+                   const std::vector<views::FieldError>& errors, views::Data& body) {
+  if (!staff.lead || (!d.identity_hidden && d.reveals.empty())) return;
+  bool open = !d.summary.shredded;
+  bool waiting_or_granted = false;
+  views::Data list{views::Data::type::list};
+  for (const auto& r : d.reveals) {
+    const bool mine = r.requested_by == staff.user.id;
+    const bool pending = r.state == meldpunt::IdentityReveal::State::kPending;
+    if (mine && (pending || r.state == meldpunt::IdentityReveal::State::kApproved))
+      waiting_or_granted = true;
+    views::Data item;
+    item.set("id", r.id);
+    item.set("by", r.requested_by_name);
+    item.set("at", common::FormatIso8601(r.requested_at).substr(0, 10));
+    std::string state(meldpunt::Name(r.state));
+    item.set("state_id", state);
+    item.set("state", ctx.T("reveal_state_" + state));
+    if (!r.decided_as.empty()) item.set("decided", ctx.T("reveal_decided_" + r.decided_as));
+    item.set("reason", r.reason);
+    item.set("can_decide", pending && !mine && open);
+    item.set("own_pending", pending && mine);
+    list.push_back(item);
+  }
+  body.set("reveal_section", true);
+  body.set("reveals", list);
+  body.set("has_reveals", !d.reveals.empty());
+  body.set("can_request_reveal", open && d.identity_hidden && !waiting_or_granted);
+  views::SetIfPresent(body, "reveal_reason_error", views::ErrorFor(errors, "reveal_reason"));
+  body.set("reveal_reason_value", ctx.form.Get("reveal_reason"));
 }
 
 web::Response CasePage(Ctx& ctx, std::string_view id,
@@ -137,6 +173,7 @@ web::Response CasePage(Ctx& ctx, std::string_view id,
     body.set("identity_email", d.identity->email);
   }
   body.set("identity_hidden", d.identity_hidden);
+  SetRevealData(ctx, staff, d, errors, body);
   views::Data messages{views::Data::type::list};
   for (const auto& m : d.messages) {
     views::Data item;
@@ -322,6 +359,20 @@ web::Response GetAttachment(Ctx& ctx) {
   return FileResponse(*file);
 }
 
+web::Response PostRevealRequest(Ctx& ctx) {
+  auto requested = ctx.app.meldpunt().RequestIdentityReveal(ctx.Staff(), ctx.req.PathParam("id"),
+                                                            ctx.form.Get("reveal_reason"));
+  return After(ctx, requested.status(), "flash_reveal_requested");
+}
+
+web::Response PostRevealDecision(Ctx& ctx) {
+  std::string decision = ctx.form.Get("decision");
+  return After(ctx,
+               ctx.app.meldpunt().DecideIdentityReveal(ctx.Staff(), ctx.req.PathParam("id"),
+                                                       ctx.req.PathParam("reveal"), decision),
+               decision == "approve" ? "flash_reveal_approved" : "flash_reveal_refused");
+}
+
 }  // namespace
 
 void RegisterCaseRoutes(App& app) {
@@ -340,6 +391,11 @@ void RegisterCaseRoutes(App& app) {
             {.sensitive = true, .max_body_bytes = 11 * 1024 * 1024});
   app.Route(web::Method::kGet, "/meldpunt/zaken/{id}/bijlagen/{file}", handle, GetAttachment,
             sensitive);
+  // P9: the lead's request and the second lead's decision (identity.cc).
+  app.Route(web::Method::kPost, "/meldpunt/zaken/{id}/identiteit", handle, PostRevealRequest,
+            sensitive);
+  app.Route(web::Method::kPost, "/meldpunt/zaken/{id}/identiteit/{reveal}/besluit", handle,
+            PostRevealDecision, sensitive);
 }
 
 }  // namespace app

@@ -27,11 +27,12 @@ std::string_view OpenApiDocument() {
         "consent": {"type": "object", "properties": {"contact_company": {"type": "boolean"}, "share_sbb": {"type": "boolean"}, "share_adv": {"type": "boolean"}, "share_job": {"type": "boolean"}, "share_crm": {"type": "boolean"}}},
         "reporter": {"type": "object", "description": "required for confidential and named, absent for anonymous", "properties": {"name": {"type": "string"}, "student_number": {"type": "string"}, "email": {"type": "string"}}}}},
       "Receipt": {"type": "object", "required": ["case_number", "receipt", "acknowledged_at", "content_sha256", "first_contact_due"], "properties": {
-        "case_number": {"type": "string"}, "receipt": {"type": "string", "description": "shown once; 120 bits"},
+        "case_number": {"type": "string", "pattern": "^M-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", "description": "random and short (40 bits), so two numbers tell nothing about the reports in between; reports filed before keep their M-YYYY-NNNN"}, "receipt": {"type": "string", "description": "shown once; 120 bits"},
         "acknowledged_at": {"type": "string", "format": "date-time"}, "content_sha256": {"type": "string"},
         "first_contact_due": {"type": "string", "format": "date"}}},
       "ReporterCase": {"type": "object", "properties": {
         "case_number": {"type": "string"}, "status": {"type": "string", "enum": ["received", "intake", "in_progress", "aftercare", "closed"]},
+        "identity_notices": {"type": "array", "description": "each time the reporter's identity was shown to a meldpunt lead, after a second person agreed", "items": {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}, "approved_by": {"type": "string", "enum": ["second_lead", "school_admin"]}, "reason": {"type": "string"}}}},
         "mode": {"type": "string"}, "narrative": {"type": "string"},
         "messages": {"type": "array", "items": {"type": "object", "properties": {"from": {"type": "string", "enum": ["reporter", "meldpunt"]}, "text": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}}},
         "first_contact_due": {"type": "string", "format": "date"}, "feedback_due": {"type": "string", "format": "date"},

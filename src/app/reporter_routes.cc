@@ -102,6 +102,17 @@ web::Response ShowCase(Ctx& ctx, const std::vector<views::FieldError>& errors = 
   }
   body.set("messages", messages);
   body.set("has_messages", !view->messages.empty());
+  // P9: the reporter is told when and why their identity was shown.
+  views::Data notices{views::Data::type::list};
+  for (const auto& n : view->identity_notices) {
+    views::Data item;
+    item.set("text", ctx.T("reveal_notice_prefix") + " " + ctx.T("reveal_notice_to_lead") + " " +
+                         ctx.T("reveal_notice_because") + " " + n.reason);
+    item.set("approved", ctx.T("reveal_notice_approved_" + n.approved_as));
+    item.set("at", common::FormatIso8601(n.at).substr(0, 10));
+    notices.push_back(item);
+  }
+  body.set("identity_notices", notices);
   views::SetIfPresent(body, "text_error", views::ErrorFor(errors, "text"));
   views::Data consents{views::Data::type::list};
   for (domain::Consent c :

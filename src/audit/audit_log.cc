@@ -6,6 +6,8 @@ namespace audit {
 
 namespace {
 constexpr char kGenesis[] = "genesis";
+constexpr std::string_view kMeldpuntPrefix = "case.";
+constexpr common::UnixMillis kDayMillis = 24LL * 60 * 60 * 1000;
 
 // Length-prefixed fields: no separator inside a field can shift another.
 void AppendField(std::string& out, std::string_view field) {
@@ -14,6 +16,10 @@ void AppendField(std::string& out, std::string_view field) {
   out += field;
 }
 }  // namespace
+
+bool IsMeldpuntAction(std::string_view action) {
+  return action.substr(0, kMeldpuntPrefix.size()) == kMeldpuntPrefix;
+}
 
 std::string AuditLog::Hash(const std::string& prev_hash, int64_t seq, common::UnixMillis at,
                            const Entry& e) const {
@@ -40,6 +46,7 @@ common::Status AuditLog::Append(db::Connection& conn, const Entry& entry) const 
   int64_t seq = tail.empty() ? 1 : tail.rows[0].Int(0) + 1;
   std::string prev = tail.empty() ? kGenesis : tail.rows[0].Text(1);
   common::UnixMillis at = clock_.NowMillis();
+  if (entry.day_only) at -= at % kDayMillis;
   std::string hash = Hash(prev, seq, at, entry);
   return conn
       .Execute(
@@ -86,20 +93,28 @@ common::StatusOr<std::vector<AuditLog::Problem>> AuditLog::Verify(db::Database& 
 }
 
 common::StatusOr<std::vector<Record>> AuditLog::Recent(db::Database& db,
-                                                       const std::string& school_id,
+                                                       const std::string& school_id, View view,
                                                        int limit) const {
   std::vector<Record> out;
+  // The LIKE pattern is IsMeldpuntAction's prefix (no wildcard in it).
+  const std::string pattern = "case.%";
+  const std::string keep = view == View::kMeldpunt ? "" : "NOT ";
   common::Status s = db.Read([&](db::Connection& c) -> common::Status {
     SP_ASSIGN_OR_RETURN(
         db::Rows rows,
         c.Query("SELECT seq, at, school_id, actor, action, object_type, object_id, result, "
-                "prev_hash, hash FROM audit_log WHERE ($1 = '' OR school_id = $1) "
-                "ORDER BY seq DESC LIMIT $2",
-                {school_id, limit}));
+                "prev_hash, hash FROM audit_log WHERE ($1 = '' OR school_id = $1) AND " +
+                    keep +
+                    "(action LIKE $3) "
+                    "ORDER BY seq DESC LIMIT $2",
+                {school_id, limit, pattern}));
     for (const db::Row& r : rows.rows) {
-      out.push_back({r.Int(0), r.Int(1),
-                     Entry{r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7)},
-                     r.Text(8), r.Text(9)});
+      Record rec{r.Int(0), r.Int(1),
+                 Entry{r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Text(7)}, r.Text(8),
+                 r.Text(9)};
+      // The SQL filter and the rule must agree; the rule wins.
+      if (IsMeldpuntAction(rec.entry.action) != (view == View::kMeldpunt)) continue;
+      out.push_back(std::move(rec));
     }
     return common::Status::Ok();
   });

@@ -24,11 +24,28 @@ namespace audit {
 
 struct Entry {
   std::string school_id;    // "" for deployment-wide actions
-  std::string actor;        // user id, "anonymous", "reporter" or "system"
+  std::string actor;        // user id, "anonymous", "system", or "" (none: see below)
   std::string action;       // e.g. "login", "case.read", "user.disable"
   std::string object_type;  // e.g. "user", "case", "session"
   std::string object_id;
   std::string result;       // "ok", "denied", "failed"
+  // Stores the time only to the day (00:00 UTC). With no actor, this is how
+  // the reporter's side of the meldpunt is audited (meldpunt/internal.h): a
+  // record to the millisecond could be matched with the same student's login
+  // record and undo an anonymous report. The stored time is what the chain
+  // hashes, so Verify() needs nothing extra.
+  bool day_only = false;
+};
+
+// Which records belong to the meldpunt: every action on a case ("case.*").
+// They are shown only to the school's meldpunt leads, never in the school
+// admin's or the system admin's audit view. The one place this is decided.
+bool IsMeldpuntAction(std::string_view action);
+
+// Which records an audit view lists.
+enum class View {
+  kAdmin,     // everything except the meldpunt's records
+  kMeldpunt,  // only the meldpunt's records
 };
 
 struct Record {
@@ -55,9 +72,10 @@ class AuditLog {
   // Checks the whole chain. An empty result means the log is intact.
   common::StatusOr<std::vector<Problem>> Verify(db::Database& db) const;
 
-  // Latest records of one school (or all when school_id is empty), newest first.
+  // Latest records of one school (or all when school_id is empty) that
+  // belong in `view`, newest first.
   common::StatusOr<std::vector<Record>> Recent(db::Database& db, const std::string& school_id,
-                                               int limit) const;
+                                               View view, int limit) const;
 
  private:
   std::string Hash(const std::string& prev_hash, int64_t seq, common::UnixMillis at,

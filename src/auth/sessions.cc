@@ -27,7 +27,7 @@ common::StatusOr<Session> Sessions::Create(db::Connection& c, const User& user, 
   return s;
 }
 
-common::StatusOr<Session> Sessions::Lookup(std::string_view token) {
+common::StatusOr<Session> Sessions::Lookup(std::string_view token, bool touch) {
   if (token.empty() || token.size() > 128) return Status::NotFound("no session");
   std::string id_hash = crypto::Sha256Hex(token);
   common::UnixMillis now = accounts_.clock().NowMillis();
@@ -59,7 +59,7 @@ common::StatusOr<Session> Sessions::Lookup(std::string_view token) {
   if (!found) return Status::NotFound("no session");
   int64_t touch_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(policy_.touch_interval).count();
-  if (now - last_seen >= touch_ms) {
+  if (touch && now - last_seen >= touch_ms) {
     SP_RETURN_IF_ERROR(accounts_.db().Write([&](db::Connection& c) {
       return c.Execute("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", {now, id_hash})
           .status();

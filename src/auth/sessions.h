@@ -34,8 +34,10 @@ class Sessions {
   // A new session with a new id (login renews the id: no fixation).
   common::StatusOr<Session> Create(db::Connection& c, const User& user, bool mfa_passed);
   // The live session for a cookie value, or NotFound when unknown, expired,
-  // idle too long, or the user is disabled.
-  common::StatusOr<Session> Lookup(std::string_view token);
+  // idle too long, or the user is disabled. `touch` refreshes last_seen_at;
+  // the report and reporter routes pass false, so a logged-in student who
+  // reports anonymously leaves no write with their session at that moment.
+  common::StatusOr<Session> Lookup(std::string_view token, bool touch = true);
   common::Status MarkMfaPassed(db::Connection& c, std::string_view token);
   common::Status Revoke(db::Connection& c, std::string_view token);
   common::Status RevokeAllOf(db::Connection& c, std::string_view user_id);

@@ -54,4 +54,24 @@ std::string FormatReceipt(std::string_view normalized);
 // kMinPepperBytes (misconfiguration must not silently weaken P2).
 std::string ReceiptLookupKey(std::string_view pepper, std::string_view normalized);
 
+// ---- Case references ----
+// The number a case is known by ("M-7KQ2-9XHD"): "M-" and 8 symbols of the
+// same alphabet in two groups of 4, drawn at random (40 bits). Random, not
+// counted, so two references tell nothing about how many reports came in
+// between. They are not secrets (the receipt code is): uniqueness per school
+// is the caller's unique constraint, and with 2^40 values a school with
+// 10^4 cases retries about once in 10^8 reports.
+inline constexpr size_t kCaseReferenceChars = 8;
+inline constexpr std::string_view kCaseReferencePrefix = "M-";
+
+// A new reference in display form.
+std::string NewCaseReference();
+
+// The display form of a reference as a person typed it: case-insensitive,
+// with or without the "M" and the dashes, confusables mapped as for codes.
+// References issued before they were random ("M-2026-0042") have 8 digits and
+// come out in their issued form too. kInvalidArgument (field "case_number")
+// for anything else.
+common::StatusOr<std::string> NormalizeCaseReference(std::string_view typed);
+
 }  // namespace crypto

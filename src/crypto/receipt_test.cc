@@ -103,6 +103,43 @@ TEST(ReceiptTest, NormalizeRejectsBadInput) {
   }
 }
 
+// Case references are random and short: "M-" and two groups of 4 symbols,
+// 40 bits, no duplicates in a sample far larger than a school's cases.
+TEST(CaseReferenceTest, RandomShortReadableAndDistinct) {
+  constexpr int kRefs = 20000;
+  std::unordered_set<std::string> seen;
+  for (int i = 0; i < kRefs; ++i) {
+    std::string ref = NewCaseReference();
+    ASSERT_EQ(ref.size(), 11u) << ref;
+    ASSERT_EQ(ref.substr(0, 2), "M-") << ref;
+    ASSERT_EQ(ref[6], '-') << ref;
+    for (size_t j : {2, 3, 4, 5, 7, 8, 9, 10})
+      ASSERT_NE(kReceiptAlphabet.find(ref[j]), std::string_view::npos) << ref;
+    ASSERT_TRUE(seen.insert(ref).second) << "duplicate " << ref;
+  }
+}
+
+TEST(CaseReferenceTest, TypedAnyWayGivesTheIssuedForm) {
+  for (const char* typed :
+       {"M-7KQ2-9XHD", "m-7kq2-9xhd", "7kq29xhd", " M 7KQ2 9XHD ", "M7KQ29XHD", "7KQ2-9XHD"}) {
+    auto n = NormalizeCaseReference(typed);
+    ASSERT_TRUE(n.ok()) << typed;
+    EXPECT_EQ(*n, "M-7KQ2-9XHD") << typed;
+  }
+  // 'M' is a symbol too: eight symbols starting with M are a reference of
+  // their own ("M-7KQ2-9XH" is M-M7KQ-29XH), nine are the prefix and eight.
+  EXPECT_EQ(*NormalizeCaseReference("M-7KQ2-9XH"), "M-M7KQ-29XH");
+  // References issued by the old counter keep working as typed.
+  EXPECT_EQ(*NormalizeCaseReference("m-2026-0005"), "M-2026-0005");
+  EXPECT_EQ(*NormalizeCaseReference("o1l0-MMMM"), "M-0110-MMMM");
+  for (const char* bad :
+       {"", "M-7KQ2-9X", "7KQ2-9XH", "M-7KQ2-9XHDA", "M-7KQ2-9XHU", "M-7KQ2/9XHD", "X-7KQ2-9XHD"}) {
+    auto n = NormalizeCaseReference(bad);
+    EXPECT_EQ(n.status().code(), common::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(n.status().field(), "case_number");
+  }
+}
+
 TEST(ReceiptTest, LookupKeyIsPepperedAndStable) {
   const std::string pepper = RandomBytes(32);
   auto a = NormalizeReceipt("7kq2 m9xd 0tah pw3e r8fn k4zb");

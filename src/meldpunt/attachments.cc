@@ -141,8 +141,7 @@ StatusOr<AttachmentInfo> Meldpunt::AddAttachmentAsReporter(std::string_view toke
     SP_ASSIGN_OR_RETURN(internal::ReporterCase rc, internal::LoadReporterSession(c, token, now));
     SP_RETURN_IF_ERROR(
         InsertAttachment(c, files_dir_, rc.case_id, rc.case_key, clean, "reporter", info, stored));
-    return audit_.Append(c,
-                         internal::CaseAudit(rc.school_id, "reporter", "case.attach", rc.case_id));
+    return audit_.Append(c, internal::ReporterAudit(rc.school_id, "case.attach", rc.case_id));
   });
   if (!s.ok()) {
     std::error_code ec;
@@ -207,8 +206,8 @@ StatusOr<Meldpunt::FileContent> Meldpunt::ReadAttachmentAsReporter(std::string_v
     SP_ASSIGN_OR_RETURN(internal::ReporterCase rc, internal::LoadReporterSession(c, token, now));
     SP_ASSIGN_OR_RETURN(content,
                         ReadDecrypted(c, files_dir_, rc.case_id, attachment_id, rc.case_key));
-    return audit_.Append(
-        c, internal::CaseAudit(rc.school_id, "reporter", "case.read_attachment", rc.case_id));
+    return audit_.Append(c,
+                         internal::ReporterAudit(rc.school_id, "case.read_attachment", rc.case_id));
   });
   if (!s.ok()) return s;
   return content;

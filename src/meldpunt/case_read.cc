@@ -110,8 +110,10 @@ StatusOr<CaseDetail> Meldpunt::OpenCase(const Staff& staff, std::string_view cas
     d.company_text =
         OpenOrEmpty(key, r.BlobBytes(k + 1), FieldAd("cases", case_id, "company_text"));
     if (!r.IsNull(k + 2)) {
-      bool entitled =
-          d.summary.mode == domain::ReportMode::kNamed || d.summary.assigned_to == staff.user.id;
+      // P9: a named report's identity is for everyone on the case; a
+      // confidential one only for a lead after a second person approved.
+      bool entitled = d.summary.mode == domain::ReportMode::kNamed ||
+                      (staff.lead && internal::IdentityRevealedTo(c, case_id, staff.user.id));
       d.identity_hidden = !entitled;
       if (entitled && staff.key) {
         auto id_key =
@@ -135,6 +137,9 @@ StatusOr<CaseDetail> Meldpunt::OpenCase(const Staff& staff, std::string_view cas
       d.survey_know_outcome = static_cast<int>(r.Int(k + 10));
     }
     SP_RETURN_IF_ERROR(LoadTimeline(c, case_id, key, d));
+    if (staff.lead) {
+      SP_ASSIGN_OR_RETURN(d.reveals, internal::LoadReveals(c, case_id, key, clock_.NowMillis()));
+    }
     return audit_.Append(c, internal::CaseAudit(staff.user.school_id, staff.user.id, "case.read",
                                                 case_id, d.can_read_content ? "ok" : "no_key"));
   });
@@ -154,8 +159,8 @@ StatusOr<int> Meldpunt::RegrantWithRecoveryCode(const auth::User& admin, std::st
                                 "u.role = 'meldpunt' AND u.disabled = 0",
                                 {admin.school_id}));
     SP_ASSIGN_OR_RETURN(db::Rows cases,
-                        c.Query("SELECT id, assigned_to FROM cases WHERE school_id = $1 AND "
-                                "shredded_at IS NULL",
+                        c.Query("SELECT id, assigned_to, mode FROM cases WHERE school_id = $1 "
+                                "AND shredded_at IS NULL",
                                 {admin.school_id}));
     for (const db::Row& cs : cases.rows) {
       std::string case_id = cs.Text(0);
@@ -168,7 +173,9 @@ StatusOr<int> Meldpunt::RegrantWithRecoveryCode(const auth::User& admin, std::st
         if (h.Int(2) == 0 && !assigned) continue;
         SP_RETURN_IF_ERROR(keys_.SealForPublicHolder(c, case_id, h.Text(0), kCasePurpose,
                                                      h.BlobBytes(1), *case_key));
-        if (identity_key.ok()) {
+        // A handler who is no lead needs the identity only of a named
+        // report (P9: a confidential one is revealed through identity.cc).
+        if (identity_key.ok() && (h.Int(2) != 0 || cs.Text(2) == "named")) {
           SP_RETURN_IF_ERROR(keys_.SealForPublicHolder(c, case_id, h.Text(0), kIdentityPurpose,
                                                        h.BlobBytes(1), *identity_key));
         }

@@ -2,6 +2,7 @@
 // and actions. Every read and change is audited in its own transaction.
 #include "common/utf8.h"
 #include "crypto/random.h"
+#include "crypto/receipt.h"
 #include "meldpunt/internal.h"
 #include "meldpunt/service.h"
 
@@ -84,13 +85,19 @@ StatusOr<std::vector<CaseSummary>> Meldpunt::Inbox(const Staff& staff, const Inb
     if (!staff.lead || f.mine_only) add("c.assigned_to = ", staff.user.id);
     if (f.status) {
       add("c.status = ", std::string(domain::Name(*f.status)));
-    } else if (!f.include_closed) {
+    } else if (!f.include_closed && f.case_number.empty()) {  // a number finds closed ones too
       sql += " AND c.status <> 'closed'";
     }
     if (f.phase) add("c.phase = ", std::string(domain::Name(*f.phase)));
     if (f.ground)
       add("(',' || c.grounds || ',') LIKE ", "%," + std::string(domain::Name(*f.ground)) + ",%");
     if (!f.company_id.empty()) add("c.company_id = ", f.company_id);
+    if (!f.case_number.empty()) {
+      // However it was typed; a number that cannot be one matches nothing.
+      auto number = crypto::NormalizeCaseReference(f.case_number);
+      if (!number.ok()) return Status::Ok();
+      add("c.case_number = ", *number);
+    }
     if (f.deadline == "overdue" || f.deadline == "due_soon") {
       std::string t = bind(domain::FormatDate(today));
       if (f.deadline == "overdue") {
@@ -177,8 +184,11 @@ Status Meldpunt::Assign(const Staff& staff, std::string_view case_id, std::strin
                         internal::StaffCaseKey(c, keys_, staff, case_id));
     SP_RETURN_IF_ERROR(
         keys_.SealForPublicHolder(c, case_id, to_user_id, kCasePurpose, public_key, case_key));
+    // The identity goes along only where the handler may read it: a named
+    // report, or to a lead (who may ask for a confidential one, P9).
+    bool to_lead = target.rows[0].Int(2) != 0;
     auto identity_key = internal::StaffCaseKey(c, keys_, staff, case_id, kIdentityPurpose);
-    if (identity_key.ok()) {
+    if (identity_key.ok() && (to_lead || v.mode == domain::ReportMode::kNamed)) {
       SP_RETURN_IF_ERROR(keys_.SealForPublicHolder(c, case_id, to_user_id, kIdentityPurpose,
                                                    public_key, *identity_key));
     }

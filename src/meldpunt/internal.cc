@@ -156,6 +156,13 @@ audit::Entry CaseAudit(std::string_view school_id, std::string_view actor, std::
                       std::string(case_id),   std::move(result)};
 }
 
+audit::Entry ReporterAudit(std::string_view school_id, std::string action, std::string_view case_id,
+                           std::string result) {
+  audit::Entry e = CaseAudit(school_id, "", std::move(action), case_id, std::move(result));
+  e.day_only = true;
+  return e;
+}
+
 std::string EncodeIdentity(const domain::ReporterIdentity& id) {
   // Newlines cannot occur: the fields are validated as single-line text.
   return id.name + "\n" + id.student_number + "\n" + id.email;

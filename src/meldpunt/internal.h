@@ -45,6 +45,12 @@ common::Status AddEvent(db::Connection& c, std::string_view case_id, common::Uni
 
 audit::Entry CaseAudit(std::string_view school_id, std::string_view actor, std::string action,
                        std::string_view case_id, std::string result = "ok");
+// A record of the reporter's side: submitting a report, and everything done
+// with the code afterwards. It names no actor and keeps only the day
+// (audit::Entry::day_only), so no record can be lined up with a logged-in
+// student's own records at the same moment (an anonymous report stays so).
+audit::Entry ReporterAudit(std::string_view school_id, std::string action, std::string_view case_id,
+                           std::string result = "ok");
 
 // Identity <-> sealed text (one line per field, in a fixed order).
 std::string EncodeIdentity(const domain::ReporterIdentity& id);
@@ -78,6 +84,17 @@ common::StatusOr<VisibleCase> LoadVisibleCase(db::Connection& c, const Staff& st
 common::StatusOr<crypto::SecretKey> StaffCaseKey(db::Connection& c, const KeyRing& keys,
                                                  const Staff& staff, std::string_view case_id,
                                                  std::string_view purpose = kCasePurpose);
+
+// P9 (identity.cc). Whether a second person approved `user_id`'s request
+// to see the case's confidential identity.
+bool IdentityRevealedTo(db::Connection& c, std::string_view case_id, std::string_view user_id);
+// The case's reveal requests, newest first; reasons opened with `key` if any.
+common::StatusOr<std::vector<IdentityReveal>> LoadReveals(
+    db::Connection& c, std::string_view case_id, const std::optional<crypto::SecretKey>& key,
+    common::UnixMillis now);
+// What the reporter is told: every approved reveal, oldest first.
+common::StatusOr<std::vector<IdentityNotice>> LoadIdentityNotices(
+    db::Connection& c, std::string_view case_id, const crypto::SecretKey& case_key);
 
 // A categorical row of `cases`, as listed by kSummaryColumns.
 extern const char kSummaryColumns[];

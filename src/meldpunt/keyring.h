@@ -16,8 +16,11 @@
 // browser's `sp_key` cookie holds: the database alone opens nothing.
 //
 // The reporter's identity of a confidential or named report has its own
-// identity key, held like the case key; the pages show it only to the
-// assigned handler (confidential) or to everyone on the case (named).
+// identity key, held by the recovery key and the leads (and, for a named
+// report, the assigned handler). A named reporter is shown to everyone on the
+// case; a confidential one to nobody alone (P9, identity.cc): only to a lead
+// whose request a second lead or the recovery key holder approved, who seals
+// the identity key to that lead.
 //
 // Secrets that are not per case live in DATA_DIR/keys (keys/keystore.h): the
 // receipt pepper and the reporter key-derivation key. The server's memory

@@ -60,7 +60,7 @@ StatusOr<Meldpunt::ReporterSession> Meldpunt::OpenReporterSession(std::string_vi
                    session.expires_at})
             .status());
     return audit_.Append(
-        c, internal::CaseAudit(rows.rows[0].Text(1), "reporter", "case.reporter_login", case_id));
+        c, internal::ReporterAudit(rows.rows[0].Text(1), "case.reporter_login", case_id));
   });
   crypto::SecureWipe(*normalized);
   if (!s.ok()) return s;
@@ -109,8 +109,9 @@ StatusOr<ReporterView> Meldpunt::ReporterCase(std::string_view token) {
       view.messages.push_back({m.Text(2), std::move(text), m.Int(1)});
     }
     SP_ASSIGN_OR_RETURN(view.attachments, ListAttachments(c, ctx.case_id));
-    return audit_.Append(c,
-                         internal::CaseAudit(ctx.school_id, "reporter", "case.read", ctx.case_id));
+    SP_ASSIGN_OR_RETURN(view.identity_notices,
+                        internal::LoadIdentityNotices(c, ctx.case_id, ctx.case_key));
+    return audit_.Append(c, internal::ReporterAudit(ctx.school_id, "case.read", ctx.case_id));
   });
   if (!s.ok()) return s;
   return view;
@@ -129,8 +130,7 @@ Status Meldpunt::ReporterMessage(std::string_view token, std::string_view text) 
                   "($1, $2, $3, 'reporter', NULL, $4)",
                   {id, ctx.case_id, now, db::Blob{std::move(body)}})
             .status());
-    return audit_.Append(
-        c, internal::CaseAudit(ctx.school_id, "reporter", "case.message", ctx.case_id));
+    return audit_.Append(c, internal::ReporterAudit(ctx.school_id, "case.message", ctx.case_id));
   });
 }
 
@@ -157,8 +157,7 @@ Status ChangeConsent(db::Database& db, const common::Clock& clock, const audit::
     SP_RETURN_IF_ERROR(internal::AddEvent(c, ctx.case_id, now,
                                           give ? "consent_given" : "consent_withdrawn", "",
                                           domain::Name(consent), "reporter"));
-    return audit.Append(
-        c, internal::CaseAudit(ctx.school_id, "reporter", "case.consent", ctx.case_id));
+    return audit.Append(c, internal::ReporterAudit(ctx.school_id, "case.consent", ctx.case_id));
   });
 }
 
@@ -213,8 +212,7 @@ Status Meldpunt::ReporterOpenUp(std::string_view token, domain::ReportMode mode,
                            .status());
     SP_RETURN_IF_ERROR(internal::AddEvent(c, ctx.case_id, now, "mode", domain::Name(current),
                                           domain::Name(mode), "reporter"));
-    return audit_.Append(c,
-                         internal::CaseAudit(ctx.school_id, "reporter", "case.mode", ctx.case_id));
+    return audit_.Append(c, internal::ReporterAudit(ctx.school_id, "case.mode", ctx.case_id));
   });
 }
 
@@ -237,8 +235,7 @@ Status Meldpunt::ReporterSurvey(std::string_view token, int heard, int believed,
                                  {heard, believed, know_outcome, ctx.case_id})
                            .status());
     SP_RETURN_IF_ERROR(internal::AddEvent(c, ctx.case_id, now, "survey", "", "", "reporter"));
-    return audit_.Append(
-        c, internal::CaseAudit(ctx.school_id, "reporter", "case.survey", ctx.case_id));
+    return audit_.Append(c, internal::ReporterAudit(ctx.school_id, "case.survey", ctx.case_id));
   });
 }
 

@@ -129,58 +129,54 @@ std::optional<std::string> TextOrNull(const std::string& s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
+// Inserts the case under a new random reference (crypto::NewCaseReference).
+// A reference already used at the school is skipped by the unique
+// constraint (ON CONFLICT DO NOTHING inserts no row, and keeps the
+// transaction usable on PostgreSQL) and the next one is tried, within the
+// same transaction. Sets receipt.case_number to the reference inserted.
 Status InsertCase(db::Connection& c, const std::string& school_id, const domain::ReportDraft& draft,
-                  const PreparedCase& prepared, const Receipt& receipt, common::UnixMillis now,
+                  const PreparedCase& prepared, Receipt& receipt, common::UnixMillis now,
                   domain::Date feedback_due) {
   const domain::Programme& programme = draft.programme;
-  return c
-      .Execute(
-          "INSERT INTO cases(id, school_id, case_number, receipt_key, mode, channel, phase, "
-          "grounds, wishes, consents, company_id, occurred_on, status, received_at, "
-          "first_contact_due, feedback_due, content_sha256, narrative, company_text, identity, "
-          "crebo, pathway, level, location) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-          "$12, 'received', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
-          {receipt.case_id,
-           school_id,
-           receipt.case_number,
-           prepared.receipt_lookup,
-           domain::Name(draft.mode),
-           domain::Name(draft.channel),
-           domain::Name(draft.phase),
-           internal::JoinNames(draft.grounds),
-           internal::JoinNames(draft.wishes),
-           internal::JoinNames(draft.consents),
-           prepared.company_id,
-           draft.occurred_on ? std::optional<std::string>(domain::FormatDate(*draft.occurred_on))
-                             : std::nullopt,
-           now,
-           domain::FormatDate(receipt.first_contact_due),
-           domain::FormatDate(feedback_due),
-           receipt.content_sha256,
-           prepared.narrative,
-           prepared.company_text ? db::Param(*prepared.company_text) : db::Param(std::nullopt),
-           prepared.identity ? db::Param(*prepared.identity) : db::Param(std::nullopt),
-           TextOrNull(programme.crebo),
-           TextOrNull(programme.pathway),
-           programme.level,
-           TextOrNull(programme.location)})
-      .status();
-}
-
-StatusOr<std::string> NextCaseNumber(db::Connection& c, std::string_view school_id,
-                                     domain::Date today) {
-  int year = std::stoi(domain::FormatDate(today).substr(0, 4));  // "YYYY-MM-DD"
-  SP_RETURN_IF_ERROR(
-      c.Execute("INSERT INTO case_counters(school_id, year, last) VALUES ($1, $2, 1) "
-                "ON CONFLICT (school_id, year) DO UPDATE SET last = case_counters.last + 1",
-                {school_id, year})
-          .status());
-  SP_ASSIGN_OR_RETURN(
-      db::Row row, c.QueryOne("SELECT last FROM case_counters WHERE school_id = $1 AND year = $2",
-                              {school_id, year}));
-  char buf[32];
-  (void)std::snprintf(buf, sizeof buf, "M-%d-%04lld", year, static_cast<long long>(row.Int(0)));
-  return std::string(buf);
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    receipt.case_number = crypto::NewCaseReference();
+    SP_ASSIGN_OR_RETURN(
+        int64_t inserted,
+        c.Execute(
+            "INSERT INTO cases(id, school_id, case_number, receipt_key, mode, channel, phase, "
+            "grounds, wishes, consents, company_id, occurred_on, status, received_at, "
+            "first_contact_due, feedback_due, content_sha256, narrative, company_text, identity, "
+            "crebo, pathway, level, location) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+            "$11, $12, 'received', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) "
+            "ON CONFLICT (school_id, case_number) DO NOTHING",
+            {receipt.case_id,
+             school_id,
+             receipt.case_number,
+             prepared.receipt_lookup,
+             domain::Name(draft.mode),
+             domain::Name(draft.channel),
+             domain::Name(draft.phase),
+             internal::JoinNames(draft.grounds),
+             internal::JoinNames(draft.wishes),
+             internal::JoinNames(draft.consents),
+             prepared.company_id,
+             draft.occurred_on ? std::optional<std::string>(domain::FormatDate(*draft.occurred_on))
+                               : std::nullopt,
+             now,
+             domain::FormatDate(receipt.first_contact_due),
+             domain::FormatDate(feedback_due),
+             receipt.content_sha256,
+             prepared.narrative,
+             prepared.company_text ? db::Param(*prepared.company_text) : db::Param(std::nullopt),
+             prepared.identity ? db::Param(*prepared.identity) : db::Param(std::nullopt),
+             TextOrNull(programme.crebo),
+             TextOrNull(programme.pathway),
+             programme.level,
+             TextOrNull(programme.location)}));
+    if (inserted == 1) return Status::Ok();
+  }
+  // Eight collisions in a row in a 40-bit space: the generator is broken.
+  return Status::Internal("no free case number");
 }
 
 // The register entry the student pointed at, or nullopt to keep it as text.
@@ -262,7 +258,6 @@ StatusOr<Receipt> Meldpunt::Submit(const auth::School& school, const domain::Rep
     if (holders != prepared.holders) {
       SP_ASSIGN_OR_RETURN(prepared.sealed, SealForHolders(holders, keys, has_identity));
     }
-    SP_ASSIGN_OR_RETURN(receipt.case_number, NextCaseNumber(c, school.id, today));
     SP_RETURN_IF_ERROR(InsertCase(c, school.id, draft, prepared, receipt, now,
                                   domain::FeedbackDue(prepared.policy, dates)));
     for (const SealedCopy& copy : prepared.sealed) {
@@ -280,7 +275,12 @@ StatusOr<Receipt> Meldpunt::Submit(const auth::School& school, const domain::Rep
     }
     std::string actor = by ? by->user_id : "reporter";
     SP_RETURN_IF_ERROR(internal::AddEvent(c, id, now, "status", "", "received", actor));
-    return audit_.Append(c, internal::CaseAudit(school.id, actor, "case.create", id));
+    // A staff member registering a named or confidential report is named; a
+    // report from the student, and any anonymous one, is the reporter's side.
+    if (by && draft.mode != domain::ReportMode::kAnonymous) {
+      return audit_.Append(c, internal::CaseAudit(school.id, by->user_id, "case.create", id));
+    }
+    return audit_.Append(c, internal::ReporterAudit(school.id, "case.create", id));
   });
   if (!s.ok()) return s;
   return receipt;

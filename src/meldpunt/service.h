@@ -69,6 +69,13 @@ struct AttachmentInfo {
   std::string uploaded_by;  // "reporter" or "meldpunt"
 };
 
+// P9: the reporter is told when their identity was shown to the meldpunt.
+struct IdentityNotice {
+  common::UnixMillis at = 0;  // when the second person approved
+  std::string approved_as;    // "lead" (a second lead) or "recovery" (the school admin)
+  std::string reason;         // the requesting lead's reason
+};
+
 struct ReporterView {
   std::string case_number;
   domain::CaseStatus status = domain::CaseStatus::kReceived;
@@ -84,6 +91,7 @@ struct ReporterView {
   std::string outcome_text;  // what happened, as far as the school tells
   bool survey_done = false;
   std::vector<AttachmentInfo> attachments;
+  std::vector<IdentityNotice> identity_notices;  // approved reveals, oldest first
 };
 
 struct InboxFilter {
@@ -96,6 +104,9 @@ struct InboxFilter {
   bool mine_only = false;
   bool include_closed = false;
   int limit = 200;
+  // A case number as typed (crypto::NormalizeCaseReference), closed cases
+  // included; "" for all.
+  std::string case_number;
 };
 
 // The handler's open cases, counted over all of them (not one page).
@@ -149,6 +160,30 @@ struct AftercareTask {
   std::string note;
 };
 
+// P9: a lead's request to see a confidential reporter's identity, which a
+// second lead or the school admin with the recovery code decides on.
+struct IdentityReveal {
+  enum class State { kPending, kApproved, kRefused, kExpired };
+  std::string id;
+  std::string requested_by;  // user id of the lead
+  std::string requested_by_name;
+  common::UnixMillis requested_at = 0;
+  common::UnixMillis expires_at = 0;
+  std::string reason;  // "" when the caller holds no case key
+  State state = State::kPending;
+  std::string decided_as;  // "lead" or "recovery" once decided
+  std::optional<common::UnixMillis> decided_at;
+};
+std::string_view Name(IdentityReveal::State state);  // pending, approved, refused, expired
+
+// A pending request as the school admin sees it: no content, no names.
+struct PendingReveal {
+  std::string id;
+  std::string case_number;
+  common::UnixMillis requested_at = 0;
+  common::UnixMillis expires_at = 0;
+};
+
 struct CaseDetail {
   CaseSummary summary;
   std::string narrative;
@@ -156,8 +191,11 @@ struct CaseDetail {
   std::optional<domain::Date> occurred_on;
   std::vector<domain::Wish> wishes;
   std::vector<domain::Consent> consents;
-  std::optional<domain::ReporterIdentity> identity;  // only for entitled handlers
-  bool identity_hidden = false;                      // confidential, not assigned to you
+  // Named reports: everyone on the case. Confidential: only the lead whose
+  // reveal request a second person approved (P9, identity.cc).
+  std::optional<domain::ReporterIdentity> identity;
+  bool identity_hidden = false;         // there is an identity this caller may not see
+  std::vector<IdentityReveal> reveals;  // newest first; leads only
   std::vector<Message> messages;
   std::vector<CaseEvent> events;
   std::vector<ActionRecord> actions;
@@ -246,6 +284,27 @@ class Meldpunt {
   // The school admin's recovery: seals every case key of the school to the
   // current key of each lead and of each assigned handler.
   common::StatusOr<int> RegrantWithRecoveryCode(const auth::User& admin, std::string_view code);
+
+  // ---- Identity reveal, P9 (identity.cc) ----
+  // Nobody opens a confidential reporter's identity alone. A lead asks, with
+  // a reason (required, field "reason"); a second lead (never the one who
+  // asked) or the school admin with the recovery code approves or refuses
+  // within kRevealRequestDays. On approval the identity key is sealed to the
+  // requesting lead, who from then on sees the identity on the case page;
+  // the reporter sees a notice with the reason when they return with their
+  // code. Each step is audited (case.identity_request, case.identity_approve,
+  // case.identity_refuse). kNotFound as for any case the caller may not see.
+  static constexpr int kRevealRequestDays = 14;
+  common::StatusOr<std::string> RequestIdentityReveal(const Staff& staff, std::string_view case_id,
+                                                      std::string_view reason);
+  // `decision` is "approve" or "refuse" (else kInvalidArgument, field "decision").
+  common::Status DecideIdentityReveal(const Staff& staff, std::string_view case_id,
+                                      std::string_view reveal_id, std::string_view decision);
+  common::Status DecideIdentityRevealWithRecoveryCode(const auth::User& admin,
+                                                      std::string_view reveal_id,
+                                                      std::string_view recovery_code, bool approve);
+  // Requests of the admin's school still waiting for a decision.
+  common::StatusOr<std::vector<PendingReveal>> PendingReveals(const auth::User& admin);
 
   // ---- Attachments (attachments.cc) ----
   // Sanitizes (media/attachment.h), encrypts with the case key and stores

@@ -112,6 +112,10 @@ const Policy kPolicy[] = {
     // import_routes.cc: the deployment's company register (its school imports are below)
     {G, "/admin/register", kSysadmin},
     {P, "/admin/register", kSysadmin},
+    // The meldpunt's own log (leads only) and the recovery key's say in P9.
+    {G, "/meldpunt/logboek", kLead, Obj::kNone, "", 0, kHandler},
+    {G, "/admin/meldpunt/onthullingen", kAdmin},
+    {P, "/admin/meldpunt/onthullingen/{id}", kAdmin},
     // report_routes.cc and reporter_routes.cc (the reporter has no account)
     {G, "/melden", kEveryone},
     {G, "/s/{brin}/melden", kEveryone},
@@ -139,6 +143,10 @@ const Policy kPolicy[] = {
     {P, "/meldpunt/zaken/{id}/nazorg/{task}", kHandlers, Obj::kCase},
     {P, "/meldpunt/zaken/{id}/bijlage", kHandlers, Obj::kCase},
     {G, "/meldpunt/zaken/{id}/bijlagen/{file}", kHandlers, Obj::kCase},
+    // P9: a lead asks, another lead decides (identity.cc); the handler's
+    // own role refuses a non-lead inside the service, after need-to-know.
+    {P, "/meldpunt/zaken/{id}/identiteit", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/identiteit/{reveal}/besluit", kHandlers, Obj::kCase},
     // signal_routes.cc
     {G, "/meldpunt/signalen", kHandlers | kCoordinator},
     {P, "/meldpunt/signalen/{id}/pauze", kHandlers | kCoordinator, Obj::kCompany,
