@@ -5,7 +5,7 @@ start_demo_server() {
   local build=$1 db=$2 work=$3
   "$build/stagepunt" demo --db "sqlite:$db" --data-dir "$work" >/dev/null
   "$build/stagepunt" serve --db "sqlite:$db" --data-dir "$work" --listen 127.0.0.1:0 \
-    --report-rate-limit 0 >"$work/out" 2>"$work/err" &
+    --report-rate-limit 0 --report-client-limit 0 >"$work/out" 2>"$work/err" &
   pid=$!
   url=""
   for _ in $(seq 1 100); do

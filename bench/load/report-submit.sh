@@ -9,7 +9,7 @@
 #
 # Per connection count: a fresh SQLite database with the demo data (on disk,
 # not tmpfs, so each commit's fsync is real: synchronous=FULL), the server on a
-# free loopback port with `--report-rate-limit 0` (no per-minute throttle),
+# free loopback port with `--report-rate-limit 0 --report-client-limit 0` (no per-minute throttle),
 # `wrk -t2 -cN -dS --latency -s bench/load/report-submit.lua`. Afterwards the
 # server is stopped and the school's cases are counted with sqlite3: the new
 # cases must be at least the 201s wrk saw (a request still in flight when wrk

@@ -25,14 +25,15 @@ web::Response SubmitReport(Ctx& ctx) {
       return JsonErrorFor(school.status());
     return JsonError(404, "not_found", "unknown school");
   }
-  if (!ctx.app.report_limiter().Allow(school->id)) {
+  auto draft = DraftFromJson(ctx.json);
+  if (!draft.ok()) return JsonErrorFor(draft.status());
+  // Only a report that would be stored counts against the limits, as in the form.
+  if (!AdmitReport(ctx, *school)) {
     web::Response res =
         JsonError(429, "rate_limited", "too many reports right now; try again in a minute");
     res.SetHeader("Retry-After", "60");
     return res;
   }
-  auto draft = DraftFromJson(ctx.json);
-  if (!draft.ok()) return JsonErrorFor(draft.status());
   // The API takes reports from students themselves; staff register on a
   // student's behalf through the web form, which records the channel.
   auto receipt = ctx.app.meldpunt().Submit(*school, *draft, std::nullopt);
@@ -51,8 +52,9 @@ web::Response SubmitReport(Ctx& ctx) {
 }
 
 web::Response ReporterSession(Ctx& ctx) {
-  // Held back for everyone alike while codes are being guessed (throttle.h).
-  std::chrono::milliseconds delay = ctx.app.receipt_throttle().CurrentDelay();
+  // Held back for the client that guesses codes (throttle.h).
+  const std::string client = ctx.app.ClientKey(ctx.req);
+  std::chrono::milliseconds delay = ctx.app.receipt_throttle().CurrentDelay(client);
   std::string code = ctx.json.contains("receipt") && ctx.json["receipt"].is_string()
                          ? ctx.json["receipt"].get<std::string>()
                          : std::string();
@@ -62,7 +64,7 @@ web::Response ReporterSession(Ctx& ctx) {
     res = web::Response::Json(
         200, json{{"token", session->token}, {"expires_at", Iso(session->expires_at)}}.dump());
   } else if (session.status().code() == common::StatusCode::kUnauthenticated) {
-    ctx.app.receipt_throttle().RecordFailure();
+    ctx.app.receipt_throttle().RecordFailure(client);
     res = JsonError(401, "unauthenticated", "unknown receipt", "receipt");
   } else {
     res = JsonErrorFor(session.status());

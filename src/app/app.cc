@@ -46,11 +46,17 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
       audit_(std::move(secrets.audit_key), clock),
       keyring_(std::move(secrets.meldpunt), clock),
       meldpunt_(db, clock, audit_, keyring_, config_.data_dir + "/files"),
+      client_keyer_(clock),
       receipt_throttle_(clock),
-      report_limiter_(clock, config_.report_rate_limit_per_minute),
+      submission_limits_(clock, config_.report_rate_limit_per_minute,
+                         config_.report_client_limit_per_minute),
+      upload_limits_(clock),
       notifications_(db, clock),
       stagematching_(db, clock, audit_),
       norm_(db, audit_, clock) {
+  meldpunt::AttachmentQuotas quotas;
+  quotas.reporter_bytes_per_school_day = config_.reporter_upload_mb_per_school_day * 1024 * 1024;
+  meldpunt_.set_attachment_quotas(quotas);
   RegisterPublicRoutes(*this);
   RegisterAuthRoutes(*this);
   RegisterAdminRoutes(*this);

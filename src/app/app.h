@@ -16,6 +16,7 @@
 #include "auth/accounts.h"
 #include "auth/sessions.h"
 #include "common/clock.h"
+#include "crypto/client_key.h"
 #include "db/database.h"
 #include "domain/roles.h"
 #include "meldpunt/keyring.h"
@@ -40,7 +41,13 @@ struct AppConfig {
   std::string data_dir = "var";
   std::string assets_dir;  // frontend/dist; empty: the path compiled in
   bool tls = false;        // TLS terminates in front (nginx): Secure cookies + HSTS
-  int report_rate_limit_per_minute = 30;
+  // The public meldpunt's limits (meldpunt/throttle.h), 0 = none: reports
+  // without an account per client per minute, and per school per minute
+  // over all clients (a far higher ceiling); and the MB of attachments
+  // reporters may add per school per UTC day.
+  int report_client_limit_per_minute = meldpunt::SubmissionLimits::kClientPerMinute;
+  int report_rate_limit_per_minute = meldpunt::SubmissionLimits::kSchoolPerMinute;
+  int64_t reporter_upload_mb_per_school_day = 500;
 };
 
 // Who may call a route.
@@ -123,8 +130,13 @@ class App {
   const AppConfig& config() const { return config_; }
   meldpunt::Meldpunt& meldpunt() { return meldpunt_; }
   const meldpunt::KeyRing& keyring() const { return keyring_; }
+  // Per-client limits of the public meldpunt, keyed by client_key().
   meldpunt::GuessThrottle& receipt_throttle() { return receipt_throttle_; }
-  meldpunt::RateLimiter& report_limiter() { return report_limiter_; }
+  meldpunt::SubmissionLimits& submission_limits() { return submission_limits_; }
+  meldpunt::UploadLimits& upload_limits() { return upload_limits_; }
+  // The request's client as a key for in-memory limits: a daily-keyed HMAC
+  // of its address (crypto/client_key.h), never stored or logged.
+  std::string ClientKey(const web::Request& req) { return client_keyer_.KeyFor(req.remote_ip); }
   notify::Notifications& notifications() { return notifications_; }
   placement::Stagematching& stagematching() { return stagematching_; }
   norm::NormService& norm() { return norm_; }
@@ -157,8 +169,10 @@ class App {
   audit::AuditLog audit_;
   meldpunt::KeyRing keyring_;
   meldpunt::Meldpunt meldpunt_;
+  crypto::ClientKeyer client_keyer_;
   meldpunt::GuessThrottle receipt_throttle_;
-  meldpunt::RateLimiter report_limiter_;
+  meldpunt::SubmissionLimits submission_limits_;
+  meldpunt::UploadLimits upload_limits_;
   notify::Notifications notifications_;
   placement::Stagematching stagematching_;
   norm::NormService norm_;
@@ -184,6 +198,12 @@ void RegisterAssessmentRoutes(App& app);  // self-assessment, training register,
 void AddStudentNormParts(Ctx& ctx, views::Data& body);
 void RegisterMonitorRoutes(App& app);        // the school's monitor dashboard (issue 6)
 void RegisterMonitorReportRoutes(App& app);  // yearly report, exports, deployment-wide report
+
+// Whether a report to `school` may be taken now (H4). A logged-in student or
+// staff member of the school is accountable and never refused; anyone else
+// counts against their client's limit and the school's ceiling
+// (meldpunt::SubmissionLimits). On false the caller answers 429.
+bool AdmitReport(Ctx& ctx, const auth::School& school);
 
 // An attachment as a download (never inline), with a neutral file name.
 web::Response FileResponse(const meldpunt::Meldpunt::FileContent& file);

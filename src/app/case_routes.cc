@@ -1,5 +1,7 @@
 // The meldpunt handler's pages: the inbox with filters and deadlines, and one
 // case with its timeline, messages, workflow, actions and aftercare.
+#include <algorithm>
+
 #include "app/app.h"
 #include "app/attachment_outcome.h"
 
@@ -53,7 +55,10 @@ views::Data SummaryData(const Ctx& ctx, const meldpunt::CaseSummary& s) {
   return d;
 }
 
-web::Response Inbox(Ctx& ctx) {
+// The inbox; `errors` and `chosen` come back from a refused bulk close, so
+// the lead sees why and keeps their selection.
+web::Response InboxPage(Ctx& ctx, const std::vector<views::FieldError>& errors = {},
+                        const std::vector<std::string>& chosen = {}, int status_code = 200) {
   meldpunt::Staff staff = ctx.Staff();
   meldpunt::InboxFilter f;
   std::string status = ctx.req.QueryParam("status").value_or("");
@@ -69,6 +74,9 @@ web::Response Inbox(Ctx& ctx) {
   auto cases = ctx.app.meldpunt().Inbox(staff, f);
   if (!cases.ok()) return ctx.ErrorPage(HttpStatusFor(cases.status()));
   views::Page page = ctx.MakePage(ctx.T("inbox_title"));
+  page.errors = errors;
+  if (ctx.req.QueryParam("ok").value_or("") == "not_a_report")
+    page.flash = ctx.T("inbox_bulk_done");
   views::Data body;
   views::Data rows{views::Data::type::list};
   int overdue = 0, due_soon = 0;
@@ -76,8 +84,16 @@ web::Response Inbox(Ctx& ctx) {
     auto worst = std::max(c.first_contact_state, c.feedback_state);
     overdue += worst == domain::DeadlineState::kOverdue;
     due_soon += worst == domain::DeadlineState::kDueSoon;
-    rows.push_back(SummaryData(ctx, c));
+    views::Data row = SummaryData(ctx, c);
+    row.set("id", c.id);
+    row.set("chosen", std::find(chosen.begin(), chosen.end(), c.id) != chosen.end());
+    row.set("closable", c.status != domain::CaseStatus::kClosed);
+    rows.push_back(row);
   }
+  // Junk in bulk (H4): a lead closes chosen cases as "geen melding".
+  body.set("csrf", ctx.session->csrf_token);
+  views::SetIfPresent(body, "case_error", views::ErrorFor(errors, "case"));
+  views::SetIfPresent(body, "confirm_error", views::ErrorFor(errors, "confirm"));
   body.set("cases", rows);
   body.set("empty", cases->empty());
   body.set("count", std::to_string(cases->size()));
@@ -100,7 +116,33 @@ web::Response Inbox(Ctx& ctx) {
   auto warnings = ctx.app.meldpunt().RetentionWarnings(ctx.user().school_id);
   if (warnings.ok() && !warnings->empty())
     body.set("retention_warning", std::to_string(warnings->size()));
-  return ctx.Render("inbox", page, body);
+  return ctx.Render("inbox", page, body, status_code);
+}
+
+web::Response Inbox(Ctx& ctx) { return InboxPage(ctx); }
+
+// POST /meldpunt/geen-melding: closes the chosen cases as "geen melding"
+// after the lead has ticked the confirmation; all or none.
+web::Response CloseAsNotAReport(Ctx& ctx) {
+  if (!ctx.Staff().lead) return ctx.ErrorPage(403);
+  std::vector<std::string> chosen = ctx.form.GetAll("case");
+  if (chosen.empty()) return InboxPage(ctx, {{"case", ctx.T("inbox_bulk_err_none")}}, chosen, 400);
+  if (ctx.form.Get("confirm") != "yes")
+    return InboxPage(ctx, {{"confirm", ctx.T("inbox_bulk_err_confirm")}}, chosen, 400);
+  auto closed = ctx.app.meldpunt().CloseAsNotAReport(ctx.Staff(), chosen);
+  if (closed.ok()) return web::Response::Redirect("/meldpunt?ok=not_a_report");
+  switch (closed.status().code()) {
+    case common::StatusCode::kPermissionDenied:
+      return ctx.ErrorPage(403);
+    case common::StatusCode::kNotFound:
+      return InboxPage(ctx, {{"case", ctx.T("inbox_bulk_err_missing")}}, chosen, 400);
+    case common::StatusCode::kFailedPrecondition:
+      return InboxPage(ctx, {{"case", ctx.T("inbox_bulk_err_closed")}}, chosen, 409);
+    case common::StatusCode::kInvalidArgument:
+      return InboxPage(ctx, {{"case", ctx.T("inbox_bulk_err_too_many")}}, {}, 400);
+    default:
+      return ctx.ErrorPage(HttpStatusFor(closed.status()));
+  }
 }
 
 // P9: a confidential reporter's identity, asked for by one lead and decided
@@ -379,6 +421,7 @@ void RegisterCaseRoutes(App& app) {
   Access handle = Access::Need(domain::Permission::kHandleCases);
   web::RouteOptions sensitive{.sensitive = true};
   app.Route(web::Method::kGet, "/meldpunt", handle, Inbox, sensitive);
+  app.Route(web::Method::kPost, "/meldpunt/geen-melding", handle, CloseAsNotAReport, sensitive);
   app.Route(web::Method::kGet, "/meldpunt/zaken/{id}", handle, ShowCaseWithFlash, sensitive);
   app.Route(web::Method::kPost, "/meldpunt/zaken/{id}/bericht", handle, PostMessage, sensitive);
   app.Route(web::Method::kPost, "/meldpunt/zaken/{id}/status", handle, PostStatus, sensitive);

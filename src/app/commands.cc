@@ -95,7 +95,7 @@ void AddCommon(CLI::App* cmd, Common& c, bool with_data_dir = true) {
 }
 
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
-          int report_rate_limit) {
+          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
@@ -113,6 +113,8 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
   config.tls = tls;
   config.assets_dir = assets;
   config.report_rate_limit_per_minute = report_rate_limit;
+  config.report_client_limit_per_minute = report_client_limit;
+  config.reporter_upload_mb_per_school_day = reporter_upload_mb;
   auto rt = MakeRuntime(c, config);
   if (!rt.ok()) return Fail(rt.status());
   if (!rt->app->LoadAssets(assets)) {
@@ -168,7 +170,9 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   static std::string listen = "127.0.0.1:8080";
   static std::string assets = STAGEPUNT_DEFAULT_ASSETS;
   static bool tls = false;
-  static int report_rate_limit = 30;
+  static int report_rate_limit = AppConfig{}.report_rate_limit_per_minute;
+  static int report_client_limit = AppConfig{}.report_client_limit_per_minute;
+  static int64_t reporter_upload_mb = AppConfig{}.reporter_upload_mb_per_school_day;
 
   auto* serve = cli.add_subcommand("serve", "Run the web app and the JSON API");
   AddCommon(serve, common_opts);
@@ -178,9 +182,21 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   serve->add_flag("--tls-in-front", tls, "TLS terminates at a proxy: Secure cookies and HSTS");
   serve
       ->add_option("--report-rate-limit", report_rate_limit,
-                   "Anonymous reports per minute (0: no limit)")
+                   "Ceiling of reports without an account per school per minute, over all "
+                   "clients (0: no ceiling)")
       ->capture_default_str();
-  serve->callback([&] { exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit); });
+  serve
+      ->add_option("--report-client-limit", report_client_limit,
+                   "Reports without an account per client per minute (0: no limit)")
+      ->capture_default_str();
+  serve
+      ->add_option("--reporter-upload-quota-mb", reporter_upload_mb,
+                   "MB of attachments reporters may add per school per day (0: no limit)")
+      ->capture_default_str();
+  serve->callback([&] {
+    exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit, report_client_limit,
+                      reporter_upload_mb);
+  });
 
   auto* migrate = cli.add_subcommand("migrate", "Bring the schema up to date");
   AddCommon(migrate, common_opts, false);

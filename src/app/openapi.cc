@@ -49,7 +49,7 @@ std::string_view OpenApiDocument() {
       "responses": {"201": {"description": "durably committed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}},
                     "400": {"description": "invalid input, naming the field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                     "404": {"description": "unknown school", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                    "429": {"description": "throttled (serve --report-rate-limit)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+                    "429": {"description": "throttled: too many reports from this client (serve --report-client-limit) or to this school (--report-rate-limit); try again in a minute", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
     "/reporter/session": {"post": {"summary": "Exchange a receipt for a reporter token", "operationId": "reporterSession",
       "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["receipt"], "properties": {"receipt": {"type": "string"}}}}}},
       "responses": {"200": {"description": "a token valid for 60 minutes", "content": {"application/json": {"schema": {"type": "object", "properties": {"token": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}}}}},

@@ -296,8 +296,12 @@ web::Response SubmitForm(Ctx& ctx) {
   } else {
     draft->channel = domain::Channel::kSelf;
   }
-  if (!by && !ctx.app.report_limiter().Allow(school->id)) {
-    return RenderForm(ctx, *school, ctx.form, {{"narrative", ctx.T("report_rate_limited")}}, 429);
+  if (!AdmitReport(ctx, *school)) {
+    // Everything typed stays in the form; only sending has to wait.
+    web::Response res =
+        RenderForm(ctx, *school, ctx.form, {{"narrative", ctx.T("report_rate_limited")}}, 429);
+    res.SetHeader("Retry-After", "60");
+    return res;
   }
   std::string flag_id = by ? ctx.form.Get("flag") : "";
   if (!flag_id.empty() && ctx.form.Get("student_agrees") != "1") {
@@ -340,6 +344,14 @@ web::Response ConfirmSaved(Ctx& ctx) {
 }
 
 }  // namespace
+
+bool AdmitReport(Ctx& ctx, const auth::School& school) {
+  if (ctx.session && ctx.user().school_id == school.id &&
+      (ctx.user().role == domain::Role::kStudent ||
+       domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf)))
+    return true;
+  return ctx.app.submission_limits().Allow(ctx.app.ClientKey(ctx.req), school.id);
+}
 
 void RegisterReporterRoutes(App& app);
 

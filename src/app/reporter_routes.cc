@@ -37,7 +37,9 @@ web::Response CodeForm(Ctx& ctx, const std::string& error, int status) {
 web::Response ShowCodeForm(Ctx& ctx) { return CodeForm(ctx, "", 200); }
 
 web::Response EnterCode(Ctx& ctx) {
-  std::chrono::milliseconds delay = ctx.app.receipt_throttle().CurrentDelay();
+  // Held back for the client that guesses codes (throttle.h).
+  const std::string client = ctx.app.ClientKey(ctx.req);
+  std::chrono::milliseconds delay = ctx.app.receipt_throttle().CurrentDelay(client);
   auto session = ctx.app.meldpunt().OpenReporterSession(ctx.form.Get("receipt"));
   web::Response res;
   if (session.ok()) {
@@ -45,7 +47,7 @@ web::Response EnterCode(Ctx& ctx) {
     res.AddHeader("Set-Cookie", std::string(kReporterCookie) + "=" + session->token +
                                     "; Max-Age=3600" + ctx.app.CookieAttributes());
   } else if (session.status().code() == common::StatusCode::kUnauthenticated) {
-    ctx.app.receipt_throttle().RecordFailure();
+    ctx.app.receipt_throttle().RecordFailure(client);
     res = CodeForm(ctx, ctx.T("followup_wrong_code"), 401);
   } else {
     res = ctx.ErrorPage(HttpStatusFor(session.status()));
@@ -234,8 +236,26 @@ web::Response Upload(Ctx& ctx) {
     return AfterChange(ctx, Status::InvalidArgument(ctx.T("attachment_choose_one"), "attachment"),
                        "");
   }
-  auto added = ctx.app.meldpunt().AddAttachmentAsReporter(ReporterToken(ctx), ctx.files[0].filename,
-                                                          ctx.files[0].bytes);
+  const std::string& bytes = ctx.files[0].bytes;
+  // Quotas (M3): bytes per client here, files and bytes per case and per
+  // school per day in the service. Past one, the page names the field.
+  if (!ctx.app.upload_limits().Allow(ctx.app.ClientKey(ctx.req),
+                                     static_cast<int64_t>(bytes.size()))) {
+    return ShowCase(ctx, {{"attachment", ctx.T("attachment_quota_client")}}, "", 429);
+  }
+  auto added =
+      ctx.app.meldpunt().AddAttachmentAsReporter(ReporterToken(ctx), ctx.files[0].filename, bytes);
+  if (added.status().code() == common::StatusCode::kResourceExhausted) {
+    const std::string& reason = added.status().message();
+    const auto& q = ctx.app.meldpunt().attachment_quotas();
+    std::string text = ctx.T("attachment_quota_" + reason);
+    std::string n = reason == meldpunt::kQuotaPerReport ? std::to_string(q.per_report)
+                                                        : std::to_string(q.bytes_per_case >> 20);
+    if (size_t at = text.find("{n}"); at != std::string::npos) text.replace(at, 3, n);
+    // A full case stays full (413); the school's daily quota frees up (429).
+    return ShowCase(ctx, {{"attachment", text}}, "",
+                    reason == meldpunt::kQuotaPerSchoolDay ? 429 : 413);
+  }
   return AfterChange(ctx, AttachmentOutcome(ctx, added.status()), "followup_attachment_added");
 }
 

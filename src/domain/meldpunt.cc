@@ -21,9 +21,9 @@ constexpr std::array<std::string_view, 5> kChannels = {"self", "mentor", "coordi
                                                        "other"};
 constexpr std::array<std::string_view, 5> kStatuses = {"received", "intake", "in_progress",
                                                        "aftercare", "closed"};
-constexpr std::array<std::string_view, 7> kOutcomes = {
-    "resolved_with_company", "new_placement", "referred", "no_further_action", "withdrawn",
-    "not_discrimination",    "other"};
+constexpr std::array<std::string_view, 8> kOutcomes = {
+    "resolved_with_company", "new_placement", "referred",    "no_further_action", "withdrawn",
+    "not_discrimination",    "other",         "not_a_report"};
 constexpr std::array<std::string_view, 9> kActions = {
     "talk_student", "talk_company", "replacement_internship", "adjusted_planning", "referral_sbb",
     "referral_adv", "referral_job", "referral_crm",           "aangifte_support"};

@@ -49,6 +49,9 @@ enum class Outcome {
   kWithdrawn,
   kNotDiscrimination,
   kOther,
+  // "Geen melding": spam or a test, not a report at all. Closed like this
+  // (in bulk from the inbox) a case stays out of every monitor figure.
+  kNotAReport,
 };
 enum class ActionKind {
   kTalkStudent,

@@ -22,6 +22,7 @@ namespace {
 using common::Status;
 using common::StatusOr;
 
+// Whoever adds them; the bytes are bounded by AttachmentQuotas.
 constexpr int kMaxAttachmentsPerCase = 20;
 
 std::string KindName(media::Kind k) {
@@ -105,18 +106,52 @@ StatusOr<Meldpunt::FileContent> ReadDecrypted(db::Connection& c, const std::stri
   return Meldpunt::FileContent{r.Text(0), out.str()};
 }
 
+// The quotas of AttachmentQuotas for one more file of `size` bytes on
+// `case_id`. The case row is touched first: on PostgreSQL that locks it
+// until commit, so two uploads to one case cannot both slip under a quota
+// (SQLite writes one transaction at a time anyway).
+Status CheckQuotas(db::Connection& c, const AttachmentQuotas& q, std::string_view case_id,
+                   std::string_view school_id, bool by_reporter, int64_t size,
+                   common::UnixMillis now) {
+  SP_RETURN_IF_ERROR(
+      c.Execute("UPDATE cases SET status = status WHERE id = $1", {case_id}).status());
+  SP_ASSIGN_OR_RETURN(
+      db::Row held,
+      c.QueryOne("SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT), "
+                 "CAST(COALESCE(SUM(CASE WHEN uploaded_by = 'reporter' THEN 1 ELSE 0 END), 0) "
+                 "AS BIGINT) "
+                 "FROM attachments WHERE case_id = $1",
+                 {case_id}));
+  auto full = [](const char* reason) {
+    return Status(common::StatusCode::kResourceExhausted, reason, "attachment");
+  };
+  if (held.Int(0) >= kMaxAttachmentsPerCase) return full(kQuotaPerCase);
+  if (held.Int(1) + size > q.bytes_per_case) return full(kQuotaPerCase);
+  if (!by_reporter) return Status::Ok();
+  if (held.Int(2) >= q.per_report) return full(kQuotaPerReport);
+  if (q.reporter_bytes_per_school_day > 0) {
+    constexpr common::UnixMillis kDay = 24 * 60 * 60 * 1000;
+    SP_ASSIGN_OR_RETURN(
+        db::Row today,
+        c.QueryOne("SELECT CAST(COALESCE(SUM(a.size), 0) AS BIGINT) FROM attachments a "
+                   "JOIN cases k ON k.id = a.case_id "
+                   "WHERE k.school_id = $1 AND a.uploaded_by = 'reporter' AND a.at >= $2",
+                   {school_id, now - now % kDay}));
+    if (today.Int(0) + size > q.reporter_bytes_per_school_day) return full(kQuotaPerSchoolDay);
+  }
+  return Status::Ok();
+}
+
 // Encrypts, writes and records one attachment of `case_id` inside the
-// caller's transaction. `stored` gets the file name, so the caller can
-// remove the file if the transaction does not commit.
-Status InsertAttachment(db::Connection& c, const std::string& dir, std::string_view case_id,
+// caller's transaction, after its quotas. `stored` gets the file name, so
+// the caller can remove the file if the transaction does not commit.
+Status InsertAttachment(db::Connection& c, const std::string& dir, const AttachmentQuotas& quotas,
+                        std::string_view case_id, std::string_view school_id,
                         const crypto::SecretKey& case_key, const media::SanitizedAttachment& clean,
                         std::string_view uploaded_by, const AttachmentInfo& info,
                         std::string& stored) {
-  SP_ASSIGN_OR_RETURN(db::Row count,
-                      c.QueryOne("SELECT COUNT(*) FROM attachments WHERE case_id = $1", {case_id}));
-  if (count.Int(0) >= kMaxAttachmentsPerCase) {
-    return Status::InvalidArgument("a report can have at most 20 attachments", "attachment");
-  }
+  SP_RETURN_IF_ERROR(
+      CheckQuotas(c, quotas, case_id, school_id, uploaded_by == "reporter", info.size, info.at));
   SP_ASSIGN_OR_RETURN(auto file, StoreEncrypted(dir, case_key, info.id, clean.bytes));
   stored = file.first;
   return c
@@ -139,8 +174,8 @@ StatusOr<AttachmentInfo> Meldpunt::AddAttachmentAsReporter(std::string_view toke
   std::string stored;
   Status s = db_.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(internal::ReporterCase rc, internal::LoadReporterSession(c, token, now));
-    SP_RETURN_IF_ERROR(
-        InsertAttachment(c, files_dir_, rc.case_id, rc.case_key, clean, "reporter", info, stored));
+    SP_RETURN_IF_ERROR(InsertAttachment(c, files_dir_, quotas_, rc.case_id, rc.school_id,
+                                        rc.case_key, clean, "reporter", info, stored));
     return audit_.Append(c, internal::ReporterAudit(rc.school_id, "case.attach", rc.case_id));
   });
   if (!s.ok()) {
@@ -167,8 +202,8 @@ StatusOr<AttachmentInfo> Meldpunt::AddAttachmentAsStaff(const Staff& staff,
     if (v.shredded) return Status::NotFound("no such case");
     SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key,
                         internal::StaffCaseKey(c, keys_, staff, case_id));
-    SP_RETURN_IF_ERROR(
-        InsertAttachment(c, files_dir_, case_id, case_key, clean, staff.user.id, info, stored));
+    SP_RETURN_IF_ERROR(InsertAttachment(c, files_dir_, quotas_, case_id, v.school_id, case_key,
+                                        clean, staff.user.id, info, stored));
     return audit_.Append(c,
                          internal::CaseAudit(v.school_id, staff.user.id, "case.attach", case_id));
   });

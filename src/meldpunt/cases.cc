@@ -1,5 +1,7 @@
 // The handler's side: inbox, reading a case, assignment, workflow, messages
 // and actions. Every read and change is audited in its own transaction.
+#include <algorithm>
+
 #include "common/utf8.h"
 #include "crypto/random.h"
 #include "crypto/receipt.h"
@@ -268,6 +270,46 @@ Status Meldpunt::Transition(const Staff& staff, std::string_view case_id, CaseSt
     return audit_.Append(c,
                          internal::CaseAudit(v.school_id, staff.user.id, "case.status", case_id));
   });
+}
+
+StatusOr<int> Meldpunt::CloseAsNotAReport(const Staff& staff,
+                                          const std::vector<std::string>& case_ids) {
+  if (!staff.lead) return Status::PermissionDenied("only a lead can close cases in bulk");
+  if (case_ids.empty()) return Status::InvalidArgument("choose one or more cases", "case");
+  if (case_ids.size() > kMaxBulkClose)
+    return Status::InvalidArgument("choose at most 200 cases at once", "case");
+  std::vector<std::string> ids = case_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  common::UnixMillis now = clock_.NowMillis();
+  domain::Date today = domain::DateFromMillis(now);
+  int closed = 0;
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    closed = 0;
+    for (const std::string& id : ids) {
+      // Another school's case answers exactly like a missing one (P8).
+      auto v = internal::LoadVisibleCase(c, staff, id);
+      if (!v.ok())
+        return Status(common::StatusCode::kNotFound, "a chosen case does not exist", "case");
+      if (v->status == CaseStatus::kClosed || v->shredded)
+        return Status::FailedPrecondition("a chosen case is already closed", "case");
+      domain::DeadlinePolicy policy = internal::LoadPolicy(c, v->school_id);
+      SP_RETURN_IF_ERROR(c.Execute("UPDATE cases SET status = $1, closed_at = $2, outcome = $3, "
+                                   "retention_due = $4 WHERE id = $5",
+                                   {domain::Name(CaseStatus::kClosed), now,
+                                    domain::Name(domain::Outcome::kNotAReport),
+                                    domain::FormatDate(domain::RetentionDue(policy, today)), id})
+                             .status());
+      SP_RETURN_IF_ERROR(internal::AddEvent(c, id, now, "status", domain::Name(v->status),
+                                            domain::Name(CaseStatus::kClosed), staff.user.id));
+      SP_RETURN_IF_ERROR(audit_.Append(
+          c, internal::CaseAudit(v->school_id, staff.user.id, "case.close_not_a_report", id)));
+      ++closed;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return closed;
 }
 
 Status Meldpunt::StaffMessage(const Staff& staff, std::string_view case_id, std::string_view text) {

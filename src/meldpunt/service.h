@@ -61,6 +61,21 @@ struct CompanyInfo {
   std::string city;
 };
 
+// How much attachments may take (M3). Past a quota an upload is refused
+// with kResourceExhausted, field "attachment", and as its message one of the
+// reason ids below (pages translate them); nothing of it is stored.
+struct AttachmentQuotas {
+  // Files the reporter (no account) may add to one report.
+  int per_report = 5;
+  // Bytes all attachments of one case may hold, whoever added them.
+  int64_t bytes_per_case = int64_t{25} * 1024 * 1024;
+  // Bytes reporters may add to one school's cases per UTC day; 0 = no limit.
+  int64_t reporter_bytes_per_school_day = int64_t{500} * 1024 * 1024;
+};
+inline constexpr char kQuotaPerReport[] = "attachments_per_report";
+inline constexpr char kQuotaPerCase[] = "attachment_bytes_per_case";
+inline constexpr char kQuotaPerSchoolDay[] = "attachment_bytes_per_school_day";
+
 struct AttachmentInfo {
   std::string id;
   std::string kind;  // pdf, png, jpeg
@@ -227,6 +242,10 @@ class Meldpunt {
            const KeyRing& keys, std::string files_dir)
       : db_(db), clock_(clock), audit_(audit), keys_(keys), files_dir_(std::move(files_dir)) {}
 
+  // Set once at start-up, before requests are served.
+  void set_attachment_quotas(const AttachmentQuotas& q) { quotas_ = q; }
+  const AttachmentQuotas& attachment_quotas() const { return quotas_; }
+
   // ---- Reporting (reports.cc) ----
   // Validates, encrypts and durably commits; the Receipt exists only after
   // the commit. kFailedPrecondition when the school's meldpunt has no key
@@ -273,6 +292,16 @@ class Meldpunt {
   common::Status Transition(const Staff& staff, std::string_view case_id, domain::CaseStatus to,
                             std::optional<domain::Outcome> outcome = std::nullopt,
                             std::string_view outcome_text = {});
+  // Junk in bulk: closes `case_ids` with outcome kNotAReport ("geen
+  // melding": spam or a test) in one transaction, all or none, and returns
+  // how many. Only for a lead (kPermissionDenied otherwise). A case that is
+  // missing or of another school makes it kNotFound, one already closed
+  // kFailedPrecondition, an empty or overlong list kInvalidArgument; the
+  // field is "case". Each case gets its status event and its own audit
+  // record; no aftercare, as nothing happened to anyone.
+  static constexpr size_t kMaxBulkClose = 200;
+  common::StatusOr<int> CloseAsNotAReport(const Staff& staff,
+                                          const std::vector<std::string>& case_ids);
   common::Status StaffMessage(const Staff& staff, std::string_view case_id, std::string_view text);
   common::Status RecordAction(const Staff& staff, std::string_view case_id, domain::ActionKind kind,
                               std::string_view note);
@@ -308,7 +337,8 @@ class Meldpunt {
 
   // ---- Attachments (attachments.cc) ----
   // Sanitizes (media/attachment.h), encrypts with the case key and stores
-  // under a random name. `by` is "reporter" or the staff user id.
+  // under a random name. `by` is "reporter" or the staff user id. Quotas:
+  // AttachmentQuotas, checked in the transaction that adds the file.
   common::StatusOr<AttachmentInfo> AddAttachmentAsReporter(std::string_view token,
                                                            std::string_view filename,
                                                            std::string_view bytes);
@@ -394,6 +424,7 @@ class Meldpunt {
   const audit::AuditLog& audit_;
   const KeyRing& keys_;
   std::string files_dir_;
+  AttachmentQuotas quotas_;
 };
 
 }  // namespace meldpunt

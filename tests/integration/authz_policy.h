@@ -134,6 +134,8 @@ const Policy kPolicy[] = {
     {P, "/melding/afmelden", kEveryone},
     // case_routes.cc
     {G, "/meldpunt", kHandlers},
+    // Leads only; 400: no case chosen.
+    {P, "/meldpunt/geen-melding", kLead, Obj::kNone, "", 400, kHandler},
     {G, "/meldpunt/zaken/{id}", kHandlers, Obj::kCase},
     {P, "/meldpunt/zaken/{id}/bericht", kHandlers, Obj::kCase},
     {P, "/meldpunt/zaken/{id}/status", kHandlers, Obj::kCase},

@@ -53,6 +53,12 @@ class Browser {
   web::ClientResponse Login(const std::string& login, const std::string& password,
                             const std::string& totp_code = "");
   std::string last_csrf() const { return csrf_; }
+  // Connects from another loopback address from the next request on (a
+  // second client on this machine, for per-client limits).
+  void set_source_address(std::string address) {
+    client_.Close();
+    client_.set_source_address(std::move(address));
+  }
   std::map<std::string, std::string>& cookies() { return cookies_; }
 
  private:

@@ -9,7 +9,7 @@ import { totp } from '../e2e/totp.mjs';
 // `log` collects stdout and stderr (spdlog writes to stdout).
 export function startServer({ build, db, dataDir }) {
   const child = spawn(`${build}/stagepunt`, ['serve', '--db', db, '--data-dir', dataDir,
-    '--listen', '127.0.0.1:0', '--report-rate-limit', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--listen', '127.0.0.1:0', '--report-rate-limit', '0', '--report-client-limit', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const server = { child, log: '' };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${server.log.slice(-4000)}`)), 20000);
