@@ -94,7 +94,7 @@ common::StatusOr<int64_t> Sessions::Purge() {
   return removed;
 }
 
-Status LoginThrottle::Check(db::Database& db, std::string_view key) const {
+Status TotpThrottle::Check(db::Database& db, std::string_view key) const {
   Status result;
   SP_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(db::Rows rows,
@@ -107,7 +107,7 @@ Status LoginThrottle::Check(db::Database& db, std::string_view key) const {
   return result;
 }
 
-Status LoginThrottle::RecordFailure(db::Database& db, std::string_view key) const {
+Status TotpThrottle::RecordFailure(db::Database& db, std::string_view key) const {
   return db.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(db::Rows rows,
                         c.Query("SELECT failures FROM login_throttle WHERE login = $1", {key}));
@@ -126,7 +126,7 @@ Status LoginThrottle::RecordFailure(db::Database& db, std::string_view key) cons
   });
 }
 
-Status LoginThrottle::RecordSuccess(db::Connection& c, std::string_view key) const {
+Status TotpThrottle::RecordSuccess(db::Connection& c, std::string_view key) const {
   return c.Execute("DELETE FROM login_throttle WHERE login = $1", {key}).status();
 }
 
@@ -160,7 +160,11 @@ common::StatusOr<User> Invitations::Peek(std::string_view token) {
 Status Invitations::Redeem(std::string_view token, std::string_view password) {
   SP_ASSIGN_OR_RETURN(User user, Peek(token));
   SP_RETURN_IF_ERROR(crypto::CheckPasswordPolicy(password, user.login));
-  SP_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password));
+  std::string hash;
+  {
+    SP_ASSIGN_OR_RETURN(PasswordGate::Permit permit, gate_.Enter());
+    SP_ASSIGN_OR_RETURN(hash, gate_.Hash(permit, password));
+  }
   return accounts_.db().Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(int64_t used,
                         c.Execute("UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND "

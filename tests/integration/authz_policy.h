@@ -108,6 +108,7 @@ const Policy kPolicy[] = {
     {P, "/admin/users/{id}/enable", kAdmin, Obj::kUser},
     {G, "/admin/schools", kSysadmin},
     {P, "/admin/schools", kSysadmin},
+    {P, "/admin/schools/domains", kSysadmin},
     {G, "/admin/audit", kAdmin | kSysadmin},
     // report_routes.cc and reporter_routes.cc (the reporter has no account)
     {G, "/melden", kEveryone},

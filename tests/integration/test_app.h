@@ -53,6 +53,9 @@ class Browser {
   web::ClientResponse Login(const std::string& login, const std::string& password,
                             const std::string& totp_code = "");
   std::string last_csrf() const { return csrf_; }
+  // Connects from another loopback address (a second client), from the next
+  // connection on; call before the first request.
+  void set_source_address(std::string address) { client_.set_source_address(std::move(address)); }
   std::map<std::string, std::string>& cookies() { return cookies_; }
 
  private:
