@@ -123,6 +123,22 @@ TEST_P(AuthTest, ThrottleDelaysButNeverLocksForGood) {
   EXPECT_EQ(throttle.Delay("x", attacker).count(), 0);
 }
 
+// The second factor's throttle waits, never locks for good, and forgets
+// failures after a quiet period instead of adding them up forever.
+TEST_P(AuthTest, TotpThrottleWaitsAndForgets) {
+  TotpThrottle throttle(clock_);
+  for (int i = 0; i <= TotpThrottle::kFreeAttempts; ++i) {
+    EXPECT_TRUE(throttle.Check(*db_, "totp:u").ok());
+    ASSERT_TRUE(throttle.RecordFailure(*db_, "totp:u").ok());
+  }
+  EXPECT_EQ(throttle.Check(*db_, "totp:u").code(), common::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(throttle.Check(*db_, "totp:other").ok());
+  clock_.Advance(std::chrono::milliseconds(TotpThrottle::kForgetAfterMillis + 1000));
+  EXPECT_TRUE(throttle.Check(*db_, "totp:u").ok());
+  ASSERT_TRUE(throttle.RecordFailure(*db_, "totp:u").ok());
+  EXPECT_TRUE(throttle.Check(*db_, "totp:u").ok()) << "one failure after a quiet period is free";
+}
+
 TEST_P(AuthTest, ClientAttemptsAreLimitedPerClientAndRefill) {
   LoginThrottle throttle(clock_);
   std::string a = throttle.ClientKey("127.0.0.2");

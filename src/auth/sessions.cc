@@ -109,19 +109,25 @@ Status TotpThrottle::Check(db::Database& db, std::string_view key) const {
 
 Status TotpThrottle::RecordFailure(db::Database& db, std::string_view key) const {
   return db.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT failures FROM login_throttle WHERE login = $1", {key}));
-    int64_t failures = (rows.empty() ? 0 : rows.rows[0].Int(0)) + 1;
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query("SELECT failures, locked_until FROM login_throttle WHERE login = $1", {key}));
+    // Failures are forgotten after a quiet period past the last wait, so they
+    // never add up over days.
+    common::UnixMillis now = clock_.NowMillis();
+    bool recent = !rows.empty() && rows.rows[0].Int(1) + kForgetAfterMillis > now;
+    int64_t failures = (recent ? rows.rows[0].Int(0) : 0) + 1;
     int64_t delay = 0;
     if (failures > kFreeAttempts) {
       int64_t shift = std::min<int64_t>(failures - kFreeAttempts - 1, 20);
       delay = std::min<int64_t>(int64_t{1000} << shift, kMaxDelayMillis);
     }
     return c
-        .Execute("INSERT INTO login_throttle (login, failures, locked_until) VALUES ($1, $2, $3) "
-                 "ON CONFLICT (login) DO UPDATE SET failures = excluded.failures, "
-                 "locked_until = excluded.locked_until",
-                 {key, failures, clock_.NowMillis() + delay})
+        .Execute(
+            "INSERT INTO login_throttle (login, failures, locked_until) VALUES ($1, $2, $3) "
+            "ON CONFLICT (login) DO UPDATE SET failures = excluded.failures, "
+            "locked_until = excluded.locked_until",
+            {key, failures, now + delay})
         .status();
   });
 }

@@ -51,7 +51,8 @@ class Sessions {
 };
 
 // The second factor's throttle, per user: after a few wrong TOTP codes each
-// further code must wait, doubling up to a cap. Only someone who already knew
+// further code must wait, doubling up to a cap, and the count starts over
+// after a quiet quarter of an hour. Only someone who already knew
 // the password reaches this step, so the count is per user (an attacker
 // cannot spread codes over addresses); it is kept in the database so that all
 // instances share it. Password logins use auth::LoginThrottle instead.
@@ -60,6 +61,8 @@ class TotpThrottle {
   explicit TotpThrottle(const common::Clock& clock) : clock_(clock) {}
   static constexpr int kFreeAttempts = 5;
   static constexpr int64_t kMaxDelayMillis = 5 * 60 * 1000;
+  // A failure this long after the last wait ended starts the count again.
+  static constexpr int64_t kForgetAfterMillis = 15 * 60 * 1000;
 
   // ResourceExhausted while the key is in its waiting period.
   common::Status Check(db::Database& db, std::string_view key) const;
