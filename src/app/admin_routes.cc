@@ -17,6 +17,23 @@ std::string Message(const Ctx& ctx, const Status& s) {
   return ctx.T("field_invalid");
 }
 
+// "Inlognamen eindigen op @99dm.demo." for the login field, or that the
+// school has no login domains yet.
+std::string LoginDomainsHint(Ctx& ctx) {
+  auto domains = ctx.app.accounts().LoginDomains(ctx.user().school_id);
+  if (!domains.ok() || domains->empty()) return ctx.T("login_no_domains");
+  std::string list;
+  for (const std::string& d : *domains) list += (list.empty() ? "@" : ", @") + d;
+  return ctx.T("login_domains_hint") + " " + list;
+}
+
+// The message for a login outside the school's login domains
+// (auth::Accounts::CreateUserInSchoolDomains).
+std::string DomainMessage(const Ctx& ctx, const Status& s) {
+  return ctx.T(s.message().rfind("no_domains", 0) == 0 ? "login_no_domains"
+                                                       : "login_outside_domains");
+}
+
 struct UserForm {
   std::string name, login, role = "student";
   std::vector<views::FieldError> errors;
@@ -50,7 +67,7 @@ web::Response UsersPage(Ctx& ctx, const UserForm& form, int status) {
   body.set("name_field", views::InputField("display_name", ctx.T("display_name_field"), form.name,
                                            "text", error_for("display_name")));
   body.set("login_field", views::InputField("login", ctx.T("login_field"), form.login, "email",
-                                            error_for("login")));
+                                            error_for("login"), LoginDomainsHint(ctx)));
   views::Data roles{views::Data::type::list};
   for (domain::Role r : domain::AllRoles()) {
     if (r == domain::Role::kSystemAdmin) continue;
@@ -78,15 +95,20 @@ web::Response CreateUser(Ctx& ctx) {
 
   std::string token;
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(auth::User u, ctx.app.accounts().CreateUser(
+    // Only within the school's login domains: an admin can neither create
+    // nor probe (through "already exists") another school's logins.
+    SP_ASSIGN_OR_RETURN(auth::User u, ctx.app.accounts().CreateUserInSchoolDomains(
                                           c, {ctx.user().school_id, form.login, form.name, *role}));
     SP_ASSIGN_OR_RETURN(token, ctx.app.invitations().Create(c, u.id));
     return ctx.app.audit().Append(c, AuditEntry(ctx, "user.create", "user", u.id));
   });
   if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
   if (!s.ok()) {
-    form.errors.push_back(
-        {s.field() == "display_name" ? "display_name" : "login", Message(ctx, s)});
+    bool domain_rule =
+        s.code() == common::StatusCode::kInvalidArgument && s.field() == "login" &&
+        (s.message().rfind("no_domains", 0) == 0 || s.message().rfind("outside_domains", 0) == 0);
+    form.errors.push_back({s.field() == "display_name" ? "display_name" : "login",
+                           domain_rule ? DomainMessage(ctx, s) : Message(ctx, s)});
     return UsersPage(ctx, form, s.code() == common::StatusCode::kAlreadyExists ? 409 : 400);
   }
   UserForm done;
@@ -110,10 +132,23 @@ web::Response ToggleUser(Ctx& ctx, bool disable) {
 }
 
 struct SchoolForm {
-  std::string brin, name;
+  std::string brin, name, domains;
   std::vector<views::FieldError> errors;
   std::string flash;
+  // The form to change an existing school's login domains.
+  std::string set_brin, set_domains;
 };
+
+std::string JoinDomains(const std::vector<std::string>& domains) {
+  std::string out;
+  for (const std::string& d : domains) out += (out.empty() ? "" : ", ") + d;
+  return out;
+}
+
+std::string DomainsError(const Ctx& ctx, const Status& s) {
+  return ctx.T(s.code() == common::StatusCode::kAlreadyExists ? "login_domain_taken"
+                                                              : "login_domain_invalid");
+}
 
 web::Response SchoolsPage(Ctx& ctx, const SchoolForm& form, int status) {
   auto schools = ctx.app.accounts().ListSchools();
@@ -128,6 +163,9 @@ web::Response SchoolsPage(Ctx& ctx, const SchoolForm& form, int status) {
     views::Data r;
     r.set("brin", s.brin);
     r.set("name", s.name);
+    auto domains = ctx.app.accounts().LoginDomains(s.id);
+    if (!domains.ok()) return ctx.ErrorPage(503);
+    r.set("domains", domains->empty() ? ctx.T("login_domains_none") : JoinDomains(*domains));
     rows.push_back(r);
   }
   body.set("schools", rows);
@@ -135,31 +173,77 @@ web::Response SchoolsPage(Ctx& ctx, const SchoolForm& form, int status) {
                                            error_for("brin"), ctx.T("brin_hint")));
   body.set("name_field", views::InputField("name", ctx.T("school_name_field"), form.name, "text",
                                            error_for("name")));
+  body.set("domains_field",
+           views::InputField("domains", ctx.T("login_domains_field"), form.domains, "text",
+                             error_for("domains"), ctx.T("login_domains_field_hint")));
+  body.set("set_brin_field", views::InputField("set_brin", ctx.T("brin_field"), form.set_brin,
+                                               "text", error_for("set_brin")));
+  body.set("set_domains_field",
+           views::InputField("set_domains", ctx.T("login_domains_field"), form.set_domains, "text",
+                             error_for("set_domains"), ctx.T("login_domains_field_hint")));
   return ctx.Render("schools", page, body, status);
 }
 
 web::Response ShowSchools(Ctx& ctx) { return SchoolsPage(ctx, {}, 200); }
 
 web::Response CreateSchool(Ctx& ctx) {
-  SchoolForm form{ctx.form.Get("brin"), ctx.form.Get("name"), {}, {}};
+  SchoolForm form{
+      ctx.form.Get("brin"), ctx.form.Get("name"), ctx.form.Get("domains"), {}, {}, {}, {}};
   if (form.brin.empty()) form.errors.push_back({"brin", ctx.T("field_required")});
   if (form.name.empty()) form.errors.push_back({"name", ctx.T("field_required")});
   if (!form.errors.empty()) return SchoolsPage(ctx, form, 400);
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(auth::School school,
                         ctx.app.accounts().CreateSchool(c, form.brin, form.name));
+    SP_RETURN_IF_ERROR(
+        ctx.app.accounts().SetLoginDomains(c, school.id, auth::SplitDomainList(form.domains)));
     audit::Entry e = AuditEntry(ctx, "school.create", "school", school.id);
     e.school_id = school.id;
     return ctx.app.audit().Append(c, e);
   });
   if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
   if (!s.ok()) {
-    form.errors.push_back({s.field() == "name" ? "name" : "brin", Message(ctx, s)});
+    if (s.field() == "domains") {
+      form.errors.push_back({"domains", DomainsError(ctx, s)});
+    } else {
+      form.errors.push_back({s.field() == "name" ? "name" : "brin", Message(ctx, s)});
+    }
     return SchoolsPage(ctx, form, s.code() == common::StatusCode::kAlreadyExists ? 409 : 400);
   }
   SchoolForm done;
   done.flash = ctx.T("school_created");
   return SchoolsPage(ctx, done, 201);
+}
+
+// The system admin replaces a school's login domains (what its school admin
+// may create logins in).
+web::Response SetSchoolDomains(Ctx& ctx) {
+  SchoolForm form;
+  form.set_brin = ctx.form.Get("set_brin");
+  form.set_domains = ctx.form.Get("set_domains");
+  if (form.set_brin.empty()) form.errors.push_back({"set_brin", ctx.T("field_required")});
+  if (!form.errors.empty()) return SchoolsPage(ctx, form, 400);
+  auto school = ctx.app.accounts().SchoolByBrin(form.set_brin);
+  if (school.status().code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
+  if (!school.ok()) {
+    form.errors.push_back({"set_brin", ctx.T("brin_unknown")});
+    return SchoolsPage(ctx, form, 400);
+  }
+  Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
+    SP_RETURN_IF_ERROR(
+        ctx.app.accounts().SetLoginDomains(c, school->id, auth::SplitDomainList(form.set_domains)));
+    audit::Entry e = AuditEntry(ctx, "school.login_domains", "school", school->id);
+    e.school_id = school->id;
+    return ctx.app.audit().Append(c, e);
+  });
+  if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
+  if (!s.ok()) {
+    form.errors.push_back({"set_domains", DomainsError(ctx, s)});
+    return SchoolsPage(ctx, form, s.code() == common::StatusCode::kAlreadyExists ? 409 : 400);
+  }
+  SchoolForm done;
+  done.flash = ctx.T("login_domains_saved");
+  return SchoolsPage(ctx, done, 200);
 }
 
 // One audit table, two views (audit::IsMeldpuntAction decides which record
@@ -266,6 +350,8 @@ void RegisterAdminRoutes(App& app) {
             ShowSchools);
   app.Route(web::Method::kPost, "/admin/schools", Access::Need(Permission::kManageSchools),
             CreateSchool);
+  app.Route(web::Method::kPost, "/admin/schools/domains", Access::Need(Permission::kManageSchools),
+            SetSchoolDomains);
   app.Route(web::Method::kGet, "/admin/audit", Access::Need(Permission::kViewAuditLog), ShowAudit);
   // The meldpunt's own log (leads only) and the recovery key's say in P9.
   app.Route(web::Method::kGet, "/meldpunt/logboek", Access::Need(Permission::kHandleCases),

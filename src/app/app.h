@@ -14,6 +14,8 @@
 
 #include "audit/audit_log.h"
 #include "auth/accounts.h"
+#include "auth/login_throttle.h"
+#include "auth/password_gate.h"
 #include "auth/sessions.h"
 #include "common/clock.h"
 #include "crypto/client_key.h"
@@ -123,7 +125,9 @@ class App {
   const common::Clock& clock() const { return clock_; }
   auth::Accounts& accounts() { return accounts_; }
   auth::Sessions& sessions() { return sessions_; }
-  auth::LoginThrottle& throttle() { return throttle_; }
+  auth::LoginThrottle& login_throttle() { return login_throttle_; }
+  auth::TotpThrottle& totp_throttle() { return totp_throttle_; }
+  auth::PasswordGate& password_gate() { return password_gate_; }
   auth::Invitations& invitations() { return invitations_; }
   auth::ApiTokens& api_tokens() { return api_tokens_; }
   const audit::AuditLog& audit() const { return audit_; }
@@ -163,7 +167,9 @@ class App {
   const common::Clock& clock_;
   auth::Accounts accounts_;
   auth::Sessions sessions_;
-  auth::LoginThrottle throttle_;
+  auth::LoginThrottle login_throttle_;
+  auth::TotpThrottle totp_throttle_;
+  auth::PasswordGate password_gate_;
   auth::Invitations invitations_;
   auth::ApiTokens api_tokens_;
   audit::AuditLog audit_;

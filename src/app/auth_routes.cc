@@ -10,16 +10,6 @@ namespace {
 
 using common::Status;
 
-// A fixed hash to verify against when the login is unknown, so an unknown
-// login costs the same time as a wrong password.
-const std::string& DummyHash() {
-  static const std::string hash = [] {
-    auto h = crypto::HashPassword(crypto::RandomToken(16));
-    return h.ok() ? *h : std::string();
-  }();
-  return hash;
-}
-
 std::string SessionCookie(const App& app, const std::string& token) {
   return app.SessionCookieName() + "=" + token + app.CookieAttributes();
 }
@@ -55,6 +45,22 @@ std::string NextStep(const auth::User& user, bool mfa_passed) {
   return user.totp_secret.empty() ? "/account/security" : "/login/totp";
 }
 
+// The login form again, with the typed login kept, for a request that was
+// turned away before its password was checked: 429 when this client used its
+// attempts, 503 when too many passwords are being checked at once.
+web::Response LoginTurnedAway(Ctx& ctx, const std::string& login, int status) {
+  bool busy = status == 503;
+  web::Response res =
+      LoginForm(ctx, login, {{"login", ctx.T(busy ? "login_busy" : "login_throttled")}}, status);
+  res.SetHeader("Retry-After",
+                std::to_string(busy ? auth::PasswordGate::kRetryAfterSeconds
+                                    : auth::LoginThrottle::kClientRetryAfterSeconds));
+  return res;
+}
+
+// Password login (P3, P5): the client's attempt budget first (no hash past
+// it), then the password check under the password gate, and the answer held
+// back by the (login, client) delay, right or wrong.
 web::Response DoLogin(Ctx& ctx) {
   std::string login = ctx.form.Get("login");
   std::string password = ctx.form.Get("password");
@@ -63,31 +69,42 @@ web::Response DoLogin(Ctx& ctx) {
   if (password.empty()) errors.push_back({"password", ctx.T("password_required")});
   if (!errors.empty()) return LoginForm(ctx, login, errors, 400);
 
+  auth::LoginThrottle& throttle = ctx.app.login_throttle();
   auto normalized = domain::NormalizeLogin(login);
-  std::string throttle_key = normalized.ok() ? *normalized : login.substr(0, 254);
-  Status throttled = ctx.app.throttle().Check(ctx.app.db(), throttle_key);
-  if (throttled.code() == common::StatusCode::kResourceExhausted) {
-    return LoginForm(ctx, login, {{"login", ctx.T("login_throttled")}}, 429);
-  }
-  if (!throttled.ok()) return ctx.ErrorPage(503);
+  std::string throttle_login = normalized.ok() ? *normalized : login.substr(0, 254);
+  std::string client = throttle.ClientKey(ctx.req.remote_ip);
+  if (!throttle.AdmitAttempt(client)) return LoginTurnedAway(ctx, login, 429);
+  std::chrono::milliseconds delay = throttle.Delay(throttle_login, client);
 
   auto user = ctx.app.accounts().UserByLogin(login);
-  if (!user.ok() && user.status().code() == common::StatusCode::kUnavailable)
+  if (!user.ok() && user.status().code() == common::StatusCode::kUnavailable) {
+    throttle.ReturnAttempt(client);
     return ctx.ErrorPage(503);
-  bool password_ok = crypto::VerifyPassword(
-      user.ok() && !user->password_hash.empty() ? user->password_hash : DummyHash(), password);
-  if (!user.ok() || !password_ok || user->disabled || user->password_hash.empty()) {
-    (void)ctx.app.throttle().RecordFailure(ctx.app.db(), throttle_key);
+  }
+  // Held until the end of the login: a handler's key is unwrapped with the
+  // password (Argon2id) below, under the same turn.
+  auto permit = ctx.app.password_gate().Enter();
+  if (!permit.ok()) {
+    throttle.ReturnAttempt(client);
+    return LoginTurnedAway(ctx, login, 503);
+  }
+  bool password_ok =
+      ctx.app.password_gate().Verify(*permit, user.ok() ? user->password_hash : "", password);
+  if (!user.ok() || !password_ok || user->disabled) {
+    throttle.RecordFailure(throttle_login, client);
     (void)ctx.app.audit().Append(
         ctx.app.db(), AuditEntry(ctx, "login", "user", user.ok() ? user->id : "unknown", "denied"));
-    return LoginForm(ctx, login, {{"login", ctx.T("login_failed")}}, 401);
+    web::Response res = LoginForm(ctx, login, {{"login", ctx.T("login_failed")}}, 401);
+    res.delay = delay;
+    return res;
   }
+  throttle.RecordSuccess(throttle_login, client);
+  throttle.ReturnAttempt(client);
 
   bool mfa_passed = !domain::RequiresSecondFactor(user->role);
   auth::Session session;
   std::string key_cookie;
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
-    SP_RETURN_IF_ERROR(ctx.app.throttle().RecordSuccess(c, throttle_key));
     if (ctx.session) SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
     SP_ASSIGN_OR_RETURN(session, ctx.app.sessions().Create(c, *user, mfa_passed));
     if (user->role == domain::Role::kMeldpuntHandler) {
@@ -107,6 +124,7 @@ web::Response DoLogin(Ctx& ctx) {
   });
   if (!s.ok()) return ctx.ErrorPage(s.code() == common::StatusCode::kUnavailable ? 503 : 500);
   web::Response res = web::Response::Redirect(NextStep(*user, mfa_passed));
+  res.delay = delay;
   res.AddHeader("Set-Cookie", SessionCookie(ctx.app, session.token));
   if (!key_cookie.empty()) {
     res.AddHeader("Set-Cookie",
@@ -139,7 +157,7 @@ web::Response TotpForm(Ctx& ctx, bool setup, const std::string& secret, const st
 web::Response CompleteSecondFactor(Ctx& ctx, const std::string& secret, bool enrol) {
   const auth::User& user = ctx.user();
   std::string throttle_key = "totp:" + user.id;
-  Status throttled = ctx.app.throttle().Check(ctx.app.db(), throttle_key);
+  Status throttled = ctx.app.totp_throttle().Check(ctx.app.db(), throttle_key);
   if (!throttled.ok()) return TotpForm(ctx, enrol, secret, ctx.T("login_throttled"), 429);
   int64_t now_s = ctx.app.clock().NowMillis() / 1000;
   auto step =
@@ -148,7 +166,7 @@ web::Response CompleteSecondFactor(Ctx& ctx, const std::string& secret, bool enr
   Status s = step.ok() ? ctx.app.db().Write([&](db::Connection& c) -> Status {
     if (enrol) SP_RETURN_IF_ERROR(ctx.app.accounts().SetTotp(c, user.id, secret));
     SP_RETURN_IF_ERROR(ctx.app.accounts().ConsumeTotpStep(c, user.id, *step));
-    SP_RETURN_IF_ERROR(ctx.app.throttle().RecordSuccess(c, throttle_key));
+    SP_RETURN_IF_ERROR(ctx.app.totp_throttle().RecordSuccess(c, throttle_key));
     SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
     SP_ASSIGN_OR_RETURN(fresh, ctx.app.sessions().Create(c, user, true));
     return ctx.app.audit().Append(
@@ -157,7 +175,7 @@ web::Response CompleteSecondFactor(Ctx& ctx, const std::string& secret, bool enr
                        : step.status();
   if (!s.ok()) {
     if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
-    (void)ctx.app.throttle().RecordFailure(ctx.app.db(), throttle_key);
+    (void)ctx.app.totp_throttle().RecordFailure(ctx.app.db(), throttle_key);
     (void)ctx.app.audit().Append(ctx.app.db(),
                                  AuditEntry(ctx, "login.totp", "user", user.id, "denied"));
     return TotpForm(ctx, enrol, secret, ctx.T("totp_failed"), 401);
@@ -260,7 +278,13 @@ web::Response DoInvite(Ctx& ctx) {
     return InviteForm(ctx, token, PolicyMessage(ctx, s), 400);
   }
   if (s.code() == common::StatusCode::kNotFound) return InviteForm(ctx, token, "", 404);
-  if (!s.ok()) return ctx.ErrorPage(503);
+  if (!s.ok()) {
+    web::Response res = ctx.ErrorPage(503);
+    if (s.code() == common::StatusCode::kUnavailable) {
+      res.SetHeader("Retry-After", std::to_string(auth::PasswordGate::kRetryAfterSeconds));
+    }
+    return res;
+  }
   (void)ctx.app.audit().Append(ctx.app.db(),
                                AuditEntry(ctx, "invitation.redeem", "invitation", "-"));
   return LoginForm(ctx, "", {}, 200, ctx.T("invite_done"));

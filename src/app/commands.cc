@@ -266,15 +266,20 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
 
   auto* school = cli.add_subcommand("school", "School administration");
   school->require_subcommand(1);
-  static std::string brin, school_name;
+  static std::string brin, school_name, set_domains;
+  static std::vector<std::string> login_domains;
   auto* school_create = school->add_subcommand("create", "Add a school");
   AddCommon(school_create, common_opts);
   school_create->add_option("--brin", brin, "BRIN code, e.g. 25LP")->required();
   school_create->add_option("--name", school_name, "Name of the school")->required();
+  school_create->add_option("--login-domain", login_domains,
+                            "Login domain of the school (repeatable), e.g. roc-voorbeeld.nl: "
+                            "its school admin creates logins only in these domains");
   school_create->callback([&] {
     WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
       common::Status s = rt.db->Write([&](db::Connection& c) -> common::Status {
         SP_ASSIGN_OR_RETURN(auth::School sc, rt.app->accounts().CreateSchool(c, brin, school_name));
+        SP_RETURN_IF_ERROR(rt.app->accounts().SetLoginDomains(c, sc.id, login_domains));
         SP_ASSIGN_OR_RETURN(std::string recovery, rt.app->keyring().CreateRecoveryKey(c, sc.id));
         std::cout << sc.brin << " " << sc.name << "\n"
                   << "Herstelcode / recovery code (shown once; give it to the school admin, keep "
@@ -283,6 +288,32 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
         return rt.app->audit().Append(c, {sc.id, "system", "school.create", "school", sc.id, "ok"});
       });
       return s.ok() ? kOk : Fail(s);
+    });
+  });
+  auto* school_domains = school->add_subcommand(
+      "domains", "Show or replace a school's login domains (what its school admin may create)");
+  AddCommon(school_domains, common_opts);
+  school_domains->add_option("--brin", brin, "BRIN code of the school")->required();
+  school_domains->add_option("--set", set_domains,
+                             "The new list, comma-separated (replaces the old one)");
+  school_domains->callback([&, school_domains] {
+    WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
+      auto sc = rt.app->accounts().SchoolByBrin(brin);
+      if (!sc.ok())
+        return Fail(common::Status::InvalidArgument("unknown school: " + brin, "--brin"));
+      if (school_domains->count("--set") > 0) {
+        common::Status s = rt.db->Write([&](db::Connection& c) -> common::Status {
+          SP_RETURN_IF_ERROR(
+              rt.app->accounts().SetLoginDomains(c, sc->id, auth::SplitDomainList(set_domains)));
+          return rt.app->audit().Append(
+              c, {sc->id, "system", "school.login_domains", "school", sc->id, "ok"});
+        });
+        if (!s.ok()) return Fail(s);
+      }
+      auto domains = rt.app->accounts().LoginDomains(sc->id);
+      if (!domains.ok()) return Fail(domains.status());
+      for (const std::string& d : *domains) std::cout << d << "\n";
+      return kOk;
     });
   });
   auto* school_list = school->add_subcommand("list", "List schools");

@@ -223,6 +223,8 @@ common::StatusOr<std::vector<DemoLogin>> SeedDemo(App& app) {
       std::string brin_lower = s.brin;
       for (char& ch : brin_lower)
         ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      // The school admin creates logins only in the school's own domain.
+      SP_RETURN_IF_ERROR(accounts.SetLoginDomains(c, school.id, {brin_lower + ".demo"}));
       for (const DemoPerson& p : kPeople) {
         std::string prefix =
             *p.login_prefix ? p.login_prefix : std::string(domain::RoleName(p.role));

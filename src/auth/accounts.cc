@@ -1,7 +1,9 @@
 #include "auth/accounts.h"
 
-#include "crypto/random.h"
+#include <algorithm>
+
 #include "common/utf8.h"
+#include "crypto/random.h"
 
 namespace auth {
 
@@ -74,6 +76,86 @@ common::StatusOr<std::vector<School>> Accounts::ListSchools() {
     return common::Status::Ok();
   }));
   return out;
+}
+
+std::vector<std::string> SplitDomainList(std::string_view text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : text) {
+    if (ch == ',' || ch == ';' || ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+common::StatusOr<std::vector<std::string>> Accounts::LoginDomains(db::Connection& c,
+                                                                  std::string_view school_id) {
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query("SELECT domain FROM school_login_domains WHERE school_id = $1 "
+                              "ORDER BY domain",
+                              {school_id}));
+  std::vector<std::string> out;
+  for (const auto& r : rows.rows) out.push_back(r.Text(0));
+  return out;
+}
+
+common::StatusOr<std::vector<std::string>> Accounts::LoginDomains(std::string_view school_id) {
+  std::vector<std::string> out;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(out, LoginDomains(c, school_id));
+    return common::Status::Ok();
+  }));
+  return out;
+}
+
+common::Status Accounts::SetLoginDomains(db::Connection& c, std::string_view school_id,
+                                         const std::vector<std::string>& domains) {
+  std::vector<std::string> norm;
+  for (const std::string& d : domains) {
+    SP_ASSIGN_OR_RETURN(std::string n, domain::NormalizeLoginDomain(d));
+    if (std::find(norm.begin(), norm.end(), n) == norm.end()) norm.push_back(std::move(n));
+  }
+  // Checked first: on PostgreSQL a failed INSERT would end the transaction.
+  for (const std::string& d : norm) {
+    SP_ASSIGN_OR_RETURN(
+        db::Rows owner,
+        c.Query("SELECT school_id FROM school_login_domains WHERE domain = $1", {d}));
+    if (!owner.empty() && owner.rows[0].Text(0) != school_id) {
+      return common::Status::AlreadyExists("login domain " + d + " belongs to another school",
+                                           "domains");
+    }
+  }
+  SP_RETURN_IF_ERROR(
+      c.Execute("DELETE FROM school_login_domains WHERE school_id = $1", {school_id}).status());
+  for (const std::string& d : norm) {
+    SP_RETURN_IF_ERROR(c.Execute("INSERT INTO school_login_domains (domain, school_id) "
+                                 "VALUES ($1, $2)",
+                                 {d, school_id})
+                           .status());
+  }
+  return common::Status::Ok();
+}
+
+common::StatusOr<User> Accounts::CreateUserInSchoolDomains(db::Connection& c, const NewUser& nu) {
+  SP_ASSIGN_OR_RETURN(std::string login, domain::NormalizeLogin(nu.login));
+  if (nu.school_id.empty())
+    return common::Status::InvalidArgument("this role needs a school", "role");
+  SP_ASSIGN_OR_RETURN(std::vector<std::string> domains, LoginDomains(c, nu.school_id));
+  if (domains.empty()) {
+    return common::Status::InvalidArgument(
+        "no_domains: the school has no login domains yet; the system admin sets them", "login");
+  }
+  std::string_view wanted = domain::LoginDomainOf(login);
+  if (std::find(domains.begin(), domains.end(), wanted) == domains.end()) {
+    return common::Status::InvalidArgument(
+        "outside_domains: the login is not in one of the school's login domains", "login");
+  }
+  return CreateUser(c, nu);
 }
 
 common::StatusOr<User> Accounts::CreateUser(db::Connection& c, const NewUser& nu) {

@@ -45,6 +45,18 @@ class Accounts {
   common::StatusOr<School> SchoolById(std::string_view id);
   common::StatusOr<std::vector<School>> ListSchools();
 
+  // Login domains: a school admin creates logins only within their school's
+  // list (domain::NormalizeLoginDomain), so login names are per school. A
+  // domain belongs to one school. The list, sorted:
+  common::StatusOr<std::vector<std::string>> LoginDomains(db::Connection& c,
+                                                          std::string_view school_id);
+  common::StatusOr<std::vector<std::string>> LoginDomains(std::string_view school_id);
+  // Replaces the school's list (normalised, duplicates dropped; empty clears
+  // it). InvalidArgument for a malformed domain and AlreadyExists when a
+  // domain belongs to another school, both on field "domains".
+  common::Status SetLoginDomains(db::Connection& c, std::string_view school_id,
+                                 const std::vector<std::string>& domains);
+
   struct NewUser {
     std::string school_id;
     std::string login;
@@ -53,6 +65,13 @@ class Accounts {
   };
   // Validates and inserts within the caller's transaction.
   common::StatusOr<User> CreateUser(db::Connection& c, const NewUser& u);
+  // CreateUser for a school admin: only a login in one of the school's login
+  // domains. Otherwise InvalidArgument on field "login" whose message starts
+  // with a reason code: "no_domains" (the school has no list yet: the system
+  // admin sets one) or "outside_domains". Checked before the login's
+  // uniqueness, so "already exists" can only ever concern the school's own
+  // domains and never tells whether another school's login exists.
+  common::StatusOr<User> CreateUserInSchoolDomains(db::Connection& c, const NewUser& u);
   common::StatusOr<User> UserByLogin(std::string_view login);
   common::StatusOr<User> UserById(std::string_view id);
   common::StatusOr<User> UserById(db::Connection& c, std::string_view id);
@@ -76,6 +95,9 @@ class Accounts {
   db::Database& db_;
   const common::Clock& clock_;
 };
+
+// "a.nl, b.nl" or one per line -> {"a.nl", "b.nl"} (not yet validated).
+std::vector<std::string> SplitDomainList(std::string_view text);
 
 User UserFromRow(const db::Row& r);
 // Column list matching UserFromRow.

@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "auth/accounts.h"
+#include "auth/login_throttle.h"
+#include "auth/password_gate.h"
 #include "auth/sessions.h"
 #include "db/backend_test.h"
 
@@ -86,22 +92,163 @@ TEST_P(AuthTest, DisablingRevokesSessions) {
   EXPECT_FALSE(sessions_->Lookup(s.token).ok());
 }
 
+// Failures raise a per (login, client) delay that holds the answer back but
+// never refuses it; they drain over time; another client or login is not
+// slowed down at all.
 TEST_P(AuthTest, ThrottleDelaysButNeverLocksForGood) {
   LoginThrottle throttle(clock_);
-  for (int i = 0; i < LoginThrottle::kFreeAttempts; ++i) {
-    EXPECT_TRUE(throttle.Check(*db_, "x").ok());
-    ASSERT_TRUE(throttle.RecordFailure(*db_, "x").ok());
+  std::string attacker = throttle.ClientKey("127.0.0.2");
+  std::string real = throttle.ClientKey("127.0.0.1");
+  EXPECT_NE(attacker, real);
+  for (int i = 0; i < LoginThrottle::kFreeFailures; ++i) {
+    EXPECT_EQ(throttle.Delay("x", attacker).count(), 0);
+    throttle.RecordFailure("x", attacker);
   }
-  ASSERT_TRUE(throttle.RecordFailure(*db_, "x").ok());
-  EXPECT_EQ(throttle.Check(*db_, "x").code(), common::StatusCode::kResourceExhausted);
-  for (int i = 0; i < 30; ++i) ASSERT_TRUE(throttle.RecordFailure(*db_, "x").ok());
-  clock_.Advance(std::chrono::milliseconds(LoginThrottle::kMaxDelayMillis + 1));
-  EXPECT_TRUE(throttle.Check(*db_, "x").ok());
-  EXPECT_TRUE(throttle.Check(*db_, "other").ok());
+  throttle.RecordFailure("x", attacker);
+  EXPECT_EQ(throttle.Delay("x", attacker), LoginThrottle::kFirstDelay);
+  for (int i = 0; i < 50; ++i) throttle.RecordFailure("x", attacker);
+  EXPECT_EQ(throttle.Delay("x", attacker), LoginThrottle::kMaxDelay) << "capped";
+  // The real user at another address, and other logins, wait for nothing.
+  EXPECT_EQ(throttle.Delay("x", real).count(), 0);
+  EXPECT_EQ(throttle.Delay("other", attacker).count(), 0);
+  // Failures decay: one is forgiven per minute.
+  clock_.Advance(std::chrono::minutes(50));
+  EXPECT_EQ(throttle.Delay("x", attacker), LoginThrottle::kFirstDelay);
+  clock_.Advance(std::chrono::minutes(1));
+  EXPECT_EQ(throttle.Delay("x", attacker).count(), 0);
+  // A right password forgets the failures at once.
+  for (int i = 0; i < 10; ++i) throttle.RecordFailure("x", attacker);
+  EXPECT_GT(throttle.Delay("x", attacker).count(), 0);
+  throttle.RecordSuccess("x", attacker);
+  EXPECT_EQ(throttle.Delay("x", attacker).count(), 0);
+}
+
+// The second factor's throttle waits, never locks for good, and forgets
+// failures after a quiet period instead of adding them up forever.
+TEST_P(AuthTest, TotpThrottleWaitsAndForgets) {
+  TotpThrottle throttle(clock_);
+  for (int i = 0; i <= TotpThrottle::kFreeAttempts; ++i) {
+    EXPECT_TRUE(throttle.Check(*db_, "totp:u").ok());
+    ASSERT_TRUE(throttle.RecordFailure(*db_, "totp:u").ok());
+  }
+  EXPECT_EQ(throttle.Check(*db_, "totp:u").code(), common::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(throttle.Check(*db_, "totp:other").ok());
+  clock_.Advance(std::chrono::milliseconds(TotpThrottle::kForgetAfterMillis + 1000));
+  EXPECT_TRUE(throttle.Check(*db_, "totp:u").ok());
+  ASSERT_TRUE(throttle.RecordFailure(*db_, "totp:u").ok());
+  EXPECT_TRUE(throttle.Check(*db_, "totp:u").ok()) << "one failure after a quiet period is free";
+}
+
+TEST_P(AuthTest, ClientAttemptsAreLimitedPerClientAndRefill) {
+  LoginThrottle throttle(clock_);
+  std::string a = throttle.ClientKey("127.0.0.2");
+  std::string b = throttle.ClientKey("127.0.0.1");
+  for (int i = 0; i < LoginThrottle::kClientBurst; ++i) EXPECT_TRUE(throttle.AdmitAttempt(a)) << i;
+  EXPECT_FALSE(throttle.AdmitAttempt(a));
+  EXPECT_TRUE(throttle.AdmitAttempt(b)) << "another client is not affected";
+  clock_.Advance(std::chrono::seconds(LoginThrottle::kClientRetryAfterSeconds));
+  EXPECT_TRUE(throttle.AdmitAttempt(a)) << "refilled after Retry-After";
+  EXPECT_FALSE(throttle.AdmitAttempt(a));
+  throttle.ReturnAttempt(a);  // a right password gives its attempt back
+  EXPECT_TRUE(throttle.AdmitAttempt(a));
+}
+
+// Never more hashes at once than the gate allows; past the line, Unavailable
+// at once instead of another waiting thread.
+TEST(PasswordGateTest, BoundsConcurrentHashesAndTheLine) {
+  PasswordGate gate(
+      {.concurrent = 2, .max_waiting = 2, .max_wait = std::chrono::milliseconds(3000)});
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0}, busy{0};
+  std::atomic<bool> release{false};
+  std::atomic<int> holding{0};
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&] {
+      auto permit = gate.Enter();
+      if (!permit.ok()) {
+        EXPECT_EQ(permit.status().code(), common::StatusCode::kUnavailable);
+        ++busy;
+        return;
+      }
+      ++holding;
+      while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      ++ok;
+    });
+  }
+  // Wait until the 12 that find no place have been turned away.
+  for (int i = 0; i < 2000 && (busy.load() < 12 || holding.load() < 2); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(busy.load(), 12);
+  EXPECT_EQ(holding.load(), 2);
+  release = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 4) << "the two in line got their turn";
+  EXPECT_EQ(gate.max_running_seen(), 2);
+  EXPECT_EQ(gate.refused(), 12);
+}
+
+TEST(PasswordGateTest, UnknownLoginCostsAHashAndNeverMatches) {
+  PasswordGate gate;
+  auto permit = gate.Enter();
+  ASSERT_TRUE(permit.ok());
+  EXPECT_FALSE(gate.Verify(*permit, "", "anything at all here"));
+  auto hash = gate.Hash(*permit, "paars konijn op de fiets");
+  ASSERT_TRUE(hash.ok());
+  EXPECT_TRUE(gate.Verify(*permit, *hash, "paars konijn op de fiets"));
+  EXPECT_FALSE(gate.Verify(*permit, *hash, "paars konijn op de fietz"));
+}
+
+// A school admin's new logins must lie in the school's login domains; the
+// check comes before uniqueness, so another school's logins cannot be probed.
+TEST_P(AuthTest, SchoolAdminsCreateLoginsOnlyInTheirDomains) {
+  auto create = [&](const std::string& school_id, const std::string& login) {
+    return db_->Write([&](db::Connection& c) {
+      return accounts_
+          ->CreateUserInSchoolDomains(c, {school_id, login, "X", domain::Role::kStudent})
+          .status();
+    });
+  };
+  common::Status none = create(school_.id, "new@99dm.demo");
+  EXPECT_EQ(none.code(), common::StatusCode::kInvalidArgument);
+  EXPECT_EQ(none.field(), "login");
+  EXPECT_EQ(none.message().rfind("no_domains", 0), 0u) << none.ToString();
+
+  School other;
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
+                   SP_ASSIGN_OR_RETURN(other, accounts_->CreateSchool(c, "98dm", "ROC Voorbeeld"));
+                   SP_RETURN_IF_ERROR(accounts_->SetLoginDomains(c, school_.id, {"99DM.demo"}));
+                   return accounts_->SetLoginDomains(c, other.id, {"98dm.demo", " roc.nl"});
+                 })
+                  .ok());
+  EXPECT_EQ(*accounts_->LoginDomains(other.id), (std::vector<std::string>{"98dm.demo", "roc.nl"}));
+  // Another school's domain: refused before uniqueness, whether the login
+  // exists there (student@99dm.demo) or not.
+  for (const char* login : {"nobody-here@99dm.demo", "student@99dm.demo"}) {
+    common::Status s = create(other.id, login);
+    EXPECT_EQ(s.code(), common::StatusCode::kInvalidArgument) << login;
+    EXPECT_EQ(s.message().rfind("outside_domains", 0), 0u) << s.ToString();
+  }
+  EXPECT_EQ(accounts_->UserByLogin("nobody-here@99dm.demo").status().code(),
+            common::StatusCode::kNotFound);
+  EXPECT_TRUE(create(other.id, "Nieuw@ROC.nl").ok());
+  EXPECT_EQ(create(school_.id, "student@99dm.demo").code(), common::StatusCode::kAlreadyExists);
+  // A domain belongs to one school; malformed domains are refused.
+  auto set = [&](const std::string& school_id, std::vector<std::string> d) {
+    return db_->Write(
+        [&](db::Connection& c) { return accounts_->SetLoginDomains(c, school_id, d); });
+  };
+  EXPECT_EQ(set(other.id, {"99dm.demo"}).code(), common::StatusCode::kAlreadyExists);
+  EXPECT_EQ(set(other.id, {"nodot"}).code(), common::StatusCode::kInvalidArgument);
+  EXPECT_EQ(set(other.id, {"a@b.nl"}).field(), "domains");
+  EXPECT_EQ(*accounts_->LoginDomains(other.id), (std::vector<std::string>{"98dm.demo", "roc.nl"}))
+      << "unchanged after a refused change";
+  EXPECT_EQ(SplitDomainList("a.nl, b.nl;c.nl\nd.nl"),
+            (std::vector<std::string>{"a.nl", "b.nl", "c.nl", "d.nl"}));
 }
 
 TEST_P(AuthTest, InvitationWorksOnce) {
-  Invitations invitations(*accounts_);
+  PasswordGate gate;
+  Invitations invitations(*accounts_, gate);
   std::string token;
   ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
                    SP_ASSIGN_OR_RETURN(token, invitations.Create(c, user_.id));

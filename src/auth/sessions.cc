@@ -94,7 +94,7 @@ common::StatusOr<int64_t> Sessions::Purge() {
   return removed;
 }
 
-Status LoginThrottle::Check(db::Database& db, std::string_view key) const {
+Status TotpThrottle::Check(db::Database& db, std::string_view key) const {
   Status result;
   SP_RETURN_IF_ERROR(db.Read([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(db::Rows rows,
@@ -107,26 +107,32 @@ Status LoginThrottle::Check(db::Database& db, std::string_view key) const {
   return result;
 }
 
-Status LoginThrottle::RecordFailure(db::Database& db, std::string_view key) const {
+Status TotpThrottle::RecordFailure(db::Database& db, std::string_view key) const {
   return db.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT failures FROM login_throttle WHERE login = $1", {key}));
-    int64_t failures = (rows.empty() ? 0 : rows.rows[0].Int(0)) + 1;
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query("SELECT failures, locked_until FROM login_throttle WHERE login = $1", {key}));
+    // Failures are forgotten after a quiet period past the last wait, so they
+    // never add up over days.
+    common::UnixMillis now = clock_.NowMillis();
+    bool recent = !rows.empty() && rows.rows[0].Int(1) + kForgetAfterMillis > now;
+    int64_t failures = (recent ? rows.rows[0].Int(0) : 0) + 1;
     int64_t delay = 0;
     if (failures > kFreeAttempts) {
       int64_t shift = std::min<int64_t>(failures - kFreeAttempts - 1, 20);
       delay = std::min<int64_t>(int64_t{1000} << shift, kMaxDelayMillis);
     }
     return c
-        .Execute("INSERT INTO login_throttle (login, failures, locked_until) VALUES ($1, $2, $3) "
-                 "ON CONFLICT (login) DO UPDATE SET failures = excluded.failures, "
-                 "locked_until = excluded.locked_until",
-                 {key, failures, clock_.NowMillis() + delay})
+        .Execute(
+            "INSERT INTO login_throttle (login, failures, locked_until) VALUES ($1, $2, $3) "
+            "ON CONFLICT (login) DO UPDATE SET failures = excluded.failures, "
+            "locked_until = excluded.locked_until",
+            {key, failures, now + delay})
         .status();
   });
 }
 
-Status LoginThrottle::RecordSuccess(db::Connection& c, std::string_view key) const {
+Status TotpThrottle::RecordSuccess(db::Connection& c, std::string_view key) const {
   return c.Execute("DELETE FROM login_throttle WHERE login = $1", {key}).status();
 }
 
@@ -160,7 +166,11 @@ common::StatusOr<User> Invitations::Peek(std::string_view token) {
 Status Invitations::Redeem(std::string_view token, std::string_view password) {
   SP_ASSIGN_OR_RETURN(User user, Peek(token));
   SP_RETURN_IF_ERROR(crypto::CheckPasswordPolicy(password, user.login));
-  SP_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password));
+  std::string hash;
+  {
+    SP_ASSIGN_OR_RETURN(PasswordGate::Permit permit, gate_.Enter());
+    SP_ASSIGN_OR_RETURN(hash, gate_.Hash(permit, password));
+  }
   return accounts_.db().Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(int64_t used,
                         c.Execute("UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND "

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "auth/accounts.h"
+#include "auth/password_gate.h"
 
 namespace auth {
 
@@ -51,14 +52,19 @@ class Sessions {
   SessionPolicy policy_;
 };
 
-// Login throttling per account (P3): after a few failures each further attempt
-// must wait, doubling up to a cap. The account is never locked for good, and no
-// IP address is involved, so an attacker cannot lock a real user out for long.
-class LoginThrottle {
+// The second factor's throttle, per user: after a few wrong TOTP codes each
+// further code must wait, doubling up to a cap, and the count starts over
+// after a quiet quarter of an hour. Only someone who already knew
+// the password reaches this step, so the count is per user (an attacker
+// cannot spread codes over addresses); it is kept in the database so that all
+// instances share it. Password logins use auth::LoginThrottle instead.
+class TotpThrottle {
  public:
-  explicit LoginThrottle(const common::Clock& clock) : clock_(clock) {}
+  explicit TotpThrottle(const common::Clock& clock) : clock_(clock) {}
   static constexpr int kFreeAttempts = 5;
   static constexpr int64_t kMaxDelayMillis = 5 * 60 * 1000;
+  // A failure this long after the last wait ended starts the count again.
+  static constexpr int64_t kForgetAfterMillis = 15 * 60 * 1000;
 
   // ResourceExhausted while the key is in its waiting period.
   common::Status Check(db::Database& db, std::string_view key) const;
@@ -72,16 +78,18 @@ class LoginThrottle {
 // One-time links for students and company contacts to set a password.
 class Invitations {
  public:
-  explicit Invitations(Accounts& accounts) : accounts_(accounts) {}
+  Invitations(Accounts& accounts, PasswordGate& gate) : accounts_(accounts), gate_(gate) {}
   // Returns the token for the link /invite/TOKEN (valid `days` days).
   common::StatusOr<std::string> Create(db::Connection& c, std::string_view user_id, int days = 14);
   // The user an unused, unexpired token belongs to.
   common::StatusOr<User> Peek(std::string_view token);
   // Sets the password (policy-checked) and burns the token, atomically.
+  // Unavailable when the password gate is full (answer 503, retry later).
   common::Status Redeem(std::string_view token, std::string_view password);
 
  private:
   Accounts& accounts_;
+  PasswordGate& gate_;
 };
 
 // Bearer tokens for integrations: exactly the user's rights, stored hashed.

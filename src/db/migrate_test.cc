@@ -145,6 +145,41 @@ TEST_P(MigrateTest, DataFrom0001SurvivesLatest) {
   EXPECT_TRUE(s.ok()) << s.ToString();
 }
 
+// 0014 adds school_login_domains: schools and users from before keep their
+// data, and a school starts with no login domains (its admin creates no
+// accounts until the system admin sets them).
+TEST_P(MigrateTest, DataBeforeLoginDomainsSurvivesLatest) {
+  int before = 0;  // the migration before it, whatever its number after merges
+  for (const Migration& m : BuiltinMigrations()) {
+    if (m.name == "school_login_domains") break;
+    before = m.version;
+  }
+  Status s = testing::CheckMigrationKeepsData(
+      db(), before,
+      [](Connection& c) -> Status {
+        SP_RETURN_IF_ERROR(c.Execute("INSERT INTO schools (id, brin, name, created_at)"
+                                     " VALUES ($1, $2, $3, $4)",
+                                     {"s1", "00AA", "ROC Test", 1000})
+                               .status());
+        return c
+            .Execute(
+                "INSERT INTO users (id, school_id, login, display_name, role, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6)",
+                {"u1", "s1", "a@b.nl", "A", "school_admin", 1000})
+            .status();
+      },
+      [](Connection& c) -> Status {
+        SP_ASSIGN_OR_RETURN(Row r, c.QueryOne("SELECT u.login, s.brin FROM users u"
+                                              " JOIN schools s ON s.id = u.school_id"));
+        EXPECT_EQ(r.Text(0), "a@b.nl");
+        EXPECT_EQ(r.Text(1), "00AA");
+        SP_ASSIGN_OR_RETURN(Row n, c.QueryOne("SELECT COUNT(*) FROM school_login_domains"));
+        EXPECT_EQ(n.Int(0), 0);
+        return Status::Ok();
+      });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, MigrateTest, ::testing::Values(Dialect::kSqlite), testing::DialectName<::testing::TestParamInfo<Dialect>>);
 INSTANTIATE_TEST_SUITE_P(Postgres, MigrateTest, ::testing::Values(Dialect::kPostgres), testing::DialectName<::testing::TestParamInfo<Dialect>>);
 

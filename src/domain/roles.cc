@@ -122,4 +122,26 @@ common::StatusOr<std::string> NormalizeLogin(std::string_view login) {
   return out;
 }
 
+common::StatusOr<std::string> NormalizeLoginDomain(std::string_view domain) {
+  std::string out;
+  for (char c : domain) {
+    if (c == ' ' || c == '\t') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  size_t dot = out.find('.');
+  bool shape = !out.empty() && out.size() <= 253 && dot != std::string::npos &&
+               out.front() != '.' && out.back() != '.' && out.find("..") == std::string::npos;
+  for (char c : out) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) shape = false;
+  }
+  if (!shape)
+    return common::Status::InvalidArgument("a login domain looks like school.nl", "domains");
+  return out;
+}
+
+std::string_view LoginDomainOf(std::string_view normalized_login) {
+  size_t at = normalized_login.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : normalized_login.substr(at + 1);
+}
+
 }  // namespace domain

@@ -61,4 +61,13 @@ common::StatusOr<std::string> NormalizeBrin(std::string_view brin);
 // Logins are case-insensitive e-mail-like names ("student@99dm.demo").
 common::StatusOr<std::string> NormalizeLogin(std::string_view login);
 
+// Login domains: the part after '@' of a normalised login. A school's list of
+// login domains ("99dm.demo") is what its school admin may create logins in,
+// so login names are per school and one school cannot probe another's.
+// A domain is 1 to 253 characters of a-z, 0-9, '-' and '.', with a '.' that
+// is neither first nor last. Returned lower case.
+common::StatusOr<std::string> NormalizeLoginDomain(std::string_view domain);
+// The domain of a login from NormalizeLogin ("99dm.demo" for "a@99dm.demo").
+std::string_view LoginDomainOf(std::string_view normalized_login);
+
 }  // namespace domain

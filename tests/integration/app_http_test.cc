@@ -1,10 +1,13 @@
 // The whole stack over real HTTP, on SQLite and on PostgreSQL.
-#include <sstream>
-#include <thread>
-
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <sstream>
+#include <thread>
+#include <vector>
 
 #include "app/demo.h"
 #include "crypto/totp.h"
@@ -103,18 +106,148 @@ TEST_P(AppHttpTest, WrongPasswordIsRejectedWithAClearError) {
   EXPECT_NE(empty.body.find("href=\"#password\""), std::string::npos);
 }
 
-TEST_P(AppHttpTest, LoginIsThrottledPerAccountButNotForever) {
+// Wrong passwords slow down that login from that client only, and the answer
+// is held back, never refused: the right password still gets in.
+TEST_P(AppHttpTest, LoginIsThrottledPerLoginAndClientButNeverRefused) {
+  auth::LoginThrottle& throttle = t_->app().login_throttle();
   Browser attacker(t_->port());
-  for (int i = 0; i < 6; ++i) attacker.Login("teacher@99dm.demo", "not the password " + std::to_string(i));
-  auto blocked = attacker.Login("teacher@99dm.demo", app::kDemoPassword);
-  EXPECT_EQ(blocked.status, 429);
-  // Other accounts are unaffected.
-  Browser other(t_->port());
-  EXPECT_EQ(other.Login("student@99dm.demo", app::kDemoPassword).status, 303);
-  // After the delay the real user gets in.
-  t_->clock().Advance(std::chrono::minutes(6));
+  attacker.set_source_address("127.0.0.2");
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(attacker.Login("teacher@99dm.demo", "not the password " + std::to_string(i)).status,
+              401);
+  }
+  std::string attacker_key = throttle.ClientKey("127.0.0.2");
+  std::chrono::milliseconds delay = throttle.Delay("teacher@99dm.demo", attacker_key);
+  EXPECT_EQ(delay, auth::LoginThrottle::kFirstDelay);
+  // The real user at another address is not held back at all.
+  EXPECT_EQ(throttle.Delay("teacher@99dm.demo", throttle.ClientKey("127.0.0.1")).count(), 0);
   Browser real(t_->port());
   EXPECT_EQ(real.Login("teacher@99dm.demo", app::kDemoPassword).status, 303);
+  // Other accounts are unaffected, also from the attacker's address.
+  Browser other(t_->port());
+  other.set_source_address("127.0.0.2");
+  EXPECT_EQ(other.Login("student@99dm.demo", app::kDemoPassword).status, 303);
+  // From the attacker's address the right password gets in after the delay.
+  Browser same(t_->port());
+  same.set_source_address("127.0.0.2");
+  same.Get("/login");
+  auto start = std::chrono::steady_clock::now();
+  auto res = same.Post("/login",
+                       "login=teacher%4099dm.demo&password=" + web::UrlEncode(app::kDemoPassword));
+  EXPECT_EQ(res.status, 303) << "held back, not refused";
+  EXPECT_GE(std::chrono::steady_clock::now() - start, delay);
+  // Failures decay: after a few minutes no delay is left.
+  for (int i = 0; i < 6; ++i) throttle.RecordFailure("teacher@99dm.demo", attacker_key);
+  EXPECT_GT(throttle.Delay("teacher@99dm.demo", attacker_key).count(), 0);
+  t_->clock().Advance(std::chrono::minutes(2));
+  EXPECT_EQ(throttle.Delay("teacher@99dm.demo", attacker_key).count(), 0);
+}
+
+// Fifty wrong passwords for the meldpunt lead from one address: the lead at
+// another address logs in at once; at the attacker's address the right
+// password is let through after the (capped) delay.
+TEST_P(AppHttpTest, GuessingFromOneAddressNeverLocksTheRealUserOut) {
+  auth::LoginThrottle& throttle = t_->app().login_throttle();
+  const std::string lead = "meldpunt@99dm.demo";
+  Browser attacker(t_->port());
+  attacker.set_source_address("127.0.0.2");
+  for (int i = 0; i < 6; ++i) attacker.Login(lead, "guess number " + std::to_string(i));
+  // The other 44 guesses as the throttle sees them, without waiting for each
+  // delayed answer (each would take up to the cap).
+  std::string attacker_key = throttle.ClientKey("127.0.0.2");
+  for (int i = 6; i < 50; ++i) throttle.RecordFailure(lead, attacker_key);
+  std::chrono::milliseconds delay = throttle.Delay(lead, attacker_key);
+  EXPECT_EQ(delay, auth::LoginThrottle::kMaxDelay);
+
+  Browser real(t_->port());
+  auto res = real.Login(lead, app::kDemoPassword);
+  EXPECT_EQ(res.status, 303);
+  EXPECT_EQ(res.Header("location"), "/login/totp") << "password accepted at once";
+  EXPECT_EQ(throttle.Delay(lead, throttle.ClientKey("127.0.0.1")).count(), 0);
+
+  Browser patient(t_->port());
+  patient.set_source_address("127.0.0.2");
+  patient.Get("/login");
+  auto start = std::chrono::steady_clock::now();
+  res = patient.Post("/login",
+                     "login=meldpunt%4099dm.demo&password=" + web::UrlEncode(app::kDemoPassword));
+  EXPECT_EQ(res.status, 303) << "the right password is never refused";
+  EXPECT_EQ(res.Header("location"), "/login/totp");
+  EXPECT_GE(std::chrono::steady_clock::now() - start, delay);
+}
+
+// Each client has a budget of password checks; past it, 429 before any hash,
+// with Retry-After and the typed login kept. Other clients are not affected.
+TEST_P(AppHttpTest, LoginAttemptsAreLimitedPerClient) {
+  Browser flood(t_->port());
+  flood.set_source_address("127.0.0.2");
+  EXPECT_EQ(flood.Login("nobody-0@99dm.demo", "some password").status, 401);
+  EXPECT_EQ(flood.Login("nobody-1@99dm.demo", "some password").status, 401);
+  // The rest of the budget as the throttle sees it (each attempt over HTTP
+  // would cost a full Argon2id hash).
+  std::string flood_key = t_->app().login_throttle().ClientKey("127.0.0.2");
+  for (int i = 2; i < auth::LoginThrottle::kClientBurst; ++i) {
+    EXPECT_TRUE(t_->app().login_throttle().AdmitAttempt(flood_key)) << i;
+  }
+  int refused_before = static_cast<int>(t_->app().password_gate().refused());
+  auto limited = flood.Login("nobody-else@99dm.demo", "some password");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.Header("retry-after"),
+            std::to_string(auth::LoginThrottle::kClientRetryAfterSeconds));
+  EXPECT_NE(limited.body.find("value=\"nobody-else@99dm.demo\""), std::string::npos);
+  EXPECT_NE(limited.body.find("Te veel pogingen"), std::string::npos);
+  EXPECT_EQ(t_->app().password_gate().refused(), refused_before) << "never reached the gate";
+  // Another client is not limited, and a right password is not limited.
+  Browser other(t_->port());
+  EXPECT_EQ(other.Login("nobody@99dm.demo", "some password").status, 401);
+  EXPECT_EQ(other.Login("student@99dm.demo", app::kDemoPassword).status, 303);
+  // The budget refills.
+  t_->clock().Advance(std::chrono::seconds(auth::LoginThrottle::kClientRetryAfterSeconds));
+  EXPECT_EQ(flood.Login("nobody-else@99dm.demo", "some password").status, 401);
+}
+
+// 64 logins at once for made-up accounts, each from its own address (so the
+// per-client limit does not apply): never more hashes at once than the gate
+// allows, the excess gets 503 with Retry-After, and the report form is served
+// meanwhile.
+TEST_P(AppHttpTest, PasswordHashingIsBoundedUnderAFlood) {
+  auth::PasswordGate& gate = t_->app().password_gate();
+  constexpr int kClients = 64;
+  std::vector<std::thread> threads;
+  std::vector<web::ClientResponse> answers(kClients);
+  std::atomic<int> started{0};
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      Browser b(t_->port());
+      b.set_source_address("127.0.1." + std::to_string(i + 1));
+      b.Get("/login");
+      ++started;
+      answers[i] = b.Post("/login", "login=nobody-" + std::to_string(i) +
+                                        "%4099dm.demo&password=some+password+here");
+    });
+  }
+  while (started.load() < kClients / 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  web::TestClient reporter("127.0.0.1", t_->port());
+  reporter.set_source_address("127.0.2.1");
+  auto form = reporter.Get("/s/99DM/melden");
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(form.status, 200) << "the report form is served during the flood";
+
+  int denied = 0, busy = 0;
+  for (const auto& a : answers) {
+    if (a.status == 401) ++denied;
+    if (a.status == 503) {
+      ++busy;
+      EXPECT_EQ(a.Header("retry-after"), std::to_string(auth::PasswordGate::kRetryAfterSeconds));
+      EXPECT_NE(a.body.find("erg vaak ingelogd"), std::string::npos);
+      EXPECT_NE(a.body.find("value=\"nobody-"), std::string::npos) << "keeps the typed login";
+    }
+  }
+  EXPECT_EQ(denied + busy, kClients) << "only 401 or 503";
+  EXPECT_GT(busy, 0) << "the excess is turned away instead of queued";
+  EXPECT_GT(denied, 0);
+  EXPECT_LE(gate.max_running_seen(), gate.concurrent());
+  EXPECT_EQ(gate.refused(), busy);
 }
 
 TEST_P(AppHttpTest, FormsWithoutValidCsrfAreRefused) {
@@ -218,6 +351,63 @@ TEST_P(AppHttpTest, DisablingAUserEndsTheirSessionsAndSchoolsAreIsolated) {
   EXPECT_EQ(admin98.Post("/admin/users/" + target->id + "/disable", "").status, 303);
   EXPECT_EQ(teacher.Get("/dashboard").status, 303) << "session ended";
   EXPECT_EQ(teacher.Login("teacher@98dm.demo", app::kDemoPassword).status, 401);
+}
+
+// A school admin creates logins only in their school's login domains: another
+// school's domain is a 400 on the login field (never 201, never a 409 that
+// tells whether the login exists), and nothing is created.
+TEST_P(AppHttpTest, SchoolAdminCreatesLoginsOnlyInTheSchoolsDomains) {
+  Browser admin98(t_->port());
+  admin98.Login("admin@98dm.demo", app::kDemoPassword, Totp());
+  admin98.Get("/admin/users");
+  auto foreign =
+      admin98.Post("/admin/users", "display_name=X&login=nobody-here%4099dm.demo&role=student");
+  EXPECT_EQ(foreign.status, 400);
+  EXPECT_NE(foreign.body.find("valt niet onder de domeinen van je school"), std::string::npos);
+  EXPECT_NE(foreign.body.find("href=\"#login\""), std::string::npos) << "names the field";
+  EXPECT_NE(foreign.body.find("value=\"nobody-here@99dm.demo\""), std::string::npos);
+  EXPECT_EQ(t_->app().accounts().UserByLogin("nobody-here@99dm.demo").status().code(),
+            common::StatusCode::kNotFound);
+  auto existing =
+      admin98.Post("/admin/users", "display_name=X&login=student%4099dm.demo&role=student");
+  EXPECT_EQ(existing.status, 400) << "same answer as for a login that does not exist";
+  auto own =
+      admin98.Post("/admin/users", "display_name=Nieuw&login=nieuw%4098dm.demo&role=student");
+  EXPECT_EQ(own.status, 201);
+  EXPECT_EQ(
+      admin98.Post("/admin/users", "display_name=X&login=nieuw%4098dm.demo&role=student").status,
+      409)
+      << "already exists: only about the school's own domain";
+
+  // Enabling, like disabling, reaches only the own school's users.
+  auto target = t_->app().accounts().UserByLogin("teacher@99dm.demo");
+  ASSERT_TRUE(target.ok());
+  EXPECT_EQ(admin98.Post("/admin/users/" + target->id + "/enable", "").status, 404);
+  EXPECT_EQ(admin98.Post("/admin/users/" + target->id + "/disable", "").status, 404);
+  EXPECT_FALSE(t_->app().accounts().UserByLogin("teacher@99dm.demo")->disabled);
+
+  // The system admin sets the domains; a domain belongs to one school.
+  NextTotpStep();
+  Browser sys(t_->port());
+  sys.Login("sysadmin@demo", app::kDemoPassword, Totp());
+  auto page = sys.Get("/admin/schools");
+  EXPECT_NE(page.body.find("98dm.demo"), std::string::npos);
+  EXPECT_EQ(sys.Post("/admin/schools/domains", "set_brin=98DM&set_domains=99dm.demo").status, 409);
+  auto bad = sys.Post("/admin/schools/domains", "set_brin=98DM&set_domains=not+a+domain%40x");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("value=\"not a domain@x\""), std::string::npos) << "keeps the input";
+  EXPECT_EQ(sys.Post("/admin/schools/domains", "set_brin=98DM&set_domains=").status, 200);
+  // Without a list the school admin creates nothing, and is told why.
+  auto none = admin98.Post("/admin/users", "display_name=Y&login=ander%4098dm.demo&role=student");
+  EXPECT_EQ(none.status, 400);
+  EXPECT_NE(none.body.find("nog geen inlogdomeinen"), std::string::npos);
+  EXPECT_EQ(
+      sys.Post("/admin/schools/domains", "set_brin=98DM&set_domains=98dm.demo%2C+roc-voorbeeld.nl")
+          .status,
+      200);
+  EXPECT_EQ(
+      admin98.Post("/admin/users", "display_name=Z&login=z%40roc-voorbeeld.nl&role=teacher").status,
+      201);
 }
 
 TEST_P(AppHttpTest, SystemAdminCreatesSchoolsWithValidation) {

@@ -108,6 +108,7 @@ const Policy kPolicy[] = {
     {P, "/admin/users/{id}/enable", kAdmin, Obj::kUser},
     {G, "/admin/schools", kSysadmin},
     {P, "/admin/schools", kSysadmin},
+    {P, "/admin/schools/domains", kSysadmin},
     {G, "/admin/audit", kAdmin | kSysadmin},
     // import_routes.cc: the deployment's company register (its school imports are below)
     {G, "/admin/register", kSysadmin},
