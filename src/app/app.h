@@ -17,6 +17,7 @@
 #include "auth/sessions.h"
 #include "common/clock.h"
 #include "db/database.h"
+#include "domain/company_pause.h"
 #include "domain/roles.h"
 #include "meldpunt/keyring.h"
 #include "meldpunt/service.h"
@@ -41,6 +42,9 @@ struct AppConfig {
   std::string assets_dir;  // frontend/dist; empty: the path compiled in
   bool tls = false;        // TLS terminates in front (nginx): Secure cookies + HSTS
   int report_rate_limit_per_minute = 30;
+  // Cases across all schools from which a company shows a signal to leads;
+  // never below 5 whatever is configured (domain::CrossSchoolThreshold).
+  int signal_alert_threshold = domain::kMinCrossSchoolThreshold;
 };
 
 // Who may call a route.

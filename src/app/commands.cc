@@ -95,7 +95,7 @@ void AddCommon(CLI::App* cmd, Common& c, bool with_data_dir = true) {
 }
 
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
-          int report_rate_limit) {
+          int report_rate_limit, int signal_threshold) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
@@ -113,6 +113,7 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
   config.tls = tls;
   config.assets_dir = assets;
   config.report_rate_limit_per_minute = report_rate_limit;
+  config.signal_alert_threshold = signal_threshold;
   auto rt = MakeRuntime(c, config);
   if (!rt.ok()) return Fail(rt.status());
   if (!rt->app->LoadAssets(assets)) {
@@ -169,6 +170,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   static std::string assets = STAGEPUNT_DEFAULT_ASSETS;
   static bool tls = false;
   static int report_rate_limit = 30;
+  static int signal_threshold = domain::kMinCrossSchoolThreshold;
 
   auto* serve = cli.add_subcommand("serve", "Run the web app and the JSON API");
   AddCommon(serve, common_opts);
@@ -180,7 +182,15 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       ->add_option("--report-rate-limit", report_rate_limit,
                    "Anonymous reports per minute (0: no limit)")
       ->capture_default_str();
-  serve->callback([&] { exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit); });
+  serve
+      ->add_option("--signal-threshold", signal_threshold,
+                   "Cases across schools from which a company shows a signal to meldpunt leads "
+                   "(at least 5)")
+      ->check(CLI::Range(domain::kMinCrossSchoolThreshold, 1000))
+      ->capture_default_str();
+  serve->callback([&] {
+    exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit, signal_threshold);
+  });
 
   auto* migrate = cli.add_subcommand("migrate", "Bring the schema up to date");
   AddCommon(migrate, common_opts, false);
