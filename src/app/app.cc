@@ -257,6 +257,17 @@ void App::RunScheduledJobs() {
       spdlog::warn("retention failed: {}", result.status().ToString());
     }
   }
+  // Daily, never live: a signal that moves with each report could point at
+  // the reporter (P19).
+  if (ClaimJob("signal-snapshot", 24 * kHour)) {
+    auto run = meldpunt_.RunSignalSnapshot(config_.signal_alert_threshold);
+    if (run.ok()) {
+      spdlog::info("signal snapshot: {} companies, {} newly crossed, {} notifications",
+                   run->companies, run->newly_crossed, run->notifications);
+    } else {
+      spdlog::warn("signal snapshot failed: {}", run.status().ToString());
+    }
+  }
   if (ClaimJob("training-reminders", 24 * kHour)) {
     auto added = norm_.SendTrainingReminders();
     if (added.ok()) {
@@ -300,13 +311,14 @@ views::Page Ctx::MakePage(std::string title) const {
     if (domain::HasPermission(role, domain::Permission::kHandleCases)) {
       page.nav.push_back({"/meldpunt", T("nav_inbox"), req.path == "/meldpunt"});
     }
-    if (domain::HasPermission(role, domain::Permission::kManageCompanyPauses)) {
+    // The signal register and the monitor are for meldpunt leads.
+    const bool lead = role == domain::Role::kMeldpuntHandler && Staff().lead;
+    if (domain::HasPermission(role, domain::Permission::kManageCompanyPauses) && lead) {
       page.nav.push_back(
           {"/meldpunt/signalen", T("nav_signals"), req.path == "/meldpunt/signalen"});
     }
     // The school's monitor: management and meldpunt leads (monitor_ui.h).
-    if (role == domain::Role::kManagement ||
-        (role == domain::Role::kMeldpuntHandler && Staff().lead)) {
+    if (role == domain::Role::kManagement || lead) {
       page.nav.push_back({"/monitor", T("nav_monitor"), req.path.rfind("/monitor", 0) == 0});
     }
     // The meldpunt's own audit log and the recovery key's say in P9.

@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "crypto/client_key.h"
 #include "db/database.h"
+#include "domain/company_pause.h"
 #include "domain/roles.h"
 #include "meldpunt/keyring.h"
 #include "meldpunt/service.h"
@@ -50,6 +51,9 @@ struct AppConfig {
   int report_client_limit_per_minute = meldpunt::SubmissionLimits::kClientPerMinute;
   int report_rate_limit_per_minute = meldpunt::SubmissionLimits::kSchoolPerMinute;
   int64_t reporter_upload_mb_per_school_day = 500;
+  // Cases across all schools from which a company shows a signal to leads;
+  // never below 5 whatever is configured (domain::CrossSchoolThreshold).
+  int signal_alert_threshold = domain::kMinCrossSchoolThreshold;
 };
 
 // Who may call a route.

@@ -95,7 +95,7 @@ void AddCommon(CLI::App* cmd, Common& c, bool with_data_dir = true) {
 }
 
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
-          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb) {
+          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb, int signal_threshold) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
@@ -115,6 +115,7 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
   config.report_rate_limit_per_minute = report_rate_limit;
   config.report_client_limit_per_minute = report_client_limit;
   config.reporter_upload_mb_per_school_day = reporter_upload_mb;
+  config.signal_alert_threshold = signal_threshold;
   auto rt = MakeRuntime(c, config);
   if (!rt.ok()) return Fail(rt.status());
   if (!rt->app->LoadAssets(assets)) {
@@ -173,6 +174,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   static int report_rate_limit = AppConfig{}.report_rate_limit_per_minute;
   static int report_client_limit = AppConfig{}.report_client_limit_per_minute;
   static int64_t reporter_upload_mb = AppConfig{}.reporter_upload_mb_per_school_day;
+  static int signal_threshold = domain::kMinCrossSchoolThreshold;
 
   auto* serve = cli.add_subcommand("serve", "Run the web app and the JSON API");
   AddCommon(serve, common_opts);
@@ -180,22 +182,34 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   serve->add_option("--assets", assets, "Built front-end assets (frontend/dist)")
       ->capture_default_str();
   serve->add_flag("--tls-in-front", tls, "TLS terminates at a proxy: Secure cookies and HSTS");
-  serve
-      ->add_option("--report-rate-limit", report_rate_limit,
-                   "Ceiling of reports without an account per school per minute, over all "
-                   "clients (0: no ceiling)")
-      ->capture_default_str();
-  serve
-      ->add_option("--report-client-limit", report_client_limit,
-                   "Reports without an account per client per minute (0: no limit)")
-      ->capture_default_str();
+  // --report-rate-limit is the one throttle knob the API promises (0: off):
+  // given alone it sets the per-client limit as well, so "0" or a high N
+  // lifts every limit on anonymous reports for checks and load tests.
+  CLI::Option* rate =
+      serve
+          ->add_option("--report-rate-limit", report_rate_limit,
+                       "Ceiling of reports without an account per school per minute, over all "
+                       "clients (0: no ceiling); alone, also the per-client limit")
+          ->capture_default_str();
+  CLI::Option* per_client =
+      serve
+          ->add_option("--report-client-limit", report_client_limit,
+                       "Reports without an account per client per minute (0: no limit)")
+          ->capture_default_str();
   serve
       ->add_option("--reporter-upload-quota-mb", reporter_upload_mb,
                    "MB of attachments reporters may add per school per day (0: no limit)")
       ->capture_default_str();
-  serve->callback([&] {
+  serve
+      ->add_option("--signal-threshold", signal_threshold,
+                   "Cases across schools from which a company shows a signal to meldpunt leads "
+                   "(at least 5)")
+      ->check(CLI::Range(domain::kMinCrossSchoolThreshold, 1000))
+      ->capture_default_str();
+  serve->callback([&, rate, per_client] {
+    if (rate->count() > 0 && per_client->count() == 0) report_client_limit = report_rate_limit;
     exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit, report_client_limit,
-                      reporter_upload_mb);
+                      reporter_upload_mb, signal_threshold);
   });
 
   auto* migrate = cli.add_subcommand("migrate", "Bring the schema up to date");

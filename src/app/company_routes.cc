@@ -80,6 +80,28 @@ web::Response HomePage(Ctx& ctx, std::vector<views::FieldError> errors, std::str
   }
   body.set("has_placements", !placements.is_empty_list());
   body.set("placements", placements);
+  // A pause proposed or in effect at this school: the neutral reason, the
+  // dates and whether the company responded; never a count, note or case.
+  auto notices = ctx.app.meldpunt().PauseNoticesForContact(ctx.user());
+  if (!notices.ok() && notices.status().code() != common::StatusCode::kNotFound)
+    return ctx.ErrorPage(HttpStatusFor(notices.status()));
+  views::Data pauses{views::Data::type::list};
+  for (const auto& n : notices.ok() ? *notices : std::vector<meldpunt::Meldpunt::PauseNotice>{}) {
+    views::Data d;
+    d.set("proposed", n.state == domain::PauseState::kProposed);
+    d.set("urgent", n.urgent);
+    d.set("reason", ctx.T("sig_reason_" + std::string(domain::Name(n.reason))));
+    d.set("until", domain::FormatDate(n.until));
+    views::SetIfPresent(d, "respond_by", n.respond_by ? domain::FormatDate(*n.respond_by) : "");
+    views::SetIfPresent(
+        d, "responded_on",
+        n.responded_at ? domain::FormatDate(domain::DateFromMillis(*n.responded_at)) : "");
+    pauses.push_back(d);
+  }
+  body.set("has_pauses", !pauses.is_empty_list());
+  body.set("pauses", pauses);
+  views::SetIfPresent(body, "pause_response_error", err("pause_response"));
+  if (!page.errors.empty()) body.set("pause_response_value", ctx.form.Get("response"));
   return ctx.Render("company_home", page, body, status);
 }
 
@@ -139,6 +161,14 @@ web::Response ReportEnd(Ctx& ctx) {
   return After(ctx, flag.ok() ? Status::Ok() : flag.status(), "reason_" + id, "end");
 }
 
+web::Response RespondToPause(Ctx& ctx) {
+  Status s = ctx.app.meldpunt().RespondToPause(ctx.user(), ctx.form.Get("response"));
+  if (s.ok()) return web::Response::Redirect("/bedrijf?ok=pause");
+  if (s.code() == common::StatusCode::kInvalidArgument)
+    return HomePage(ctx, {{"pause_response", ctx.T("co_err_response")}}, "", 400);
+  return ctx.ErrorPage(HttpStatusFor(s));
+}
+
 }  // namespace
 
 void RegisterCompanyRoutes(App& app) {
@@ -148,6 +178,7 @@ void RegisterCompanyRoutes(App& app) {
   app.Route(web::Method::kPost, "/bedrijf/plaatsen/{id}", contact, ConfirmPlace);
   app.Route(web::Method::kPost, "/bedrijf/plaatsingen/{id}/einde", contact, ReportEnd,
             {.sensitive = true});
+  app.Route(web::Method::kPost, "/bedrijf/pauze/reactie", contact, RespondToPause);
 }
 
 }  // namespace app

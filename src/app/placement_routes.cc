@@ -239,6 +239,11 @@ web::Response CompaniesPage(Ctx& ctx, std::vector<views::FieldError> errors = {}
     }
     item.set("norm_ok", current);
     item.set("can_record", norm.ok() && !current);
+    // A pause shows as its end date and neutral reason only (no count, P19).
+    if (c.paused_until) {
+      item.set("paused", ctx.T("sig_paused_until") + " " + domain::FormatDate(*c.paused_until) +
+                             ": " + ctx.T("sig_reason_" + std::string(domain::Name(c.pause_reason))));
+    }
     SetIfPresent(item, "error", views::ErrorFor(page.errors, "accept-" + c.id));
     rows.push_back(item);
   }

@@ -1,5 +1,6 @@
-// The company signal register with pauses (coordinators and meldpunt), and
-// the school admin's meldpunt settings: deadlines, retention and keys.
+// The company signal register with pauses and hoor en wederhoor (meldpunt
+// leads only), and the school admin's meldpunt settings: deadlines,
+// retention and keys.
 #include "app/app.h"
 
 namespace app {
@@ -8,11 +9,57 @@ namespace {
 
 using common::Status;
 
+// What the lead typed in one company's forms, kept when a form comes back
+// with an error (the page has a form per company).
+struct Typed {
+  std::string company_id;
+  const web::Form* form = nullptr;
+  std::string Get(const char* name) const { return form ? form->Get(name) : ""; }
+};
+
+std::string ReasonLabel(const Ctx& ctx, domain::PauseReason r) {
+  return ctx.T("sig_reason_" + std::string(domain::Name(r)));
+}
+
+std::string BandLabel(const Ctx& ctx, std::string_view band) {
+  std::string key(band);
+  for (char& ch : key) {
+    if (ch == '-') ch = '_';
+    if (ch == '+') ch = 'p';
+  }
+  return ctx.T("sig_band_" + key);  // sig_band_5_9, sig_band_10_19, sig_band_20p
+}
+
+views::Data PauseData(const Ctx& ctx, const meldpunt::Meldpunt::Pause& p) {
+  views::Data d;
+  d.set("proposed", p.state == domain::PauseState::kProposed);
+  d.set("active", p.state == domain::PauseState::kActive);
+  d.set("reason", ReasonLabel(ctx, p.reason));
+  d.set("until", domain::FormatDate(p.until));
+  views::SetIfPresent(d, "respond_by", p.respond_by ? domain::FormatDate(*p.respond_by) : "");
+  views::SetIfPresent(d, "note", p.note);
+  views::SetIfPresent(d, "urgent_reason", p.urgent_reason);
+  d.set("proposed_on", domain::FormatDate(domain::DateFromMillis(p.proposed_at)));
+  d.set("may_confirm", p.may_confirm);
+  views::Data responses{views::Data::type::list};
+  for (const auto& r : p.responses) {
+    views::Data x;
+    x.set("text", r.text);
+    x.set("on", domain::FormatDate(domain::DateFromMillis(r.at)));
+    x.set("via", ctx.T("sig_via_" + r.via));
+    responses.push_back(x);
+  }
+  d.set("has_responses", !p.responses.empty());
+  d.set("responses", responses);
+  return d;
+}
+
 web::Response SignalsPage(Ctx& ctx, const std::vector<views::FieldError>& errors = {},
-                          std::string flash = "", int status = 200) {
-  auto signals = ctx.app.meldpunt().SignalRegister(ctx.user().school_id);
+                          std::string flash = "", int status = 200, const Typed& typed = {}) {
+  meldpunt::Staff staff = ctx.Staff();
+  auto signals = ctx.app.meldpunt().SignalRegister(staff);
   if (!signals.ok()) return ctx.ErrorPage(HttpStatusFor(signals.status()));
-  views::Page page = ctx.MakePage(ctx.T("signals_title"));
+  views::Page page = ctx.MakePage(ctx.T("sig_title"));
   page.errors = errors;
   page.flash = std::move(flash);
   views::Data body;
@@ -23,44 +70,113 @@ web::Response SignalsPage(Ctx& ctx, const std::vector<views::FieldError>& errors
     item.set("id", s.company.id);
     item.set("name", s.company.name);
     item.set("leerbedrijf_id", s.company.leerbedrijf_id);
-    item.set("reports", std::to_string(s.reports_12m));
-    item.set("alert", s.alert);
-    item.set("paused", s.paused_until.has_value());
-    item.set("paused_until", s.paused_until.value_or(""));
-    item.set("reason", s.pause_reason);
+    item.set("own_cases", std::to_string(s.own_cases_12m));
+    item.set("own_alert", s.own_alert);
+    if (!s.cross_school_band.empty()) {
+      item.set("band", BandLabel(ctx, s.cross_school_band));
+      item.set("band_on", s.band_computed_on ? domain::FormatDate(*s.band_computed_on) : "");
+    }
+    if (s.pause) item.set("pause", PauseData(ctx, *s.pause));
+    // The forms of this row: what was typed comes back after an error.
+    bool mine = typed.company_id == s.company.id;
+    auto kept = [&](const char* name) { return mine ? typed.Get(name) : std::string(); };
+    auto err = [&](const char* field) {
+      return mine ? views::ErrorFor(errors, std::string(field) + "-" + s.company.id) : "";
+    };
+    views::Data reasons{views::Data::type::list};
+    for (domain::PauseReason r : domain::AllPauseReasons()) {
+      views::Data o;
+      o.set("value", std::string(domain::Name(r)));
+      o.set("label", ReasonLabel(ctx, r));
+      o.set("selected", kept("reason") == domain::Name(r));
+      reasons.push_back(o);
+    }
+    item.set("reasons", reasons);
+    item.set("note_value", kept("note"));
+    item.set("until_value", kept("until"));
+    item.set("urgent_checked", kept("urgent") == "yes");
+    item.set("urgent_reason_value", kept("urgent_reason"));
+    item.set("response_value", kept("response"));
+    for (const char* f : {"reason", "note", "until", "urgent_reason", "response", "state"}) {
+      views::SetIfPresent(item, std::string(f) + "_error", err(f));
+    }
     rows.push_back(item);
   }
   body.set("signals", rows);
   body.set("empty", signals->empty());
-  body.set("threshold",
+  body.set("own_threshold",
            std::to_string(ctx.app.meldpunt().Policy(ctx.user().school_id).signal_threshold));
-  views::SetIfPresent(body, "reason_error", views::ErrorFor(errors, "reason"));
-  views::SetIfPresent(body, "until_error", views::ErrorFor(errors, "until"));
+  body.set("cross_threshold",
+           std::to_string(domain::CrossSchoolThreshold(ctx.app.config().signal_alert_threshold)));
+  body.set("response_days", std::to_string(domain::kPauseResponseWorkingDays));
   return ctx.Render("signals", page, body, status);
 }
 
+// The register is for the school's meldpunt leads; another handler holds
+// the permission but is refused here, before anything about the company.
+bool IsLead(Ctx& ctx) { return ctx.Staff().lead; }
+
 web::Response ShowSignals(Ctx& ctx) {
+  if (!IsLead(ctx)) return ctx.ErrorPage(403);
   std::string ok = ctx.req.QueryParam("ok").value_or("");
   return SignalsPage(ctx, {}, ok == "1" ? ctx.T("flash_saved") : "");
 }
 
 web::Response AfterSignal(Ctx& ctx, const Status& s) {
   if (s.ok()) return web::Response::Redirect("/meldpunt/signalen?ok=1");
-  if (s.code() == common::StatusCode::kNotFound) return ctx.ErrorPage(404);
-  if (s.code() == common::StatusCode::kInvalidArgument)
-    return SignalsPage(ctx, {{s.field(), s.message()}}, "", 400);
-  return ctx.ErrorPage(HttpStatusFor(s));
+  std::string company(ctx.req.PathParam("id"));
+  Typed typed{company, &ctx.form};
+  switch (s.code()) {
+    case common::StatusCode::kNotFound:
+      return ctx.ErrorPage(404);
+    case common::StatusCode::kInvalidArgument:
+      return SignalsPage(ctx, {{s.field() + "-" + company, ctx.T("sig_err_" + s.field())}}, "",
+                         400, typed);
+    case common::StatusCode::kFailedPrecondition:
+    case common::StatusCode::kAlreadyExists:
+      return SignalsPage(ctx, {{"state-" + company, ctx.T("sig_err_state")}}, "", 409, typed);
+    default:
+      return ctx.ErrorPage(HttpStatusFor(s));
+  }
 }
 
-web::Response Pause(Ctx& ctx) {
+web::Response Propose(Ctx& ctx) {
+  if (!IsLead(ctx)) return ctx.ErrorPage(403);
+  auto reason = domain::ParsePauseReason(ctx.form.Get("reason"));
+  if (!reason) return AfterSignal(ctx, Status::InvalidArgument("choose one", "reason"));
   auto until = domain::ParseDate(ctx.form.Get("until"));
-  if (!until) return AfterSignal(ctx, Status::InvalidArgument(ctx.T("err_until"), "until"));
-  return AfterSignal(ctx, ctx.app.meldpunt().PauseCompany(ctx.user(), ctx.req.PathParam("id"),
-                                                          ctx.form.Get("reason"), *until));
+  if (!until) return AfterSignal(ctx, Status::InvalidArgument("not a date", "until"));
+  return AfterSignal(ctx, ctx.app.meldpunt().ProposePause(
+                              ctx.Staff(), ctx.req.PathParam("id"), *reason, ctx.form.Get("note"),
+                              *until, ctx.form.Get("urgent") == "yes",
+                              ctx.form.Get("urgent_reason")));
+}
+
+web::Response RecordResponse(Ctx& ctx) {
+  if (!IsLead(ctx)) return ctx.ErrorPage(403);
+  return AfterSignal(ctx, ctx.app.meldpunt().RecordPauseResponse(
+                              ctx.Staff(), ctx.req.PathParam("id"), ctx.form.Get("response")));
+}
+
+web::Response Confirm(Ctx& ctx) {
+  if (!IsLead(ctx)) return ctx.ErrorPage(403);
+  return AfterSignal(ctx, ctx.app.meldpunt().ConfirmPause(ctx.Staff(), ctx.req.PathParam("id")));
+}
+
+web::Response Urgent(Ctx& ctx) {
+  if (!IsLead(ctx)) return ctx.ErrorPage(403);
+  return AfterSignal(ctx, ctx.app.meldpunt().MakePauseUrgent(
+                              ctx.Staff(), ctx.req.PathParam("id"), ctx.form.Get("urgent_reason")));
+}
+
+web::Response Withdraw(Ctx& ctx) {
+  if (!IsLead(ctx)) return ctx.ErrorPage(403);
+  return AfterSignal(ctx, ctx.app.meldpunt().WithdrawPause(ctx.Staff(), ctx.req.PathParam("id")));
 }
 
 web::Response Lift(Ctx& ctx) {
-  return AfterSignal(ctx, ctx.app.meldpunt().LiftPause(ctx.user(), ctx.req.PathParam("id")));
+  if (!IsLead(ctx)) return ctx.ErrorPage(403);
+  return AfterSignal(ctx, ctx.app.meldpunt().LiftPause(ctx.Staff(), ctx.req.PathParam("id")));
 }
 
 web::Response SettingsPage(Ctx& ctx, std::vector<views::FieldError> errors = {},
@@ -174,7 +290,11 @@ void RegisterSignalRoutes(App& app) {
   Access pauses = Access::Need(domain::Permission::kManageCompanyPauses);
   Access keys = Access::Need(domain::Permission::kRecoverCaseKeys);
   app.Route(web::Method::kGet, "/meldpunt/signalen", pauses, ShowSignals);
-  app.Route(web::Method::kPost, "/meldpunt/signalen/{id}/pauze", pauses, Pause);
+  app.Route(web::Method::kPost, "/meldpunt/signalen/{id}/pauze", pauses, Propose);
+  app.Route(web::Method::kPost, "/meldpunt/signalen/{id}/reactie", pauses, RecordResponse);
+  app.Route(web::Method::kPost, "/meldpunt/signalen/{id}/bevestigen", pauses, Confirm);
+  app.Route(web::Method::kPost, "/meldpunt/signalen/{id}/spoed", pauses, Urgent);
+  app.Route(web::Method::kPost, "/meldpunt/signalen/{id}/intrekken", pauses, Withdraw);
   app.Route(web::Method::kPost, "/meldpunt/signalen/{id}/opheffen", pauses, Lift);
   app.Route(web::Method::kGet, "/admin/meldpunt", keys, ShowSettings);
   app.Route(web::Method::kPost, "/admin/meldpunt", keys, SaveSettings);

@@ -184,7 +184,10 @@ struct DeadlinePolicy {
   int retention_months = 24;  // after closure, then crypto-shredded
   int retention_warning_days = 30;
   std::vector<int> aftercare_weeks = {2, 6};
-  int signal_threshold = 2;  // reports per company in 12 months
+  // The own school's reports about a company in 12 months from which its
+  // leads' register highlights it. It governs no figure across schools: that
+  // signal has a deployment-wide threshold of at least 5 (company_pause.h).
+  int signal_threshold = 2;
   // P12: when first contact is late, the handler and the leads are alerted
   // the day after the deadline; this many working days later it escalates.
   int escalation_working_days = 2;

@@ -69,7 +69,10 @@ bool HasPermission(Role role, Permission permission) {
     case Permission::kReportOnBehalf:
       return role == Role::kTeacher || role == Role::kCoordinator || role == Role::kMeldpuntHandler;
     case Permission::kManageCompanyPauses:
-      return role == Role::kCoordinator || role == Role::kMeldpuntHandler;
+      // The meldpunt's leads (checked by the service): coordinators know who
+      // is placed where, so they see a pause and its neutral reason, never
+      // the signal register (P19).
+      return role == Role::kMeldpuntHandler;
     case Permission::kRecoverCaseKeys:
       return role == Role::kSchoolAdmin;
     case Permission::kSubmitOwnReport:

@@ -41,7 +41,7 @@ enum class Permission {
   kManagePlacements,
   kViewAuditLog,
   kReportOnBehalf,       // register a report for a student (mentor, coordinator)
-  kManageCompanyPauses,  // pause a company in the signal register
+  kManageCompanyPauses,  // the signal register and pauses (meldpunt leads only)
   kRecoverCaseKeys,      // use the school's recovery key (school admin)
   kSubmitOwnReport,      // the report form with the student's details filled in
   kEnterLeerwens,        // a student's own leerwens and placement (stagematching)

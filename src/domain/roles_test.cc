@@ -15,6 +15,10 @@ TEST(RolesTest, LeastPrivilege) {
   EXPECT_FALSE(HasPermission(Role::kManagement, Permission::kHandleCases));
   EXPECT_FALSE(HasPermission(Role::kTeacher, Permission::kHandleCases));
   EXPECT_FALSE(HasPermission(Role::kCoordinator, Permission::kHandleCases));
+  // Coordinators know who is placed where: a count of reports about a company
+  // could point at a reporter, so the signal register is the meldpunt's (P19).
+  EXPECT_FALSE(HasPermission(Role::kCoordinator, Permission::kManageCompanyPauses));
+  EXPECT_TRUE(HasPermission(Role::kMeldpuntHandler, Permission::kManageCompanyPauses));
   EXPECT_TRUE(HasPermission(Role::kManagement, Permission::kViewAggregates));
   EXPECT_FALSE(HasPermission(Role::kSchoolAdmin, Permission::kManageSchools));
   EXPECT_TRUE(HasPermission(Role::kSystemAdmin, Permission::kManageSchools));

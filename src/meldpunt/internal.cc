@@ -103,6 +103,13 @@ std::vector<domain::Consent> ParseConsents(std::string_view s) {
   return ParseList<domain::Consent>(s, domain::ParseConsent);
 }
 
+common::Status RequireLead(const Staff& staff) {
+  if (staff.user.role != domain::Role::kMeldpuntHandler || !staff.lead) {
+    return common::Status::PermissionDenied("meldpunt leads only");
+  }
+  return common::Status::Ok();
+}
+
 domain::DeadlinePolicy LoadPolicy(db::Connection& c, std::string_view school_id) {
   domain::DeadlinePolicy p;
   auto rows = c.Query(

@@ -32,6 +32,24 @@ std::vector<domain::Consent> ParseConsents(std::string_view s);
 
 domain::DeadlinePolicy LoadPolicy(db::Connection& c, std::string_view school_id);
 
+// The window of the signal register: the last 12 months.
+inline constexpr common::UnixMillis kTwelveMonthsMillis = 365LL * 24 * 60 * 60 * 1000;
+
+// The signal register and pauses are for the school's meldpunt leads only
+// (the lead flag comes from the database through StaffFor).
+common::Status RequireLead(const Staff& staff);
+
+// The open pauses (proposed, or active until today or later) of a school,
+// of one company or of all (`company_id` ""), with their responses.
+struct OpenPause {
+  std::string company_id;
+  Meldpunt::Pause pause;
+};
+common::StatusOr<std::vector<OpenPause>> LoadOpenPauses(db::Connection& c,
+                                                        std::string_view school_id,
+                                                        std::string_view company_id,
+                                                        domain::Date today);
+
 // Seals/opens one text field of a case record, bound to (case id, field).
 common::StatusOr<db::Blob> SealField(const crypto::SecretKey& key, std::string_view case_id,
                                      std::string_view field, std::string_view text);

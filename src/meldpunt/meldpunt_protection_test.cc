@@ -1,6 +1,6 @@
 // The meldpunt as a service, part 3: crypto failure modes and key recovery,
-// retention by crypto-shredding (P13), the company signal register with
-// pauses, and encrypted attachments (P14).
+// retention by crypto-shredding (P13) and encrypted attachments (P14). The
+// signal register and pauses are in meldpunt_signals_test.cc.
 #include <fstream>
 #include <iterator>
 
@@ -13,7 +13,6 @@ namespace {
 
 class CryptoTest : public MeldpuntTest {};
 class RetentionTest : public MeldpuntTest {};
-class SignalTest : public MeldpuntTest {};
 class AttachmentTest : public MeldpuntTest {};
 
 std::string Png() { return std::string(media::testdata::Bytes(media::testdata::kTinyPng)); }
@@ -232,68 +231,6 @@ TEST_P(RetentionTest, OpenCasesAreNeverShreddedHoweverOld) {
   MP_EXPECT_OK(mp_->OpenReporterSession(r.code));
 }
 
-// ---- Signal register and pauses -------------------------------------------------------
-
-TEST_P(SignalTest, ReportsFromDifferentSchoolsCountTowardsOneAlert) {
-  SubmitOk(Draft());
-  auto one = mp_->SignalRegister(school_.id);
-  MP_ASSERT_OK(one);
-  ASSERT_EQ(one->size(), 1u);
-  EXPECT_EQ((*one)[0].company.id, shared_company_);
-  EXPECT_EQ((*one)[0].reports_12m, 1);
-  EXPECT_FALSE((*one)[0].alert);
-
-  SubmitOk(Draft(), &other_school_);
-  for (const auth::School* s : {&school_, &other_school_}) {
-    auto reg = mp_->SignalRegister(s->id);
-    MP_ASSERT_OK(reg);
-    ASSERT_EQ(reg->size(), 1u) << s->brin;
-    EXPECT_EQ((*reg)[0].reports_12m, 2);
-    EXPECT_TRUE((*reg)[0].alert);  // default threshold 2
-  }
-  // Counts cross schools, cases do not.
-  EXPECT_EQ(mp_->Inbox(lead_, {})->size(), 1u);
-
-  clock_.Advance(std::chrono::hours(24 * 366));  // outside the 12-month window
-  EXPECT_TRUE(mp_->SignalRegister(school_.id)->empty());
-}
-
-TEST_P(SignalTest, PauseNeedsRightsAReasonAndAFutureDateAndCanBeLifted) {
-  domain::Date until = domain::AddDays(Today(), 90);
-  EXPECT_EQ(mp_->PauseCompany(teacher_, shared_company_, "Klachten", until).code(),
-            StatusCode::kPermissionDenied);
-  EXPECT_EQ(mp_->PauseCompany(management_, shared_company_, "Klachten", until).code(),
-            StatusCode::kPermissionDenied);
-  EXPECT_EQ(mp_->PauseCompany(coordinator_, shared_company_, " \t", until).field(), "reason");
-  EXPECT_EQ(
-      mp_->PauseCompany(coordinator_, shared_company_, "Klachten", domain::AddDays(Today(), -1))
-          .field(),
-      "until");
-  EXPECT_EQ(mp_->PauseCompany(coordinator_, other_company_, "Klachten", until).code(),
-            StatusCode::kNotFound);  // not in this school's register
-  EXPECT_TRUE(mp_->PausedCompanies(school_.id, Today())->empty());
-
-  MP_ASSERT_OK(mp_->PauseCompany(coordinator_, shared_company_, "Twee meldingen", until));
-  EXPECT_EQ(*mp_->PausedCompanies(school_.id, Today()), std::vector<std::string>{shared_company_});
-  EXPECT_EQ(*mp_->PausedCompanies(school_.id, until), std::vector<std::string>{shared_company_});
-  EXPECT_TRUE(mp_->PausedCompanies(school_.id, domain::AddDays(until, 1))->empty());
-  EXPECT_TRUE(mp_->PausedCompanies(other_school_.id, Today())->empty());
-  auto reg = mp_->SignalRegister(school_.id);
-  MP_ASSERT_OK(reg);
-  ASSERT_EQ(reg->size(), 1u);
-  EXPECT_EQ((*reg)[0].paused_until, domain::FormatDate(until));
-  EXPECT_EQ((*reg)[0].pause_reason, "Twee meldingen");
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'company.pause' AND actor = $1",
-                  {coordinator_.id}),
-            1);
-
-  EXPECT_EQ(mp_->LiftPause(teacher_, shared_company_).code(), StatusCode::kPermissionDenied);
-  MP_ASSERT_OK(mp_->LiftPause(lead_user_, shared_company_));  // handlers may pause too
-  EXPECT_TRUE(mp_->PausedCompanies(school_.id, Today())->empty());
-  EXPECT_EQ(mp_->LiftPause(coordinator_, shared_company_).code(), StatusCode::kNotFound);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'company.unpause'"), 1);
-}
-
 // ---- Attachments (P14) ------------------------------------------------------------------
 
 TEST_P(AttachmentTest, ReporterPngIsStoredEncryptedAndReadsBackIdentically) {
@@ -370,7 +307,6 @@ TEST_P(AttachmentTest, OnlyHandlersWithTheCaseKeyReadAttachments) {
 
 MP_INSTANTIATE(CryptoTest);
 MP_INSTANTIATE(RetentionTest);
-MP_INSTANTIATE(SignalTest);
 MP_INSTANTIATE(AttachmentTest);
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "auth/accounts.h"
 #include "common/clock.h"
 #include "db/database.h"
+#include "domain/company_pause.h"
 #include "domain/meldpunt.h"
 #include "meldpunt/keyring.h"
 
@@ -355,21 +356,90 @@ class Meldpunt {
   common::StatusOr<FileContent> ReadAttachmentAsReporter(std::string_view token,
                                                          std::string_view attachment_id);
 
-  // ---- Signal register and pauses (companies.cc) ----
+  // ---- Signal register (signals.cc) ----
+  // For the school's meldpunt leads only (kPermissionDenied for anyone
+  // else): per company in the school's register, the school's own cases
+  // (leads see those anyway), the cross-school band of the last daily run
+  // and the open pause. Coordinators never see a count: they see an active
+  // pause's neutral reason and end date through the stagematching service.
+  struct PauseResponse {
+    std::string via;  // "company" (written on /bedrijf) or "lead" (received another way)
+    std::string text;
+    common::UnixMillis at = 0;
+  };
+  struct Pause {
+    std::string id;
+    domain::PauseState state = domain::PauseState::kProposed;
+    domain::PauseReason reason = domain::PauseReason::kAwaitingTalks;
+    std::string note;  // the leads' internal note
+    domain::Date until;
+    std::optional<domain::Date> respond_by;  // none for pauses made before hearing existed
+    std::string urgent_reason;               // why it could not wait; "" when not urgent
+    common::UnixMillis proposed_at = 0;
+    std::vector<PauseResponse> responses;
+    bool may_confirm = false;  // proposed, and responded to or past the deadline
+  };
   struct Signal {
     CompanyInfo company;
-    int64_t reports_12m = 0;                  // across all schools on the deployment
-    bool alert = false;                       // reports_12m >= the school's threshold
-    std::optional<std::string> paused_until;  // at this school
-    std::string pause_reason;
+    int64_t own_cases_12m = 0;  // this school's cases about the company
+    bool own_alert = false;     // own_cases_12m >= the school's signal_threshold
+    // From the last daily run (RunSignalSnapshot), never live: "" below the
+    // threshold, else "5-9", "10-19" or "20+" cases across all schools.
+    std::string cross_school_band;
+    std::optional<domain::Date> band_computed_on;
+    std::optional<Pause> pause;  // the open one (proposed, or active until a future day)
   };
-  common::StatusOr<std::vector<Signal>> SignalRegister(std::string_view school_id);
-  common::Status PauseCompany(const auth::User& by, std::string_view company_id,
-                              std::string_view reason, domain::Date until);
-  common::Status LiftPause(const auth::User& by, std::string_view company_id);
-  // Company ids paused at the school on `day` (the matching engine excludes them).
+  common::StatusOr<std::vector<Signal>> SignalRegister(const Staff& lead);
+
+  struct SignalRun {
+    int64_t companies = 0;      // at or above the threshold
+    int64_t newly_crossed = 0;  // not at or above it in the previous run
+    int64_t notifications = 0;
+  };
+  // The daily job: counts, per company, the cases of the last 12 months at
+  // every school that passed intake and stood (domain::OutcomeCountsForSignal),
+  // and replaces the snapshot with the bands at or above
+  // domain::CrossSchoolThreshold(threshold). Leads of every school with the
+  // company in its register get one notification when it newly crosses.
+  common::StatusOr<SignalRun> RunSignalSnapshot(int threshold);
+
+  // ---- Pauses with hoor en wederhoor (pauses.cc) ----
+  // Meldpunt leads only; each step is audited with its actor and time.
+  // `company_id` must be in the lead's register (else kNotFound); a step that
+  // does not fit the pause's state is kFailedPrecondition.
+  //
+  // Proposes a pause until `until`; the company may respond for
+  // domain::kPauseResponseWorkingDays. With a non-empty `urgent_reason` it
+  // takes effect at once. kAlreadyExists while another pause is open.
+  common::Status ProposePause(const Staff& lead, std::string_view company_id,
+                              domain::PauseReason reason, std::string_view note,
+                              domain::Date until, bool urgent, std::string_view urgent_reason);
+  // A response that reached the meldpunt another way (letter, phone call).
+  common::Status RecordPauseResponse(const Staff& lead, std::string_view company_id,
+                                     std::string_view text);
+  common::Status ConfirmPause(const Staff& lead, std::string_view company_id);
+  common::Status MakePauseUrgent(const Staff& lead, std::string_view company_id,
+                                 std::string_view urgent_reason);
+  common::Status WithdrawPause(const Staff& lead, std::string_view company_id);
+  common::Status LiftPause(const Staff& lead, std::string_view company_id);
+  // Company ids with an active pause at the school on `day` (the matching
+  // engine excludes them; a proposal does not count).
   common::StatusOr<std::vector<std::string>> PausedCompanies(std::string_view school_id,
                                                              domain::Date day);
+
+  // The company contact's side: the open pauses of their company at their
+  // school, with the neutral reason only, and their written response.
+  struct PauseNotice {
+    domain::PauseState state = domain::PauseState::kProposed;
+    domain::PauseReason reason = domain::PauseReason::kAwaitingTalks;
+    domain::Date until;
+    std::optional<domain::Date> respond_by;
+    bool urgent = false;
+    std::optional<common::UnixMillis> responded_at;  // the last response, any way
+  };
+  common::StatusOr<std::vector<PauseNotice>> PauseNoticesForContact(const auth::User& contact);
+  // kNotFound when the company has no open pause at the school.
+  common::Status RespondToPause(const auth::User& contact, std::string_view text);
 
   // ---- Retention (retention.cc) ----
   struct RetentionResult {
@@ -395,7 +465,7 @@ class Meldpunt {
   // Idempotent: safe to run every hour on every instance.
   common::StatusOr<AlertRun> RunDeadlineAlerts();
 
-  // ---- Statistics (companies.cc) ----
+  // ---- Statistics (statistics.cc) ----
   // Reports received at the school in [from, to], counted by "ground" (a
   // report counts once per ground it names), "phase", "status" or "month"
   // ("YYYY-MM"). Unsuppressed: the caller applies monitor/disclosure.h.

@@ -198,8 +198,10 @@ StatusOr<std::vector<Exclusion>> ComputeExclusions(db::Connection& c, std::strin
   SP_ASSIGN_OR_RETURN(
       db::Rows rows,
       c.Query("SELECT co.id, co.leerbedrijf_id, co.name, co.sbb_recognised, "
+              // Only an active pause excludes: a proposal waits for the
+              // company's response (hoor en wederhoor, domain/company_pause.h).
               "EXISTS (SELECT 1 FROM company_pauses p WHERE p.school_id = $1 AND p.company_id = "
-              "co.id AND p.lifted_at IS NULL AND p.until_date >= $2), "
+              "co.id AND p.state = 'active' AND p.until_date >= $2), "
               "EXISTS (SELECT 1 FROM norm_acceptances a WHERE a.school_id = $1 AND a.company_id = "
               "co.id AND a.version = $3) "
               "FROM school_company_view co WHERE co.school_id = $1 ORDER BY co.name, co.id",

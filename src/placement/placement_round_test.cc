@@ -170,8 +170,19 @@ TEST_P(RoundTest, ExclusionsForEachReason) {
        {school_.id, CompanyId("200001")});
   // A lifted pause and an expired one exclude nobody.
   Exec("INSERT INTO company_pauses(id, school_id, company_id, reason, until_date, created_by, "
-       "created_at, lifted_at) VALUES ('p2', $1, $2, 'opgeheven', '2026-12-31', 'x', 0, 1)",
+       "created_at, lifted_at, state) VALUES ('p2', $1, $2, 'opgeheven', '2026-12-31', 'x', 0, "
+       "1, 'lifted')",
        {school_.id, CompanyId("200002")});
+  // A proposed pause waits for the company's response (hoor en wederhoor),
+  // and a withdrawn one never took effect: neither excludes.
+  Exec("INSERT INTO company_pauses(id, school_id, company_id, reason, until_date, created_by, "
+       "created_at, state, respond_by) VALUES ('p5', $1, $2, 'voorstel', '2026-12-31', 'x', 0, "
+       "'proposed', '2026-03-16')",
+       {school_.id, CompanyId("200003")});
+  Exec("INSERT INTO company_pauses(id, school_id, company_id, reason, until_date, created_by, "
+       "created_at, state) VALUES ('p6', $1, $2, 'ingetrokken', '2026-12-31', 'x', 0, "
+       "'withdrawn')",
+       {school_.id, CompanyId("200003")});
   Exec("INSERT INTO company_pauses(id, school_id, company_id, reason, until_date, created_by, "
        "created_at) VALUES ('p3', $1, $2, 'verlopen', '2026-03-01', 'x', 0)",
        {school_.id, CompanyId("200003")});
@@ -190,6 +201,18 @@ TEST_P(RoundTest, ExclusionsForEachReason) {
   EXPECT_EQ(got["200002"], std::vector<ExclusionReason>{ExclusionReason::kSbbWithdrawn});
   EXPECT_EQ(got["200004"], std::vector<ExclusionReason>{ExclusionReason::kNormNotAccepted});
   EXPECT_EQ(got.count("200003"), 0u);
+  // The coordinator's companies page: an active pause's end date and neutral
+  // reason, nothing for a proposal.
+  auto companies = sm_->Companies(coordinator_);
+  PL_ASSERT_OK(companies);
+  for (const Company& co : *companies) {
+    if (co.leerbedrijf_id == "200001") {
+      EXPECT_EQ(co.paused_until, domain::ParseDate("2026-03-02"));
+      EXPECT_EQ(co.pause_reason, domain::PauseReason::kAwaitingTalks);
+    } else {
+      EXPECT_FALSE(co.paused_until) << co.leerbedrijf_id;
+    }
+  }
 
   // The run stores them; a student never learns the reason.
   auto run = sm_->Run(coordinator_, round.id);

@@ -70,6 +70,19 @@ StatusOr<std::vector<Company>> Stagematching::Companies(const auth::User& actor)
       auto it = index.find(r.Text(0));
       if (it != index.end()) out[it->second].crebos.push_back(r.Text(1));
     }
+    SP_ASSIGN_OR_RETURN(db::Rows pauses,
+                        c.Query("SELECT company_id, until_date, reason_code FROM company_pauses "
+                                "WHERE school_id = $1 AND state = 'active' AND until_date >= $2 "
+                                "ORDER BY company_id, until_date",
+                                {actor.school_id,
+                                 domain::FormatDate(domain::DateFromMillis(clock_.NowMillis()))}));
+    for (const db::Row& r : pauses.rows) {  // the latest end date wins
+      auto it = index.find(r.Text(0));
+      if (it == index.end()) continue;
+      out[it->second].paused_until = domain::ParseDate(r.Text(1));
+      out[it->second].pause_reason =
+          domain::ParsePauseReason(r.Text(2)).value_or(domain::PauseReason::kAwaitingTalks);
+    }
     return Status::Ok();
   });
   if (!s.ok()) return s;

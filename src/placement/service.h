@@ -49,6 +49,7 @@
 #include "common/status.h"
 #include "db/database.h"
 #include "domain/calendar.h"
+#include "domain/company_pause.h"
 #include "domain/placement.h"
 
 namespace placement {
@@ -108,6 +109,10 @@ struct Company {
   std::vector<std::string> crebos;  // recognitions in this school's register
   std::optional<int> norm_accepted_version;  // latest version accepted for this school
   std::optional<common::UnixMillis> norm_accepted_at;
+  // An active pause by the school's meldpunt: until when, and its neutral
+  // reason. Nothing more reaches the coordinator (no count, no case).
+  std::optional<domain::Date> paused_until;
+  domain::PauseReason pause_reason = domain::PauseReason::kAwaitingTalks;
 };
 
 struct Place {  // a leerplaats

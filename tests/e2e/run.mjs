@@ -53,7 +53,7 @@ export const ROLE_PAGES = {
   admin: ['/admin/users', '/admin/meldpunt'],
   sysadmin: ['/admin/schools'],
   meldpunt: ['/meldpunt', '/meldpunt/signalen'],
-  coordinator: ['/meldpunt/signalen'],
+  coordinator: ['/stagematching/bedrijven'],
   student: ['/s/99DM/melden'],
 };
 

@@ -513,7 +513,8 @@ TEST_P(AuthzMatrixTest, RecordIdsAreRandom) {
   const char* tables[] = {"schools",         "users",       "cases",           "companies",
                           "company_pauses",  "case_events", "case_messages",   "case_actions",
                           "aftercare_tasks", "attachments", "students",        "leerplaatsen",
-                          "rounds",          "placements",  "placement_flags", "notifications"};
+                          "rounds",          "placements",  "placement_flags", "notifications",
+                          "company_pause_responses"};
   int checked = 0;
   for (const char* table : tables) {
     std::set<std::string> ids;

@@ -151,11 +151,20 @@ const Policy kPolicy[] = {
     {P, "/meldpunt/zaken/{id}/identiteit", kHandlers, Obj::kCase},
     {P, "/meldpunt/zaken/{id}/identiteit/{reveal}/besluit", kHandlers, Obj::kCase},
     // signal_routes.cc
-    {G, "/meldpunt/signalen", kHandlers | kCoordinator},
-    {P, "/meldpunt/signalen/{id}/pauze", kHandlers | kCoordinator, Obj::kCompany,
-     "reason=Matrixtest&until=2099-12-31"},
-    // 404 once the first caller lifted the pause: "no active pause".
-    {P, "/meldpunt/signalen/{id}/opheffen", kHandlers | kCoordinator, Obj::kCompany, "", 404},
+    // The signal register and pauses: meldpunt leads only (coordinators see a
+    // pause's neutral reason on their companies page, never a count). The
+    // lead proposes, records a response, confirms, and lifts; making the
+    // (by then confirmed) pause urgent or withdrawing it answers 409.
+    {G, "/meldpunt/signalen", kLead, Obj::kNone, "", 0, kHandler},
+    {P, "/meldpunt/signalen/{id}/pauze", kLead, Obj::kCompany,
+     "reason=awaiting_talks&until=2099-12-31&note=Matrixtest", 0, kHandler},
+    {P, "/meldpunt/signalen/{id}/reactie", kLead, Obj::kCompany, "response=Matrixtest", 0,
+     kHandler},
+    {P, "/meldpunt/signalen/{id}/bevestigen", kLead, Obj::kCompany, "", 0, kHandler},
+    {P, "/meldpunt/signalen/{id}/spoed", kLead, Obj::kCompany, "urgent_reason=Matrixtest", 409,
+     kHandler},
+    {P, "/meldpunt/signalen/{id}/intrekken", kLead, Obj::kCompany, "", 409, kHandler},
+    {P, "/meldpunt/signalen/{id}/opheffen", kLead, Obj::kCompany, "", 0, kHandler},
     {G, "/admin/meldpunt", kAdmin},
     {P, "/admin/meldpunt", kAdmin},
     {P, "/admin/meldpunt/herstelsleutel", kAdmin},
@@ -203,6 +212,8 @@ const Policy kPolicy[] = {
     {P, "/bedrijf/norm", kCompany},
     {P, "/bedrijf/plaatsen/{id}", kCompany, Obj::kPlace},
     {P, "/bedrijf/plaatsingen/{id}/einde", kCompany, Obj::kPlacement},
+    // 404: the matrix's pause (on another company) is lifted by then.
+    {P, "/bedrijf/pauze/reactie", kCompany, Obj::kNone, "response=Matrixtest", 404},
     // monitor_routes.cc, monitor_report_routes.cc (aggregates only, P19)
     {G, "/monitor", kLead | kManagement, Obj::kNone, "", 0, kHandler},
     {G, "/monitor/rapport", kLead | kManagement, Obj::kNone, "", 0, kHandler},
