@@ -63,13 +63,19 @@ struct SpoolBody {
   };
 };
 
-// What the per-client count is keyed on: the address's bytes (an IPv4-mapped
-// IPv6 address as IPv4), and for IPv6 only the /64 prefix, since one client
-// usually holds a whole /64. Binary, held in memory only, never logged.
-std::string ClientKey(const net::ip::address& address) {
+// An IPv4-mapped IPv6 address (a dual-stack listener's view of an IPv4
+// client) as the IPv4 address it is.
+net::ip::address Unmapped(const net::ip::address& address) {
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return ClientKey(net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()));
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
   }
+  return address;
+}
+
+// What the per-client count is keyed on: the address's bytes, and for IPv6
+// only the /64 prefix, since one client usually holds a whole /64. Binary,
+// held in memory only, never logged.
+std::string ClientKey(const net::ip::address& address) {
   if (address.is_v4()) {
     auto bytes = address.to_v4().to_bytes();
     return std::string(bytes.begin(), bytes.end());
@@ -305,7 +311,7 @@ class Session : public std::enable_shared_from_this<Session> {
       beast::error_code ec;
       auto real = net::ip::make_address(real_ip, ec);
       // A proxy that sends no usable X-Real-IP stays its own client.
-      if (!ec) req->remote_ip = real.to_string();
+      if (!ec) req->remote_ip = Unmapped(real).to_string();
     }
     keep_alive_ = raw.keep_alive() && requests_ < server_->options().max_requests_per_connection;
     head_ = req->method == Method::kHead;
@@ -403,7 +409,6 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.close();
-    parser_.reset();  // a half-read body's spool and its budget go now
     server_->connections().fetch_sub(1);
     server_->ReleaseClient(client_key_);
     server_->Unregister(shared_from_this());
@@ -414,6 +419,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const net::ip::address peer_;
   const std::string client_key_;  // "" for a trusted proxy
   beast::flat_buffer buffer_;
+  // The request being read; a half-read body (its spool and its share of the
+  // budget) goes with the Session, once the aborted reads have completed.
   std::optional<http::request_parser<SpoolBody>> parser_;
   RequestPlan plan_;
   unsigned requests_ = 0;
@@ -442,7 +449,7 @@ common::Status Server::Impl::Start() {
     if (ec) {
       return common::Status::InvalidArgument("not an IP address: " + proxy, "trusted-proxy");
     }
-    trusted_.push_back(parsed);
+    trusted_.push_back(Unmapped(parsed));
   }
   work_.emplace(net::make_work_guard(ioc_));
   Accept();
@@ -461,7 +468,7 @@ void Server::Impl::Accept() {
       return;
     }
     beast::error_code peer_ec;
-    auto peer = socket.remote_endpoint(peer_ec).address();
+    auto peer = Unmapped(socket.remote_endpoint(peer_ec).address());
     std::optional<std::string> client =
         peer_ec ? std::nullopt : self->AdmitClient(peer);
     if (!client) {
