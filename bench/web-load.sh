@@ -14,8 +14,9 @@ cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/n
 trap cleanup EXIT
 
 "$BUILD/stagepunt" demo --db "sqlite:$work/load.db" --data-dir "$work" >/dev/null
+# No per-client connection limit: wrk plays many clients from one address.
 "$BUILD/stagepunt" serve --db "sqlite:$work/load.db" --data-dir "$work" --listen 127.0.0.1:0 \
-  >"$work/out" 2>/dev/null &
+  --max-connections-per-client 0 >"$work/out" 2>/dev/null &
 pid=$!
 url=""
 for _ in $(seq 1 100); do

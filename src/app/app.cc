@@ -453,7 +453,6 @@ web::Response App::Dispatch(web::Request& req) {
   auto match = router_.Find(req.method, req.path, &req);
   web::Response res;
   bool is_static = false;
-  bool sensitive = false;
   std::string pattern = "-";
   if (!match.route) {
     Ctx ctx{*this, req, std::nullopt, views::ParseLocale(req.Cookie("lang").value_or("nl")), {},
@@ -462,7 +461,6 @@ web::Response App::Dispatch(web::Request& req) {
   } else {
     pattern = match.route->pattern;
     is_static = match.route->options.run_inline;
-    sensitive = match.route->options.sensitive;
     try {
       res = match.route->handler(req);
     } catch (const std::exception&) {
@@ -475,9 +473,10 @@ web::Response App::Dispatch(web::Request& req) {
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
-    // The route pattern, never the raw path (it may hold tokens); no IP on report routes.
-    spdlog::info("{} {} {} {:.1f}ms{}{}", web::MethodName(req.method), pattern, res.status, ms,
-                 sensitive ? "" : " ip=", sensitive ? "" : req.remote_ip);
+    // The route pattern, never the raw path (it may hold tokens), and no
+    // client address on any route: a school's log must not be able to tell
+    // who looked up a company or switched language just before a report.
+    spdlog::info("{} {} {} {:.1f}ms", web::MethodName(req.method), pattern, res.status, ms);
   }
   return res;
 }

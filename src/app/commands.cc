@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <thread>
+#include <vector>
 
 #include "app/app.h"
 #include "app/demo.h"
@@ -94,8 +98,16 @@ void AddCommon(CLI::App* cmd, Common& c, bool with_data_dir = true) {
         ->capture_default_str();
 }
 
+// The server's defences against one client or many uploads (see web/server.h).
+struct ServeLimits {
+  std::vector<std::string> trusted_proxies;
+  size_t max_connections_per_client = web::ServerOptions{}.max_connections_per_client;
+  uint64_t max_body_mib_in_flight = web::ServerOptions{}.max_body_bytes_in_flight >> 20;
+};
+
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
-          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb, int signal_threshold) {
+          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb, int signal_threshold,
+          const ServeLimits& limits) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
@@ -109,6 +121,21 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
     return Fail(common::Status::InvalidArgument("port must be 0..65535", "--listen"));
   }
   options.tls_in_front = tls;
+  options.trusted_proxies = limits.trusted_proxies;
+  options.max_connections_per_client = limits.max_connections_per_client;
+  if (limits.max_body_mib_in_flight == 0 || limits.max_body_mib_in_flight > (1u << 20)) {
+    return Fail(common::Status::InvalidArgument("use 1..1048576 (MiB)",
+                                                "--max-body-in-flight-mib"));
+  }
+  options.max_body_bytes_in_flight = limits.max_body_mib_in_flight << 20;
+  // Spool files are unnamed and encrypted; the directory only says where
+  // their blocks live. Only we may look into it.
+  options.spool_dir = c.data_dir + "/spool";
+  std::error_code dir_error;
+  std::filesystem::create_directories(options.spool_dir, dir_error);
+  if (dir_error || ::chmod(options.spool_dir.c_str(), 0700) != 0) {
+    return Fail(common::Status::Unavailable("cannot create " + options.spool_dir));
+  }
   AppConfig config;
   config.tls = tls;
   config.assets_dir = assets;
@@ -175,6 +202,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   static int report_client_limit = AppConfig{}.report_client_limit_per_minute;
   static int64_t reporter_upload_mb = AppConfig{}.reporter_upload_mb_per_school_day;
   static int signal_threshold = domain::kMinCrossSchoolThreshold;
+  static ServeLimits limits;
 
   auto* serve = cli.add_subcommand("serve", "Run the web app and the JSON API");
   AddCommon(serve, common_opts);
@@ -206,10 +234,23 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
                    "(at least 5)")
       ->check(CLI::Range(domain::kMinCrossSchoolThreshold, 1000))
       ->capture_default_str();
+  serve
+      ->add_option("--trusted-proxy", limits.trusted_proxies,
+                   "Address of a reverse proxy in front (repeatable): its X-Real-IP names the "
+                   "client, and it is exempt from the per-client connection limit")
+      ->take_all();
+  serve
+      ->add_option("--max-connections-per-client", limits.max_connections_per_client,
+                   "Open connections per client address (0: no limit)")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-body-in-flight-mib", limits.max_body_mib_in_flight,
+                   "Request bodies being received or handled, all together (MiB); 503 past it")
+      ->capture_default_str();
   serve->callback([&, rate, per_client] {
     if (rate->count() > 0 && per_client->count() == 0) report_client_limit = report_rate_limit;
     exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit, report_client_limit,
-                      reporter_upload_mb, signal_threshold);
+                      reporter_upload_mb, signal_threshold, limits);
   });
 
   auto* migrate = cli.add_subcommand("migrate", "Bring the schema up to date");

@@ -31,7 +31,10 @@ struct Request {
   std::string query;   // raw query string, without '?'
   HeaderList headers;  // names in lower case
   std::string body;
-  std::string remote_ip;  // from the socket; never stored for report routes
+  // The client's address: the peer's, or X-Real-IP from a trusted proxy (see
+  // ServerOptions::trusted_proxies). For per-client limits in memory only:
+  // never logged or stored.
+  std::string remote_ip;
   bool tls = false;
   // Filled by the router from "{name}" segments of the matched pattern.
   std::map<std::string, std::string, std::less<>> path_params;

@@ -18,8 +18,8 @@ namespace web {
 using Handler = std::function<Response(Request&)>;
 
 struct RouteOptions {
-  // A report route: the access log never records the client IP, and nothing
-  // about the reporter leaves the handler.
+  // A report route: nothing about the reporter leaves the handler. (The
+  // access log records no client address on any route.)
   bool sensitive = false;
   // Largest accepted request body for this route.
   size_t max_body_bytes = 64 * 1024;

@@ -5,11 +5,12 @@ import { spawn } from 'node:child_process';
 import { totp } from '../e2e/totp.mjs';
 
 // Starts `stagepunt serve` on a free loopback port with no per-minute report
-// limit. Resolves to { child, url, port, log } once the server prints its URL;
+// limit and no per-client connection limit (the tests and load scripts play
+// many clients from one loopback address). Resolves to { child, url, port, log } once the server prints its URL;
 // `log` collects stdout and stderr (spdlog writes to stdout).
 export function startServer({ build, db, dataDir }) {
   const child = spawn(`${build}/stagepunt`, ['serve', '--db', db, '--data-dir', dataDir,
-    '--listen', '127.0.0.1:0', '--report-rate-limit', '0', '--report-client-limit', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--listen', '127.0.0.1:0', '--report-rate-limit', '0', '--report-client-limit', '0', '--max-connections-per-client', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const server = { child, log: '' };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${server.log.slice(-4000)}`)), 20000);
