@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "app/monitor_ui.h"
 #include "common/utf8.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
@@ -298,8 +299,7 @@ views::Page Ctx::MakePage(std::string title) const {
           {"/meldpunt/signalen", T("nav_signals"), req.path == "/meldpunt/signalen"});
     }
     // The school's monitor: management and meldpunt leads (monitor_ui.h).
-    if (role == domain::Role::kManagement ||
-        (role == domain::Role::kMeldpuntHandler && Staff().lead)) {
+    if (monui::MaySee(*this)) {
       page.nav.push_back({"/monitor", T("nav_monitor"), req.path.rfind("/monitor", 0) == 0});
     }
     if (domain::HasPermission(role, domain::Permission::kManagePlacements)) {
