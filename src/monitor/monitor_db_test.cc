@@ -21,12 +21,13 @@ Status InsertCase(db::Connection& c, const std::string& id, const std::string& s
                   const std::string& status = "received",
                   const db::Param& outcome = db::Param(std::nullopt)) {
   return c
-      .Execute("INSERT INTO cases(id, school_id, case_number, mode, channel, phase, grounds, "
-               "wishes, consents, status, received_at, first_contact_due, feedback_due, "
-               "content_sha256, location, crebo, outcome) VALUES ($1, $2, $1, 'confidential', "
-               "'self', 'search', 'origin', '', '', $3, $4, '2026-01-01', '2026-03-01', 'x', $5, "
-               "$6, $7)",
-               {id, school, status, received_at, location, crebo, outcome})
+      .Execute(
+          "INSERT INTO cases(id, school_id, case_number, mode, channel, phase, grounds, "
+          "wishes, consents, status, received_at, first_contact_due, feedback_due, "
+          "content_sha256, location, crebo, outcome) VALUES ($1, $2, $1, 'confidential', "
+          "'self', 'search', 'origin', '', '', $3, $4, '2026-01-01', '2026-03-01', 'x', $5, "
+          "$6, $7)",
+          {id, school, status, received_at, location, crebo, outcome})
       .status();
 }
 
@@ -70,8 +71,8 @@ TEST_P(MonitorMigrationTest, DataFromThePreviousVersionSurvivesAndFreeTextIsClea
                                      "'BOL', 'C', 'Utrecht', 0, 0), ('st2', 's2', '1', 'B', "
                                      "'11111', 2, 'BOL', 'C', 'Amsterdam Klas 3B', 0, 0)")
                                .status());
-        SP_RETURN_IF_ERROR(InsertCase(c, "k1", "s1", 1000, "Amsterdam Klas 3B Fatima Yilmaz",
-                                      "99999"));
+        SP_RETURN_IF_ERROR(
+            InsertCase(c, "k1", "s1", 1000, "Amsterdam Klas 3B Fatima Yilmaz", "99999"));
         SP_RETURN_IF_ERROR(InsertCase(c, "k2", "s1", 1000, "Utrecht", "25480"));
         SP_RETURN_IF_ERROR(InsertCase(c, "k3", "s1", 1000, "Amsterdam Klas 3B", "11111"));
         return InsertCase(c, "k4", "s1", 1000, db::Param(std::nullopt), "25655");
@@ -105,8 +106,10 @@ class MonitorServiceTest : public db::testing::BackendTest {
     SetUpDatabase(/*migrated=*/true);
     if (IsSkipped()) return;
     ASSERT_TRUE(db().Write([](db::Connection& c) {
-                      return c.Execute("INSERT INTO schools (id, brin, name, created_at) VALUES "
-                                       "('s1', '00AA', 'ROC', 1000)")
+                      return c
+                          .Execute(
+                              "INSERT INTO schools (id, brin, name, created_at) VALUES "
+                              "('s1', '00AA', 'ROC', 1000)")
                           .status();
                     })
                     .ok());

@@ -89,14 +89,14 @@ class MonitorHttpTest : public ::testing::TestWithParam<db::Dialect> {
       for (int i = 0; i < n; ++i) {
         int64_t at = domain::StartOfDayMillis(day) + 3600000;
         SP_RETURN_IF_ERROR(
-            c.Execute("INSERT INTO cases(id, school_id, case_number, mode, channel, phase, "
-                      "grounds, wishes, consents, status, received_at, first_contact_due, "
-                      "feedback_due, content_sha256, pathway, location, outcome) VALUES ($1, $2, "
-                      "$3, 'confidential', 'self', 'search', 'origin', '', '', $4, $5, $6, $6, "
-                      "'x', $7, $8, $9)",
-                      {crypto::RandomId(), school->id, "M-X-" + crypto::RandomId().substr(0, 8),
-                       status, at, domain::FormatDate(domain::AddDays(day, 3)), pathway,
-                       location, outcome})
+            c.Execute(
+                 "INSERT INTO cases(id, school_id, case_number, mode, channel, phase, "
+                 "grounds, wishes, consents, status, received_at, first_contact_due, "
+                 "feedback_due, content_sha256, pathway, location, outcome) VALUES ($1, $2, "
+                 "$3, 'confidential', 'self', 'search', 'origin', '', '', $4, $5, $6, $6, "
+                 "'x', $7, $8, $9)",
+                 {crypto::RandomId(), school->id, "M-X-" + crypto::RandomId().substr(0, 8), status,
+                  at, domain::FormatDate(domain::AddDays(day, 3)), pathway, location, outcome})
                 .status());
       }
       return common::Status::Ok();
@@ -326,8 +326,9 @@ TEST_P(MonitorHttpTest, ProgrammeLocationAndCreboComeFromTheSchoolsLists) {
   ASSERT_TRUE(t_->db()
                   .Write([](db::Connection& c) {
                     return c
-                        .Execute("UPDATE students SET location = 'Elders' WHERE school_id = "
-                                 "(SELECT id FROM schools WHERE brin = '98DM')")
+                        .Execute(
+                            "UPDATE students SET location = 'Elders' WHERE school_id = "
+                            "(SELECT id FROM schools WHERE brin = '98DM')")
                         .status();
                   })
                   .ok());
@@ -339,16 +340,17 @@ TEST_P(MonitorHttpTest, ProgrammeLocationAndCreboComeFromTheSchoolsLists) {
   Browser b(t_->port());
   auto form = b.Get("/s/99DM/melden");
   ASSERT_EQ(form.status, 200);
-  EXPECT_TRUE(Has(form.body, "<select class=\"utrecht-select utrecht-select--html-select\" "
-                             "id=\"programme_location\""));
+  EXPECT_TRUE(Has(form.body,
+                  "<select class=\"utrecht-select utrecht-select--html-select\" "
+                  "id=\"programme_location\""));
   EXPECT_TRUE(Has(form.body, "<option value=\"Utrecht\">Utrecht</option>"));
   EXPECT_TRUE(Has(form.body, "<option value=\"25480\">25480</option>"));
   EXPECT_FALSE(Has(form.body, "<option value=\"Elders\">")) << "only this school's list";
   std::string fields =
       "mode=confidential&phase=search&grounds=origin&narrative=Ik+werd+geweigerd&"
       "reporter_name=Fatima&reporter_student_number=990001&";
-  auto refused = b.Post("/s/99DM/melden",
-                        fields + "programme_location=Amsterdam+Klas+3B+Fatima+Yilmaz");
+  auto refused =
+      b.Post("/s/99DM/melden", fields + "programme_location=Amsterdam+Klas+3B+Fatima+Yilmaz");
   EXPECT_EQ(refused.status, 400);
   EXPECT_TRUE(Has(refused.body, "href=\"#programme_location\""));
   EXPECT_TRUE(Has(refused.body, "Kies een locatie uit de lijst van je school"));
@@ -392,8 +394,8 @@ std::string WithoutTokens(const std::string& body) {
 
 TEST_P(MonitorHttpTest, AReportFiledNowChangesNoPublishedFigure) {
   // Six reports earlier this month, so that one more would show in a total.
-  domain::Date first = domain::AddDays(Today(), 1 - static_cast<int>(std::stoi(
-                                                     domain::FormatDate(Today()).substr(8, 2))));
+  domain::Date first = domain::AddDays(
+      Today(), 1 - static_cast<int>(std::stoi(domain::FormatDate(Today()).substr(8, 2))));
   AddCases(6, first, db::Param("BOL"), db::Param("Utrecht"));
   Browser lead(t_->port());
   Login(lead, "meldpunt@99dm.demo", true);
@@ -455,7 +457,9 @@ TEST_P(MonitorHttpTest, HiddenCellsCannotBeRecoveredFromTheTotal) {
   int64_t hidden = j["total"].get<int64_t>() - shown;
   EXPECT_TRUE(hidden == 0 || hidden >= 5) << "hidden cells sum to " << hidden << ": " << res.body;
   for (const json& c : j["cells"]) {
-    if (c["key"] == "unknown") EXPECT_TRUE(c["count"].is_null()) << res.body;
+    if (c["key"] == "unknown") {
+      EXPECT_TRUE(c["count"].is_null()) << res.body;
+    }
   }
   auto page = b.Get("/monitor?periode=2026-05");
   ASSERT_EQ(page.status, 200);
