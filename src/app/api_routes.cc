@@ -174,10 +174,11 @@ web::Response Stats(Ctx& ctx) {
   json out = {{"cells", out_cells},
               {"total", table->total.suppressed() ? json(nullptr) : json(*table->total.count)},
               {"total_suppressed", table->total.suppressed()},
-              {"period", {{"key", period->key},
-                          {"from", domain::FormatDate(period->from)},
-                          {"through", domain::FormatDate(period->to)},
-                          {"complete", !period->running}}}};
+              {"period",
+               {{"key", period->key},
+                {"from", domain::FormatDate(period->from)},
+                {"through", domain::FormatDate(period->to)},
+                {"complete", !period->running}}}};
   (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "stats.read", "school", school->id));
   return web::Response::Json(200, out.dump());
 }

@@ -337,8 +337,7 @@ common::StatusOr<PublishedTable> DrillDown(const std::vector<CaseFacts>& raw, Di
   return Count(kept, dim, period);
 }
 
-common::StatusOr<Dashboard> BuildDashboard(const Period& period,
-                                           const std::vector<CaseFacts>& raw,
+common::StatusOr<Dashboard> BuildDashboard(const Period& period, const std::vector<CaseFacts>& raw,
                                            const MatchingFacts& matching) {
   std::vector<CaseFacts> facts = FoldRareCategories(raw);
   Dashboard d;

@@ -53,8 +53,7 @@ inline constexpr std::string_view kOther = "other";
 // `facts` with every location, crebo and sector value that fewer than `k` of
 // them hold replaced by kOther. Breakdown, DrillDown and BuildDashboard fold
 // first, so every table (and every drill-down filter) sees folded values.
-std::vector<CaseFacts> FoldRareCategories(std::vector<CaseFacts> facts,
-                                          int64_t k = kMinCellCount);
+std::vector<CaseFacts> FoldRareCategories(std::vector<CaseFacts> facts, int64_t k = kMinCellCount);
 
 // The stagematching of rounds that start in the period, already counted.
 struct MatchingFacts {

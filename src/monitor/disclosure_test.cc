@@ -438,7 +438,8 @@ int64_t SmallestIsolatableSum(const std::vector<Entry>& entries,
     }
     if (sum >= k || (smallest >= 0 && sum >= smallest)) continue;
     row = reduce(row);
-    bool determined = std::all_of(row.begin(), row.end(), [](double v) { return std::abs(v) < 1e-9; });
+    bool determined =
+        std::all_of(row.begin(), row.end(), [](double v) { return std::abs(v) < 1e-9; });
     if (determined) smallest = sum;
   }
   return smallest;

@@ -34,8 +34,8 @@ struct Period {
   PeriodKind kind = PeriodKind::kSchoolYear;
   std::string key;  // "2025-2026", "2026-Q1", "2026-03"
   domain::Date from;
-  domain::Date to;        // inclusive
-  bool running = false;   // set by Publishable: `to` is cut at the last finished month
+  domain::Date to;       // inclusive
+  bool running = false;  // set by Publishable: `to` is cut at the last finished month
   bool operator==(const Period&) const = default;
 };
 

@@ -184,8 +184,7 @@ StatusOr<Period> Monitor::Published(const Period& period) const {
   return Publishable(period, domain::DateFromMillis(clock_.NowMillis()));
 }
 
-StatusOr<Dashboard> Monitor::SchoolDashboard(std::string_view school_id,
-                                             const Period& requested) {
+StatusOr<Dashboard> Monitor::SchoolDashboard(std::string_view school_id, const Period& requested) {
   SP_ASSIGN_OR_RETURN(Period period, Published(requested));
   std::vector<CaseFacts> facts;
   MatchingFacts matching;
@@ -231,11 +230,10 @@ StatusOr<std::map<std::string, Dashboard>> Monitor::CountDashboards(const Period
   db::Params days = {domain::FormatDate(period.from), domain::FormatDate(period.to)};
   SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(
-        db::Rows rows,
-        c.Query("SELECT c.school_id, c.phase, c.status, COUNT(*) FROM cases c WHERE "
-                "c.received_at >= $1 AND c.received_at < $2 AND " SP_COUNTED_CASE
-                " GROUP BY c.school_id, c.phase, c.status",
-                range));
+        db::Rows rows, c.Query("SELECT c.school_id, c.phase, c.status, COUNT(*) FROM cases c WHERE "
+                               "c.received_at >= $1 AND c.received_at < $2 AND " SP_COUNTED_CASE
+                               " GROUP BY c.school_id, c.phase, c.status",
+                               range));
     for (const db::Row& r : rows.rows) {
       CaseFacts f;
       f.phase = r.Text(1);
