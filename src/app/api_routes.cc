@@ -1,6 +1,7 @@
 // The JSON API (api.md): anonymous report submission, the reporter's
 // follow-up with their receipt, and suppressed report statistics.
 #include "app/app.h"
+#include "app/monitor_ui.h"
 #include "app/openapi.h"
 #include "app/report_input.h"
 #include "monitor/disclosure.h"
@@ -27,6 +28,8 @@ web::Response SubmitReport(Ctx& ctx) {
   }
   auto draft = DraftFromJson(ctx.json);
   if (!draft.ok()) return JsonErrorFor(draft.status());
+  Status listed = CheckProgrammeChoice(ctx.app.db(), school->id, draft->programme);
+  if (!listed.ok()) return JsonErrorFor(listed);
   // Only a report that would be stored counts against the limits, as in the form.
   if (!AdmitReport(ctx, *school)) {
     web::Response res =
@@ -115,10 +118,16 @@ web::Response ReporterMessage(Ctx& ctx) {
   return web::Response::Json(201, json{{"ok", true}}.dump());
 }
 
-// GET /api/v1/schools/{brin}/stats/reports?from&to&by
-// from/to must span one fixed period (monitor/period.h explains why); both
-// absent means the current school year.
+// GET /api/v1/schools/{brin}/stats/reports?from&to&by (or ?period=KEY&by)
+// The monitor's rules, the same as on /monitor: who may see it
+// (monui::MaySee, 403 otherwise), one fixed period (school year, quarter or
+// month; from/to must span exactly one, `period` names one as the dashboard
+// does), published through the last finished month (monitor/period.h
+// explains why). Nothing given: the school year of the last finished month.
 web::Response Stats(Ctx& ctx) {
+  if (!monui::MaySee(ctx)) {
+    return JsonError(403, "forbidden", "only management and meldpunt leads see the monitor");
+  }
   auto school = ctx.app.accounts().SchoolByBrin(ctx.req.PathParam("brin"));
   if (!school.ok() || school->id != ctx.user().school_id)
     return JsonError(404, "not_found", "unknown school");
@@ -132,9 +141,18 @@ web::Response Stats(Ctx& ctx) {
   }
   auto from_text = ctx.req.QueryParam("from");
   auto to_text = ctx.req.QueryParam("to");
-  monitor::Period period =
-      monitor::SchoolYearOf(domain::DateFromMillis(ctx.app.clock().NowMillis()));
-  if (from_text || to_text) {
+  auto key = ctx.req.QueryParam("period");
+  domain::Date today = domain::DateFromMillis(ctx.app.clock().NowMillis());
+  monitor::Period asked = monitor::DefaultPeriod(today);
+  std::string field = "period";
+  if (key && (from_text || to_text)) {
+    return JsonError(400, "invalid_argument", "give either period or from and to", "period");
+  }
+  if (key) {
+    auto parsed = monitor::ParsePeriod(*key, "period");
+    if (!parsed.ok()) return JsonErrorFor(parsed.status());
+    asked = *parsed;
+  } else if (from_text || to_text) {
     auto from = domain::ParseDate(from_text.value_or(""));
     auto to = domain::ParseDate(to_text.value_or(""));
     if (!from) return JsonError(400, "invalid_argument", "must be YYYY-MM-DD", "from");
@@ -142,10 +160,13 @@ web::Response Stats(Ctx& ctx) {
       return JsonError(400, "invalid_argument", "must be YYYY-MM-DD, not before from", "to");
     auto fixed = monitor::PeriodForRange(*from, *to);
     if (!fixed.ok()) return JsonErrorFor(fixed.status());
-    period = *fixed;
+    asked = *fixed;
+    field = "from";
   }
+  auto period = monitor::Publishable(asked, today, field);
+  if (!period.ok()) return JsonErrorFor(period.status());
   monitor::Monitor m(ctx.app.db(), ctx.app.clock());
-  auto table = m.Table(school->id, period, *by, std::nullopt);
+  auto table = m.Table(school->id, *period, *by, std::nullopt);
   if (!table.ok()) {
     if (monitor::IsTooFewForDrillDown(table.status())) {
       return JsonError(409, "too_few_for_drilldown",
@@ -163,7 +184,12 @@ web::Response Stats(Ctx& ctx) {
   }
   json out = {{"cells", out_cells},
               {"total", table->total.suppressed() ? json(nullptr) : json(*table->total.count)},
-              {"total_suppressed", table->total.suppressed()}};
+              {"total_suppressed", table->total.suppressed()},
+              {"period",
+               {{"key", period->key},
+                {"from", domain::FormatDate(period->from)},
+                {"through", domain::FormatDate(period->to)},
+                {"complete", !period->running}}}};
   (void)ctx.app.audit().Append(ctx.app.db(), AuditEntry(ctx, "stats.read", "school", school->id));
   return web::Response::Json(200, out.dump());
 }

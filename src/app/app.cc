@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "app/monitor_ui.h"
 #include "common/utf8.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
@@ -318,7 +319,7 @@ views::Page Ctx::MakePage(std::string title) const {
           {"/meldpunt/signalen", T("nav_signals"), req.path == "/meldpunt/signalen"});
     }
     // The school's monitor: management and meldpunt leads (monitor_ui.h).
-    if (role == domain::Role::kManagement || lead) {
+    if (monui::MaySee(*this)) {
       page.nav.push_back({"/monitor", T("nav_monitor"), req.path.rfind("/monitor", 0) == 0});
     }
     // The meldpunt's own audit log and the recovery key's say in P9.

@@ -23,15 +23,27 @@ struct ReportRequest {
   std::string error;  // set when `jaar` is not a school year
 };
 
+// The school year asked for, published through the last finished month
+// like every monitor period (monitor/period.h); by default the last school
+// year that has ended.
 ReportRequest YearFrom(const Ctx& ctx) {
-  monitor::Period fallback =
-      monitor::Previous(monitor::SchoolYearOf(domain::DateFromMillis(ctx.app.clock().NowMillis())));
+  domain::Date today = domain::DateFromMillis(ctx.app.clock().NowMillis());
+  monitor::Period fallback = monitor::Previous(monitor::SchoolYearOf(today));
   auto text = ctx.req.QueryParam("jaar");
   if (!text) return {fallback, ""};
   auto p = monitor::ParsePeriod(*text, "jaar");
   if (!p.ok() || p->kind != monitor::PeriodKind::kSchoolYear)
     return {fallback, ctx.T("mon_err_year")};
-  return {*p, ""};
+  auto published = monitor::Publishable(*p, today, "jaar");
+  if (!published.ok()) return {fallback, ctx.T("mon_err_year_unfinished")};
+  return {*published, ""};
+}
+
+// "2026-2027", or "2026-2027 t/m november 2026" while the year runs.
+std::string YearText(const Ctx& ctx, const monitor::Period& year) {
+  if (!year.running) return year.key;
+  return year.key + " " + ctx.T("mon_through") + " " +
+         monui::KeyLabel(ctx, "month", domain::FormatDate(year.to).substr(0, 7));
 }
 
 std::string TrendText(const Ctx& ctx, const std::string& trend) {
@@ -172,7 +184,7 @@ common::StatusOr<monitor::YearReport> SchoolReport(Ctx& ctx, const monitor::Peri
 }
 
 std::vector<std::string> SchoolHeader(const Ctx& ctx, const monitor::Period& year) {
-  return {ctx.T("mon_col_indicator"), year.key, monitor::Previous(year).key,
+  return {ctx.T("mon_col_indicator"), YearText(ctx, year), monitor::Previous(year).key,
           ctx.T("mon_col_trend")};
 }
 
@@ -220,10 +232,10 @@ web::Response ReportPage(Ctx& ctx) {
   auto nf = ReadNorm(ctx, rq.year);
   if (!nf.ok()) return ctx.ErrorPage(HttpStatusFor(nf.status()));
   auto school = ctx.app.accounts().SchoolById(ctx.user().school_id);
-  views::Page page = ctx.MakePage(ctx.T("mon_report_title") + " " + rq.year.key);
+  views::Page page = ctx.MakePage(ctx.T("mon_report_title") + " " + YearText(ctx, rq.year));
   views::Data body;
   body.set("has_report", true);
-  body.set("year", rq.year.key);
+  body.set("year", YearText(ctx, rq.year));
   body.set("previous_year", monitor::Previous(rq.year).key);
   if (school.ok()) body.set("school", school->name + " (" + school->brin + ")");
   body.set("years", monui::PeriodOptions(ctx, rq.year, true));
@@ -272,7 +284,7 @@ common::StatusOr<monitor::GroupReport> GroupReport(Ctx& ctx, const monitor::Peri
 }
 
 std::vector<std::string> GroupHeader(const Ctx& ctx, const monitor::Period& year) {
-  return {ctx.T("mon_col_indicator"), year.key, monitor::Previous(year).key,
+  return {ctx.T("mon_col_indicator"), YearText(ctx, year), monitor::Previous(year).key,
           ctx.T("mon_col_schools_shown"), ctx.T("mon_col_schools_hidden")};
 }
 
@@ -281,10 +293,10 @@ web::Response GroupPage(Ctx& ctx) {
   if (!rq.error.empty()) return ErrorReport(ctx, rq, true);
   auto report = GroupReport(ctx, rq.year);
   if (!report.ok()) return ctx.ErrorPage(HttpStatusFor(report.status()));
-  views::Page page = ctx.MakePage(ctx.T("mon_group_title") + " " + rq.year.key);
+  views::Page page = ctx.MakePage(ctx.T("mon_group_title") + " " + YearText(ctx, rq.year));
   views::Data body;
   body.set("has_group", true);
-  body.set("year", rq.year.key);
+  body.set("year", YearText(ctx, rq.year));
   body.set("previous_year", monitor::Previous(rq.year).key);
   body.set("schools", std::to_string(report->schools));
   body.set("years", monui::PeriodOptions(ctx, rq.year, true));

@@ -222,12 +222,18 @@ std::string ErrorText(const Ctx& ctx, const Status& s) {
 
 web::Response Dashboard(Ctx& ctx) {
   if (!monui::MaySee(ctx)) return ctx.ErrorPage(403);
-  monitor::Period fallback =
-      monitor::SchoolYearOf(domain::DateFromMillis(ctx.app.clock().NowMillis()));
+  // The period rule of the statistics API too: a fixed period, published
+  // through the last finished month (monitor/period.h).
+  domain::Date today = domain::DateFromMillis(ctx.app.clock().NowMillis());
+  monitor::Period fallback = *monitor::Publishable(monitor::DefaultPeriod(today), today);
   std::string key = ctx.req.QueryParam("periode").value_or(fallback.key);
-  auto period = monitor::ParsePeriod(key);
-  if (!period.ok() || period->kind == monitor::PeriodKind::kCalendarYear) {
+  auto parsed = monitor::ParsePeriod(key);
+  if (!parsed.ok()) {
     return Page(ctx, fallback, nullptr, {{"periode", ctx.T("mon_err_period")}}, 400);
+  }
+  auto period = monitor::Publishable(*parsed, today);
+  if (!period.ok()) {
+    return Page(ctx, fallback, nullptr, {{"periode", ctx.T("mon_err_period_unfinished")}}, 400);
   }
   // The drill-down is checked whole before anything is counted or shown.
   auto by_text = ctx.req.QueryParam("by");

@@ -24,6 +24,8 @@ std::string KeyLabel(const Ctx& ctx, std::string_view figure, const std::string&
   if (figure == "month" && key.size() == 7)
     return ctx.T("mon_month_" + key.substr(5, 2)) + " " + key.substr(0, 4);
   if (figure == "level") return ctx.T("mon_level") + " " + key;
+  if ((figure == "crebo" || figure == "sector" || figure == "location") && key == monitor::kOther)
+    return ctx.T("mon_other");
   if (figure == "crebo" || figure == "sector" || figure == "location" || figure == "pathway")
     return key;
   return ctx.T("mon_key_" + key);
@@ -58,17 +60,23 @@ std::string IndicatorText(const Ctx& ctx, const monitor::Indicator& i) {
 }
 
 std::string PeriodLabel(const Ctx& ctx, const monitor::Period& p) {
+  std::string label = p.key;
   switch (p.kind) {
     case monitor::PeriodKind::kSchoolYear:
-      return ctx.T("mon_school_year") + " " + p.key;
+      label = ctx.T("mon_school_year") + " " + p.key;
+      break;
     case monitor::PeriodKind::kQuarter:
-      return ctx.T("mon_quarter") + " " + p.key.substr(6) + " " + p.key.substr(0, 4);
+      label = ctx.T("mon_quarter") + " " + p.key.substr(6) + " " + p.key.substr(0, 4);
+      break;
     case monitor::PeriodKind::kMonth:
-      return KeyLabel(ctx, "month", p.key);
-    case monitor::PeriodKind::kCalendarYear:
-      return p.key;
+      label = KeyLabel(ctx, "month", p.key);
+      break;
   }
-  return p.key;
+  // A running period is published through its last finished month.
+  if (p.running)
+    label += " " + ctx.T("mon_through") + " " +
+             KeyLabel(ctx, "month", domain::FormatDate(p.to).substr(0, 7));
+  return label;
 }
 
 views::Data FigureData(const Ctx& ctx, const monitor::Figure& f) {
@@ -121,7 +129,8 @@ views::Data PeriodOptions(const Ctx& ctx, const monitor::Period& current, bool s
     if (school_years_only && p.kind != monitor::PeriodKind::kSchoolYear) continue;
     views::Data o;
     o.set("value", p.key);
-    o.set("label", PeriodLabel(ctx, p));
+    auto published = monitor::Publishable(p, today);
+    o.set("label", PeriodLabel(ctx, published.ok() ? *published : p));
     o.set("selected", p.key == current.key);
     found = found || p.key == current.key;
     list.push_back(o);
@@ -157,10 +166,9 @@ std::optional<double> UnreportedPercent(const monitor::PulseFigures& p) {
 }
 
 bool MaySee(const Ctx& ctx) {
-  if (ctx.user().role == domain::Role::kManagement) return true;
-  // Every handler may call the statistics API (kViewAggregates); the school's
-  // dashboard is for the leads, who oversee the meldpunt as a whole.
-  return ctx.user().role == domain::Role::kMeldpuntHandler && ctx.Staff().lead;
+  domain::Role role = ctx.user().role;
+  // Staff() reads the handler's lead flag: only asked of handlers.
+  return domain::MaySeeMonitor(role, role == domain::Role::kMeldpuntHandler && ctx.Staff().lead);
 }
 
 }  // namespace app::monui

@@ -19,6 +19,7 @@ std::string CountText(const Ctx& ctx, const std::optional<int64_t>& count, monit
 // One decimal, with a decimal comma in Dutch; "–" when not shown.
 std::string Decimal(const Ctx& ctx, const std::optional<double>& v);
 std::string IndicatorText(const Ctx& ctx, const monitor::Indicator& i);
+// "Schooljaar 2026-2027", with " t/m november 2026" when the period is running.
 std::string PeriodLabel(const Ctx& ctx, const monitor::Period& p);
 // {id, title, intro, caption, rows, total, chart} for monitor_figure in templates.
 views::Data FigureData(const Ctx& ctx, const monitor::Figure& f);
@@ -28,7 +29,8 @@ views::Data PeriodOptions(const Ctx& ctx, const monitor::Period& current, bool s
 common::StatusOr<monitor::PulseFigures> ReadPulse(Ctx& ctx, const monitor::Period& p);
 // "experienced, not reported" as a share of "experienced", when both are shown.
 std::optional<double> UnreportedPercent(const monitor::PulseFigures& p);
-// Who may see the school's monitor: management and meldpunt leads.
+// Who may see the school's monitor, on its pages and through the statistics
+// API alike: management and meldpunt leads (domain::MaySeeMonitor).
 bool MaySee(const Ctx& ctx);
 
 }  // namespace app::monui

@@ -25,7 +25,10 @@ std::string_view OpenApiDocument() {
         "company": {"type": "object", "properties": {"leerbedrijf_id": {"type": "string"}, "kvk": {"type": "string", "pattern": "^[0-9]{8}$"}, "name": {"type": "string"}}},
         "wishes": {"type": "array", "items": {"type": "string", "enum": ["register_only", "talk", "action_company", "new_placement", "referral"]}},
         "consent": {"type": "object", "properties": {"contact_company": {"type": "boolean"}, "share_sbb": {"type": "boolean"}, "share_adv": {"type": "boolean"}, "share_job": {"type": "boolean"}, "share_crm": {"type": "boolean"}}},
-        "reporter": {"type": "object", "description": "required for confidential and named, absent for anonymous", "properties": {"name": {"type": "string"}, "student_number": {"type": "string"}, "email": {"type": "string"}}}}},
+        "reporter": {"type": "object", "description": "required for confidential and named, absent for anonymous", "properties": {"name": {"type": "string"}, "student_number": {"type": "string"}, "email": {"type": "string"}}},
+        "programme": {"type": "object", "description": "optional, for the monitor's counts only; location and crebo come from closed lists, the school's register (the report form offers them); any other value is refused (400, field programme.location or programme.crebo); absent or empty: not given", "properties": {
+          "crebo": {"type": "string", "description": "a crebo of the school's students or leerplaatsen"}, "pathway": {"type": "string", "enum": ["BOL", "BBL"]},
+          "level": {"type": "integer", "minimum": 1, "maximum": 4}, "location": {"type": "string", "description": "a location of the school's students"}}}}},
       "Receipt": {"type": "object", "required": ["case_number", "receipt", "acknowledged_at", "content_sha256", "first_contact_due"], "properties": {
         "case_number": {"type": "string", "pattern": "^M-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$", "description": "random and short (40 bits), so two numbers tell nothing about the reports in between; reports filed before keep their M-YYYY-NNNN"}, "receipt": {"type": "string", "description": "shown once; 120 bits"},
         "acknowledged_at": {"type": "string", "format": "date-time"}, "content_sha256": {"type": "string"},
@@ -38,8 +41,11 @@ std::string_view OpenApiDocument() {
         "first_contact_due": {"type": "string", "format": "date"}, "feedback_due": {"type": "string", "format": "date"},
         "received_at": {"type": "string", "format": "date-time"}, "outcome": {"type": "string"}}},
       "Stats": {"type": "object", "properties": {
-        "cells": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "count": {"type": "integer", "nullable": true}, "suppressed": {"type": "boolean"}}}},
-        "total": {"type": "integer", "nullable": true}, "total_suppressed": {"type": "boolean"}}}
+        "cells": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string", "description": "for crebo, sector and location: values with fewer than 5 reports in the period count under \"other\"; empty values under \"unknown\""}, "count": {"type": "integer", "nullable": true}, "suppressed": {"type": "boolean"}}}},
+        "total": {"type": "integer", "nullable": true}, "total_suppressed": {"type": "boolean"},
+        "period": {"type": "object", "description": "the period counted: reports received from `from` through `through`, the end of the last finished month at most", "properties": {
+          "key": {"type": "string"}, "from": {"type": "string", "format": "date"}, "through": {"type": "string", "format": "date"},
+          "complete": {"type": "boolean", "description": "false while the period is still running"}}}}}
     }
   },
   "paths": {
@@ -61,14 +67,16 @@ std::string_view OpenApiDocument() {
       "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "maxLength": 5000}}}}}},
       "responses": {"201": {"description": "stored"}, "400": {"description": "invalid text", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                     "401": {"description": "no or expired token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-    "/schools/{brin}/stats/reports": {"get": {"summary": "Report counts with small cells suppressed", "operationId": "reportStats",
+    "/schools/{brin}/stats/reports": {"get": {"summary": "Report counts with small cells suppressed (the monitor's figures)", "operationId": "reportStats",
+      "description": "The same figures, permission and period rule as the school's monitor page: management and meldpunt leads only; one fixed period (school year, quarter or month, never a calendar year or free dates, because overlapping ranges would undo suppression); reports count from the end of the month they were received in, so a running period is published through its last finished month and the running month is refused. Cases closed as not_a_report are never counted.",
       "security": [{"apiToken": []}, {"session": []}],
       "parameters": [{"name": "brin", "in": "path", "required": true, "schema": {"type": "string"}},
-                     {"name": "from", "in": "query", "description": "first day of one whole month, quarter, calendar year or school year (1 Aug - 31 Jul); other ranges are refused (400), because overlapping ranges would undo suppression; from and to both absent: the current school year", "schema": {"type": "string", "format": "date"}},
+                     {"name": "period", "in": "query", "description": "a school year (2025-2026), a quarter (2026-Q1) or a month (2026-03), as on the monitor page; instead of from and to", "schema": {"type": "string"}},
+                     {"name": "from", "in": "query", "description": "first day of one whole month, quarter or school year (1 Aug - 31 Jul); other ranges, calendar years included, are refused (400); period, from and to all absent: the school year of the last finished month", "schema": {"type": "string", "format": "date"}},
                      {"name": "to", "in": "query", "description": "last day of the same period", "schema": {"type": "string", "format": "date"}},
                      {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["ground", "phase", "status", "month", "crebo", "sector", "pathway", "level", "location", "outcome"]}}],
       "responses": {"200": {"description": "counts below 5 suppressed, complementary", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Stats"}}}},
-                    "400": {"description": "invalid period or dimension, naming the field"}, "401": {"description": "not logged in"}, "403": {"description": "role may not see aggregates"}, "404": {"description": "unknown school or another school"}}}},
+                    "400": {"description": "invalid period (also: a calendar year, or a period with no finished month yet) or dimension, naming the field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "401": {"description": "not logged in"}, "403": {"description": "neither management nor a meldpunt lead (as on /monitor)"}, "404": {"description": "unknown school or another school"}}}},
     "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OpenAPI 3 JSON"}}}}
   }
 })json";

@@ -55,33 +55,45 @@ std::string CompanyLabel(const meldpunt::CompanyInfo& c) {
 }
 
 // The optional "about your programme" part: only for the monitor's counts.
+// Location and crebo are choices from the school's register (report_input.h);
+// a value that is not on the list stays selected beside its error.
 template <typename ErrorOf>
 void SetProgrammeFields(const Ctx& ctx, const web::Form& values, const ErrorOf& err,
-                        views::Data& body) {
-  body.set("programme_crebo_field",
-           views::InputField("programme_crebo", ctx.T("report_programme_crebo"),
-                             values.Get("programme_crebo"), "text", err("programme_crebo"),
-                             ctx.T("report_programme_crebo_hint")));
+                        const domain::ProgrammeChoices& choices, views::Data& body) {
   auto select = [&](const std::string& name,
-                    const std::vector<std::pair<std::string, std::string>>& choices) {
+                    const std::vector<std::pair<std::string, std::string>>& options) {
     views::Data list{views::Data::type::list};
-    for (const auto& [value, label] : choices) {
+    bool found = false;
+    for (const auto& [value, label] : options) {
       views::Data item;
       item.set("value", value);
       item.set("label", label);
       item.set("selected", values.Get(name) == value);
+      found = found || values.Get(name) == value;
+      list.push_back(item);
+    }
+    if (!found) {
+      views::Data item;
+      item.set("value", values.Get(name));
+      item.set("label", values.Get(name));
+      item.set("selected", true);
       list.push_back(item);
     }
     body.set(name + "_options", list);
     views::SetIfPresent(body, name + "_error", err(name));
   };
+  auto listed = [&](const std::vector<std::string>& register_values) {
+    std::vector<std::pair<std::string, std::string>> out = {
+        {"", ctx.T("report_programme_unknown")}};
+    for (const std::string& v : register_values) out.emplace_back(v, v);
+    return out;
+  };
+  select("programme_crebo", listed(choices.crebos));
   select("programme_pathway",
          {{"", ctx.T("report_programme_unknown")}, {"BOL", "BOL"}, {"BBL", "BBL"}});
   select("programme_level",
          {{"", ctx.T("report_programme_unknown")}, {"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}});
-  body.set("programme_location_field",
-           views::InputField("programme_location", ctx.T("report_programme_location"),
-                             values.Get("programme_location"), "text", err("programme_location")));
+  select("programme_location", listed(choices.locations));
 }
 
 web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& values,
@@ -157,7 +169,8 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
       "reporter_email_field",
       views::InputField("reporter_email", ctx.T("report_reporter_email"),
                         values.Get("reporter_email"), "email", err("reporter_email"), "", "email"));
-  SetProgrammeFields(ctx, values, err, body);
+  auto choices = ProgrammeChoicesOf(ctx.app.db(), school.id);
+  SetProgrammeFields(ctx, values, err, choices.ok() ? *choices : domain::ProgrammeChoices{}, body);
   if (ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf)) {
     body.set("on_behalf", true);
     body.set("channels", Options(ctx, "channel_", {"mentor", "coordinator", "meldpunt", "other"},
@@ -289,6 +302,13 @@ web::Response SubmitForm(Ctx& ctx) {
   if (!draft.ok())
     return RenderForm(ctx, *school, ctx.form,
                       {{FieldId(draft.status().field()), Message(ctx, draft.status())}}, 400);
+  Status listed = CheckProgrammeChoice(ctx.app.db(), school->id, draft->programme);
+  if (!listed.ok()) {
+    if (listed.code() != common::StatusCode::kInvalidArgument)
+      return ctx.ErrorPage(HttpStatusFor(listed));
+    return RenderForm(ctx, *school, ctx.form, {{FieldId(listed.field()), Message(ctx, listed)}},
+                      400);
+  }
   std::optional<meldpunt::SubmittedBy> by;
   if (ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf)) {
     by = meldpunt::SubmittedBy{ctx.user().id};

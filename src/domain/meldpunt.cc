@@ -192,6 +192,21 @@ common::Status ValidateProgramme(const Programme& p) {
   return CheckText(p.location, "programme.location", kMaxShortFieldChars);
 }
 
+common::Status ValidateProgrammeChoice(const Programme& p, const ProgrammeChoices& choices) {
+  auto listed = [](const std::vector<std::string>& list, const std::string& v) {
+    return v.empty() || std::find(list.begin(), list.end(), v) != list.end();
+  };
+  if (!listed(choices.locations, p.location)) {
+    return common::Status::InvalidArgument("is not one of the school's locations",
+                                           "programme.location");
+  }
+  if (!listed(choices.crebos, p.crebo)) {
+    return common::Status::InvalidArgument("is not one of the school's programmes (crebo)",
+                                           "programme.crebo");
+  }
+  return common::Status::Ok();
+}
+
 common::Status ValidateReport(const ReportDraft& d, Date today) {
   if (d.grounds.empty())
     return common::Status::InvalidArgument("choose at least one ground", "grounds");

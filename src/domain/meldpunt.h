@@ -116,12 +116,21 @@ struct ReporterIdentity {
 
 // The student's programme, for the monitor's breakdowns only (reports by
 // crebo, BOL/BBL, level and location). Optional and categorical: stored in
-// plaintext like phase and grounds, never shown beside a case's content.
+// plaintext like phase and grounds, never shown beside a case's content. So
+// location and crebo come from closed lists (ProgrammeChoices): a free text
+// could name a class or a student ("Amsterdam Klas 3B Fatima Yilmaz").
 struct Programme {
-  std::string crebo;         // 5 digits, or empty
+  std::string crebo;         // 5 digits from the school's register, or empty
   std::string pathway;       // "BOL", "BBL" or empty
   std::optional<int> level;  // mbo niveau 1..4
-  std::string location;      // the school's location (vestiging), or empty
+  std::string location;      // a location (vestiging) from the school's register, or empty
+};
+
+// The school's closed lists for a report's programme, from its register: the
+// locations of its students, and the crebos of its students and leerplaatsen.
+struct ProgrammeChoices {
+  std::vector<std::string> locations;  // sorted, no empty value
+  std::vector<std::string> crebos;     // sorted, no empty value
 };
 
 struct ReportDraft {
@@ -146,6 +155,11 @@ common::Status ValidateReport(const ReportDraft& draft, Date today);
 // The programme rules of ValidateReport on their own: kInvalidArgument naming
 // "programme.crebo", "programme.pathway", "programme.level" or "programme.location".
 common::Status ValidateProgramme(const Programme& p);
+
+// A programme's location and crebo must be empty ("not given") or on the
+// school's lists: kInvalidArgument naming "programme.location" or
+// "programme.crebo" otherwise.
+common::Status ValidateProgrammeChoice(const Programme& p, const ProgrammeChoices& choices);
 
 // The identity rules of ValidateReport on their own (for a later change of mode).
 common::Status ValidateReporter(ReportMode mode, const std::optional<ReporterIdentity>& reporter);

@@ -183,4 +183,18 @@ TEST(Deadlines, ExtensionNeedsReasonAndLaterDate) {
 }
 
 }  // namespace
+TEST(ProgrammeTest, LocationAndCreboComeFromTheSchoolsLists) {
+  ProgrammeChoices lists{{"Utrecht", "Zeist"}, {"25480", "25655"}};
+  EXPECT_TRUE(ValidateProgrammeChoice({"25655", "BOL", 2, "Zeist"}, lists).ok());
+  EXPECT_TRUE(ValidateProgrammeChoice({}, lists).ok()) << "not given";
+  auto free_text =
+      ValidateProgrammeChoice({"", "", std::nullopt, "Amsterdam Klas 3B Fatima"}, lists);
+  EXPECT_EQ(free_text.code(), common::StatusCode::kInvalidArgument);
+  EXPECT_EQ(free_text.field(), "programme.location");
+  EXPECT_EQ(ValidateProgrammeChoice({"12345", "", std::nullopt, ""}, lists).field(),
+            "programme.crebo");
+  EXPECT_FALSE(ValidateProgrammeChoice({"", "", std::nullopt, "utrecht"}, lists).ok())
+      << "exactly as in the register";
+}
+
 }  // namespace domain

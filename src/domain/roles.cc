@@ -93,6 +93,11 @@ bool HasPermission(Role role, Permission permission) {
   return false;
 }
 
+bool MaySeeMonitor(Role role, bool meldpunt_lead) {
+  if (!HasPermission(role, Permission::kViewAggregates)) return false;
+  return role == Role::kManagement || (role == Role::kMeldpuntHandler && meldpunt_lead);
+}
+
 common::StatusOr<std::string> NormalizeBrin(std::string_view brin) {
   std::string out;
   for (char c : brin) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

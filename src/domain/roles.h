@@ -54,6 +54,12 @@ enum class Permission {
 
 bool HasPermission(Role role, Permission permission);
 
+// Who may see the school's monitor figures: its dashboard, yearly report and
+// exports, and the statistics API alike. kViewAggregates admits management
+// and meldpunt handlers to the routes; of the handlers only the leads, who
+// oversee the meldpunt as a whole, see the figures (app::monui::MaySee).
+bool MaySeeMonitor(Role role, bool meldpunt_lead);
+
 // A school's BRIN code: four characters, two digits then two letters or
 // digits ("99DM", "25LP"). Returned upper case.
 common::StatusOr<std::string> NormalizeBrin(std::string_view brin);

@@ -25,6 +25,16 @@ TEST(RolesTest, LeastPrivilege) {
   EXPECT_FALSE(HasPermission(Role::kSystemAdmin, Permission::kHandleCases));
 }
 
+TEST(RolesTest, TheMonitorIsForManagementAndMeldpuntLeads) {
+  EXPECT_TRUE(MaySeeMonitor(Role::kManagement, false));
+  EXPECT_TRUE(MaySeeMonitor(Role::kMeldpuntHandler, true));
+  EXPECT_FALSE(MaySeeMonitor(Role::kMeldpuntHandler, false)) << "a handler who is no lead";
+  for (Role r : AllRoles()) {
+    if (r == Role::kManagement || r == Role::kMeldpuntHandler) continue;
+    EXPECT_FALSE(MaySeeMonitor(r, true)) << RoleName(r);
+  }
+}
+
 TEST(RolesTest, SecondFactorForSensitiveRoles) {
   EXPECT_TRUE(RequiresSecondFactor(Role::kMeldpuntHandler));
   EXPECT_TRUE(RequiresSecondFactor(Role::kSchoolAdmin));

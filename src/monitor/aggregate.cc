@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "domain/meldpunt.h"
@@ -82,7 +83,10 @@ std::vector<std::string> FixedKeys(Dimension dim, const Period& period) {
       out = {"1", "2", "3", "4"};
       break;
     case Dimension::kOutcome:
-      for (auto o : domain::AllOutcomes()) out.emplace_back(domain::Name(o));
+      // "Not a report" cases are left out of every figure (service.cc).
+      for (auto o : domain::AllOutcomes()) {
+        if (domain::Name(o) != "not_a_report") out.emplace_back(domain::Name(o));
+      }
       break;
     default:
       break;
@@ -126,7 +130,10 @@ PublishedTable Count(const std::vector<const CaseFacts*>& facts, Dimension dim,
   // cppcheck-suppress containerOutOfBounds
   std::sort(cells.begin() + static_cast<std::ptrdiff_t>(fixed), cells.end(),
             [](const Cell& a, const Cell& b) {
-              if ((a.key == kUnknown) != (b.key == kUnknown)) return b.key == kUnknown;
+              auto last = [](const std::string& key) {
+                return key == kUnknown ? 2 : key == kOther ? 1 : 0;
+              };
+              if (last(a.key) != last(b.key)) return last(a.key) < last(b.key);
               return a.key < b.key;
             });
   if (cells.empty()) cells.push_back({std::string(kUnknown), 0});
@@ -225,7 +232,32 @@ void AddMatching(const MatchingFacts& m, Dashboard& d) {
   d.placement_days_p90 = P90(std::move(days));
 }
 
+std::string* FoldedField(CaseFacts& f, Dimension dim) {
+  switch (dim) {
+    case Dimension::kCrebo:
+      return &f.crebo;
+    case Dimension::kSector:
+      return &f.sector;
+    case Dimension::kLocation:
+      return &f.location;
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace
+
+std::vector<CaseFacts> FoldRareCategories(std::vector<CaseFacts> facts, int64_t k) {
+  for (Dimension dim : {Dimension::kCrebo, Dimension::kSector, Dimension::kLocation}) {
+    std::map<std::string, int64_t> count;
+    for (CaseFacts& f : facts) ++count[*FoldedField(f, dim)];
+    for (CaseFacts& f : facts) {
+      std::string& v = *FoldedField(f, dim);
+      if (!v.empty() && count[v] < k) v = std::string(kOther);
+    }
+  }
+  return facts;
+}
 
 std::optional<Dimension> ParseDimension(std::string_view name) {
   for (const DimInfo& i : kDims) {
@@ -275,7 +307,8 @@ PublishedStat Mean(const std::vector<double>& values, int64_t k) {
 
 common::StatusOr<PublishedTable> Breakdown(const std::vector<CaseFacts>& facts, Dimension dim,
                                            const Period& period) {
-  return Count(All(facts), dim, period);
+  std::vector<CaseFacts> folded = FoldRareCategories(facts);
+  return Count(All(folded), dim, period);
 }
 
 std::optional<Filter> ParseFilter(std::string_view text) {
@@ -286,11 +319,14 @@ std::optional<Filter> ParseFilter(std::string_view text) {
   return Filter{*dim, std::string(text.substr(colon + 1))};
 }
 
-common::StatusOr<PublishedTable> DrillDown(const std::vector<CaseFacts>& facts, Dimension dim,
+common::StatusOr<PublishedTable> DrillDown(const std::vector<CaseFacts>& raw, Dimension dim,
                                            const Filter& filter, const Period& period) {
   if (dim == filter.dim) {
     return Status::InvalidArgument("choose a breakdown other than the filter's", "by");
   }
+  // Folded over the whole period first: a rare value is reachable as a
+  // filter only as part of "other".
+  std::vector<CaseFacts> facts = FoldRareCategories(raw);
   std::vector<const CaseFacts*> kept;
   for (const CaseFacts& f : facts) {
     std::vector<std::string> keys = KeysOf(f, filter.dim);
@@ -301,9 +337,9 @@ common::StatusOr<PublishedTable> DrillDown(const std::vector<CaseFacts>& facts, 
   return Count(kept, dim, period);
 }
 
-common::StatusOr<Dashboard> BuildDashboard(const Period& period,
-                                           const std::vector<CaseFacts>& facts,
+common::StatusOr<Dashboard> BuildDashboard(const Period& period, const std::vector<CaseFacts>& raw,
                                            const MatchingFacts& matching) {
+  std::vector<CaseFacts> facts = FoldRareCategories(raw);
   Dashboard d;
   d.period = period;
   std::vector<const CaseFacts*> all = All(facts);

@@ -46,6 +46,15 @@ struct CaseFacts {
   std::optional<int> survey_heard, survey_believed, survey_know_outcome;
 };
 
+// The key that location, crebo and sector values held by fewer than k
+// reports of a period are counted under ("overig"). A free or rare value is
+// a few people, and a shown "<5" next to its name still names them.
+inline constexpr std::string_view kOther = "other";
+// `facts` with every location, crebo and sector value that fewer than `k` of
+// them hold replaced by kOther. Breakdown, DrillDown and BuildDashboard fold
+// first, so every table (and every drill-down filter) sees folded values.
+std::vector<CaseFacts> FoldRareCategories(std::vector<CaseFacts> facts, int64_t k = kMinCellCount);
+
 // The stagematching of rounds that start in the period, already counted.
 struct MatchingFacts {
   int64_t rounds = 0;

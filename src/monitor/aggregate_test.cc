@@ -88,10 +88,17 @@ void ExpectSafe(const PublishedTable& t, const std::string& what) {
   }
 }
 
-// The true count of `key` in `dim`, computed independently.
+// The true count of `key` in `dim`, computed independently. A crebo held by
+// fewer than k reports counts under "other".
 int64_t TrueCount(const std::vector<CaseFacts>& facts, const std::string& dim,
                   const std::string& key) {
   int64_t n = 0;
+  if (dim == "crebo" && key == "other") {
+    for (const CaseFacts& f : facts) {
+      if (!f.crebo.empty() && TrueCount(facts, dim, f.crebo) < kMinCellCount) ++n;
+    }
+    return n;
+  }
   for (const CaseFacts& f : facts) {
     std::string v = dim == "phase"     ? f.phase
                     : dim == "pathway" ? f.pathway
@@ -195,6 +202,52 @@ TEST(AggregateTest, DrillDownBelowKIsRefusedBeforeCounting) {
   EXPECT_FALSE(ParseFilter("colour:blue").has_value());
   EXPECT_FALSE(ParseFilter("ground").has_value());
   EXPECT_FALSE(ParseDimension("ethnicity").has_value());
+}
+
+TEST(AggregateTest, RareLocationsCrebosAndSectorsFoldIntoOther) {
+  // 12 reports from Utrecht, 3 with a typed location that names a student.
+  std::vector<CaseFacts> facts;
+  for (int i = 0; i < 15; ++i) {
+    CaseFacts f;
+    f.phase = "search";
+    f.grounds = {"origin"};
+    f.month = "2025-09";
+    f.location = i < 12 ? "Utrecht" : "Amsterdam Klas 3B Fatima Yilmaz";
+    f.crebo = i < 6 ? "25655" : i < 10 ? "25998" : "";
+    f.sector = i < 2 ? "zorg" : "techniek";
+    facts.push_back(f);
+  }
+  auto location = Breakdown(facts, Dimension::kLocation, Year());
+  ASSERT_TRUE(location.ok());
+  std::vector<std::string> keys;
+  for (const PublishedCell& c : location->cells) keys.push_back(c.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"Utrecht", "other"}));
+  EXPECT_EQ(location->cells[1].suppression, Suppression::kPrimary);
+  auto crebo = Breakdown(facts, Dimension::kCrebo, Year());
+  ASSERT_TRUE(crebo.ok());
+  EXPECT_EQ(CellValue(*crebo, "25655"), 6);
+  EXPECT_FALSE(CellValue(*crebo, "25998").has_value()) << "4 reports: folded";
+  ASSERT_EQ(crebo->cells.size(), 3u);
+  EXPECT_EQ(crebo->cells[1].key, "other");
+  EXPECT_EQ(crebo->cells[2].key, "unknown");
+  auto d = BuildDashboard(Year(), facts, {});
+  ASSERT_TRUE(d.ok());
+  for (const Figure& f : d->breakdowns) {
+    for (const PublishedCell& c : f.table.cells) {
+      EXPECT_NE(c.key, "Amsterdam Klas 3B Fatima Yilmaz");
+      EXPECT_NE(c.key, "zorg");
+    }
+  }
+  // A folded value is no drill-down filter of its own; "other" is.
+  auto named = DrillDown(facts, Dimension::kPhase,
+                         *ParseFilter("location:Amsterdam Klas 3B Fatima Yilmaz"), Year());
+  EXPECT_TRUE(IsTooFewForDrillDown(named.status()));
+  auto sector = DrillDown(facts, Dimension::kPhase, *ParseFilter("sector:other"), Year());
+  EXPECT_TRUE(IsTooFewForDrillDown(sector.status())) << "2 reports in other";
+  auto tech = DrillDown(facts, Dimension::kLocation, *ParseFilter("sector:techniek"), Year());
+  ASSERT_TRUE(tech.ok());
+  EXPECT_EQ(tech->total.count, 13);
+  EXPECT_EQ(tech->cells.back().key, "other");
 }
 
 TEST(ReportTest, GroupSumsOnlyPublishedNumbers) {

@@ -54,10 +54,13 @@ class Network {
 
   const Edge& edge(int e) const { return edges_[static_cast<size_t>(e)]; }
 
-  // Adds secondary suppressions until no suppressed count is pinned. Returns
-  // false if even hiding everything leaves one pinned (then nothing may be
-  // shown at all).
+  // Adds secondary suppressions until no suppressed count is pinned and no
+  // set of suppressed counts with a published sum totals less than k (rule 5).
+  // Returns false if even hiding everything leaves one pinned (then nothing
+  // may be shown at all), or if the network is too large for the exact sum
+  // check.
   bool Protect() {
+    if (nodes_ > kMaxCutNodes) return false;
     for (;;) {
       if (ApplyLineRule()) continue;
       bool changed = false;
@@ -68,11 +71,18 @@ class Network {
         Hide(*pick);
         changed = true;
       }
-      if (!changed) return true;
+      if (changed) continue;
+      std::optional<std::optional<int>> small = PickForSmallSum();
+      if (!small) return true;
+      if (!*small) return false;
+      Hide(**small);
     }
   }
 
  private:
+  // Rule 5 enumerates every cut of the network: 2^nodes subsets. One-way
+  // tables have 2 nodes; two-way tables up to 7 x 7 fit.
+  static constexpr int kMaxCutNodes = 16;
   int Size() const { return static_cast<int>(edges_.size()); }
   void Hide(int e) { edges_[static_cast<size_t>(e)].suppression = Suppression::kSecondary; }
 
@@ -196,6 +206,41 @@ class Network {
       if (freed) return i;
     }
     return order.front().second;
+  }
+
+  // Rule 5. The published numbers give away the sum of a set of hidden
+  // counts exactly when that set is what crosses some cut of the network, all
+  // in one direction (node potentials whose differences are 0 or 1 on hidden
+  // edges; any such set is a disjoint union of one-cut sets, and counts are
+  // never negative, so the one-cut sets are the smallest). For the first cut
+  // whose hidden crossing set sums to less than k, returns the shown count to
+  // hide: one crossing the cut, lowest rank then smallest first (hiding it
+  // either adds at least k to the set or breaks its one direction). nullopt:
+  // every such sum is at least k; an empty inner value: nothing left to hide.
+  std::optional<std::optional<int>> PickForSmallSum() const {
+    const uint32_t all = (uint32_t{1} << nodes_) - 1;
+    for (uint32_t side = 1; side < all; ++side) {
+      int64_t hidden_sum = 0;
+      int into = 0, out_of = 0;
+      std::optional<int> best;
+      for (int i = 0; i < Size(); ++i) {
+        const Edge& e = edge(i);
+        bool from_in = (side >> e.from) & 1, to_in = (side >> e.to) & 1;
+        if (from_in == to_in) continue;
+        if (e.suppression == Suppression::kNone) {
+          const Edge* b = best ? &edge(*best) : nullptr;
+          if (!b || std::tie(e.rank, e.value) < std::tie(b->rank, b->value)) best = i;
+          continue;
+        }
+        ++(to_in ? into : out_of);
+        hidden_sum += e.value;
+      }
+      // Only the sets crossing into `side` are looked at: the other
+      // direction is the same cut seen from the complement.
+      if (into == 0 || out_of > 0 || hidden_sum >= k_) continue;
+      return std::optional<std::optional<int>>(best);
+    }
+    return std::nullopt;
   }
 
   int nodes_;

@@ -32,6 +32,18 @@
 //    catches what the line rule misses, such as two "<5" cells that sum to 0
 //    (both are 0) or to 2(k-1) (both are k-1).
 // 4. If a grand total is below k, everything in the table is "<5".
+// 5. Sums of hidden cells. A value that stays unknown can still be a known
+//    sum: total 11, "unknown" 10, BOL and BBL "<5" tells that one student is
+//    BOL or BBL. So in every published table (totals, "unknown" and "other"
+//    cells included) each set of hidden numbers whose sum follows from the
+//    published ones by subtraction totals at least k; otherwise the smallest
+//    shown count that the sum runs through is hidden as well. In a one-way
+//    table with its total shown: the hidden cells together are at least k,
+//    also when only one is "<5" and its partner was hidden by rule 2. Such
+//    sets are exactly the hidden counts that cross a cut of the network of
+//    rule 3 in one direction; every cut is checked (networks up to 16 nodes:
+//    every one-way table and two-way tables up to 7 x 7; larger ones are
+//    refused with kTooFewForDrillDown rather than published unchecked).
 //
 // Not covered here (the callers' duty): differences between overlapping
 // queries (two date ranges one day apart, or a table and its drill-down)

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace monitor {
@@ -257,9 +258,25 @@ TEST(Suppress1DTest, PairsThatForceTheirValuesGetAThirdCell) {
             (std::vector{P, P, S, N}));
   EXPECT_EQ(Kinds(*Suppress1D(Cells({4, 4, 30, 20}), 58, Coverage::kPartition)),
             (std::vector{P, P, N, S}));
-  // A pair that does not force anything is left alone.
+  // A pair that forces nothing still gives its sum away (24 - 20 = 4): the
+  // next smallest cell joins it, so the hidden cells total at least 5.
   EXPECT_EQ(Kinds(*Suppress1D(Cells({1, 3, 20}), 24, Coverage::kPartition)),
+            (std::vector{P, P, S}));
+  EXPECT_EQ(Kinds(*Suppress1D(Cells({2, 3, 20}), 25, Coverage::kPartition)),
             (std::vector{P, P, N}));
+}
+
+TEST(Suppress1DTest, HiddenCellsCannotBeRecoveredFromTheTotal) {
+  // Pathway: BOL 1, BBL 0, unknown 10, total 11. Hiding BOL and BBL alone
+  // leaves "11 - 10 = 1 in BOL or BBL"; the smallest shown cell joins them.
+  auto t = Suppress1D({{"BOL", 1}, {"BBL", 0}, {"unknown", 10}}, 11, Coverage::kPartition);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(Kinds(*t), (std::vector{P, P, S}));
+  EXPECT_EQ(t->total.count, 11);
+  // Smallest first: of the shown cells the 6 joins, the 30 stays shown.
+  auto u = Suppress1D(Cells({2, 1, 30, 6}), 39, Coverage::kPartition);
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(Kinds(*u), (std::vector{P, P, N, S}));
 }
 
 TEST(Suppress1DTest, TotalHiddenWhenOnlyItCanProtect) {
@@ -366,6 +383,108 @@ int64_t RandomCount(std::mt19937_64& rng) {
   return 8 + static_cast<int64_t>(rng() % 40);
 }
 
+// Rule 5, checked by brute force and linear algebra, independently of the
+// library's cut search: every set of hidden numbers whose sum follows from
+// the published ones (its indicator vector, over the hidden numbers, is a
+// combination of the equality relations restricted to them) totals at least
+// k. Returns the smallest such sum below k, or -1.
+int64_t SmallestIsolatableSum(const std::vector<Entry>& entries,
+                              const std::vector<Relation>& relations, bool* checked = nullptr) {
+  std::vector<int> hidden;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].suppression != Suppression::kNone) hidden.push_back(static_cast<int>(i));
+  }
+  const size_t h = hidden.size();
+  if (checked) *checked = h <= 12;
+  if (h == 0 || h > 12) return -1;
+  // Row-reduce the relations over the hidden columns.
+  std::vector<std::vector<double>> basis;
+  std::vector<size_t> pivots;
+  auto reduce = [&](std::vector<double> row) {
+    for (size_t b = 0; b < basis.size(); ++b) {
+      double f = row[pivots[b]];
+      if (f == 0) continue;
+      for (size_t j = 0; j < h; ++j) row[j] -= f * basis[b][j];
+    }
+    return row;
+  };
+  for (const Relation& r : relations) {
+    if (!r.equality) continue;
+    std::vector<double> row(h, 0.0);
+    for (auto [i, c] : r.terms) {
+      auto it = std::find(hidden.begin(), hidden.end(), i);
+      if (it != hidden.end()) row[static_cast<size_t>(it - hidden.begin())] += c;
+    }
+    row = reduce(row);
+    size_t p = 0;
+    while (p < h && std::abs(row[p]) < 1e-9) ++p;
+    if (p == h) continue;
+    double f = row[p];
+    for (double& v : row) v /= f;
+    for (size_t b = 0; b < basis.size(); ++b) {  // keep the basis fully reduced
+      double g = basis[b][p];
+      if (g == 0) continue;
+      for (size_t j = 0; j < h; ++j) basis[b][j] -= g * row[j];
+    }
+    basis.push_back(row);
+    pivots.push_back(p);
+  }
+  int64_t smallest = -1;
+  for (uint32_t set = 1; set < (uint32_t{1} << h); ++set) {
+    std::vector<double> row(h, 0.0);
+    int64_t sum = 0;
+    for (size_t j = 0; j < h; ++j) {
+      if ((set >> j) & 1) row[j] = 1.0, sum += entries[static_cast<size_t>(hidden[j])].value;
+    }
+    if (sum >= k || (smallest >= 0 && sum >= smallest)) continue;
+    row = reduce(row);
+    bool determined =
+        std::all_of(row.begin(), row.end(), [](double v) { return std::abs(v) < 1e-9; });
+    if (determined) smallest = sum;
+  }
+  return smallest;
+}
+
+std::vector<Relation> Relations1D(size_t n) {
+  Relation sum;
+  for (size_t i = 0; i < n; ++i) sum.terms.push_back({static_cast<int>(i), 1});
+  sum.terms.push_back({static_cast<int>(n), -1});
+  return {sum};
+}
+
+std::vector<Relation> Relations2D(int nr, int nc) {
+  const int row0 = nr * nc, col0 = row0 + nr, g = col0 + nc;
+  std::vector<Relation> rel;
+  for (int i = 0; i < nr; ++i) {
+    Relation r;
+    for (int j = 0; j < nc; ++j) r.terms.push_back({i * nc + j, 1});
+    r.terms.push_back({row0 + i, -1});
+    rel.push_back(r);
+  }
+  for (int j = 0; j < nc; ++j) {
+    Relation r;
+    for (int i = 0; i < nr; ++i) r.terms.push_back({i * nc + j, 1});
+    r.terms.push_back({col0 + j, -1});
+    rel.push_back(r);
+  }
+  Relation by_rows, by_cols;
+  for (int i = 0; i < nr; ++i) by_rows.terms.push_back({row0 + i, 1});
+  for (int j = 0; j < nc; ++j) by_cols.terms.push_back({col0 + j, 1});
+  by_rows.terms.push_back({g, -1});
+  by_cols.terms.push_back({g, -1});
+  rel.push_back(by_rows);
+  rel.push_back(by_cols);
+  return rel;
+}
+
+TEST(AttackerTest, FindsIsolatableSums) {
+  // 11 - 10 = 1: the two "<5" cells hold one person between them.
+  EXPECT_EQ(SmallestIsolatableSum({E(1, P), E(0, P), E(10), E(11)}, Relations1D(3)), 1);
+  EXPECT_EQ(SmallestIsolatableSum({E(1, P), E(0, P), E(10, S), E(11)}, Relations1D(3)), -1);
+  // With the total hidden too, no set of hidden numbers has a known sum.
+  EXPECT_EQ(SmallestIsolatableSum({E(1, P), E(3, P), E(4, S)}, Relations1D(2)), -1);
+}
+
 // Property 1 and 3 for one number: shown numbers are true and >= k, "<5"
 // exactly when the true value is below k, hidden ones are >= k.
 void ExpectHonest(std::optional<int64_t> shown, Suppression s, int64_t truth) {
@@ -382,6 +501,7 @@ void ExpectHonest(std::optional<int64_t> shown, Suppression s, int64_t truth) {
 TEST(DisclosurePropertyTest, OneWayTables) {
   std::mt19937_64 rng(20240519);
   int leaks_without_secondary = 0;
+  int small_sums_without_rule = 0;
   for (int round = 0; round < 3000; ++round) {
     const Coverage cov = round % 2 ? Coverage::kOverlapping : Coverage::kPartition;
     const size_t n = 1 + rng() % 7;
@@ -411,6 +531,15 @@ TEST(DisclosurePropertyTest, OneWayTables) {
     ExpectHonest(t->total.count, t->total.suppression, total);
     EXPECT_TRUE(Recovered1D(cells, E(total, t->total.suppression), cov).empty())
         << "round " << round;
+    if (cov == Coverage::kPartition) {
+      std::vector<Entry> entries = cells;
+      entries.push_back(E(total, t->total.suppression));
+      int64_t sum = SmallestIsolatableSum(entries, Relations1D(n));
+      EXPECT_EQ(sum, -1) << "round " << round << ": hidden cells sum to " << sum;
+      std::vector<Entry> plain = primary_only;
+      plain.push_back(E(total, total < k ? P : N));
+      small_sums_without_rule += SmallestIsolatableSum(plain, Relations1D(n)) >= 0;
+    }
     leaks_without_secondary += !Recovered1D(primary_only, E(total, total < k ? P : N), cov).empty();
     auto again = Suppress1D(Cells(counts), total, cov);
     EXPECT_EQ(Kinds(*again), Kinds(*t));
@@ -419,11 +548,13 @@ TEST(DisclosurePropertyTest, OneWayTables) {
   }
   // The checker has something to catch: primary suppression alone leaks.
   EXPECT_GT(leaks_without_secondary, 100);
+  EXPECT_GT(small_sums_without_rule, 100);
 }
 
 TEST(DisclosurePropertyTest, TwoWayTables) {
   std::mt19937_64 rng(7);
   int leaks_without_secondary = 0;
+  int sums_checked = 0;  // tables with at most 12 hidden numbers
   for (int round = 0; round < 2000; ++round) {
     const size_t nr = 1 + rng() % 5, nc = 1 + rng() % 5;
     Table2D in;
@@ -463,6 +594,18 @@ TEST(DisclosurePropertyTest, TwoWayTables) {
     }
     ExpectHonest(t->total.count, t->total.suppression, grand);
     EXPECT_TRUE(Recovered2D(cells, rows, cols, E(grand, t->total.suppression)).empty());
+    {
+      std::vector<Entry> entries;
+      for (const auto& row : cells) entries.insert(entries.end(), row.begin(), row.end());
+      entries.insert(entries.end(), rows.begin(), rows.end());
+      entries.insert(entries.end(), cols.begin(), cols.end());
+      entries.push_back(E(grand, t->total.suppression));
+      bool checked = false;
+      int64_t sum = SmallestIsolatableSum(
+          entries, Relations2D(static_cast<int>(nr), static_cast<int>(nc)), &checked);
+      EXPECT_EQ(sum, -1) << "hidden numbers sum to " << sum;
+      sums_checked += checked;
+    }
     leaks_without_secondary +=
         !Recovered2D(plain, plain_rows, plain_cols, plain_entry(grand)).empty();
 
@@ -479,6 +622,7 @@ TEST(DisclosurePropertyTest, TwoWayTables) {
     if (HasFailure()) FAIL() << "round " << round;
   }
   EXPECT_GT(leaks_without_secondary, 100);
+  EXPECT_GT(sums_checked, 500) << sums_checked;
 }
 
 }  // namespace

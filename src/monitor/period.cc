@@ -33,10 +33,6 @@ Period SchoolYear(int first) {
   return {PeriodKind::kSchoolYear, std::to_string(first) + "-" + std::to_string(first + 1),
           domain::MakeDate(first, 8, 1), domain::MakeDate(first + 1, 7, 31)};
 }
-Period CalendarYear(int y) {
-  return {PeriodKind::kCalendarYear, std::to_string(y), domain::MakeDate(y, 1, 1),
-          domain::MakeDate(y, 12, 31)};
-}
 Period Quarter(int y, int q) {
   domain::Date from = domain::MakeDate(y, static_cast<unsigned>(3 * q - 2), 1);
   return {PeriodKind::kQuarter, std::to_string(y) + "-Q" + std::to_string(q), from,
@@ -65,7 +61,6 @@ common::StatusOr<Period> ParsePeriod(std::string_view key, std::string field) {
   auto year = Number(key.substr(0, 4));
   if (!year || !PlausibleYear(*year)) return bad();
   std::string_view rest = key.substr(4);
-  if (rest.empty()) return CalendarYear(*year);
   if (rest.size() == 5 && rest[0] == '-') {
     auto next = Number(rest.substr(1));
     if (next && *next == *year + 1) return SchoolYear(*year);
@@ -93,8 +88,6 @@ Period Previous(const Period& p) {
   switch (p.kind) {
     case PeriodKind::kSchoolYear:
       return SchoolYear(y - 1);
-    case PeriodKind::kCalendarYear:
-      return CalendarYear(y - 1);
     case PeriodKind::kQuarter:
       return m == 1 ? Quarter(y - 1, 4) : Quarter(y, (m - 1) / 3);
     case PeriodKind::kMonth:
@@ -112,7 +105,7 @@ std::vector<std::string> MonthsOf(const Period& p) {
 
 common::StatusOr<Period> PeriodForRange(domain::Date from, domain::Date to) {
   auto [y, m] = YearMonth(from);
-  std::vector<Period> candidates = {Month(y, m), CalendarYear(y)};
+  std::vector<Period> candidates = {Month(y, m)};
   if ((m - 1) % 3 == 0) candidates.push_back(Quarter(y, (m + 2) / 3));
   if (m == 8) candidates.push_back(SchoolYear(y));
   for (const Period& p : candidates) {
@@ -121,16 +114,40 @@ common::StatusOr<Period> PeriodForRange(domain::Date from, domain::Date to) {
   bool from_ok = false;
   for (const Period& p : candidates) from_ok = from_ok || p.from == from;
   return Status::InvalidArgument(
-      "from and to must span exactly one month, quarter, calendar year or school year "
-      "(1 August to 31 July), so that overlapping ranges cannot undo suppression",
+      "from and to must span exactly one month, quarter or school year (1 August to 31 July), "
+      "so that overlapping ranges cannot undo suppression",
       from_ok ? "to" : "from");
 }
 
+domain::Date PublishedThrough(domain::Date today) {
+  auto [y, m] = YearMonth(today);
+  return domain::AddDays(domain::MakeDate(y, static_cast<unsigned>(m), 1), -1);
+}
+
+common::StatusOr<Period> Publishable(const Period& p, domain::Date today, std::string field) {
+  domain::Date through = PublishedThrough(today);
+  if (p.from > through) {
+    return Status::InvalidArgument(
+        "has no finished month yet: the monitor shows reports up to the end of the last "
+        "finished month",
+        std::move(field));
+  }
+  Period out = p;
+  if (out.to > through) {
+    out.to = through;
+    out.running = true;
+  }
+  return out;
+}
+
+Period DefaultPeriod(domain::Date today) { return SchoolYearOf(PublishedThrough(today)); }
+
 std::vector<Period> RecentPeriods(domain::Date today, int school_years) {
   std::vector<Period> out;
-  Period sy = SchoolYearOf(today);
+  domain::Date through = PublishedThrough(today);
+  Period sy = SchoolYearOf(through);
   for (int i = 0; i < school_years; ++i, sy = Previous(sy)) out.push_back(sy);
-  auto [y, m] = YearMonth(today);
+  auto [y, m] = YearMonth(through);
   Period q = Quarter(y, (m + 2) / 3);
   for (int i = 0; i < 8; ++i, q = Previous(q)) out.push_back(q);
   Period mo = Month(y, m);

@@ -36,15 +36,23 @@ std::optional<bool> OnTime(std::optional<int64_t> done_at, const std::string& du
   return std::nullopt;
 }
 
+// A case closed as "not a report" (junk, a test, a question) is no report of
+// discrimination and is left out of every figure. Compared as text, so the
+// rule holds whether or not the domain knows the outcome yet.
+#define SP_COUNTED_CASE "(c.outcome IS NULL OR c.outcome <> 'not_a_report')"
+
 // Only categorical columns: the sealed ones (narrative, identity, company
-// text, outcome text) are never selected.
+// text, outcome text) are never selected. Location and crebo come from the
+// school's register (report_input.h checks them), the sector from the
+// company register; rare values fold into "other" (aggregate.h).
 constexpr char kCasesSql[] =
     "SELECT c.id, c.phase, c.grounds, c.status, c.received_at, c.first_contact_at, "
     "c.first_contact_due, c.feedback_due, c.feedback_given_at, c.closed_at, c.outcome, "
     "c.survey_heard, c.survey_believed, c.survey_know_outcome, c.crebo, c.pathway, c.level, "
     "c.location, co.sector FROM cases c LEFT JOIN school_company_view co ON co.id = "
     "c.company_id AND co.school_id = c.school_id "
-    "WHERE c.school_id = $1 AND c.received_at >= $2 AND c.received_at < $3";
+    "WHERE c.school_id = $1 AND c.received_at >= $2 AND c.received_at < $3 "
+    "AND " SP_COUNTED_CASE;
 
 CaseFacts FactsOf(const db::Row& r, domain::Date today) {
   CaseFacts f;
@@ -100,7 +108,7 @@ StatusOr<std::vector<CaseFacts>> Monitor::ReadCases(db::Connection& c, std::stri
       db::Rows refs,
       c.Query("SELECT a.case_id, a.kind FROM case_actions a JOIN cases c ON c.id = a.case_id "
               "WHERE c.school_id = $1 AND c.received_at >= $2 AND c.received_at < $3 "
-              "AND a.kind LIKE 'referral_%' GROUP BY a.case_id, a.kind",
+              "AND a.kind LIKE 'referral_%' AND " SP_COUNTED_CASE " GROUP BY a.case_id, a.kind",
               Range(school_id, period)));
   for (const db::Row& r : refs.rows) {
     auto it = index.find(r.Text(0));
@@ -110,7 +118,7 @@ StatusOr<std::vector<CaseFacts>> Monitor::ReadCases(db::Connection& c, std::stri
       db::Rows care,
       c.Query("SELECT t.case_id, COUNT(*), COUNT(t.done_at) FROM aftercare_tasks t "
               "JOIN cases c ON c.id = t.case_id WHERE c.school_id = $1 AND c.received_at >= $2 "
-              "AND c.received_at < $3 GROUP BY t.case_id",
+              "AND c.received_at < $3 AND " SP_COUNTED_CASE " GROUP BY t.case_id",
               Range(school_id, period)));
   for (const db::Row& r : care.rows) {
     auto it = index.find(r.Text(0));
@@ -173,7 +181,12 @@ StatusOr<MatchingFacts> Monitor::ReadMatching(db::Connection& c, std::string_vie
   return m;
 }
 
-StatusOr<Dashboard> Monitor::SchoolDashboard(std::string_view school_id, const Period& period) {
+StatusOr<Period> Monitor::Published(const Period& period) const {
+  return Publishable(period, domain::DateFromMillis(clock_.NowMillis()));
+}
+
+StatusOr<Dashboard> Monitor::SchoolDashboard(std::string_view school_id, const Period& requested) {
+  SP_ASSIGN_OR_RETURN(Period period, Published(requested));
   std::vector<CaseFacts> facts;
   MatchingFacts matching;
   SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
@@ -184,8 +197,9 @@ StatusOr<Dashboard> Monitor::SchoolDashboard(std::string_view school_id, const P
   return BuildDashboard(period, facts, matching);
 }
 
-StatusOr<PublishedTable> Monitor::Table(std::string_view school_id, const Period& period,
+StatusOr<PublishedTable> Monitor::Table(std::string_view school_id, const Period& requested,
                                         Dimension dim, const std::optional<Filter>& filter) {
+  SP_ASSIGN_OR_RETURN(Period period, Published(requested));
   std::vector<CaseFacts> facts;
   SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(facts, ReadCases(c, school_id, period));
@@ -217,10 +231,10 @@ StatusOr<std::map<std::string, Dashboard>> Monitor::CountDashboards(const Period
   db::Params days = {domain::FormatDate(period.from), domain::FormatDate(period.to)};
   SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(
-        db::Rows rows,
-        c.Query("SELECT school_id, phase, status, COUNT(*) FROM cases WHERE received_at >= $1 "
-                "AND received_at < $2 GROUP BY school_id, phase, status",
-                range));
+        db::Rows rows, c.Query("SELECT c.school_id, c.phase, c.status, COUNT(*) FROM cases c WHERE "
+                               "c.received_at >= $1 AND c.received_at < $2 AND " SP_COUNTED_CASE
+                               " GROUP BY c.school_id, c.phase, c.status",
+                               range));
     for (const db::Row& r : rows.rows) {
       CaseFacts f;
       f.phase = r.Text(1);
@@ -233,7 +247,8 @@ StatusOr<std::map<std::string, Dashboard>> Monitor::CountDashboards(const Period
         db::Rows refs,
         c.Query("SELECT c.school_id, a.kind, COUNT(DISTINCT a.case_id) FROM cases c "
                 "JOIN case_actions a ON a.case_id = c.id WHERE c.received_at >= $1 AND "
-                "c.received_at < $2 AND a.kind LIKE 'referral_%' GROUP BY c.school_id, a.kind",
+                "c.received_at < $2 AND a.kind LIKE 'referral_%' AND " SP_COUNTED_CASE
+                " GROUP BY c.school_id, a.kind",
                 range));
     for (const db::Row& r : refs.rows) {
       std::vector<CaseFacts>& list = facts[r.Text(0)];
@@ -290,13 +305,14 @@ StatusOr<GroupReport> Monitor::GroupYearReport(const std::vector<std::string>& s
   GroupReport out;
   out.year = year;
   out.schools = static_cast<int64_t>(school_ids.size());
-  SP_ASSIGN_OR_RETURN(auto now, CountDashboards(year));
+  SP_ASSIGN_OR_RETURN(Period current, Published(year));
+  SP_ASSIGN_OR_RETURN(auto now, CountDashboards(current));
   SP_ASSIGN_OR_RETURN(auto before, CountDashboards(Previous(year)));
   std::vector<std::vector<Indicator>> a, b;
   for (const std::string& id : school_ids) {
     // A school without reports or rounds gets the tables of an empty year.
     if (!now.count(id)) {
-      SP_ASSIGN_OR_RETURN(now[id], BuildDashboard(year, {}, {}));
+      SP_ASSIGN_OR_RETURN(now[id], BuildDashboard(current, {}, {}));
     }
     if (!before.count(id)) {
       SP_ASSIGN_OR_RETURN(before[id], BuildDashboard(Previous(year), {}, {}));

@@ -4,7 +4,11 @@
 // reports and stagematching for one fixed period (never a sealed column,
 // never a free text) and hands them to the pure rules in aggregate.h and
 // report.h, so that everything it returns has passed disclosure control.
-// The caller checks the role; the school always comes from the session.
+// The caller checks the role (app::monui::MaySee); the school always comes
+// from the session. Every period is cut at the last finished month first
+// (period.h: Publishable), so a report received this month changes no
+// published number; a period with no finished month is kInvalidArgument
+// (field "periode"). Cases closed as "not a report" are never counted.
 //
 //   monitor::Monitor m(db, clock);
 //   SP_ASSIGN_OR_RETURN(monitor::Dashboard d, m.SchoolDashboard(user.school_id, period));
@@ -43,7 +47,10 @@ class Monitor {
   common::StatusOr<GroupReport> GroupYearReportSlow(const std::vector<std::string>& school_ids,
                                                     const Period& year);
 
-  // The raw facts (for tests and the benchmark's checks).
+  // `period` as it may be published now (period.h: Publishable).
+  common::StatusOr<Period> Published(const Period& period) const;
+
+  // The raw facts (for tests and the benchmark's checks), uncut.
   common::StatusOr<std::vector<CaseFacts>> ReadCases(db::Connection& c, std::string_view school_id,
                                                      const Period& period);
   common::StatusOr<MatchingFacts> ReadMatching(db::Connection& c, std::string_view school_id,

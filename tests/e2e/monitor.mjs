@@ -1,5 +1,6 @@
 // The monitor in the browser (issue 6 items 1-3): the school's dashboard with
-// its charts and tables, a drill-down refused below 5 students (the error
+// its charts and tables (finished months only, the running month not
+// offered), a drill-down refused below 5 students (the error
 // names the field and no numbers are shown), the printable yearly report
 // (also in print media) with its CSV and XLSX links, and the system admin's
 // deployment-wide report; Dutch and English, axe-core 0 violations on every
@@ -29,6 +30,13 @@ export function registerMonitorTests(test, getBrowser) {
       if ((await page.locator('svg[aria-hidden="true"]').count()) < 5) {
         throw new Error('the charts are missing');
       }
+      // Only finished months are published: the running month is not offered,
+      // and the page says so.
+      const month = new Date().toISOString().slice(0, 7);
+      if ((await page.locator(`#periode option[value="${month}"]`).count()) !== 0) {
+        throw new Error('the running month is offered');
+      }
+      await expectText(page.locator('main'), 'laatste afgelopen maand', 'the page explains the delay');
       await checkPage(page, 'monitor', { problems });
       await page.setViewportSize({ width: 360, height: 800 });
       await assertNoHorizontalScroll(page, 'monitor at 360 px');

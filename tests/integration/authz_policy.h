@@ -176,7 +176,8 @@ const Policy kPolicy[] = {
     // staff session: 401 without it, for everyone.
     {G, "/api/v1/reporter/case", kEveryone, Obj::kNone, "", 401},
     {P, "/api/v1/reporter/messages", kEveryone, Obj::kNone, "", 401},
-    {G, "/api/v1/schools/{brin}/stats/reports", kHandlers | kManagement, Obj::kBrin},
+    // The monitor's permission (monui::MaySee): a handler who is no lead gets 403.
+    {G, "/api/v1/schools/{brin}/stats/reports", kLead | kManagement, Obj::kBrin, "", 0, kHandler},
     {G, "/api/v1/openapi.json", kEveryone},
     // placement_routes.cc, placement_round_routes.cc, placement_review_routes.cc
     {G, "/stagematching", kCoordinator},

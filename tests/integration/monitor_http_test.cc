@@ -2,10 +2,14 @@
 // with suppressed numbers, drill-downs (refused below 5), bad periods and
 // dimensions (an error naming the field, no numbers), the yearly report with
 // its CSV and XLSX, the deployment-wide report, the statistics API in the
-// api.md format, who may see what, and isolation between schools.
+// api.md format, who may see what, and isolation between schools; the
+// publication rules: closed lists for the programme, rare values as "other",
+// no running month, sums of hidden cells of at least 5, one permission and
+// one period rule for the pages and the API, no "not a report" cases.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "app/demo.h"
 #include "crypto/random.h"
@@ -75,6 +79,32 @@ class MonitorHttpTest : public ::testing::TestWithParam<db::Dialect> {
     });
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
+
+  // Inserts `n` reports of 99DM received on `day` (+1 h) with these values.
+  void AddCases(int n, domain::Date day, const db::Param& pathway, const db::Param& location,
+                const char* status = "received", const db::Param& outcome = std::nullopt) {
+    auto school = t_->app().accounts().SchoolByBrin("99DM");
+    ASSERT_TRUE(school.ok());
+    common::Status s = t_->db().Write([&](db::Connection& c) -> common::Status {
+      for (int i = 0; i < n; ++i) {
+        int64_t at = domain::StartOfDayMillis(day) + 3600000;
+        SP_RETURN_IF_ERROR(
+            c.Execute(
+                 "INSERT INTO cases(id, school_id, case_number, mode, channel, phase, "
+                 "grounds, wishes, consents, status, received_at, first_contact_due, "
+                 "feedback_due, content_sha256, pathway, location, outcome) VALUES ($1, $2, "
+                 "$3, 'confidential', 'self', 'search', 'origin', '', '', $4, $5, $6, $6, "
+                 "'x', $7, $8, $9)",
+                 {crypto::RandomId(), school->id, "M-X-" + crypto::RandomId().substr(0, 8), status,
+                  at, domain::FormatDate(domain::AddDays(day, 3)), pathway, location, outcome})
+                .status());
+      }
+      return common::Status::Ok();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  domain::Date Today() { return domain::DateFromMillis(t_->clock().NowMillis()); }
 
   void Login(Browser& b, const std::string& login, bool totp = false) {
     auto res =
@@ -184,7 +214,7 @@ TEST_P(MonitorHttpTest, GroupReportAgreesWithTheSchoolsOwnReports) {
   std::vector<std::string> ids;
   for (const auto& s : *schools) ids.push_back(s.id);
   monitor::Monitor m(t_->db(), t_->clock());
-  for (const char* key : {"2025-2026", "2026-2027"}) {
+  for (const std::string& key : {std::string("2025-2026"), monitor::DefaultPeriod(Today()).key}) {
     auto year = monitor::ParsePeriod(key);
     auto fast = m.GroupYearReport(ids, *year);
     auto slow = m.GroupYearReportSlow(ids, *year);
@@ -261,6 +291,233 @@ TEST_P(MonitorHttpTest, StatisticsApiFollowsTheSpec) {
   auto month = b.Get("/api/v1/schools/99DM/stats/reports?from=2025-09-01&to=2025-09-30&by=phase");
   ASSERT_EQ(month.status, 200);
   EXPECT_EQ(json::parse(month.body)["total"], 10);
+}
+
+// ---- M4: closed lists, rare values as "other" -----------------------------
+
+TEST_P(MonitorHttpTest, ProgrammeLocationAndCreboComeFromTheSchoolsLists) {
+  web::TestClient api("127.0.0.1", t_->port());
+  auto report = [](const json& programme) {
+    return json{{"mode", "confidential"},
+                {"phase", "search"},
+                {"grounds", {"origin"}},
+                {"narrative", "Ik werd geweigerd."},
+                {"reporter", {{"name", "Fatima"}, {"student_number", "990001"}}},
+                {"programme", programme}}
+        .dump();
+  };
+  auto free_text =
+      api.PostJson("/api/v1/schools/99DM/reports",
+                   report({{"location", "Amsterdam Klas 3B Fatima Yilmaz"}, {"crebo", "25655"}}));
+  ASSERT_EQ(free_text.status, 400) << free_text.body;
+  EXPECT_EQ(json::parse(free_text.body)["error"]["field"], "programme.location");
+  auto bad_crebo = api.PostJson("/api/v1/schools/99DM/reports",
+                                report({{"location", "Utrecht"}, {"crebo", "12345"}}));
+  ASSERT_EQ(bad_crebo.status, 400) << bad_crebo.body;
+  EXPECT_EQ(json::parse(bad_crebo.body)["error"]["field"], "programme.crebo");
+  auto listed = api.PostJson("/api/v1/schools/99DM/reports",
+                             report({{"location", "Utrecht"}, {"crebo", "25655"}}));
+  EXPECT_EQ(listed.status, 201) << listed.body;
+  auto not_given = api.PostJson("/api/v1/schools/99DM/reports", report({{"location", ""}}));
+  EXPECT_EQ(not_given.status, 201) << not_given.body;
+  // Another school's location is not on this school's list.
+  auto school = t_->app().accounts().SchoolByBrin("99DM");
+  ASSERT_TRUE(school.ok());
+  ASSERT_TRUE(t_->db()
+                  .Write([](db::Connection& c) {
+                    return c
+                        .Execute(
+                            "UPDATE students SET location = 'Elders' WHERE school_id = "
+                            "(SELECT id FROM schools WHERE brin = '98DM')")
+                        .status();
+                  })
+                  .ok());
+  EXPECT_EQ(api.PostJson("/api/v1/schools/99DM/reports", report({{"location", "Elders"}})).status,
+            400);
+
+  // The form offers the lists, refuses anything else naming the field, and
+  // keeps what was sent.
+  Browser b(t_->port());
+  auto form = b.Get("/s/99DM/melden");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_TRUE(Has(form.body,
+                  "<select class=\"utrecht-select utrecht-select--html-select\" "
+                  "id=\"programme_location\""));
+  EXPECT_TRUE(Has(form.body, "<option value=\"Utrecht\">Utrecht</option>"));
+  EXPECT_TRUE(Has(form.body, "<option value=\"25480\">25480</option>"));
+  EXPECT_FALSE(Has(form.body, "<option value=\"Elders\">")) << "only this school's list";
+  std::string fields =
+      "mode=confidential&phase=search&grounds=origin&narrative=Ik+werd+geweigerd&"
+      "reporter_name=Fatima&reporter_student_number=990001&";
+  auto refused =
+      b.Post("/s/99DM/melden", fields + "programme_location=Amsterdam+Klas+3B+Fatima+Yilmaz");
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_TRUE(Has(refused.body, "href=\"#programme_location\""));
+  EXPECT_TRUE(Has(refused.body, "Kies een locatie uit de lijst van je school"));
+  EXPECT_TRUE(Has(refused.body, "<option value=\"Amsterdam Klas 3B Fatima Yilmaz\" selected>"))
+      << "what was sent stays visible beside its error";
+  auto accepted = b.Post("/s/99DM/melden", fields + "programme_location=Utrecht");
+  EXPECT_EQ(accepted.status, 201) << accepted.body.substr(0, 300);
+  b.Get("/lang/en");
+  auto english = b.Post("/s/99DM/melden", fields + "programme_crebo=00000");
+  EXPECT_EQ(english.status, 400);
+  EXPECT_TRUE(Has(english.body, "Choose a programme from your school")) << english.body.size();
+}
+
+TEST_P(MonitorHttpTest, ACategoryWithFewerThanFiveReportsShowsAsOther) {
+  // Three reports from Zeist (a location on the list) in 2025-2026.
+  AddCases(3, domain::MakeDate(2026, 2, 10), db::Param("BOL"), db::Param("Zeist"));
+  Browser b(t_->port());
+  Login(b, "management@99dm.demo");
+  auto page = b.Get("/monitor?periode=2025-2026");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_FALSE(Has(page.body, "Zeist")) << "a value of 3 reports is never named";
+  EXPECT_TRUE(Has(page.body, "Overig (minder dan 5 meldingen per waarde)"));
+  auto api = b.Get("/api/v1/schools/99DM/stats/reports?period=2025-2026&by=location");
+  ASSERT_EQ(api.status, 200) << api.body;
+  EXPECT_FALSE(Has(api.body, "Zeist"));
+  json j = json::parse(api.body);
+  std::vector<std::string> keys;
+  for (const json& c : j["cells"]) keys.push_back(c["key"]);
+  EXPECT_EQ(keys, (std::vector<std::string>{"Utrecht", "other"}));
+  EXPECT_EQ(j["total"], 33);
+  // The drill-down cannot single the value out either.
+  EXPECT_EQ(b.Get("/monitor?periode=2025-2026&by=phase&filter=location:Zeist").status, 409);
+}
+
+// ---- M5: no running month; hidden cells sum to at least 5 -----------------
+
+std::string WithoutTokens(const std::string& body) {
+  static const std::regex token("[A-Za-z0-9_-]{32,}");
+  return std::regex_replace(body, token, "TOKEN");
+}
+
+TEST_P(MonitorHttpTest, AReportFiledNowChangesNoPublishedFigure) {
+  // Six reports earlier this month, so that one more would show in a total.
+  domain::Date first = domain::AddDays(
+      Today(), 1 - static_cast<int>(std::stoi(domain::FormatDate(Today()).substr(8, 2))));
+  AddCases(6, first, db::Param("BOL"), db::Param("Utrecht"));
+  Browser lead(t_->port());
+  Login(lead, "meldpunt@99dm.demo", true);
+  std::string year = monitor::DefaultPeriod(Today()).key;
+  std::vector<std::string> paths = {"/monitor", "/monitor?periode=" + year,
+                                    "/monitor/rapport?jaar=" + year,
+                                    "/monitor/rapport.csv?jaar=" + year};
+  for (const char* by : {"ground", "phase", "status", "month", "location", "pathway", "sector"})
+    paths.push_back(std::string("/api/v1/schools/99DM/stats/reports?by=") + by);
+  std::vector<std::string> before;
+  for (const std::string& p : paths) {
+    auto res = lead.Get(p);
+    EXPECT_EQ(res.status, 200) << p << " " << res.body.substr(0, 300);
+    before.push_back(WithoutTokens(res.body));
+  }
+  web::TestClient api("127.0.0.1", t_->port());
+  auto sent = api.PostJson("/api/v1/schools/99DM/reports",
+                           json{{"mode", "anonymous"},
+                                {"phase", "internship"},
+                                {"grounds", {"religion"}},
+                                {"narrative", "Vandaag geweigerd."},
+                                {"programme", {{"location", "Utrecht"}, {"pathway", "BBL"}}}}
+                               .dump());
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    auto res = lead.Get(paths[i]);
+    EXPECT_EQ(WithoutTokens(res.body), before[i]) << paths[i] << " changed";
+  }
+  // The page says so, and the running month is not offered.
+  auto page = lead.Get("/monitor");
+  EXPECT_TRUE(Has(page.body, "tot en met de laatste afgelopen maand"));
+  EXPECT_TRUE(Has(page.body, " t/m ")) << "the running school year reads t/m its last month";
+  std::string month = domain::FormatDate(Today()).substr(0, 7);
+  EXPECT_FALSE(Has(page.body, "<option value=\"" + month + "\""));
+  auto refused = lead.Get("/monitor?periode=" + month);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_TRUE(Has(refused.body, "href=\"#periode\""));
+  EXPECT_FALSE(Has(refused.body, "mon-reports"));
+  auto api_month = lead.Get("/api/v1/schools/99DM/stats/reports?period=" + month);
+  EXPECT_EQ(api_month.status, 400);
+  EXPECT_EQ(json::parse(api_month.body)["error"]["field"], "period");
+}
+
+TEST_P(MonitorHttpTest, HiddenCellsCannotBeRecoveredFromTheTotal) {
+  // May 2026: 11 reports, 10 without a pathway and 1 BOL. Published as
+  // "BOL <5, BBL <5, unknown 10, total 11", 11 - 10 = 1 would be out.
+  AddCases(10, domain::MakeDate(2026, 5, 12), std::nullopt, std::nullopt);
+  AddCases(1, domain::MakeDate(2026, 5, 13), db::Param("BOL"), std::nullopt);
+  Browser b(t_->port());
+  Login(b, "management@99dm.demo");
+  auto res = b.Get("/api/v1/schools/99DM/stats/reports?period=2026-05&by=pathway");
+  ASSERT_EQ(res.status, 200) << res.body;
+  json j = json::parse(res.body);
+  EXPECT_EQ(j["total"], 11);
+  int64_t shown = 0;
+  for (const json& c : j["cells"]) {
+    if (!c["count"].is_null()) shown += c["count"].get<int64_t>();
+  }
+  int64_t hidden = j["total"].get<int64_t>() - shown;
+  EXPECT_TRUE(hidden == 0 || hidden >= 5) << "hidden cells sum to " << hidden << ": " << res.body;
+  for (const json& c : j["cells"]) {
+    if (c["key"] == "unknown") {
+      EXPECT_TRUE(c["count"].is_null()) << res.body;
+    }
+  }
+  auto page = b.Get("/monitor?periode=2026-05");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_FALSE(Has(page.body, "<td class=\"utrecht-table__cell\">10</td>")) << "unknown hidden";
+}
+
+// ---- L5: one permission and one period rule ------------------------------
+
+TEST_P(MonitorHttpTest, TheApiHasTheDashboardsPermissionAndPeriodRule) {
+  Browser handler(t_->port());
+  Login(handler, "meldpunt2@99dm.demo", true);
+  EXPECT_EQ(handler.Get("/monitor?periode=2025-2026").status, 403);
+  auto api = handler.Get("/api/v1/schools/99DM/stats/reports?period=2025-2026&by=phase");
+  EXPECT_EQ(api.status, 403) << api.body;
+  EXPECT_FALSE(Has(api.body, "cells"));
+  Browser lead(t_->port());
+  Login(lead, "meldpunt@99dm.demo", true);
+  EXPECT_EQ(lead.Get("/api/v1/schools/99DM/stats/reports?period=2025-2026&by=phase").status, 200);
+
+  Browser b(t_->port());
+  Login(b, "management@99dm.demo");
+  EXPECT_EQ(b.Get("/monitor?periode=2025").status, 400);
+  struct Bad {
+    std::string query;
+    std::string field;
+  } bad[] = {{"period=2025&by=phase", "period"},
+             {"from=2025-01-01&to=2025-12-31&by=phase", "to"},
+             {"period=2025-2026&from=2025-08-01&to=2026-07-31", "period"}};
+  for (const Bad& c : bad) {
+    auto r = b.Get("/api/v1/schools/99DM/stats/reports?" + c.query);
+    EXPECT_EQ(r.status, 400) << c.query;
+    EXPECT_EQ(json::parse(r.body)["error"]["field"], c.field) << c.query;
+  }
+  // The same fixed periods on both.
+  for (const char* key : {"2025-2026", "2025-Q4", "2025-09"}) {
+    auto page = b.Get(std::string("/monitor?periode=") + key);
+    auto r = b.Get(std::string("/api/v1/schools/99DM/stats/reports?by=phase&period=") + key);
+    EXPECT_EQ(page.status, 200) << key;
+    ASSERT_EQ(r.status, 200) << key;
+    EXPECT_EQ(json::parse(r.body)["period"]["key"], key);
+    EXPECT_EQ(json::parse(r.body)["period"]["complete"], true);
+  }
+}
+
+TEST_P(MonitorHttpTest, NotAReportCasesAreNotCounted) {
+  AddCases(4, domain::MakeDate(2026, 3, 3), db::Param("BOL"), db::Param("Utrecht"), "closed",
+           db::Param("not_a_report"));
+  Browser b(t_->port());
+  Login(b, "management@99dm.demo");
+  auto page = b.Get("/monitor?periode=2025-2026");
+  EXPECT_TRUE(Has(page.body, "<dd id=\"mon-reports\">30</dd>"));
+  auto res = b.Get("/api/v1/schools/99DM/stats/reports?period=2025-2026&by=status");
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(json::parse(res.body)["total"], 30);
+  auto outcome = b.Get("/api/v1/schools/99DM/stats/reports?period=2025-2026&by=outcome");
+  EXPECT_FALSE(Has(outcome.body, "not_a_report"));
+  auto csv = b.Get("/monitor/rapport.csv?jaar=2025-2026");
+  EXPECT_TRUE(Has(csv.body, "Meldingen,30,")) << csv.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MonitorHttpTest,
