@@ -86,7 +86,7 @@ TEST_P(SignalTest, RegisterIsForLeadsAndShowsOnlyTheOwnSchoolsCases) {
   EXPECT_EQ(other->own_cases_12m, 2);
 
   clock_.Advance(std::chrono::hours(24 * 366));  // outside the 12-month window
-  EXPECT_FALSE(SharedRow(lead_));
+  EXPECT_EQ(SharedRow(lead_)->own_cases_12m, 0);
 }
 
 TEST_P(SignalTest, CrossSchoolBandComesFromTheDailyRunFromFiveCasesThatStood) {
@@ -278,7 +278,7 @@ TEST_P(PauseTest, AWithdrawnProposalLeavesNoPause) {
   MP_ASSERT_OK(Propose(lead_));
   MP_ASSERT_OK(mp_->WithdrawPause(lead_, shared_company_));
   EXPECT_FALSE(Paused());
-  EXPECT_FALSE(SharedRow(lead_));  // no cases, no signal, no open pause
+  EXPECT_FALSE(SharedRow(lead_)->pause);
   EXPECT_TRUE(mp_->PauseNoticesForContact(contact_)->empty());
   EXPECT_EQ(mp_->WithdrawPause(lead_, shared_company_).code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(Audits("company.pause_withdraw"), 1);

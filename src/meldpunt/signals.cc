@@ -3,6 +3,7 @@
 // (P19), so nothing here is live across schools: the daily run keeps only a
 // band at or above a threshold of at least 5, and the register shows it with
 // the day it was computed. The own school's count is the lead's own cases.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -46,9 +47,13 @@ StatusOr<std::vector<Meldpunt::Signal>> Meldpunt::SignalRegister(const Staff& le
       sig.cross_school_band = r.OptText(6).value_or("");
       if (auto on = r.OptText(7)) sig.band_computed_on = domain::ParseDate(*on);
       if (auto it = pause_of.find(sig.company.id); it != pause_of.end()) sig.pause = it->second;
-      if (sig.own_cases_12m == 0 && sig.cross_school_band.empty() && !sig.pause) continue;
       out.push_back(std::move(sig));
     }
+    // Every company of the register (a pause may be proposed for any), the
+    // ones with cases, a signal or a pause first.
+    std::stable_partition(out.begin(), out.end(), [](const Signal& x) {
+      return x.own_cases_12m > 0 || !x.cross_school_band.empty() || x.pause;
+    });
     return Status::Ok();
   });
   if (!s.ok()) return s;
