@@ -8,8 +8,8 @@ namespace domain {
 namespace {
 constexpr std::array kReasons = {PauseReason::kAwaitingTalks, PauseReason::kNormNotKept,
                                  PauseReason::kCompanyRequest};
-constexpr std::array kStates = {PauseState::kProposed, PauseState::kActive,
-                                PauseState::kWithdrawn, PauseState::kLifted};
+constexpr std::array kStates = {PauseState::kProposed, PauseState::kActive, PauseState::kWithdrawn,
+                                PauseState::kLifted};
 }  // namespace
 
 std::span<const PauseReason> AllPauseReasons() { return kReasons; }
@@ -62,9 +62,7 @@ bool MayConfirmPause(bool has_response, Date respond_by, Date today) {
   return has_response || today > respond_by;
 }
 
-int CrossSchoolThreshold(int configured) {
-  return std::max(configured, kMinCrossSchoolThreshold);
-}
+int CrossSchoolThreshold(int configured) { return std::max(configured, kMinCrossSchoolThreshold); }
 
 std::string_view SignalBand(int64_t cases, int threshold) {
   if (cases < CrossSchoolThreshold(threshold)) return "";

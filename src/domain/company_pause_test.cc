@@ -10,8 +10,8 @@ TEST(CompanyPause, ReasonsAndStatesRoundTrip) {
   for (PauseReason r : AllPauseReasons()) EXPECT_EQ(ParsePauseReason(Name(r)), r);
   EXPECT_FALSE(ParsePauseReason("Twee meldingen over discriminatie"));  // no free text
   EXPECT_FALSE(ParsePauseReason(""));
-  for (auto s : {PauseState::kProposed, PauseState::kActive, PauseState::kWithdrawn,
-                 PauseState::kLifted})
+  for (auto s :
+       {PauseState::kProposed, PauseState::kActive, PauseState::kWithdrawn, PauseState::kLifted})
     EXPECT_EQ(ParsePauseState(Name(s)), s);
 }
 

@@ -14,7 +14,8 @@ using domain::PauseState;
 class SignalTest : public MeldpuntTest {
  protected:
   void Exec(const std::string& sql, const db::Params& params = {}) {
-    common::Status s = db().Write([&](db::Connection& c) { return c.Execute(sql, params).status(); });
+    common::Status s =
+        db().Write([&](db::Connection& c) { return c.Execute(sql, params).status(); });
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
   // The lead's register row for the shared company, if listed.
@@ -32,9 +33,10 @@ class SignalTest : public MeldpuntTest {
     return row ? row->cross_school_band : "";
   }
   int64_t Notifications(const auth::User& u) {
-    return Count("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = "
-                 "'company_signal'",
-                 {u.id});
+    return Count(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = "
+        "'company_signal'",
+        {u.id});
   }
 };
 
@@ -46,9 +48,10 @@ class PauseTest : public SignalTest {
     common::Status s = db().Write([&](db::Connection& c) -> common::Status {
       SP_ASSIGN_OR_RETURN(contact_, NewUser(c, school_, "bakker", domain::Role::kCompanyContact));
       return c
-          .Execute("INSERT INTO company_contacts(user_id, company_id, created_at) VALUES ($1, $2, "
-                   "$3)",
-                   {contact_.id, shared_company_, clock_.NowMillis()})
+          .Execute(
+              "INSERT INTO company_contacts(user_id, company_id, created_at) VALUES ($1, $2, "
+              "$3)",
+              {contact_.id, shared_company_, clock_.NowMillis()})
           .status();
     });
     ASSERT_TRUE(s.ok()) << s.ToString();
@@ -162,10 +165,10 @@ TEST_P(PauseTest, OnlyLeadsPauseWithAReasonFromTheListAndAFutureDate) {
                               domain::AddDays(Today(), -1), false, "")
                 .field(),
             "until");
-  EXPECT_EQ(mp_->ProposePause(lead_, other_company_, PauseReason::kAwaitingTalks, "", until,
-                              false, "")
-                .code(),
-            StatusCode::kNotFound);  // not in this school's register
+  EXPECT_EQ(
+      mp_->ProposePause(lead_, other_company_, PauseReason::kAwaitingTalks, "", until, false, "")
+          .code(),
+      StatusCode::kNotFound);  // not in this school's register
   // Urgent needs a recorded reason why it cannot wait.
   common::Status s = Propose(lead_, /*urgent=*/true, " \n ");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);

@@ -32,9 +32,10 @@ TEST_P(PauseMigrationTest, PausesFrom0008SurviveAsActiveOrLifted) {
                                      "'s1', 'c1', 'Twee meldingen', '2099-12-31', 'u1', 2000)")
                                .status());
         return c
-            .Execute("INSERT INTO company_pauses (id, school_id, company_id, reason, until_date, "
-                     "created_by, created_at, lifted_at, lifted_by) VALUES ('p0', 's1', 'c1', "
-                     "'Oud', '2099-12-31', 'u1', 1500, 1600, 'u2')")
+            .Execute(
+                "INSERT INTO company_pauses (id, school_id, company_id, reason, until_date, "
+                "created_by, created_at, lifted_at, lifted_by) VALUES ('p0', 's1', 'c1', "
+                "'Oud', '2099-12-31', 'u1', 1500, 1600, 'u2')")
             .status();
       },
       [](db::Connection& c) -> Status {

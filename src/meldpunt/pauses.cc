@@ -75,9 +75,10 @@ StatusOr<std::string> ContactCompany(db::Connection& c, const auth::User& contac
 Status AddResponse(db::Connection& c, const Meldpunt::Pause& p, const auth::User& by,
                    std::string_view via, std::string_view text, common::UnixMillis now) {
   return c
-      .Execute("INSERT INTO company_pause_responses(id, pause_id, school_id, via, text, "
-               "recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-               {crypto::RandomId(), p.id, by.school_id, via, text, by.id, now})
+      .Execute(
+          "INSERT INTO company_pause_responses(id, pause_id, school_id, via, text, "
+          "recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          {crypto::RandomId(), p.id, by.school_id, via, text, by.id, now})
       .status();
 }
 
@@ -113,9 +114,9 @@ StatusOr<std::vector<OpenPause>> LoadOpenPauses(db::Connection& c, std::string_v
                                 "WHERE pause_id = $1 ORDER BY created_at, id",
                                 {p.id}));
     for (const db::Row& x : responses.rows) p.responses.push_back({x.Text(0), x.Text(1), x.Int(2)});
-    p.may_confirm = p.state == PauseState::kProposed &&
-                    domain::MayConfirmPause(!p.responses.empty(),
-                                            p.respond_by.value_or(today), today);
+    p.may_confirm =
+        p.state == PauseState::kProposed &&
+        domain::MayConfirmPause(!p.responses.empty(), p.respond_by.value_or(today), today);
     out.push_back(std::move(o));
   }
   return out;
@@ -124,8 +125,8 @@ StatusOr<std::vector<OpenPause>> LoadOpenPauses(db::Connection& c, std::string_v
 }  // namespace internal
 
 Status Meldpunt::ProposePause(const Staff& lead, std::string_view company_id,
-                              domain::PauseReason reason, std::string_view note,
-                              domain::Date until, bool urgent, std::string_view urgent_reason) {
+                              domain::PauseReason reason, std::string_view note, domain::Date until,
+                              bool urgent, std::string_view urgent_reason) {
   SP_RETURN_IF_ERROR(internal::RequireLead(lead));
   SP_ASSIGN_OR_RETURN(std::string clean_note, CleanText(note, "note", false));
   SP_ASSIGN_OR_RETURN(std::string why, CleanText(urgent_reason, "urgent_reason", urgent));
@@ -169,8 +170,8 @@ Status Meldpunt::RecordPauseResponse(const Staff& lead, std::string_view company
   SP_ASSIGN_OR_RETURN(std::string clean, CleanText(text, "response", true));
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Pause p, OpenPauseOf(c, lead.user.school_id, company_id,
-                                             domain::DateFromMillis(now)));
+    SP_ASSIGN_OR_RETURN(
+        Pause p, OpenPauseOf(c, lead.user.school_id, company_id, domain::DateFromMillis(now)));
     SP_RETURN_IF_ERROR(AddResponse(c, p, lead.user, "lead", clean, now));
     return audit_.Append(c, PauseAudit(lead.user, "company.pause_respond", company_id));
   });
@@ -180,8 +181,8 @@ Status Meldpunt::ConfirmPause(const Staff& lead, std::string_view company_id) {
   SP_RETURN_IF_ERROR(internal::RequireLead(lead));
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Pause p, OpenPauseOf(c, lead.user.school_id, company_id,
-                                             domain::DateFromMillis(now)));
+    SP_ASSIGN_OR_RETURN(
+        Pause p, OpenPauseOf(c, lead.user.school_id, company_id, domain::DateFromMillis(now)));
     if (p.state != PauseState::kProposed) return Status::FailedPrecondition("already in effect");
     if (!p.may_confirm) {
       return Status::FailedPrecondition(
@@ -201,8 +202,8 @@ Status Meldpunt::MakePauseUrgent(const Staff& lead, std::string_view company_id,
   SP_ASSIGN_OR_RETURN(std::string why, CleanText(urgent_reason, "urgent_reason", true));
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Pause p, OpenPauseOf(c, lead.user.school_id, company_id,
-                                             domain::DateFromMillis(now)));
+    SP_ASSIGN_OR_RETURN(
+        Pause p, OpenPauseOf(c, lead.user.school_id, company_id, domain::DateFromMillis(now)));
     if (p.state != PauseState::kProposed) return Status::FailedPrecondition("already in effect");
     SP_RETURN_IF_ERROR(c.Execute("UPDATE company_pauses SET state = 'active', urgent_reason = $1, "
                                  "urgent_by = $2, urgent_at = $3 WHERE id = $4",
@@ -216,8 +217,8 @@ Status Meldpunt::WithdrawPause(const Staff& lead, std::string_view company_id) {
   SP_RETURN_IF_ERROR(internal::RequireLead(lead));
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Pause p, OpenPauseOf(c, lead.user.school_id, company_id,
-                                             domain::DateFromMillis(now)));
+    SP_ASSIGN_OR_RETURN(
+        Pause p, OpenPauseOf(c, lead.user.school_id, company_id, domain::DateFromMillis(now)));
     if (p.state != PauseState::kProposed) {
       return Status::FailedPrecondition("a pause in effect is lifted, not withdrawn");
     }
@@ -233,8 +234,8 @@ Status Meldpunt::LiftPause(const Staff& lead, std::string_view company_id) {
   SP_RETURN_IF_ERROR(internal::RequireLead(lead));
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(Pause p, OpenPauseOf(c, lead.user.school_id, company_id,
-                                             domain::DateFromMillis(now)));
+    SP_ASSIGN_OR_RETURN(
+        Pause p, OpenPauseOf(c, lead.user.school_id, company_id, domain::DateFromMillis(now)));
     if (p.state != PauseState::kActive) {
       return Status::FailedPrecondition("a proposal is withdrawn, not lifted");
     }
@@ -292,9 +293,9 @@ Status Meldpunt::RespondToPause(const auth::User& contact, std::string_view text
   common::UnixMillis now = clock_.NowMillis();
   return db_.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(std::string company_id, ContactCompany(c, contact));
-    SP_ASSIGN_OR_RETURN(std::vector<internal::OpenPause> open,
-                        internal::LoadOpenPauses(c, contact.school_id, company_id,
-                                                 domain::DateFromMillis(now)));
+    SP_ASSIGN_OR_RETURN(
+        std::vector<internal::OpenPause> open,
+        internal::LoadOpenPauses(c, contact.school_id, company_id, domain::DateFromMillis(now)));
     if (open.empty()) return Status::NotFound("the company has no open pause");
     SP_RETURN_IF_ERROR(AddResponse(c, open.front().pause, contact, "company", clean, now));
     return audit_.Append(c, PauseAudit(contact, "company.pause_respond", company_id));

@@ -99,15 +99,14 @@ StatusOr<Meldpunt::SignalRun> Meldpunt::RunSignalSnapshot(int threshold) {
                   "u.disabled = 0 ORDER BY u.school_id, u.id",
                   {company_id}));
       for (const db::Row& l : leads.rows) {
-        SP_ASSIGN_OR_RETURN(bool added,
-                            notify::Add(c,
-                                        {.school_id = l.Text(0),
-                                         .user_id = l.Text(1),
-                                         .kind = "company_signal",
-                                         .subject = l.Text(2),
-                                         .link = "/meldpunt/signalen",
-                                         .object_id = company_id + ":" + today},
-                                        now));
+        SP_ASSIGN_OR_RETURN(bool added, notify::Add(c,
+                                                    {.school_id = l.Text(0),
+                                                     .user_id = l.Text(1),
+                                                     .kind = "company_signal",
+                                                     .subject = l.Text(2),
+                                                     .link = "/meldpunt/signalen",
+                                                     .object_id = company_id + ":" + today},
+                                                    now));
         if (added) ++run.notifications;
       }
     }

@@ -86,8 +86,8 @@ TEST_P(SignalsHttpTest, CoordinatorPagesShowNoCountWhateverHappensAtAnotherSchoo
   std::string round = Query(
       "SELECT r.id FROM rounds r JOIN schools s ON s.id = r.school_id WHERE s.brin = '99DM' "
       "ORDER BY r.id");
-  const std::vector<std::string> pages = {"/dashboard", "/stagematching", "/stagematching/bedrijven",
-                                          "/stagematching/rondes/" + round};
+  const std::vector<std::string> pages = {
+      "/dashboard", "/stagematching", "/stagematching/bedrijven", "/stagematching/rondes/" + round};
   std::vector<std::string> before;
   for (const std::string& p : pages) {
     auto res = coordinator.Get(p);
@@ -111,8 +111,9 @@ TEST_P(SignalsHttpTest, CoordinatorPagesShowNoCountWhateverHappensAtAnotherSchoo
   Login(lead, "meldpunt@99dm.demo", true);
   auto reg = lead.Get("/meldpunt/signalen");
   ASSERT_EQ(reg.status, 200);
-  EXPECT_TRUE(Has(reg.body, "Signaal: 5–9 meldingen in de afgelopen 12 maanden bij scholen op "
-                            "dit platform (bijgewerkt op"))
+  EXPECT_TRUE(Has(reg.body,
+                  "Signaal: 5–9 meldingen in de afgelopen 12 maanden bij scholen op "
+                  "dit platform (bijgewerkt op"))
       << reg.body;
   // Another report does not move it until the next daily run.
   Report("98DM", "100001", true);
@@ -142,7 +143,8 @@ TEST_P(SignalsHttpTest, PauseIsProposedHeardAndOnlyThenConfirmed) {
   EXPECT_EQ(bad_reason.status, 400);
   EXPECT_TRUE(Has(bad_reason.body, "href=\"#reason-" + company + "\""));
 
-  auto ok = lead.Post(base + "/pauze", "reason=awaiting_talks&until=2099-12-31&note=Gesprek+gepland");
+  auto ok =
+      lead.Post(base + "/pauze", "reason=awaiting_talks&until=2099-12-31&note=Gesprek+gepland");
   ASSERT_EQ(ok.status, 303) << ok.body;
 
   // Proposed: the coordinator sees no pause yet.
@@ -180,8 +182,9 @@ TEST_P(SignalsHttpTest, PauseIsProposedHeardAndOnlyThenConfirmed) {
 
   ASSERT_EQ(lead.Post(base + "/bevestigen", "").status, 303);
   auto companies = coordinator.Get("/stagematching/bedrijven");
-  EXPECT_TRUE(Has(companies.body, "Gepauzeerd tot en met 2099-12-31: Gepauzeerd door het "
-                                  "meldpunt in afwachting van gesprekken"))
+  EXPECT_TRUE(Has(companies.body,
+                  "Gepauzeerd tot en met 2099-12-31: Gepauzeerd door het "
+                  "meldpunt in afwachting van gesprekken"))
       << companies.body;
   EXPECT_FALSE(Has(companies.body, "Gesprek gepland"));
   EXPECT_FALSE(Has(companies.body, "Wij komen graag praten."));
