@@ -3,6 +3,7 @@
 #include "app/app.h"
 #include "app/monitor_ui.h"
 #include "app/openapi.h"
+#include "app/programme_choices.h"
 #include "app/report_input.h"
 #include "monitor/disclosure.h"
 #include "monitor/service.h"

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "app/app.h"
+#include "app/programme_choices.h"
 #include "app/report_input.h"
 
 namespace app {
@@ -55,7 +56,7 @@ std::string CompanyLabel(const meldpunt::CompanyInfo& c) {
 }
 
 // The optional "about your programme" part: only for the monitor's counts.
-// Location and crebo are choices from the school's register (report_input.h);
+// Location and crebo are choices from the school's register (programme_choices.h);
 // a value that is not on the list stays selected beside its error.
 template <typename ErrorOf>
 void SetProgrammeFields(const Ctx& ctx, const web::Form& values, const ErrorOf& err,
