@@ -102,7 +102,7 @@ void CleanObject(QPDFObjectHandle obj, int depth) {
   // parser limits it too, so this only keeps the recursion bounded.
   if (depth > 64) return;
   if (obj.isArray()) {
-    for (QPDFObjectHandle item : obj.aitems()) {
+    for (const QPDFObjectHandle& item : obj.aitems()) {
       if (!item.isIndirect()) CleanObject(item, depth + 1);
     }
     return;
@@ -124,7 +124,7 @@ void CleanObject(QPDFObjectHandle obj, int depth) {
     }
     if (static_cast<int>(kept.size()) != annots.getArrayNItems()) annots.setArrayFromVector(kept);
   }
-  for (auto item : dict.ditems()) {
+  for (const auto& item : dict.ditems()) {
     if (!item.second.isIndirect()) CleanObject(item.second, depth + 1);
   }
 }
@@ -177,7 +177,7 @@ common::StatusOr<std::string> StripPdf(std::string_view bytes) {
     if (!root.isDictionary()) return Refuse("PDF is damaged or cannot be read");
     CleanCatalog(root);
     CleanObject(trailer, 0);
-    for (QPDFObjectHandle obj : pdf.getAllObjects()) CleanObject(obj, 0);
+    for (const QPDFObjectHandle& obj : pdf.getAllObjects()) CleanObject(obj, 0);
 
     QPDFWriter writer(pdf);
     writer.setOutputMemory();

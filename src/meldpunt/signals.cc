@@ -105,7 +105,7 @@ StatusOr<Meldpunt::SignalRun> Meldpunt::RunSignalSnapshot(int threshold) {
                                                      .kind = "company_signal",
                                                      .subject = l.Text(2),
                                                      .link = "/meldpunt/signalen",
-                                                     .object_id = company_id + ":" + today},
+                                                     .object_id = std::string(company_id).append(":").append(today)},
                                                     now));
         if (added) ++run.notifications;
       }
