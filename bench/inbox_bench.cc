@@ -274,6 +274,7 @@ int main(int argc, char** argv) {
   app::AppConfig config;
   config.data_dir = dir;
   config.report_rate_limit_per_minute = 0;
+  config.report_client_limit_per_minute = 0;
   app::AppSecrets secrets{std::string(32, 'a'), {std::string(32, 'b'), std::string(32, 'c')}};
   app::App app(config, db, clock, secrets);
   app.LoadAssets(STAGEPUNT_BENCH_ASSETS);

@@ -64,6 +64,7 @@ std::unique_ptr<Instance> Start(const std::string& dir, bool seed) {
   app::AppConfig config;
   config.data_dir = dir;
   config.report_rate_limit_per_minute = 0;
+  config.report_client_limit_per_minute = 0;
   inst->app =
       std::make_unique<app::App>(config, *inst->db, common::SystemClock::Instance(), secrets);
   if (seed) {
