@@ -20,6 +20,18 @@
 #include "web/test_client.h"
 
 namespace web {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
 namespace {
 
 namespace fs = std::filesystem;
@@ -321,8 +333,12 @@ TEST_F(ServerTest, SlowUploadersAreSpooledNotHeldInMemory) {
   for (auto& t : senders) t.join();
   ASSERT_TRUE(WaitForBodyBytes(kUploaders * kBody)) << server_->body_bytes_in_flight();
   uint64_t grown = ResidentBytes() - std::min(before, ResidentBytes());
-  // In memory the bodies alone would be 120 MiB.
-  EXPECT_LT(grown, 24u * 1024 * 1024) << "resident memory grew by " << (grown >> 20) << " MiB";
+  // In memory the bodies alone would be 120 MiB. Under AddressSanitizer
+  // resident memory measures its quarantine of freed blocks, not what the
+  // server holds, so only the other builds check it.
+  if (!kAddressSanitizer) {
+    EXPECT_LT(grown, 24u * 1024 * 1024) << "resident memory grew by " << (grown >> 20) << " MiB";
+  }
   EXPECT_TRUE(fs::is_empty(spool_dir_)) << "spool files have no name";
   // Now they finish: every handler gets its whole body back.
   for (int fd : uploaders) SendAll(fd, "0\r\n\r\n");
