@@ -19,7 +19,7 @@ namespace norm {
 
 // One thing a school assesses itself on: the Inspectie's three
 // recommendations (Feb 2024) and the seven tasks of the Toolbox aanpak
-// stagediscriminatie (2023), worded as in shared/reference/domain.md §1.5, §2.
+// stagediscriminatie (2023), in our own short wording of each.
 struct AssessmentItem {
   std::string_view id;      // stable, stored in assessment_items.item_id
   std::string_view source;  // "inspectie" or "toolbox"
