@@ -1,0 +1,316 @@
+#!/usr/bin/env node
+// The go-live journey in Chromium, on a school that scripts/run-golive set up
+// by following docs/deploy.md (no demo data):
+//
+//   1. the lead and the coördinator get their invitation by e-mail, choose a
+//      password (the lead also a second step);
+//   2. the coördinator publishes the norm and opens a round;
+//   3. the company contact, invited by e-mail through the companies import,
+//      accepts the norm;
+//   4. a student logs in with single sign-on and enters a leerwens;
+//   5. the coördinator closes, runs and publishes the round: the company sees
+//      its student;
+//   6. someone reports; the lead gets an e-mail naming only the reference, and
+//      opens the case.
+//
+// Every mail that arrived is checked for the report's canaries at the end.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  BASE_URL, launchBrowser, newContext, goto, pathOf, url, submitWith, axeCheck, expectText,
+} from './lib.mjs';
+import { totp, totpStep } from './totp.mjs';
+
+const MAIL_DIR = process.env.GOLIVE_MAIL_DIR;
+const BRIN = process.env.GOLIVE_BRIN || '12AB';
+const DOMAIN = process.env.GOLIVE_LOGIN_DOMAIN || 'rocvoorbeeld.nl';
+if (!MAIL_DIR) throw new Error('GOLIVE_MAIL_DIR is not set (run scripts/run-golive)');
+
+const LEAD = `vertrouwenspersoon@${DOMAIN}`;
+const COORDINATOR = `coordinator@${DOMAIN}`;
+const CONTACT = 'praktijk@zorghuisdegolf.example';
+const COMPANY = 'Zorghuis De Golf (golive)';
+const STUDENT_ACCOUNT = 's700001'; // the IdP account whose student number is 700001
+const STUDENT_NAME = 'Noor Test';
+const PERIOD = 'BPV-periode 1 (golive)';
+const PASSWORD = 'Golive-wachtwoord-2026!';
+const CANARY = `GOLIVE-CANARY-${Date.now().toString(36)}`;
+
+function isoDay(offsetDays = 0) {
+  return new Date(Date.now() + offsetDays * 86400000).toISOString().slice(0, 10);
+}
+
+// ---- Mail: the .eml files the SMTP server wrote --------------------------
+function decodeQuotedPrintable(s) {
+  const bytes = [];
+  const soft = s.replace(/=\r?\n/g, '');
+  for (let i = 0; i < soft.length; i++) {
+    if (soft[i] === '=' && /^[0-9A-F]{2}$/i.test(soft.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(soft[i], 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function decodeHeader(v) {
+  return v.replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc, text) => (enc.toLowerCase() === 'b'
+    ? Buffer.from(text, 'base64').toString('utf8')
+    : decodeQuotedPrintable(text.replace(/_/g, ' '))));
+}
+
+function parseMail(raw) {
+  const split = raw.search(/\r?\n\r?\n/);
+  const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
+  let body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const headers = {};
+  for (const line of head.split(/\r?\n/)) {
+    const m = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
+    if (m) headers[m[1].toLowerCase()] = decodeHeader(m[2]);
+  }
+  const cte = (headers['content-transfer-encoding'] || '').toLowerCase();
+  if (cte === 'quoted-printable') body = decodeQuotedPrintable(body);
+  if (cte === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  return { headers, to: headers.to || '', subject: headers.subject || '', body, raw };
+}
+
+function allMails() {
+  return readdirSync(MAIL_DIR).filter((f) => f.endsWith('.eml')).sort()
+    .map((f) => parseMail(readFileSync(path.join(MAIL_DIR, f), 'utf8')));
+}
+
+// Waits (the server sends every 10 s) for a mail to `to` whose subject or
+// body matches `re`.
+async function waitForMail(to, re, what, timeoutMs = 60000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = allMails().find((m) => m.to.toLowerCase().includes(to.toLowerCase()) &&
+      (re.test(m.subject) || re.test(m.body)));
+    if (hit) return hit;
+    if (Date.now() > until) {
+      const seen = allMails().map((m) => `${m.to} | ${m.subject}`).join('\n  ');
+      throw new Error(`no mail ${what} to ${to} within ${timeoutMs / 1000} s; received:\n  ${seen}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function linkIn(mail, pathPrefix) {
+  const m = new RegExp(`${BASE_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${pathPrefix}[^\\s<>"]*`).exec(mail.body);
+  if (!m) throw new Error(`the mail "${mail.subject}" has no link ${BASE_URL}${pathPrefix}…:\n${mail.body}`);
+  return m[0];
+}
+
+// ---- Logging in --------------------------------------------------------
+const usedStep = new Map();
+async function freshCode(who, secret) {
+  for (;;) {
+    const step = totpStep();
+    const left = 30 - ((Date.now() / 1000) % 30);
+    if (usedStep.get(who) !== step && left > 1.5) {
+      usedStep.set(who, step);
+      return totp(secret);
+    }
+    await new Promise((r) => setTimeout(r, left * 1000 + 300));
+  }
+}
+
+// The invitation mail's link: choose a password; ends on the login page.
+async function acceptInvitation(page, login) {
+  const mail = await waitForMail(login, /invite|uitnodiging|account/i, 'with an invitation');
+  await page.goto(linkIn(mail, '/invite/'), { waitUntil: 'load' });
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  const res = await submitWith(page, page.locator('form button[type="submit"]').first());
+  if (res.status() !== 200) throw new Error(`setting the password of ${login}: HTTP ${res.status()} at ${page.url()}`);
+  return mail;
+}
+
+const totpSecrets = new Map();
+// Password login; a first login of a role that needs a second step sets it
+// up (the secret is read off the page, as a person would scan it).
+async function passwordLogin(page, login) {
+  await goto(page, `/s/${BRIN}/login`);
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  await submitWith(page, page.locator('form:has(input[name="password"]) button[type="submit"]').first());
+  if (pathOf(page) === '/account/security') {
+    const secret = (await page.locator('.sp-secret code').first().innerText()).trim();
+    totpSecrets.set(login, secret);
+    await page.locator('input[name="code"]').fill(await freshCode(login, secret));
+    await submitWith(page, page.locator('form:has(input[name="code"]) button[type="submit"]'));
+  } else if (pathOf(page) === '/login/totp') {
+    await page.locator('input[name="code"]').fill(await freshCode(login, totpSecrets.get(login)));
+    await submitWith(page, page.locator('form:has(input[name="code"]) button[type="submit"]'));
+  }
+  if (pathOf(page) !== '/dashboard') throw new Error(`login as ${login} ended on ${page.url()}`);
+}
+
+// ---- The journey ---------------------------------------------------------
+const steps = [];
+function step(name, fn) { steps.push({ name, fn }); }
+const state = {};
+
+step('the lead accepts the invitation mail and sets up the second step', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await acceptInvitation(page, LEAD);
+  await passwordLogin(page, LEAD);
+  await goto(page, '/meldpunt');
+  await context.close();
+});
+
+step('the coördinator publishes the norm and opens a round', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await acceptInvitation(page, COORDINATOR);
+  await passwordLogin(page, COORDINATOR);
+  await goto(page, '/beleid/norm');
+  const publish = page.locator('form[action="/beleid/norm"] button[type="submit"]').last();
+  const published = await submitWith(page, publish);
+  if (published.status() !== 200) throw new Error(`publishing the norm: HTTP ${published.status()}`);
+
+  await goto(page, '/stagematching/rondes/nieuw');
+  await page.locator('#name').fill('Ronde golive');
+  await page.locator('#cohort').fill('2026');
+  await page.locator('#period').fill(PERIOD);
+  await page.locator('#crebos').fill('25480');
+  await page.locator('#leerwens_deadline').fill(isoDay(0));
+  await page.locator('#start').fill(isoDay(7));
+  await page.locator('#end_planned').fill(isoDay(120));
+  await page.locator('#hours').fill('400');
+  await page.locator('#publish_lead_days').fill('14');
+  const created = await submitWith(page, page.locator('form[action="/stagematching/rondes/nieuw"] button[type="submit"]'));
+  if (created.status() !== 200) {
+    const summary = await page.locator('.sp-error-summary').innerText().catch(() => '');
+    throw new Error(`creating the round: HTTP ${created.status()} ${summary}`);
+  }
+  state.round = pathOf(page);
+  await submitWith(page, page.locator('form[action$="/openen"] button[type="submit"]'));
+  await expectText(page.locator('#round-status'), 'Open', 'the round after opening');
+  await context.close();
+});
+
+step('the company contact, invited by e-mail, accepts the norm', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const mail = await acceptInvitation(page, CONTACT);
+  if (!mail.body.includes(CONTACT)) throw new Error('the invitation does not name the login');
+  await passwordLogin(page, CONTACT);
+  await goto(page, '/bedrijf');
+  await expectText(page.locator('main'), COMPANY, 'the company page');
+  await page.locator('#agree').check();
+  await submitWith(page, page.locator('form[action="/bedrijf/norm"] button[type="submit"]'));
+  if ((await page.locator('form[action="/bedrijf/norm"]').count()) !== 0) {
+    throw new Error('the norm form is still there after accepting');
+  }
+  await axeCheck(page, 'company home after accepting');
+  await context.close();
+});
+
+step('a student logs in with the school account and enters a leerwens', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await goto(page, `/s/${BRIN}/login`);
+  await axeCheck(page, 'the school login page');
+  // "Inloggen met je schoolaccount" comes first.
+  const sso = page.locator(`a[href="/s/${BRIN}/login/sso"], form[action="/s/${BRIN}/login/sso"] button`).first();
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), sso.click()]);
+  // The provider's login page (tests/oidc/provider.mjs): name the account.
+  await page.locator('input[name="login"]').fill(STUDENT_ACCOUNT);
+  await Promise.all([page.waitForURL((u) => u.toString().startsWith(BASE_URL), { timeout: 20000 }),
+    page.locator('button[type="submit"]').first().click()]);
+  await page.waitForLoadState('load');
+  await goto(page, '/stage');
+  await expectText(page.locator('main'), STUDENT_NAME, 'Mijn stage of the SSO student');
+  const roundLink = page.locator('main a[href^="/stage/rondes/"]').first();
+  await submitWith(page, roundLink);
+  const place = page.locator('select.sp-rank-select').first();
+  await place.selectOption('1');
+  await page.locator('#what_to_learn').fill('Werken met ouderen.');
+  const saved = await submitWith(page, page.locator('button[type="submit"][name="action"][value="save"]'));
+  if (saved.status() !== 200) throw new Error(`saving the leerwens: HTTP ${saved.status()}`);
+  await context.close();
+});
+
+step('the coördinator runs and publishes the round: the company sees its student', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await passwordLogin(page, COORDINATOR);
+  await goto(page, state.round);
+  for (const action of ['sluiten', 'draaien']) {
+    await submitWith(page, page.locator(`form[action$="/${action}"] button[type="submit"]`));
+  }
+  await goto(page, state.round);
+  await submitWith(page, page.locator('form[action$="/publiceren"] button[type="submit"]'));
+  await expectText(page.locator('#round-status'), 'Gepubliceerd', 'the round after publishing');
+  await context.close();
+
+  const company = await newContext(browser);
+  const cp = await company.newPage();
+  await passwordLogin(cp, CONTACT);
+  await goto(cp, '/bedrijf');
+  await expectText(cp.locator('main'), STUDENT_NAME, 'the placed student on the company page');
+  await company.close();
+});
+
+step('a report reaches the lead by e-mail, who opens it', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await goto(page, `/s/${BRIN}/melden`);
+  await page.locator('#phase_search').check();
+  await page.locator('#grounds_origin').check();
+  await page.locator('#narrative').fill(`Ik werd geweigerd om mijn achternaam. ${CANARY}`);
+  await page.locator('#mode_anonymous').check();
+  const submitted = await submitWith(page, page.locator('button[type="submit"][name="action"][value="submit"]'));
+  if (submitted.status() !== 201) {
+    const summary = await page.locator('.sp-error-summary').innerText().catch(() => '');
+    throw new Error(`submitting the report: HTTP ${submitted.status()} ${summary}`);
+  }
+  const reference = (await page.locator('#case-number').innerText()).trim();
+  await context.close();
+
+  const mail = await waitForMail(LEAD, new RegExp(reference.replace(/[^A-Z0-9-]/gi, '')), 'about the new case');
+  const link = linkIn(mail, '/meldpunt/');
+  const lead = await newContext(browser);
+  const lp = await lead.newPage();
+  await passwordLogin(lp, LEAD);
+  await lp.goto(link, { waitUntil: 'load' });
+  await expectText(lp.locator('main'), CANARY, 'the case content for the lead');
+  await lead.close();
+});
+
+step('no mail holds the report, the company or a name', async () => {
+  const mails = allMails();
+  if (mails.length < 5) throw new Error(`only ${mails.length} mails arrived`);
+  for (const m of mails) {
+    for (const secret of [CANARY, 'achternaam', 'Noor Test']) {
+      if (m.raw.includes(secret)) throw new Error(`the mail "${m.subject}" to ${m.to} contains "${secret}"`);
+    }
+  }
+  const caseMails = mails.filter((m) => /melding/i.test(m.subject));
+  for (const m of caseMails) {
+    if (m.raw.includes(COMPANY)) throw new Error(`the mail "${m.subject}" names the company`);
+  }
+});
+
+const browser = await launchBrowser();
+let failed = 0;
+try {
+  for (const s of steps) {
+    const t0 = Date.now();
+    try {
+      await s.fn(browser);
+      console.log(`ok   ${s.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${s.name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
+      break; // later steps build on this one
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log(`golive: ${steps.length - failed} of ${steps.length} steps ${failed ? 'before a failure' : 'passed'} at ${url('/')}`);
+process.exit(failed ? 1 : 0);
