@@ -111,7 +111,7 @@ struct MailFlags {
   std::string smtp_url;       // smtp[s]://user@host:port; empty: DATA_DIR/outbox/<id>.eml
   std::string password_file;  // the SMTP password, in a file
   std::string mail_from = "stagepunt@localhost";
-  std::string public_url;     // links in mails; empty: http://LISTEN
+  std::string public_url;  // links in mails; empty: http://LISTEN
 };
 
 void AddMailFlags(CLI::App* cmd, MailFlags& m, bool with_public_url) {
@@ -132,23 +132,23 @@ void AddMailFlags(CLI::App* cmd, MailFlags& m, bool with_public_url) {
 // Fills the mail part of `config` from the flags; reads the password file.
 common::Status ApplyMailFlags(const MailFlags& m, const std::string& listen, AppConfig& config) {
   config.public_url = m.public_url.empty() ? "http://" + listen : m.public_url;
-  while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  while (!config.public_url.empty() && config.public_url.back() == '/')
+    config.public_url.pop_back();
   config.mail.smtp_url = m.smtp_url;
   config.mail.mail_from = m.mail_from;
   if (!m.password_file.empty()) {
     std::ifstream in(m.password_file);
     if (!in) return common::Status::InvalidArgument("cannot read the file", "--smtp-password-file");
     std::getline(in, config.mail.smtp_password);
-    while (!config.mail.smtp_password.empty() &&
-           config.mail.smtp_password.back() == '\r')
+    while (!config.mail.smtp_password.empty() && config.mail.smtp_password.back() == '\r')
       config.mail.smtp_password.pop_back();
   }
   return common::Status::Ok();
 }
 
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
-          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb, int signal_threshold,
-          const ServeLimits& limits, const MailFlags& mail_flags) {
+          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb,
+          int signal_threshold, const ServeLimits& limits, const MailFlags& mail_flags) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));

@@ -34,8 +34,8 @@ std::vector<mail::Kind> KindsFor(domain::Role role, bool lead) {
 bool IsLead(Ctx& ctx) {
   bool lead = false;
   (void)ctx.app.db().Read([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows r, c.Query("SELECT meldpunt_lead FROM users WHERE id = $1",
-                                            {ctx.user().id}));
+    SP_ASSIGN_OR_RETURN(db::Rows r,
+                        c.Query("SELECT meldpunt_lead FROM users WHERE id = $1", {ctx.user().id}));
     lead = !r.rows.empty() && r.rows[0].Int(0) == 1;
     return Status::Ok();
   });
@@ -96,9 +96,7 @@ web::Response SaveMailSettings(Ctx& ctx) {
   return MailSettingsPage(ctx, true);
 }
 
-std::string When(common::UnixMillis t) {
-  return t > 0 ? common::FormatIso8601(t) : std::string();
-}
+std::string When(common::UnixMillis t) { return t > 0 ? common::FormatIso8601(t) : std::string(); }
 
 web::Response ShowMailList(Ctx& ctx) {
   views::Data rows{views::Data::type::list};

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -229,9 +229,9 @@ class Smtp {
     if (!curl_ || bad_url_) return Status::InvalidArgument("bad SMTP URL", "--smtp-url");
     curl_easy_reset(curl_);
     curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(curl_, CURLOPT_USE_SSL, static_cast<long>(implicit_tls_ || require_tls_
-                                                                   ? CURLUSESSL_ALL
-                                                                   : CURLUSESSL_TRY));
+    curl_easy_setopt(
+        curl_, CURLOPT_USE_SSL,
+        static_cast<long>(implicit_tls_ || require_tls_ ? CURLUSESSL_ALL : CURLUSESSL_TRY));
     if (!user_.empty()) {
       curl_easy_setopt(curl_, CURLOPT_USERNAME, user_.c_str());
       curl_easy_setopt(curl_, CURLOPT_PASSWORD, options_.smtp_password.c_str());
@@ -344,9 +344,8 @@ StatusOr<Sender::Run> Sender::RunOnce() {
                     "next_attempt_at <= $3) OR (state = 'sending' AND claimed_until <= $3))",
                     {r.Text(0), now + options_.lease_ms, now}));
       if (changed != 1) continue;
-      claimed.push_back({{r.Text(0), r.Text(1), r.Text(2), r.Text(3)},
-                         static_cast<int>(r.Int(4)) + 1,
-                         r.Int(5)});
+      claimed.push_back(
+          {{r.Text(0), r.Text(1), r.Text(2), r.Text(3)}, static_cast<int>(r.Int(4)) + 1, r.Int(5)});
     }
     return Status::Ok();
   });
@@ -363,9 +362,10 @@ StatusOr<Sender::Run> Sender::RunOnce() {
     Status recorded = db_.Write([&](db::Connection& c) -> Status {
       if (delivered.ok()) {
         return c
-            .Execute("UPDATE mail_outbox SET state = 'sent', sent_at = $2, subject = '', "
-                     "body = '', last_error = NULL, claimed_until = 0 WHERE id = $1",
-                     {item.mail.id, at})
+            .Execute(
+                "UPDATE mail_outbox SET state = 'sent', sent_at = $2, subject = '', "
+                "body = '', last_error = NULL, claimed_until = 0 WHERE id = $1",
+                {item.mail.id, at})
             .status();
       }
       std::string reason = delivered.message().substr(0, 200);
@@ -373,15 +373,17 @@ StatusOr<Sender::Run> Sender::RunOnce() {
                      at + RetryDelay(item.attempts) > item.created_at + kGiveUpAfterMs;
       if (give_up) {
         return c
-            .Execute("UPDATE mail_outbox SET state = 'failed', last_error = $2, subject = '', "
-                     "body = '', claimed_until = 0 WHERE id = $1",
-                     {item.mail.id, reason})
+            .Execute(
+                "UPDATE mail_outbox SET state = 'failed', last_error = $2, subject = '', "
+                "body = '', claimed_until = 0 WHERE id = $1",
+                {item.mail.id, reason})
             .status();
       }
       return c
-          .Execute("UPDATE mail_outbox SET state = 'queued', last_error = $2, "
-                   "next_attempt_at = $3, claimed_until = 0 WHERE id = $1",
-                   {item.mail.id, reason, at + RetryDelay(item.attempts)})
+          .Execute(
+              "UPDATE mail_outbox SET state = 'queued', last_error = $2, "
+              "next_attempt_at = $3, claimed_until = 0 WHERE id = $1",
+              {item.mail.id, reason, at + RetryDelay(item.attempts)})
           .status();
     });
     if (!recorded.ok()) return recorded;  // the lease brings the row back

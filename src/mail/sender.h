@@ -38,12 +38,12 @@ struct SenderOptions {
   // the start), or smtp://...?tls=required (STARTTLS or fail). Empty: .eml files.
   std::string smtp_url;
   std::string smtp_password;  // read from --smtp-password-file; used with the URL's user
-  std::string mail_from = "stagepunt@localhost";  // envelope and From:
+  std::string mail_from = "stagepunt@localhost";     // envelope and From:
   std::string public_url = "http://127.0.0.1:8080";  // its host names the Message-IDs
   std::string eml_dir = "var/outbox";
   common::UnixMillis lease_ms = 5 * 60 * 1000;  // a claimed row's lease
   int batch = 50;                               // rows per run
-  long timeout_seconds = 60;                    // per SMTP conversation (NOLINT(google-runtime-int))
+  long timeout_seconds = 60;  // per SMTP conversation (NOLINT(google-runtime-int))
 };
 
 // The retry rules, pure.

@@ -60,8 +60,8 @@ class SenderTest : public db::testing::BackendTest {
   void SetUp() override {
     SetUpDatabase(/*migrated=*/true);
     if (IsSkipped() || HasFatalFailure()) return;
-    dir_ = std::filesystem::temp_directory_path() / ("mail-test-" + std::to_string(::getpid()) +
-                                                     "-" + std::to_string(counter_++));
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mail-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     std::filesystem::remove_all(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -90,9 +90,10 @@ class SenderTest : public db::testing::BackendTest {
     std::optional<db::Row> row;
     EXPECT_TRUE(db().Read([&](db::Connection& c) -> Status {
                       SP_ASSIGN_OR_RETURN(
-                          db::Row r, c.QueryOne("SELECT state, attempts, next_attempt_at, body, "
-                                                "last_error, subject FROM mail_outbox WHERE id = $1",
-                                                {id}));
+                          db::Row r,
+                          c.QueryOne("SELECT state, attempts, next_attempt_at, body, "
+                                     "last_error, subject FROM mail_outbox WHERE id = $1",
+                                     {id}));
                       row = r;
                       return Status::Ok();
                     })
@@ -183,9 +184,10 @@ TEST_P(SenderTest, ACrashedClaimIsRetriedAfterItsLease) {
   // A sender that claimed the row and died: 'sending' with a lease.
   ASSERT_TRUE(db().Write([&](db::Connection& c) {
                     return c
-                        .Execute("UPDATE mail_outbox SET state = 'sending', claimed_until = $2, "
-                                 "attempts = 1 WHERE id = $1",
-                                 {id, clock_.NowMillis() + 5 * kMinute})
+                        .Execute(
+                            "UPDATE mail_outbox SET state = 'sending', claimed_until = $2, "
+                            "attempts = 1 WHERE id = $1",
+                            {id, clock_.NowMillis() + 5 * kMinute})
                         .status();
                   })
                   .ok());
@@ -206,10 +208,12 @@ TEST_P(SenderTest, TwoSendersRacingSendEachMailOnce) {
   Sender b(**other, clock_, EmlOptions());
   int sent_a = 0, sent_b = 0;
   std::thread ta([&] {
-    for (int i = 0; i < 5; ++i) if (auto r = a.RunOnce(); r.ok()) sent_a += r->sent;
+    for (int i = 0; i < 5; ++i)
+      if (auto r = a.RunOnce(); r.ok()) sent_a += r->sent;
   });
   std::thread tb([&] {
-    for (int i = 0; i < 5; ++i) if (auto r = b.RunOnce(); r.ok()) sent_b += r->sent;
+    for (int i = 0; i < 5; ++i)
+      if (auto r = b.RunOnce(); r.ok()) sent_b += r->sent;
   });
   ta.join();
   tb.join();

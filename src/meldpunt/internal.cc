@@ -236,8 +236,8 @@ Status MailAboutCase(const mail::Outbox* outbox, db::Connection& c, mail::Kind k
                      const std::vector<std::string>& user_ids, std::string_view case_id,
                      std::string_view link) {
   if (outbox == nullptr || user_ids.empty()) return Status::Ok();
-  SP_ASSIGN_OR_RETURN(db::Row r, c.QueryOne("SELECT case_number FROM cases WHERE id = $1",
-                                            {std::string(case_id)}));
+  SP_ASSIGN_OR_RETURN(
+      db::Row r, c.QueryOne("SELECT case_number FROM cases WHERE id = $1", {std::string(case_id)}));
   mail::Params params;
   params.link = std::string(link);
   params.case_reference = r.Text(0);

@@ -131,8 +131,8 @@ Status Meldpunt::ReporterMessage(std::string_view token, std::string_view text) 
                   {id, ctx.case_id, now, db::Blob{std::move(body)}})
             .status());
     // The assigned handler hears of it, or the leads while nobody is.
-    SP_ASSIGN_OR_RETURN(db::Row assigned, c.QueryOne("SELECT assigned_to FROM cases WHERE id = $1",
-                                                     {ctx.case_id}));
+    SP_ASSIGN_OR_RETURN(db::Row assigned,
+                        c.QueryOne("SELECT assigned_to FROM cases WHERE id = $1", {ctx.case_id}));
     std::vector<std::string> to;
     if (assigned.IsNull(0) || assigned.Text(0).empty()) {
       SP_ASSIGN_OR_RETURN(to, internal::ActiveLeads(c, ctx.school_id));

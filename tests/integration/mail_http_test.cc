@@ -140,9 +140,9 @@ class MailHttpTest : public ::testing::TestWithParam<db::Dialect> {
     std::string ref = r.value("case_number", "");
     EXPECT_TRUE(t_->db()
                     .Read([&](db::Connection& c) -> common::Status {
-                      SP_ASSIGN_OR_RETURN(db::Row row,
-                                          c.QueryOne("SELECT id FROM cases WHERE case_number = $1",
-                                                     {ref}));
+                      SP_ASSIGN_OR_RETURN(
+                          db::Row row,
+                          c.QueryOne("SELECT id FROM cases WHERE case_number = $1", {ref}));
                       case_ids_.push_back(row.Text(0));
                       return common::Status::Ok();
                     })
@@ -213,10 +213,10 @@ TEST_P(MailHttpTest, AlertsReachTheRightPeopleWithoutContentAndExactlyOnce) {
   auto handler = LoggedIn("meldpunt2@99dm.demo");  // makes the handler's key
   auto handler_user = t_->app().accounts().UserByLogin("meldpunt2@99dm.demo");
   ASSERT_TRUE(handler_user.ok());
-  ASSERT_EQ(lead->Post("/meldpunt/zaken/" + case_ids_[0] + "/toewijzen",
-                       "assignee=" + handler_user->id)
-                .status,
-            303);
+  ASSERT_EQ(
+      lead->Post("/meldpunt/zaken/" + case_ids_[0] + "/toewijzen", "assignee=" + handler_user->id)
+          .status,
+      303);
   ASSERT_TRUE(sender.RunOnce().ok());
   EXPECT_EQ(MailsTo("meldpunt2@99dm.demo", ref), 1);
 
@@ -246,11 +246,11 @@ TEST_P(MailHttpTest, AlertsReachTheRightPeopleWithoutContentAndExactlyOnce) {
                       mail::Params p;
                       p.link = "/meldpunt/zaken/" + case_ids_[0];
                       p.case_reference = ref;
-                      SP_RETURN_IF_ERROR(t_->app()
-                                             .outbox()
-                                             .EnqueueForUser(c, mail::Kind::kDeadlineAlert,
-                                                             handler_user->id, p)
-                                             .status());
+                      SP_RETURN_IF_ERROR(
+                          t_->app()
+                              .outbox()
+                              .EnqueueForUser(c, mail::Kind::kDeadlineAlert, handler_user->id, p)
+                              .status());
                     }
                     return common::Status::Ok();
                   })
@@ -315,8 +315,9 @@ TEST_P(MailHttpTest, OptOutPageAndAdminListShowNoAddressOrBody) {
   // The lead turned new cases off: no mail to them about this one.
   EXPECT_EQ(to_lead_count(), before);
   auto sysadmin = std::make_unique<Browser>(t_->port());
-  auto res = sysadmin->Login("sysadmin@demo", app::kDemoPassword,
-                             *crypto::TotpCode(app::kDemoTotpSecret, t_->clock().NowMillis() / 1000));
+  auto res =
+      sysadmin->Login("sysadmin@demo", app::kDemoPassword,
+                      *crypto::TotpCode(app::kDemoTotpSecret, t_->clock().NowMillis() / 1000));
   ASSERT_EQ(res.Header("location"), "/dashboard");
   // The student's invitation-like mail shows in the list, masked.
   ASSERT_TRUE(t_->db()
@@ -338,6 +339,66 @@ TEST_P(MailHttpTest, OptOutPageAndAdminListShowNoAddressOrBody) {
   EXPECT_EQ(list.body.find("student@99dm.demo"), std::string::npos);
   EXPECT_EQ(list.body.find("a-secret-token"), std::string::npos);
   EXPECT_EQ(lead->Get("/admin/mail").status, 403);
+}
+
+TEST_P(MailHttpTest, StudentWhoAskedHearsOfMessagesAndHandlersOfTheReporters) {
+  mail::Sender sender(t_->db(), t_->clock(), Smtp());
+  for (int i = 0; i < 20; ++i) {
+    auto drained = sender.RunOnce();
+    ASSERT_TRUE(drained.ok());
+    if (drained->sent == 0) break;
+  }
+  size_t before = sink_->Messages().size();
+  // A logged-in student reports through the form and asks for mail.
+  Browser student(t_->port());
+  student.Login("student@99dm.demo", app::kDemoPassword);
+  auto form = student.Get("/s/99DM/melden");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("name=\"mail_optin\""), std::string::npos);
+  auto done = student.Post("/s/99DM/melden",
+                           "mode=confidential&phase=internship&grounds=religion&narrative=" +
+                               std::string(kCanaryNarrative) + "&reporter_name=" + kCanaryName +
+                               "&mail_optin=yes");
+  ASSERT_EQ(done.status, 201) << done.body.substr(0, 2000);
+  size_t at = done.body.find("<code id=\"receipt-code\">");
+  ASSERT_NE(at, std::string::npos);
+  std::string code = done.body.substr(at + 24, done.body.find('<', at + 24) - at - 24);
+  std::string case_id;
+  ASSERT_TRUE(t_->db()
+                  .Read([&](db::Connection& c) -> common::Status {
+                    SP_ASSIGN_OR_RETURN(db::Row r,
+                                        c.QueryOne("SELECT case_id FROM case_mail_optin"));
+                    case_id = r.Text(0);
+                    return common::Status::Ok();
+                  })
+                  .ok());
+  // The meldpunt writes: the student hears that there is a message.
+  auto lead = LoggedIn("meldpunt@99dm.demo");
+  ASSERT_EQ(lead->Post("/meldpunt/zaken/" + case_id + "/bericht", "text=Bel+ons+even").status, 303);
+  ASSERT_TRUE(sender.RunOnce().ok());
+  int to_student = 0;
+  for (const std::string& m : sink_->Messages())
+    to_student += m.find("X-Sink-Rcpt: student@99dm.demo\r\n") == 0;
+  EXPECT_EQ(to_student, 1);
+  // The reporter writes back with their code: the leads hear of it (nobody
+  // is assigned).
+  Browser reporter(t_->port());
+  ASSERT_EQ(reporter.Get("/melding").status, 200);
+  auto entered = reporter.Post("/melding", "receipt=" + code);
+  ASSERT_EQ(entered.status, 303) << entered.body.substr(0, 500);
+  ASSERT_EQ(reporter.Get("/melding/zaak").status, 200);
+  ASSERT_EQ(reporter.Post("/melding/bericht", std::string("text=") + kCanaryNarrative).status, 303);
+  ASSERT_TRUE(sender.RunOnce().ok());
+  int to_lead = 0;
+  for (const std::string& m : sink_->Messages()) {
+    if (m.find("X-Sink-Rcpt: meldpunt@99dm.demo\r\n") == 0 &&
+        m.find("De melder schreef") != std::string::npos)
+      ++to_lead;
+  }
+  EXPECT_EQ(to_lead, 1);
+  EXPECT_GE(sink_->Messages().size(), before + 3);
+  for (const std::string& m : sink_->Messages())
+    EXPECT_EQ(m.find("CANARY"), std::string::npos) << m;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MailHttpTest,
