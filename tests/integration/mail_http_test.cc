@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -399,6 +400,32 @@ TEST_P(MailHttpTest, StudentWhoAskedHearsOfMessagesAndHandlersOfTheReporters) {
   EXPECT_GE(sink_->Messages().size(), before + 3);
   for (const std::string& m : sink_->Messages())
     EXPECT_EQ(m.find("CANARY"), std::string::npos) << m;
+}
+
+TEST_P(MailHttpTest, DeadlineAlertsMailTheSamePeopleAsTheDashboard) {
+  std::string ref = Submit();
+  ASSERT_FALSE(ref.empty());
+  t_->clock().Advance(std::chrono::hours(24 * 40));
+  auto run = t_->app().meldpunt().RunDeadlineAlerts();
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  std::set<std::string> notified, mailed;
+  ASSERT_TRUE(t_->db()
+                  .Read([&](db::Connection& c) -> common::Status {
+                    SP_ASSIGN_OR_RETURN(db::Rows n,
+                                        c.Query("SELECT DISTINCT user_id FROM notifications WHERE "
+                                                "object_id = $1",
+                                                {case_ids_.back()}));
+                    for (const db::Row& r : n.rows) notified.insert(r.Text(0));
+                    SP_ASSIGN_OR_RETURN(
+                        db::Rows m, c.Query("SELECT DISTINCT user_id FROM mail_outbox WHERE kind = "
+                                            "'deadline_alert' AND subject LIKE $1",
+                                            {"%" + ref}));
+                    for (const db::Row& r : m.rows) mailed.insert(r.Text(0));
+                    return common::Status::Ok();
+                  })
+                  .ok());
+  EXPECT_FALSE(notified.empty());
+  EXPECT_EQ(mailed, notified);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MailHttpTest,
