@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -136,7 +137,9 @@ std::string RfcDate(UnixMillis t) {
 Status WriteAtomically(const std::string& dir, const std::string& name, const std::string& bytes) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::Unavailable("cannot create the outbox directory");
+  // The files hold bodies (invitation links): only we may read them.
+  if (ec || ::chmod(dir.c_str(), 0700) != 0)
+    return Status::Unavailable("cannot create the outbox directory");
   std::string final_path = dir + "/" + name;
   std::string tmp = dir + "/." + name + "." + crypto::RandomId() + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
