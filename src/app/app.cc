@@ -55,10 +55,18 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
       upload_limits_(clock),
       notifications_(db, clock),
       stagematching_(db, clock, audit_),
-      norm_(db, audit_, clock) {
+      norm_(db, audit_, clock),
+      outbox_(clock, config_.public_url),
+      mail_sender_(db, clock, [this] {
+        mail::SenderOptions o = config_.mail;
+        o.public_url = config_.public_url;
+        o.eml_dir = config_.data_dir + "/outbox";
+        return o;
+      }()) {
   meldpunt::AttachmentQuotas quotas;
   quotas.reporter_bytes_per_school_day = config_.reporter_upload_mb_per_school_day * 1024 * 1024;
   meldpunt_.set_attachment_quotas(quotas);
+  meldpunt_.set_outbox(&outbox_);
   RegisterPublicRoutes(*this);
   RegisterAuthRoutes(*this);
   RegisterAdminRoutes(*this);
@@ -73,6 +81,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterMonitorReportRoutes(*this);
   RegisterNormRoutes(*this);
   RegisterAssessmentRoutes(*this);
+  RegisterMailRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -365,11 +374,13 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});
       page.nav.push_back(
           {"/admin/monitor", T("nav_group_report"), req.path.rfind("/admin/monitor", 0) == 0});
+      page.nav.push_back({"/admin/mail", T("nav_mail_list"), req.path == "/admin/mail"});
     }
     if (domain::HasPermission(role, domain::Permission::kViewAuditLog)) {
       page.nav.push_back({"/admin/audit", T("nav_audit"), req.path == "/admin/audit"});
     }
     page.nav.push_back({"/account/security", T("nav_security"), req.path == "/account/security"});
+    page.nav.push_back({"/account/mail", T("nav_mail"), req.path == "/account/mail"});
   }
   return page;
 }

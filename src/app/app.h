@@ -22,6 +22,8 @@
 #include "db/database.h"
 #include "domain/company_pause.h"
 #include "domain/roles.h"
+#include "mail/outbox.h"
+#include "mail/sender.h"
 #include "meldpunt/keyring.h"
 #include "meldpunt/service.h"
 #include "meldpunt/throttle.h"
@@ -54,6 +56,11 @@ struct AppConfig {
   // Cases across all schools from which a company shows a signal to leads;
   // never below 5 whatever is configured (domain::CrossSchoolThreshold).
   int signal_alert_threshold = domain::kMinCrossSchoolThreshold;
+  // The app's address as users reach it: links in mails (mail/outbox.h).
+  std::string public_url = "http://127.0.0.1:8080";
+  // How queued mail leaves (mail/sender.h): SMTP URL, password (read from
+  // its file), From. public_url and eml_dir (DATA_DIR/outbox) are set by App.
+  mail::SenderOptions mail;
 };
 
 // Who may call a route.
@@ -148,6 +155,10 @@ class App {
   notify::Notifications& notifications() { return notifications_; }
   placement::Stagematching& stagematching() { return stagematching_; }
   norm::NormService& norm() { return norm_; }
+  // Mail that leaves the app: queue in the event's transaction (outbox.h).
+  mail::Outbox& outbox() { return outbox_; }
+  // Delivers due mails once (serve's housekeeping every ~10 s, `mail send-queued`).
+  common::StatusOr<mail::Sender::Run> SendQueuedMail() { return mail_sender_.RunOnce(); }
   // Runs the scheduled jobs that are due: deadline alerts hourly, retention
   // daily. A lease in the database makes each run on one instance only.
   void RunScheduledJobs();
@@ -186,6 +197,8 @@ class App {
   notify::Notifications notifications_;
   placement::Stagematching stagematching_;
   norm::NormService norm_;
+  mail::Outbox outbox_;
+  mail::Sender mail_sender_;
   web::Router router_;
   std::vector<Access> access_;  // parallel to router_.routes()
   std::map<std::string, std::pair<std::string, std::string>> assets_;  // path -> (type, bytes)
@@ -208,6 +221,7 @@ void RegisterAssessmentRoutes(App& app);  // self-assessment, training register,
 void AddStudentNormParts(Ctx& ctx, views::Data& body);
 void RegisterMonitorRoutes(App& app);        // the school's monitor dashboard (issue 6)
 void RegisterMonitorReportRoutes(App& app);  // yearly report, exports, deployment-wide report
+void RegisterMailRoutes(App& app);           // a user's mail opt-outs, the system admin's mail list
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else

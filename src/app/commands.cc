@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <thread>
@@ -105,9 +106,49 @@ struct ServeLimits {
   uint64_t max_body_mib_in_flight = web::ServerOptions{}.max_body_bytes_in_flight >> 20;
 };
 
+// How mail leaves (mail/sender.h); secrets only as file paths.
+struct MailFlags {
+  std::string smtp_url;       // smtp[s]://user@host:port; empty: DATA_DIR/outbox/<id>.eml
+  std::string password_file;  // the SMTP password, in a file
+  std::string mail_from = "stagepunt@localhost";
+  std::string public_url;  // links in mails; empty: http://LISTEN
+};
+
+void AddMailFlags(CLI::App* cmd, MailFlags& m, bool with_public_url) {
+  cmd->add_option("--smtp-url", m.smtp_url,
+                  "smtp://user@host:587 (STARTTLS when offered; add ?tls=required to insist) or "
+                  "smtps://user@host:465; without it mails are written to DATA_DIR/outbox/*.eml");
+  cmd->add_option("--smtp-password-file", m.password_file,
+                  "File holding the SMTP password (for the URL's user)");
+  cmd->add_option("--mail-from", m.mail_from, "Sender address of mails (MAIL FROM and From:)")
+      ->capture_default_str();
+  if (with_public_url) {
+    cmd->add_option("--public-url", m.public_url,
+                    "The app's address as users reach it, for links in mails (default: "
+                    "http://LISTEN)");
+  }
+}
+
+// Fills the mail part of `config` from the flags; reads the password file.
+common::Status ApplyMailFlags(const MailFlags& m, const std::string& listen, AppConfig& config) {
+  config.public_url = m.public_url.empty() ? "http://" + listen : m.public_url;
+  while (!config.public_url.empty() && config.public_url.back() == '/')
+    config.public_url.pop_back();
+  config.mail.smtp_url = m.smtp_url;
+  config.mail.mail_from = m.mail_from;
+  if (!m.password_file.empty()) {
+    std::ifstream in(m.password_file);
+    if (!in) return common::Status::InvalidArgument("cannot read the file", "--smtp-password-file");
+    std::getline(in, config.mail.smtp_password);
+    while (!config.mail.smtp_password.empty() && config.mail.smtp_password.back() == '\r')
+      config.mail.smtp_password.pop_back();
+  }
+  return common::Status::Ok();
+}
+
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
-          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb, int signal_threshold,
-          const ServeLimits& limits) {
+          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb,
+          int signal_threshold, const ServeLimits& limits, const MailFlags& mail_flags) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
@@ -143,6 +184,7 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
   config.report_client_limit_per_minute = report_client_limit;
   config.reporter_upload_mb_per_school_day = reporter_upload_mb;
   config.signal_alert_threshold = signal_threshold;
+  if (auto m = ApplyMailFlags(mail_flags, listen, config); !m.ok()) return Fail(m);
   auto rt = MakeRuntime(c, config);
   if (!rt.ok()) return Fail(rt.status());
   if (!rt->app->LoadAssets(assets)) {
@@ -164,12 +206,22 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
   spdlog::info("serving on {}:{}", options.host, server.port());
 
   std::atomic<bool> stop{false};
+  // Every 10 s the mail sender; every 6th round (a minute) the other jobs.
   std::thread housekeeping([&] {
-    while (!stop.load()) {
-      auto purged = rt->app->sessions().Purge();
-      if (purged.ok() && *purged > 0) spdlog::info("purged {} expired sessions", *purged);
-      rt->app->RunScheduledJobs();
-      for (int i = 0; i < 600 && !stop.load(); ++i)
+    for (int round = 0; !stop.load(); ++round) {
+      if (round % 6 == 0) {
+        auto purged = rt->app->sessions().Purge();
+        if (purged.ok() && *purged > 0) spdlog::info("purged {} expired sessions", *purged);
+        rt->app->RunScheduledJobs();
+      }
+      auto mail = rt->app->SendQueuedMail();
+      if (!mail.ok()) {
+        spdlog::warn("mail sender failed: {}", mail.status().ToString());
+      } else if (mail->sent + mail->retried + mail->failed > 0) {
+        spdlog::info("mail: {} sent, {} to retry, {} given up", mail->sent, mail->retried,
+                     mail->failed);
+      }
+      for (int i = 0; i < 100 && !stop.load(); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
@@ -203,6 +255,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   static int64_t reporter_upload_mb = AppConfig{}.reporter_upload_mb_per_school_day;
   static int signal_threshold = domain::kMinCrossSchoolThreshold;
   static ServeLimits limits;
+  static MailFlags mail_flags;
 
   auto* serve = cli.add_subcommand("serve", "Run the web app and the JSON API");
   AddCommon(serve, common_opts);
@@ -247,10 +300,11 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       ->add_option("--max-body-in-flight-mib", limits.max_body_mib_in_flight,
                    "Request bodies being received or handled, all together (MiB); 503 past it")
       ->capture_default_str();
+  AddMailFlags(serve, mail_flags, true);
   serve->callback([&, rate, per_client] {
     if (rate->count() > 0 && per_client->count() == 0) report_client_limit = report_rate_limit;
     exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit, report_client_limit,
-                      reporter_upload_mb, signal_threshold, limits);
+                      reporter_upload_mb, signal_threshold, limits, mail_flags);
   });
 
   auto* migrate = cli.add_subcommand("migrate", "Bring the schema up to date");
@@ -460,6 +514,32 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       if (problems->empty()) std::cout << "audit log intact\n";
       return problems->empty() ? kOk : kInternal;
     });
+  });
+  auto* mail_cmd = cli.add_subcommand("mail", "Mail that leaves the app");
+  mail_cmd->require_subcommand(1);
+  auto* send_queued = mail_cmd->add_subcommand(
+      "send-queued", "Deliver the mails that are due once (as serve does every 10 s)");
+  AddCommon(send_queued, common_opts);
+  AddMailFlags(send_queued, mail_flags, true);
+  send_queued->callback([&] {
+    AppConfig config;
+    if (auto m = ApplyMailFlags(mail_flags, listen, config); !m.ok()) {
+      exit_code = Fail(m);
+      return;
+    }
+    auto rt = MakeRuntime(common_opts, config);
+    if (!rt.ok()) {
+      exit_code = Fail(rt.status());
+      return;
+    }
+    auto run = rt->app->SendQueuedMail();
+    if (!run.ok()) {
+      exit_code = Fail(run.status());
+      return;
+    }
+    std::cout << "sent " << run->sent << ", to retry " << run->retried << ", given up "
+              << run->failed << ", purged " << run->purged << "\n";
+    exit_code = kOk;
   });
   RegisterPlacementCommands(cli, exit_code);
   RegisterBackupCommands(cli, exit_code);

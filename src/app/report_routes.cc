@@ -172,6 +172,13 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
                         values.Get("reporter_email"), "email", err("reporter_email"), "", "email"));
   auto choices = ProgrammeChoicesOf(ctx.app.db(), school.id);
   SetProgrammeFields(ctx, values, err, choices.ok() ? *choices : domain::ProgrammeChoices{}, body);
+  // Only a logged-in student of this school can be mailed about their report;
+  // an anonymous reporter has no account to mail.
+  if (ctx.session && ctx.user().role == domain::Role::kStudent &&
+      ctx.user().school_id == school.id) {
+    body.set("mail_optin_offered", true);
+    body.set("mail_optin", values.Get("mail_optin") == "yes");
+  }
   if (ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf)) {
     body.set("on_behalf", true);
     body.set("channels", Options(ctx, "channel_", {"mentor", "coordinator", "meldpunt", "other"},
@@ -329,7 +336,11 @@ web::Response SubmitForm(Ctx& ctx) {
     return RenderForm(ctx, *school, ctx.form, {{"student_agrees", ctx.T("report_err_agrees")}},
                       400);
   }
-  auto receipt = ctx.app.meldpunt().Submit(*school, *draft, by);
+  std::string mail_optin;
+  if (ctx.session && ctx.user().role == domain::Role::kStudent &&
+      ctx.user().school_id == school->id && ctx.form.Get("mail_optin") == "yes")
+    mail_optin = ctx.user().id;
+  auto receipt = ctx.app.meldpunt().Submit(*school, *draft, by, mail_optin);
   if (receipt.ok() && !flag_id.empty()) {
     Status linked = ctx.app.stagematching().LinkFlagToCase(ctx.user(), flag_id, receipt->case_id);
     if (!linked.ok()) spdlog::warn("flag link failed: {}", linked.ToString());

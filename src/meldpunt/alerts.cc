@@ -80,6 +80,9 @@ StatusOr<Meldpunt::AlertRun> Meldpunt::RunDeadlineAlerts() {
                                           now));
           run.notifications += added;
         }
+        SP_RETURN_IF_ERROR(internal::MailAboutCase(outbox_, c, mail::Kind::kDeadlineAlert,
+                                                   recipients, case_id,
+                                                   "/meldpunt/zaken/" + case_id));
       }
     }
     // Staff are warned before content is shredded (P13), once per case.

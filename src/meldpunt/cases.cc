@@ -208,6 +208,11 @@ Status Meldpunt::Assign(const Staff& staff, std::string_view case_id, std::strin
             .status());
     SP_RETURN_IF_ERROR(
         internal::AddEvent(c, case_id, now, "assigned", v.assigned_to, to_user_id, staff.user.id));
+    if (to_user_id != staff.user.id) {  // no mail about one's own step
+      SP_RETURN_IF_ERROR(internal::MailAboutCase(outbox_, c, mail::Kind::kCaseAssigned,
+                                                 {std::string(to_user_id)}, case_id,
+                                                 "/meldpunt/zaken/" + std::string(case_id)));
+    }
     return audit_.Append(c,
                          internal::CaseAudit(v.school_id, staff.user.id, "case.assign", case_id));
   });
@@ -335,6 +340,15 @@ Status Meldpunt::StaffMessage(const Staff& staff, std::string_view case_id, std:
                     {now, case_id})
               .status());
     }
+    // A student who reported while logged in and asked for mail hears that
+    // there is a message (never what it says); only this job reads the opt-in.
+    SP_ASSIGN_OR_RETURN(
+        db::Rows optin,
+        c.Query("SELECT user_id FROM case_mail_optin WHERE case_id = $1", {std::string(case_id)}));
+    std::vector<std::string> students;
+    for (const db::Row& r : optin.rows) students.push_back(r.Text(0));
+    SP_RETURN_IF_ERROR(internal::MailAboutCase(outbox_, c, mail::Kind::kMessageForStudent, students,
+                                               case_id, "/melding"));
     return audit_.Append(c,
                          internal::CaseAudit(v.school_id, staff.user.id, "case.message", case_id));
   });

@@ -219,4 +219,32 @@ CaseSummary SummaryFromRow(const db::Row& r, const domain::DeadlinePolicy& polic
   return s;
 }
 
+using common::Status;
+using common::StatusOr;
+
+StatusOr<std::vector<std::string>> ActiveLeads(db::Connection& c, std::string_view school_id) {
+  SP_ASSIGN_OR_RETURN(db::Rows leads,
+                      c.Query("SELECT id FROM users WHERE school_id = $1 AND role = 'meldpunt' "
+                              "AND meldpunt_lead = 1 AND disabled = 0 ORDER BY id",
+                              {std::string(school_id)}));
+  std::vector<std::string> out;
+  for (const db::Row& r : leads.rows) out.push_back(r.Text(0));
+  return out;
+}
+
+Status MailAboutCase(const mail::Outbox* outbox, db::Connection& c, mail::Kind kind,
+                     const std::vector<std::string>& user_ids, std::string_view case_id,
+                     std::string_view link) {
+  if (outbox == nullptr || user_ids.empty()) return Status::Ok();
+  SP_ASSIGN_OR_RETURN(
+      db::Row r, c.QueryOne("SELECT case_number FROM cases WHERE id = $1", {std::string(case_id)}));
+  mail::Params params;
+  params.link = std::string(link);
+  params.case_reference = r.Text(0);
+  for (const std::string& user : user_ids) {
+    SP_RETURN_IF_ERROR(outbox->EnqueueForUser(c, kind, user, params).status());
+  }
+  return Status::Ok();
+}
+
 }  // namespace meldpunt::internal

@@ -119,4 +119,14 @@ extern const char kSummaryColumns[];
 CaseSummary SummaryFromRow(const db::Row& r, const domain::DeadlinePolicy& policy,
                            domain::Date today);
 
+// The school's active meldpunt leads.
+common::StatusOr<std::vector<std::string>> ActiveLeads(db::Connection& c,
+                                                       std::string_view school_id);
+// Queues the alert mail `kind` about a case to each user, in the caller's
+// transaction: it names the case reference and `link`, nothing else. Users
+// without an address, disabled or opted out get none; no outbox: nothing.
+common::Status MailAboutCase(const mail::Outbox* outbox, db::Connection& c, mail::Kind kind,
+                             const std::vector<std::string>& user_ids, std::string_view case_id,
+                             std::string_view link);
+
 }  // namespace meldpunt::internal

@@ -130,6 +130,17 @@ Status Meldpunt::ReporterMessage(std::string_view token, std::string_view text) 
                   "($1, $2, $3, 'reporter', NULL, $4)",
                   {id, ctx.case_id, now, db::Blob{std::move(body)}})
             .status());
+    // The assigned handler hears of it, or the leads while nobody is.
+    SP_ASSIGN_OR_RETURN(db::Row assigned,
+                        c.QueryOne("SELECT assigned_to FROM cases WHERE id = $1", {ctx.case_id}));
+    std::vector<std::string> to;
+    if (assigned.IsNull(0) || assigned.Text(0).empty()) {
+      SP_ASSIGN_OR_RETURN(to, internal::ActiveLeads(c, ctx.school_id));
+    } else {
+      to.push_back(assigned.Text(0));
+    }
+    SP_RETURN_IF_ERROR(internal::MailAboutCase(outbox_, c, mail::Kind::kReporterMessage, to,
+                                               ctx.case_id, "/meldpunt/zaken/" + ctx.case_id));
     return audit_.Append(c, internal::ReporterAudit(ctx.school_id, "case.message", ctx.case_id));
   });
 }

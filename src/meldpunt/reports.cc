@@ -216,7 +216,8 @@ domain::DeadlinePolicy Meldpunt::Policy(std::string_view school_id) {
 }
 
 StatusOr<Receipt> Meldpunt::Submit(const auth::School& school, const domain::ReportDraft& draft,
-                                   const std::optional<SubmittedBy>& by) {
+                                   const std::optional<SubmittedBy>& by,
+                                   std::string_view mail_optin_user) {
   common::UnixMillis now = clock_.NowMillis();
   domain::Date today = domain::DateFromMillis(now);
   SP_RETURN_IF_ERROR(domain::ValidateReport(draft, today));
@@ -275,6 +276,16 @@ StatusOr<Receipt> Meldpunt::Submit(const auth::School& school, const domain::Rep
     }
     std::string actor = by ? by->user_id : "reporter";
     SP_RETURN_IF_ERROR(internal::AddEvent(c, id, now, "status", "", "received", actor));
+    // The leads hear of a new case by mail (reference and link only).
+    SP_ASSIGN_OR_RETURN(std::vector<std::string> leads, internal::ActiveLeads(c, school.id));
+    SP_RETURN_IF_ERROR(internal::MailAboutCase(outbox_, c, mail::Kind::kNewCase, leads, id,
+                                               "/meldpunt/zaken/" + id));
+    // An anonymous report stays unlinked to any account, so no mail opt-in.
+    if (!mail_optin_user.empty() && draft.mode != domain::ReportMode::kAnonymous) {
+      SP_RETURN_IF_ERROR(c.Execute("INSERT INTO case_mail_optin(case_id, user_id) VALUES ($1, $2)",
+                                   {id, std::string(mail_optin_user)})
+                             .status());
+    }
     // A staff member registering a named or confidential report is named; a
     // report from the student, and any anonymous one, is the reporter's side.
     if (by && draft.mode != domain::ReportMode::kAnonymous) {

@@ -37,6 +37,7 @@ StatusOr<Meldpunt::RetentionResult> Meldpunt::RunRetention() {
             "DELETE FROM case_actions WHERE case_id = $1",
             "DELETE FROM attachments WHERE case_id = $1",
             "DELETE FROM identity_reveals WHERE case_id = $1",
+            "DELETE FROM case_mail_optin WHERE case_id = $1",
             "UPDATE case_events SET detail = NULL WHERE case_id = $1",
             "UPDATE aftercare_tasks SET note = NULL WHERE case_id = $1",
             // One statement over two lines, not a missing comma.

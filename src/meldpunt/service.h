@@ -30,6 +30,7 @@
 #include "db/database.h"
 #include "domain/company_pause.h"
 #include "domain/meldpunt.h"
+#include "mail/outbox.h"
 #include "meldpunt/keyring.h"
 
 namespace meldpunt {
@@ -246,13 +247,22 @@ class Meldpunt {
   // Set once at start-up, before requests are served.
   void set_attachment_quotas(const AttachmentQuotas& q) { quotas_ = q; }
   const AttachmentQuotas& attachment_quotas() const { return quotas_; }
+  // Where alert mails are queued (in the event's transaction); null: none.
+  // New case -> the leads; assignment -> the handler; deadline alert -> the
+  // same people as the dashboard notification; reporter's message -> the
+  // handler (the leads when unassigned); staff message -> the student who
+  // asked for mail (case_mail_optin). Mails name a case reference and a link.
+  void set_outbox(const mail::Outbox* outbox) { outbox_ = outbox; }
 
   // ---- Reporting (reports.cc) ----
   // Validates, encrypts and durably commits; the Receipt exists only after
   // the commit. kFailedPrecondition when the school's meldpunt has no key
   // to seal for (no recovery key and no lead with a key).
+  // `mail_optin_user`: a logged-in student who asked to hear by mail of new
+  // messages (kept in case_mail_optin; ignored for anonymous reports).
   common::StatusOr<Receipt> Submit(const auth::School& school, const domain::ReportDraft& draft,
-                                   const std::optional<SubmittedBy>& by);
+                                   const std::optional<SubmittedBy>& by,
+                                   std::string_view mail_optin_user = {});
   // The school's register, for the report form: name, leerbedrijf-ID or KvK.
   common::StatusOr<std::vector<CompanyInfo>> SearchCompanies(std::string_view school_id,
                                                              std::string_view query,
@@ -495,6 +505,7 @@ class Meldpunt {
   const KeyRing& keys_;
   std::string files_dir_;
   AttachmentQuotas quotas_;
+  const mail::Outbox* outbox_ = nullptr;
 };
 
 }  // namespace meldpunt

@@ -113,6 +113,10 @@ const Policy kPolicy[] = {
     // import_routes.cc: the deployment's company register (its school imports are below)
     {G, "/admin/register", kSysadmin},
     {P, "/admin/register", kSysadmin},
+    // mail_routes.cc: one's own alert mails; the system admin's mail list
+    {G, "/account/mail", kLoggedIn},
+    {P, "/account/mail", kLoggedIn},
+    {G, "/admin/mail", kSysadmin},
     // The meldpunt's own log (leads only) and the recovery key's say in P9.
     {G, "/meldpunt/logboek", kLead, Obj::kNone, "", 0, kHandler},
     {G, "/admin/meldpunt/onthullingen", kAdmin},

@@ -29,3 +29,13 @@ CREATE TABLE mail_opt_outs (
   kind     TEXT NOT NULL,
   PRIMARY KEY (user_id, kind)
 ){{STRICT}};
+
+-- A logged-in student who asked to hear by mail of a new message on their
+-- report. It links an account to a (non-anonymous) case in plain text, so
+-- only the mail job reads it (docs/mail.md, docs/security.md); it goes with
+-- the case.
+CREATE TABLE case_mail_optin (
+  case_id  TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  PRIMARY KEY (case_id, user_id)
+){{STRICT}};
