@@ -107,7 +107,7 @@ struct ServeLimits {
 
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
           int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb, int signal_threshold,
-          const ServeLimits& limits) {
+          const ServeLimits& limits, const std::string& public_url) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
@@ -143,6 +143,7 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
   config.report_client_limit_per_minute = report_client_limit;
   config.reporter_upload_mb_per_school_day = reporter_upload_mb;
   config.signal_alert_threshold = signal_threshold;
+  config.public_url = public_url;
   auto rt = MakeRuntime(c, config);
   if (!rt.ok()) return Fail(rt.status());
   if (!rt->app->LoadAssets(assets)) {
@@ -203,6 +204,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   static int64_t reporter_upload_mb = AppConfig{}.reporter_upload_mb_per_school_day;
   static int signal_threshold = domain::kMinCrossSchoolThreshold;
   static ServeLimits limits;
+  static std::string public_url = AppConfig{}.public_url;
 
   auto* serve = cli.add_subcommand("serve", "Run the web app and the JSON API");
   AddCommon(serve, common_opts);
@@ -247,10 +249,13 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       ->add_option("--max-body-in-flight-mib", limits.max_body_mib_in_flight,
                    "Request bodies being received or handled, all together (MiB); 503 past it")
       ->capture_default_str();
+  serve->add_option("--public-url", public_url,
+                    "The app's address as users reach it (links, SSO redirect URI)")
+      ->capture_default_str();
   serve->callback([&, rate, per_client] {
     if (rate->count() > 0 && per_client->count() == 0) report_client_limit = report_rate_limit;
     exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit, report_client_limit,
-                      reporter_upload_mb, signal_threshold, limits);
+                      reporter_upload_mb, signal_threshold, limits, public_url);
   });
 
   auto* migrate = cli.add_subcommand("migrate", "Bring the schema up to date");
@@ -371,6 +376,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       return kOk;
     });
   });
+  RegisterSsoCommand(*school, exit_code);
   auto* school_list = school->add_subcommand("list", "List schools");
   AddCommon(school_list, common_opts);
   school_list->callback([&] {

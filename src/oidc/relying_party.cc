@@ -94,7 +94,7 @@ common::StatusOr<ProviderMetadata> Discover(const std::string& issuer, const Htt
 }
 
 common::StatusOr<RelyingParty::Cached> RelyingParty::Provider(const std::string& issuer) {
-  common::UnixMillis now = clock_.NowMillis();
+  common::UnixMillis now = common::SystemClock::Instance().NowMillis();
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(issuer);
@@ -114,7 +114,7 @@ common::StatusOr<RelyingParty::Cached> RelyingParty::Provider(const std::string&
 }
 
 common::StatusOr<std::shared_ptr<const Jwks>> RelyingParty::RefetchJwks(const std::string& issuer) {
-  common::UnixMillis now = clock_.NowMillis();
+  common::UnixMillis now = common::SystemClock::Instance().NowMillis();
   std::string uri;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -147,13 +147,14 @@ void RelyingParty::ForgetProviders() {
 }
 
 common::StatusOr<Start> RelyingParty::Begin(db::Connection& c, const SchoolSso& sso,
-                                            const std::string& redirect_uri) {
+                                            const std::string& redirect_uri,
+                                            const common::Clock& clock) {
   SP_ASSIGN_OR_RETURN(Cached provider, Provider(sso.issuer));
   Start start;
   start.browser_secret = crypto::RandomToken();
   std::string state = crypto::RandomToken();
   std::string nonce = crypto::RandomToken();
-  common::UnixMillis now = clock_.NowMillis();
+  common::UnixMillis now = clock.NowMillis();
   // Old rows go as new ones come; each lives ten minutes at most.
   SP_RETURN_IF_ERROR(
       c.Execute("DELETE FROM sso_login_states WHERE expires_at < $1", {now}).status());
@@ -178,11 +179,11 @@ common::StatusOr<Login> RelyingParty::Finish(
     db::Database& db, const Callback& cb, const std::string& redirect_uri,
     const std::function<common::StatusOr<std::pair<SchoolSso, std::string>>(
         const std::string& school_id)>& settings_and_secret,
-    std::string* school_id_out) {
+    std::string* school_id_out, const common::Clock& clock) {
   if (cb.state.empty() || cb.state.size() > 200) return Status::PermissionDenied(kRefusalBadState);
   std::string state_hash = crypto::Sha256Hex(cb.state);
   std::string school_id, nonce_hash;
-  common::UnixMillis now = clock_.NowMillis();
+  common::UnixMillis now = clock.NowMillis();
   // The state is burnt in a transaction of its own, before the provider is
   // asked: whatever happens next, the same state never works twice.
   Status burnt = db.Write([&](db::Connection& c) -> Status {
@@ -238,7 +239,7 @@ common::StatusOr<Login> RelyingParty::Finish(
     return Status::PermissionDenied(kRefusalMalformed);
   }
   std::string id_token = tokens["id_token"].get<std::string>();
-  IdTokenExpectations expect{sso.issuer, sso.client_id, nonce_hash, clock_.NowMillis()};
+  IdTokenExpectations expect{sso.issuer, sso.client_id, nonce_hash, clock.NowMillis()};
   auto claims = VerifyIdToken(id_token, *provider->jwks, expect);
   if (!claims.ok() && claims.status().message() == kRefusalUnknownKid) {
     // The provider may have rotated its keys: fetch them once more.

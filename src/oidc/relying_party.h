@@ -213,11 +213,11 @@ struct Login {
 };
 
 // The relying party, with a cache of providers' public metadata and keys
-// shared by all schools. Thread-safe.
+// shared by all schools (the cache runs on the system clock; states and
+// tokens are checked against the `clock` a call is given). Thread-safe.
 class RelyingParty {
  public:
-  explicit RelyingParty(const common::Clock& clock, HttpLimits limits = {})
-      : clock_(clock), limits_(limits) {}
+  explicit RelyingParty(HttpLimits limits = {}) : limits_(limits) {}
 
   static constexpr auto kStateLifetime = std::chrono::minutes(10);
   static constexpr auto kCacheLifetime = std::chrono::hours(1);
@@ -227,7 +227,7 @@ class RelyingParty {
 
   // Stores the state (hashed) in `c`'s transaction and returns the redirect.
   common::StatusOr<Start> Begin(db::Connection& c, const SchoolSso& sso,
-                                const std::string& redirect_uri);
+                                const std::string& redirect_uri, const common::Clock& clock);
 
   // Burns the state in its own transaction (so a refused token still used
   // it), then talks to the provider. Refusals: PermissionDenied(reason).
@@ -237,7 +237,7 @@ class RelyingParty {
       db::Database& db, const Callback& cb, const std::string& redirect_uri,
       const std::function<common::StatusOr<std::pair<SchoolSso, std::string>>(
           const std::string& school_id)>& settings_and_secret,
-      std::string* school_id_out);
+      std::string* school_id_out, const common::Clock& clock);
 
   // Drops the cached metadata and keys (tests).
   void ForgetProviders();
@@ -252,7 +252,6 @@ class RelyingParty {
   common::StatusOr<Cached> Provider(const std::string& issuer);
   common::StatusOr<std::shared_ptr<const Jwks>> RefetchJwks(const std::string& issuer);
 
-  const common::Clock& clock_;
   HttpLimits limits_;
   std::mutex mu_;
   std::map<std::string, Cached> cache_;
