@@ -39,10 +39,11 @@ std::string RedirectUri(const App& app) {
 // The browser-binding cookie: Lax, because the provider's redirect back to
 // the callback is a cross-site navigation (Strict would never send it), and
 // only for the callback's path, for the ten minutes a login may take.
+// (Clearing it needs no cross-site navigation: Strict, as every other cookie.)
 std::string BrowserCookie(const App& app, const std::string& value, bool clear) {
   return std::string(oidc::kBrowserCookie) + "=" + (clear ? "" : value) +
-         "; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=" + (clear ? "0" : "600") +
-         (app.config().tls ? "; Secure" : "");
+         "; Path=/auth/oidc; HttpOnly; SameSite=" + (clear ? "Strict" : "Lax") +
+         "; Max-Age=" + (clear ? "0" : "600") + (app.config().tls ? "; Secure" : "");
 }
 
 std::optional<auth::School> SchoolFromPath(Ctx& ctx) {
