@@ -106,8 +106,8 @@ struct ServeLimits {
 };
 
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
-          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb, int signal_threshold,
-          const ServeLimits& limits, const std::string& public_url) {
+          int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb,
+          int signal_threshold, const ServeLimits& limits, const std::string& public_url) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
@@ -249,8 +249,9 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       ->add_option("--max-body-in-flight-mib", limits.max_body_mib_in_flight,
                    "Request bodies being received or handled, all together (MiB); 503 past it")
       ->capture_default_str();
-  serve->add_option("--public-url", public_url,
-                    "The app's address as users reach it (links, SSO redirect URI)")
+  serve
+      ->add_option("--public-url", public_url,
+                   "The app's address as users reach it (links, SSO redirect URI)")
       ->capture_default_str();
   serve->callback([&, rate, per_client] {
     if (rate->count() > 0 && per_client->count() == 0) report_client_limit = report_rate_limit;

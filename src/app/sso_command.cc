@@ -39,8 +39,8 @@ struct SsoOptions {
 };
 
 int Fail(const common::Status& s, std::string_view option = {}) {
-  std::cerr << "stagepunt: " << (option.empty() ? "" : std::string(option) + ": ")
-            << s.message() << "\n";
+  std::cerr << "stagepunt: " << (option.empty() ? "" : std::string(option) + ": ") << s.message()
+            << "\n";
   switch (s.code()) {
     case common::StatusCode::kInvalidArgument:
     case common::StatusCode::kNotFound:
@@ -100,7 +100,8 @@ int Run(const SsoOptions& o) {
     sso.enabled = false;
   } else {
     if (o.issuer.empty()) return Fail(common::Status::InvalidArgument("required"), "--issuer");
-    if (o.client_id.empty()) return Fail(common::Status::InvalidArgument("required"), "--client-id");
+    if (o.client_id.empty())
+      return Fail(common::Status::InvalidArgument("required"), "--client-id");
     sso.issuer = o.issuer;
     sso.client_id = o.client_id;
     sso.student_number_claim = o.student_number_claim;
@@ -134,15 +135,15 @@ int Run(const SsoOptions& o) {
   }
   common::Status s = db->Write([&](db::Connection& c) -> common::Status {
     SP_RETURN_IF_ERROR(oidc::SaveSchoolSso(c, sso, clock.NowMillis()));
-    return audit.Append(c, {school->id, "system",
-                            secret.empty() ? "sso.settings" : "sso.settings_and_secret", "school",
-                            school->id, "ok"});
+    return audit.Append(
+        c, {school->id, "system", secret.empty() ? "sso.settings" : "sso.settings_and_secret",
+            "school", school->id, "ok"});
   });
   if (!s.ok()) return Fail(s);
   std::string base = o.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  std::cout << school->brin << ": SSO " << (sso.enabled ? "on" : "off") << ", issuer "
-            << sso.issuer << "\n"
+  std::cout << school->brin << ": SSO " << (sso.enabled ? "on" : "off") << ", issuer " << sso.issuer
+            << "\n"
             << "Redirect URI to register: " << base << "/auth/oidc/callback\n";
   return kOk;
 }

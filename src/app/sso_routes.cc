@@ -86,8 +86,8 @@ RefusalText TextFor(std::string_view reason) {
 // The refusal page, and its audit record (reason code only).
 web::Response Refuse(Ctx& ctx, const std::string& school_id, std::string_view reason,
                      const std::string& retry_href) {
-  audit::Entry e = AuditEntry(ctx, "login.sso_refused", "school", school_id.empty() ? "-" : school_id,
-                              std::string(reason));
+  audit::Entry e = AuditEntry(ctx, "login.sso_refused", "school",
+                              school_id.empty() ? "-" : school_id, std::string(reason));
   e.school_id = school_id;
   (void)ctx.app.audit().Append(ctx.app.db(), e);
   RefusalText text = TextFor(reason);
@@ -128,8 +128,8 @@ web::Response SchoolLogin(Ctx& ctx) {
   body.set("sso_href", "/s/" + school->brin + "/login/sso");
   body.set("login_field",
            views::InputField("login", ctx.T("login_field"), "", "text", "", "", "username"));
-  body.set("password_field", views::InputField("password", ctx.T("password_field"), "",
-                                               "password", "", "", "current-password"));
+  body.set("password_field", views::InputField("password", ctx.T("password_field"), "", "password",
+                                               "", "", "current-password"));
   web::Response res = ctx.Render("sso_school_login", page, body);
   for (auto& h : tmp.headers) res.headers.push_back(h);
   return res;
@@ -186,27 +186,27 @@ web::Response Callback(Ctx& ctx) {
   auth::Session session;
   bool mfa_passed = false;
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(linked, oidc::LinkUser(c, ctx.app.accounts(), *sso, *school,
-                                               *login->claims, ctx.app.clock().NowMillis()));
+    SP_ASSIGN_OR_RETURN(linked, oidc::LinkUser(c, ctx.app.accounts(), *sso, *school, *login->claims,
+                                               ctx.app.clock().NowMillis()));
     // The provider's second factor counts only where the school declared
     // that its provider enforces one and this token says it was done.
     mfa_passed = !domain::RequiresSecondFactor(linked.user.role) ||
                  (sso->idp_enforces_mfa && oidc::TokenShowsMfa(*login->claims, sso->mfa_acr));
     if (ctx.session) SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
     SP_ASSIGN_OR_RETURN(session, ctx.app.sessions().Create(c, linked.user, mfa_passed));
-    SP_RETURN_IF_ERROR(c.Execute("INSERT INTO sso_sessions (session_hash, school_id, id_token) "
-                                 "VALUES ($1, $2, $3)",
-                                 {crypto::Sha256Hex(session.token), sso->school_id,
-                                  login->id_token})
-                           .status());
+    SP_RETURN_IF_ERROR(
+        c.Execute("INSERT INTO sso_sessions (session_hash, school_id, id_token) "
+                  "VALUES ($1, $2, $3)",
+                  {crypto::Sha256Hex(session.token), sso->school_id, login->id_token})
+            .status());
     if (linked.created) {
       audit::Entry created = AuditEntry(ctx, "user.create_sso", "user", linked.user.id);
       created.school_id = sso->school_id;
       created.actor = linked.user.id;
       SP_RETURN_IF_ERROR(ctx.app.audit().Append(c, created));
     }
-    audit::Entry e = AuditEntry(ctx, "login.sso", "user", linked.user.id,
-                                linked.linked_now ? "linked" : "ok");
+    audit::Entry e =
+        AuditEntry(ctx, "login.sso", "user", linked.user.id, linked.linked_now ? "linked" : "ok");
     e.school_id = sso->school_id;
     e.actor = linked.user.id;
     return ctx.app.audit().Append(c, e);
@@ -223,8 +223,8 @@ web::Response Callback(Ctx& ctx) {
   }
   web::Response res = web::Response::Redirect(next);
   res.AddHeader("Set-Cookie", BrowserCookie(ctx.app, "", true));
-  res.AddHeader("Set-Cookie", ctx.app.SessionCookieName() + "=" + session.token +
-                                  ctx.app.CookieAttributes());
+  res.AddHeader("Set-Cookie",
+                ctx.app.SessionCookieName() + "=" + session.token + ctx.app.CookieAttributes());
   return res;
 }
 
@@ -272,8 +272,8 @@ web::Response RenderSettings(Ctx& ctx, const SettingsForm& f, int status) {
   body.set("staff_claim_field",
            views::InputField("staff_claim", ctx.T("sso_staff_claim_field"), f.sso.staff_claim,
                              "text", error_for("staff_claim"), ctx.T("sso_staff_claim_hint")));
-  body.set("mfa_acr_field", views::InputField("mfa_acr", ctx.T("sso_mfa_acr_field"),
-                                              f.sso.mfa_acr, "text", error_for("mfa_acr")));
+  body.set("mfa_acr_field", views::InputField("mfa_acr", ctx.T("sso_mfa_acr_field"), f.sso.mfa_acr,
+                                              "text", error_for("mfa_acr")));
   body.set("idp_enforces_mfa", f.sso.idp_enforces_mfa);
   body.set("enabled", f.sso.enabled);
   return ctx.Render("sso_settings", page, body, status);

@@ -205,8 +205,6 @@ std::string CodeVerifier(std::string_view browser_secret, std::string_view state
   return Base64Url(crypto::HmacSha256(browser_secret, std::string("pkce:") + std::string(state)));
 }
 
-std::string S256Challenge(std::string_view verifier) {
-  return Base64Url(crypto::Sha256(verifier));
-}
+std::string S256Challenge(std::string_view verifier) { return Base64Url(crypto::Sha256(verifier)); }
 
 }  // namespace oidc

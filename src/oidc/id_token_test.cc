@@ -42,8 +42,8 @@ std::string Sign(const Key& key, const nlohmann::json& payload, const char* alg 
   cjose_header_set(h, CJOSE_HDR_ALG, alg ? alg : key.alg.c_str(), &err);
   cjose_header_set(h, CJOSE_HDR_KID, cjose_jwk_get_kid(key.jwk, &err), &err);
   std::string body = payload.dump();
-  cjose_jws_t* jws = cjose_jws_sign(key.jwk, h, reinterpret_cast<const uint8_t*>(body.data()),
-                                    body.size(), &err);
+  cjose_jws_t* jws =
+      cjose_jws_sign(key.jwk, h, reinterpret_cast<const uint8_t*>(body.data()), body.size(), &err);
   std::string out;
   if (jws) {
     const char* ser = nullptr;
@@ -56,8 +56,12 @@ std::string Sign(const Key& key, const nlohmann::json& payload, const char* alg 
 }
 
 nlohmann::json Payload() {
-  return {{"iss", "https://idp.example"}, {"aud", "stagepunt"}, {"sub", "abc"},
-          {"exp", kNow + 300},           {"iat", kNow},        {"nonce", "n-1"}};
+  return {{"iss", "https://idp.example"},
+          {"aud", "stagepunt"},
+          {"sub", "abc"},
+          {"exp", kNow + 300},
+          {"iat", kNow},
+          {"nonce", "n-1"}};
 }
 
 IdTokenExpectations Expect() {
@@ -122,7 +126,8 @@ TEST_F(IdTokenTest, RefusesUnknownKidTamperingAndOtherAlgorithms) {
   EXPECT_TRUE(r == kRefusalBadSignature || r == kRefusalMalformed) << r;
 
   // alg none: header {"alg":"none"}, an empty signature.
-  std::string none = "eyJhbGciOiJub25lIn0." + token.substr(dot + 1, token.rfind('.') - dot - 1) + ".";
+  std::string none =
+      "eyJhbGciOiJub25lIn0." + token.substr(dot + 1, token.rfind('.') - dot - 1) + ".";
   EXPECT_EQ(Reason(VerifyIdToken(none, keys_, Expect())), kRefusalBadAlgorithm);
   EXPECT_EQ(Reason(VerifyIdToken("not a token", keys_, Expect())), kRefusalMalformed);
 }

@@ -26,9 +26,10 @@ std::string VerifiedEmail(const Claims& claims) {
 Status Link(db::Connection& c, const SchoolSso& sso, const Claims& claims,
             const std::string& user_id, common::UnixMillis now) {
   return c
-      .Execute("INSERT INTO user_identities (issuer, subject, user_id, school_id, created_at) "
-               "VALUES ($1, $2, $3, $4, $5)",
-               {sso.issuer, claims.Subject(), user_id, sso.school_id, now})
+      .Execute(
+          "INSERT INTO user_identities (issuer, subject, user_id, school_id, created_at) "
+          "VALUES ($1, $2, $3, $4, $5)",
+          {sso.issuer, claims.Subject(), user_id, sso.school_id, now})
       .status();
 }
 
@@ -50,9 +51,9 @@ std::string DisplayName(const Claims& claims, const std::string& register_name) 
 
 }  // namespace
 
-common::StatusOr<Linked> LinkUser(db::Connection& c, auth::Accounts& accounts,
-                                  const SchoolSso& sso, const auth::School& school,
-                                  const Claims& claims, common::UnixMillis now) {
+common::StatusOr<Linked> LinkUser(db::Connection& c, auth::Accounts& accounts, const SchoolSso& sso,
+                                  const auth::School& school, const Claims& claims,
+                                  common::UnixMillis now) {
   // 1. An identity linked before.
   auto linked = c.QueryOne(
       "SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2 AND school_id = $3",
@@ -115,10 +116,9 @@ common::StatusOr<Linked> LinkUser(db::Connection& c, auth::Accounts& accounts,
       if (ours && !taken) login = email;
     }
     if (login.empty()) login = Lower(number) + "@sso." + Lower(school.brin);
-    SP_ASSIGN_OR_RETURN(result.user,
-                        accounts.CreateUser(c, {sso.school_id, login,
-                                                DisplayName(claims, record->Text(2)),
-                                                domain::Role::kStudent}));
+    SP_ASSIGN_OR_RETURN(result.user, accounts.CreateUser(c, {sso.school_id, login,
+                                                             DisplayName(claims, record->Text(2)),
+                                                             domain::Role::kStudent}));
     if (!email.empty()) {
       SP_RETURN_IF_ERROR(
           c.Execute("UPDATE users SET email = $1 WHERE id = $2", {email, result.user.id}).status());

@@ -37,8 +37,8 @@ struct Linked {
   bool linked_now = false;  // the identity was linked at this login
 };
 
-common::StatusOr<Linked> LinkUser(db::Connection& c, auth::Accounts& accounts,
-                                  const SchoolSso& sso, const auth::School& school,
-                                  const Claims& claims, common::UnixMillis now);
+common::StatusOr<Linked> LinkUser(db::Connection& c, auth::Accounts& accounts, const SchoolSso& sso,
+                                  const auth::School& school, const Claims& claims,
+                                  common::UnixMillis now);
 
 }  // namespace oidc

@@ -16,8 +16,8 @@ std::string Base64(std::string_view bytes) {
   char* out = nullptr;
   size_t len = 0;
   cjose_err err;
-  if (!cjose_base64_encode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out,
-                           &len, &err)) {
+  if (!cjose_base64_encode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &out, &len,
+                           &err)) {
     return {};
   }
   std::string s(out, len);
@@ -48,9 +48,9 @@ common::StatusOr<ProviderMetadata> Discover(const std::string& issuer, const Htt
         "issuer");
   }
   if (fetched->status != 200) {
-    return Status::InvalidArgument("the issuer's discovery document answered HTTP " +
-                                       std::to_string(fetched->status),
-                                   "issuer");
+    return Status::InvalidArgument(
+        "the issuer's discovery document answered HTTP " + std::to_string(fetched->status),
+        "issuer");
   }
   nlohmann::json doc = nlohmann::json::parse(fetched->body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {

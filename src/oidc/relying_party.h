@@ -43,12 +43,13 @@
 namespace oidc {
 
 // Reason codes of refused logins (audit result "refused:<code>").
-inline constexpr char kRefusalBadState[] = "bad_state";           // unknown, expired, other browser
-inline constexpr char kRefusalReplayedState[] = "replayed_state"; // the state was used before
-inline constexpr char kRefusalProviderError[] = "provider_error"; // the IdP answered ?error=
-inline constexpr char kRefusalTokenEndpoint[] = "token_endpoint"; // the code was not accepted
+inline constexpr char kRefusalBadState[] = "bad_state";  // unknown, expired, other browser
+inline constexpr char kRefusalReplayedState[] = "replayed_state";  // the state was used before
+inline constexpr char kRefusalProviderError[] = "provider_error";  // the IdP answered ?error=
+inline constexpr char kRefusalTokenEndpoint[] = "token_endpoint";  // the code was not accepted
 inline constexpr char kRefusalMalformed[] = "malformed_token";
-inline constexpr char kRefusalBadAlgorithm[] = "bad_algorithm";   // none, HS*, anything but RS256/ES256
+inline constexpr char kRefusalBadAlgorithm[] =
+    "bad_algorithm";  // none, HS*, anything but RS256/ES256
 inline constexpr char kRefusalUnknownKid[] = "unknown_kid";
 inline constexpr char kRefusalBadSignature[] = "bad_signature";
 inline constexpr char kRefusalWrongIssuer[] = "wrong_issuer";
@@ -184,7 +185,7 @@ struct ProviderMetadata {
   std::string authorization_endpoint;
   std::string token_endpoint;
   std::string jwks_uri;
-  std::string end_session_endpoint;  // "" when the provider has none
+  std::string end_session_endpoint;   // "" when the provider has none
   bool token_auth_post_only = false;  // client_secret_post but not _basic
 };
 

@@ -50,9 +50,10 @@ Status ValidateSchoolSso(const SchoolSso& sso) {
 
 common::StatusOr<SchoolSso> LoadSchoolSso(db::Connection& c, std::string_view school_id) {
   SP_ASSIGN_OR_RETURN(
-      db::Row r, c.QueryOne("SELECT school_id, issuer, client_id, student_number_claim, staff_claim, "
-                            "idp_enforces_mfa, mfa_acr, enabled FROM school_sso WHERE school_id = $1",
-                            {school_id}));
+      db::Row r,
+      c.QueryOne("SELECT school_id, issuer, client_id, student_number_claim, staff_claim, "
+                 "idp_enforces_mfa, mfa_acr, enabled FROM school_sso WHERE school_id = $1",
+                 {school_id}));
   SchoolSso s;
   s.school_id = r.Text(0);
   s.issuer = r.Text(1);
@@ -67,8 +68,8 @@ common::StatusOr<SchoolSso> LoadSchoolSso(db::Connection& c, std::string_view sc
 
 Status SaveSchoolSso(db::Connection& c, const SchoolSso& sso, common::UnixMillis now) {
   SP_RETURN_IF_ERROR(ValidateSchoolSso(sso));
-  SP_RETURN_IF_ERROR(c.Execute("DELETE FROM school_sso WHERE school_id = $1", {sso.school_id})
-                         .status());
+  SP_RETURN_IF_ERROR(
+      c.Execute("DELETE FROM school_sso WHERE school_id = $1", {sso.school_id}).status());
   return c
       .Execute(
           "INSERT INTO school_sso (school_id, issuer, client_id, student_number_claim, "

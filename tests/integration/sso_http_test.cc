@@ -196,7 +196,8 @@ TEST_P(SsoHttpTest, StudentLogsInThroughTheProviderAndSeesMijnStage) {
   ASSERT_EQ(out.status, 303);
   std::string to = out.Header("location");
   EXPECT_EQ(to.rfind(g_provider->issuer() + "/session/end?id_token_hint=", 0), 0u) << to;
-  EXPECT_NE(to.find("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F"), std::string::npos);
+  EXPECT_NE(to.find("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2F"),
+            std::string::npos);
   EXPECT_EQ(b.Get("/stage").status, 303);
 }
 
@@ -316,11 +317,11 @@ TEST_P(SsoHttpTest, SchoolAdminSetsItUpOnAdminSso) {
   EXPECT_NE(bad.body.find("href=\"#issuer\""), std::string::npos);
   EXPECT_NE(bad.body.find("value=\"x\""), std::string::npos);  // typed input kept
 
-  auto ok = admin.Post("/admin/sso", "issuer=" + web::UrlEncode(g_provider->issuer()) +
-                                         "&client_id=" + kClientId + "&client_secret=nieuw" +
-                                         "&student_number_claim=schac_personal_unique_code" +
-                                         "&staff_claim=eduperson_affiliation%3Demployee" +
-                                         "&enabled=yes");
+  auto ok =
+      admin.Post("/admin/sso",
+                 "issuer=" + web::UrlEncode(g_provider->issuer()) + "&client_id=" + kClientId +
+                     "&client_secret=nieuw" + "&student_number_claim=schac_personal_unique_code" +
+                     "&staff_claim=eduperson_affiliation%3Demployee" + "&enabled=yes");
   ASSERT_EQ(ok.status, 200) << ok.body.substr(0, 2000);
   EXPECT_NE(ok.body.find("opgeslagen"), std::string::npos);
   struct stat st {};
