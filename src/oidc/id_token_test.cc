@@ -2,6 +2,10 @@
 // signatures), and the claim helpers.
 #include <cjose/cjose.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 #include "crypto/hash.h"
 #include "oidc/relying_party.h"
@@ -158,6 +162,34 @@ TEST(SettingsTest, Validation) {
   EXPECT_EQ(ValidateSchoolSso(s).field(), "issuer");
   EXPECT_TRUE(AllowedProviderUrl("http://127.0.0.1:4000/"));
   EXPECT_FALSE(AllowedProviderUrl("http://127.0.0.1.evil.example/"));
+}
+
+TEST(SettingsTest, TheClientSecretIsAFileOnlyWeMayRead) {
+  char dir_template[] = "/tmp/oidc-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  std::string dir = dir_template;
+  EXPECT_EQ(ReadSecret(dir, "99DM").status().code(), common::StatusCode::kNotFound);
+  ASSERT_TRUE(WriteSecret(dir, "99DM", "s3cr3t").ok());
+  ASSERT_TRUE(WriteSecret(dir, "99DM", "replaced").ok());  // atomically replaced
+  EXPECT_EQ(*ReadSecret(dir, "99DM"), "replaced");
+  struct stat st {};
+  ASSERT_EQ(stat(SecretPath(dir, "99DM").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(WriteSecret(dir, "99DM", "two\nlines").field(), "client_secret");
+  EXPECT_EQ(WriteSecret(dir, "99DM", "").field(), "client_secret");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CodeVerifierTest, NeedsTheBrowserSecretAndTheState) {
+  std::string v = CodeVerifier("browser", "state");
+  EXPECT_EQ(v.size(), 43u);  // RFC 7636: 43..128 characters
+  EXPECT_EQ(v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  EXPECT_NE(v, CodeVerifier("other", "state"));
+  EXPECT_NE(v, CodeVerifier("browser", "other"));
+  // RFC 7636 Appendix B.
+  EXPECT_EQ(S256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
 }
 
 }  // namespace
