@@ -154,6 +154,20 @@ web::Response StartSso(Ctx& ctx) {
 }
 
 web::Response Callback(Ctx& ctx) {
+  // A callback is a login attempt: refused ones take from the client's
+  // budget like wrong passwords (auth/login_throttle.h), which also bounds
+  // the audit records an anonymous caller can cause with made-up states.
+  auth::LoginThrottle& throttle = ctx.app.login_throttle();
+  std::string client = throttle.ClientKey(ctx.req.remote_ip);
+  if (!throttle.AdmitAttempt(client)) {
+    views::Page page = ctx.MakePage(ctx.T("sso_refused_title"));
+    views::Data body;
+    body.set("reason", "throttled");
+    body.set("message", ctx.T("login_throttled"));
+    web::Response res = ctx.Render("sso_refused", page, body, 429);
+    res.SetHeader("Retry-After", std::to_string(auth::LoginThrottle::kClientRetryAfterSeconds));
+    return res;
+  }
   oidc::Callback cb;
   cb.state = ctx.req.QueryParam("state").value_or("");
   cb.code = ctx.req.QueryParam("code").value_or("");
@@ -221,6 +235,7 @@ web::Response Callback(Ctx& ctx) {
   if (!mfa_passed) {
     next = linked.user.totp_secret.empty() ? "/account/security" : "/login/totp";
   }
+  throttle.ReturnAttempt(client);
   web::Response res = web::Response::Redirect(next);
   res.AddHeader("Set-Cookie", BrowserCookie(ctx.app, "", true));
   res.AddHeader("Set-Cookie",

@@ -257,6 +257,23 @@ TEST_P(SsoHttpTest, RefusesAReplayedStateAndAStudentOutsideTheRegister) {
   EXPECT_EQ(other.Get("/auth/oidc/callback?code=x&state=" + state).status, 400);
 }
 
+TEST_P(SsoHttpTest, RefusedCallbacksTakeFromTheClientsLoginBudget) {
+  Browser b(t_->port());
+  int status = 0;
+  int refused = 0;
+  for (int i = 0; i < 40 && status != 429; ++i) {
+    auto res = b.Get("/auth/oidc/callback?code=x&state=made-up-" + std::to_string(i));
+    status = res.status;
+    if (status == 400) ++refused;
+    if (status == 429) {
+      EXPECT_NE(res.Header("retry-after"), "");
+    }
+  }
+  EXPECT_EQ(status, 429);
+  EXPECT_EQ(refused, static_cast<int>(auth::LoginThrottle::kClientBurst));
+  EXPECT_EQ(Audited("login.sso_refused", oidc::kRefusalBadState), 0);  // no school: none here
+}
+
 TEST_P(SsoHttpTest, StaffNeedAnAccountAndGetNoRoleFromClaims) {
   Browser b(t_->port());
   auto res = SsoLogin(b, "staff:onbekend@99dm.demo");
