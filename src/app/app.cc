@@ -79,6 +79,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterCompanyRoutes(*this);
   RegisterMonitorRoutes(*this);
   RegisterMonitorReportRoutes(*this);
+  RegisterSsoRoutes(*this);
   RegisterNormRoutes(*this);
   RegisterAssessmentRoutes(*this);
   RegisterMailRoutes(*this);

@@ -56,7 +56,8 @@ struct AppConfig {
   // Cases across all schools from which a company shows a signal to leads;
   // never below 5 whatever is configured (domain::CrossSchoolThreshold).
   int signal_alert_threshold = domain::kMinCrossSchoolThreshold;
-  // The app's address as users reach it: links in mails (mail/outbox.h).
+  // The app's address as users reach it: links in mails (mail/outbox.h) and the
+  // redirect URI of single sign-on (PUBLIC_URL/auth/oidc/callback).
   std::string public_url = "http://127.0.0.1:8080";
   // How queued mail leaves (mail/sender.h): SMTP URL, password (read from
   // its file), From. public_url and eml_dir (DATA_DIR/outbox) are set by App.
@@ -222,6 +223,11 @@ void AddStudentNormParts(Ctx& ctx, views::Data& body);
 void RegisterMonitorRoutes(App& app);        // the school's monitor dashboard (issue 6)
 void RegisterMonitorReportRoutes(App& app);  // yearly report, exports, deployment-wide report
 void RegisterMailRoutes(App& app);           // a user's mail opt-outs, the system admin's mail list
+void RegisterSsoRoutes(App& app);  // single sign-on (OIDC), the school login page, /admin/sso
+// The /login page's "sign in with your school account" list; where logout at
+// the school's identity provider goes ("" when the session is no SSO login).
+void AddSsoSchools(Ctx& ctx, views::Data& body);
+std::string SsoLogoutRedirect(Ctx& ctx);
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else

@@ -29,6 +29,7 @@ web::Response LoginForm(Ctx& ctx, const std::string& login_value,
                                             error_for("login"), "", "username"));
   body.set("password_field", views::InputField("password", ctx.T("password_field"), "", "password",
                                                error_for("password"), "", "current-password"));
+  AddSsoSchools(ctx, body);  // "Inloggen met je schoolaccount" per school with SSO
   web::Response res = ctx.Render("login", page, body, status);
   for (auto& h : tmp.headers) res.headers.push_back(h);
   return res;
@@ -220,6 +221,8 @@ web::Response DoSecurity(Ctx& ctx) {
 }
 
 web::Response Logout(Ctx& ctx) {
+  // An SSO session also ends at the school's identity provider, when it can.
+  std::string idp_logout = SsoLogoutRedirect(ctx);
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
     SP_RETURN_IF_ERROR(ctx.app.sessions().Revoke(c, ctx.session->token));
     if (auto key = ctx.req.Cookie(kKeyCookie))
@@ -227,7 +230,7 @@ web::Response Logout(Ctx& ctx) {
     return ctx.app.audit().Append(c, AuditEntry(ctx, "logout", "user", ctx.user().id));
   });
   if (!s.ok()) return ctx.ErrorPage(503);
-  web::Response res = web::Response::Redirect("/");
+  web::Response res = web::Response::Redirect(idp_logout.empty() ? "/" : idp_logout);
   res.AddHeader("Set-Cookie",
                 ctx.app.SessionCookieName() + "=; Max-Age=0" + ctx.app.CookieAttributes());
   res.AddHeader("Set-Cookie",

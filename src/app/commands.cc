@@ -425,6 +425,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       return kOk;
     });
   });
+  RegisterSsoCommand(*school, exit_code);
   auto* school_list = school->add_subcommand("list", "List schools");
   AddCommon(school_list, common_opts);
   school_list->callback([&] {

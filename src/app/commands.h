@@ -15,4 +15,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code);
 // `backup` and `restore` of a SQLite database (backup_command.cc).
 void RegisterBackupCommands(CLI::App& cli, int& exit_code);
 
+// `school sso` (sso_command.cc), under the `school` command.
+void RegisterSsoCommand(CLI::App& school, int& exit_code);
+
 }  // namespace app

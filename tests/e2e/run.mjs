@@ -17,6 +17,7 @@ import {
 import { registerStagematchingTests } from './stagematching.mjs';
 import { registerNormTests } from './norm.mjs';
 import { registerMonitorTests } from './monitor.mjs';
+import { registerSsoTests } from './sso.mjs';
 import { totp, base32Decode } from './totp.mjs';
 
 // ---------------------------------------------------------------------------
@@ -454,6 +455,7 @@ test('meldpunt: a handler takes the case and messages the student; the student r
 registerStagematchingTests(test, () => browser);
 registerNormTests(test, () => browser);
 registerMonitorTests(test, () => browser);
+registerSsoTests(test, () => browser);
 
 // ---------------------------------------------------------------------------
 async function main() {

@@ -229,6 +229,13 @@ const Policy kPolicy[] = {
     {G, "/admin/monitor.xlsx", kSysadmin},
     // norm_routes.cc, assessment_routes.cc
     {G, "/s/{brin}/norm", kEveryone},
+    // sso_routes.cc: the school's login page, single sign-on (99DM has no SSO
+    // in the matrix: its start answers 404), and its settings.
+    {G, "/s/{brin}/login", kEveryone},
+    {G, "/s/{brin}/login/sso", kEveryone},
+    {G, "/auth/oidc/callback", kEveryone, Obj::kNone, "", 400},  // 400: no state
+    {G, "/admin/sso", kAdmin},
+    {P, "/admin/sso", kAdmin, Obj::kNone, "", 400},  // 400: the empty form
     {G, "/beleid/norm", kCoordinator | kManagement},
     {P, "/beleid/norm", kCoordinator | kManagement},
     // 404 on the own placement too unless it is running (demo: it ended).
