@@ -45,6 +45,8 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
       totp_throttle_(clock),
       invitations_(accounts_, password_gate_),
       api_tokens_(accounts_),
+      password_resets_(accounts_, password_gate_, clock),
+      outbox_(clock, config_.public_url),
       audit_(std::move(secrets.audit_key), clock),
       keyring_(std::move(secrets.meldpunt), clock),
       meldpunt_(db, clock, audit_, keyring_, config_.data_dir + "/files"),
@@ -73,6 +75,8 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterMonitorReportRoutes(*this);
   RegisterNormRoutes(*this);
   RegisterAssessmentRoutes(*this);
+  RegisterLeadRoutes(*this);
+  RegisterPasswordRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -360,6 +364,8 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back({"/admin/users", T("nav_users"), req.path == "/admin/users"});
       page.nav.push_back(
           {"/admin/meldpunt", T("nav_meldpunt_settings"), req.path == "/admin/meldpunt"});
+      page.nav.push_back({"/admin/meldpunt/leiding", T("nav_leads"),
+                          req.path == "/admin/meldpunt/leiding"});
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});
@@ -370,6 +376,7 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back({"/admin/audit", T("nav_audit"), req.path == "/admin/audit"});
     }
     page.nav.push_back({"/account/security", T("nav_security"), req.path == "/account/security"});
+    page.nav.push_back({"/account/wachtwoord", T("nav_password"), req.path == "/account/wachtwoord"});
   }
   return page;
 }

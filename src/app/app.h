@@ -16,10 +16,12 @@
 #include "auth/accounts.h"
 #include "auth/login_throttle.h"
 #include "auth/password_gate.h"
+#include "auth/password_reset.h"
 #include "auth/sessions.h"
 #include "common/clock.h"
 #include "crypto/client_key.h"
 #include "db/database.h"
+#include "mail/outbox.h"
 #include "domain/company_pause.h"
 #include "domain/roles.h"
 #include "meldpunt/keyring.h"
@@ -54,6 +56,8 @@ struct AppConfig {
   // Cases across all schools from which a company shows a signal to leads;
   // never below 5 whatever is configured (domain::CrossSchoolThreshold).
   int signal_alert_threshold = domain::kMinCrossSchoolThreshold;
+  // The app's address as users reach it; links in mails are made absolute with it.
+  std::string public_url = "http://127.0.0.1:8080";
 };
 
 // Who may call a route.
@@ -134,6 +138,8 @@ class App {
   auth::PasswordGate& password_gate() { return password_gate_; }
   auth::Invitations& invitations() { return invitations_; }
   auth::ApiTokens& api_tokens() { return api_tokens_; }
+  auth::PasswordResets& password_resets() { return password_resets_; }
+  mail::Outbox& outbox() { return outbox_; }
   const audit::AuditLog& audit() const { return audit_; }
   const AppConfig& config() const { return config_; }
   meldpunt::Meldpunt& meldpunt() { return meldpunt_; }
@@ -176,6 +182,8 @@ class App {
   auth::PasswordGate password_gate_;
   auth::Invitations invitations_;
   auth::ApiTokens api_tokens_;
+  auth::PasswordResets password_resets_;
+  mail::Outbox outbox_;
   audit::AuditLog audit_;
   meldpunt::KeyRing keyring_;
   meldpunt::Meldpunt meldpunt_;
@@ -208,6 +216,8 @@ void RegisterAssessmentRoutes(App& app);  // self-assessment, training register,
 void AddStudentNormParts(Ctx& ctx, views::Data& body);
 void RegisterMonitorRoutes(App& app);        // the school's monitor dashboard (issue 6)
 void RegisterMonitorReportRoutes(App& app);  // yearly report, exports, deployment-wide report
+void RegisterLeadRoutes(App& app);      // the school admin's meldpunt leads and their keys
+void RegisterPasswordRoutes(App& app);  // password forgotten, reset and change
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else

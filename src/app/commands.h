@@ -15,4 +15,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code);
 // `backup` and `restore` of a SQLite database (backup_command.cc).
 void RegisterBackupCommands(CLI::App& cli, int& exit_code);
 
+// `meldpunt leads` (meldpunt_command.cc).
+void RegisterMeldpuntCommands(CLI::App& cli, int& exit_code);
+
 }  // namespace app
