@@ -364,8 +364,8 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back({"/admin/users", T("nav_users"), req.path == "/admin/users"});
       page.nav.push_back(
           {"/admin/meldpunt", T("nav_meldpunt_settings"), req.path == "/admin/meldpunt"});
-      page.nav.push_back({"/admin/meldpunt/leiding", T("nav_leads"),
-                          req.path == "/admin/meldpunt/leiding"});
+      page.nav.push_back(
+          {"/admin/meldpunt/leiding", T("nav_leads"), req.path == "/admin/meldpunt/leiding"});
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});
@@ -376,7 +376,8 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back({"/admin/audit", T("nav_audit"), req.path == "/admin/audit"});
     }
     page.nav.push_back({"/account/security", T("nav_security"), req.path == "/account/security"});
-    page.nav.push_back({"/account/wachtwoord", T("nav_password"), req.path == "/account/wachtwoord"});
+    page.nav.push_back(
+        {"/account/wachtwoord", T("nav_password"), req.path == "/account/wachtwoord"});
   }
   return page;
 }

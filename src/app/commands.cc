@@ -423,8 +423,8 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
                                             c, {school_id, user_login, user_name, *role}));
       SP_ASSIGN_OR_RETURN(std::string t, rt->app->invitations().Create(c, u.id));
       std::cout << "invitation: /invite/" << t << "\n";
-      SP_RETURN_IF_ERROR(rt->app->audit().Append(
-          c, {school_id, "system", "user.create", "user", u.id, "ok"}));
+      SP_RETURN_IF_ERROR(
+          rt->app->audit().Append(c, {school_id, "system", "user.create", "user", u.id, "ok"}));
       // The first handler of a school receives new cases (meldpunt/service.h).
       if (u.role != domain::Role::kMeldpuntHandler) return common::Status::Ok();
       return rt->app->meldpunt().EnsureLead(c, school_id, "system").status();

@@ -55,10 +55,9 @@ web::Response LeadsPage(Ctx& ctx, std::vector<views::FieldError> errors, std::st
   body.set("handlers", rows);
   body.set("waiting", waiting);
   body.set("csrf", ctx.session->csrf_token);
-  body.set("recovery_field",
-           views::InputField("recovery_code", ctx.T("mp_recovery_code"), "", "text",
-                             views::ErrorFor(errors, "recovery_code"), ctx.T("leads_recovery_hint"),
-                             "off"));
+  body.set("recovery_field", views::InputField("recovery_code", ctx.T("mp_recovery_code"), "",
+                                               "text", views::ErrorFor(errors, "recovery_code"),
+                                               ctx.T("leads_recovery_hint"), "off"));
   return ctx.Render("leads", page, body, status);
 }
 
@@ -82,17 +81,16 @@ web::Response AfterChange(Ctx& ctx, const Status& s, const char* done) {
 }
 
 web::Response AddLead(Ctx& ctx) {
-  return AfterChange(ctx,
-                     ctx.app.meldpunt().AddLead(ctx.user().school_id, ctx.user().id,
-                                                ctx.req.PathParam("id")),
-                     "added");
+  return AfterChange(
+      ctx, ctx.app.meldpunt().AddLead(ctx.user().school_id, ctx.user().id, ctx.req.PathParam("id")),
+      "added");
 }
 
 web::Response RemoveLead(Ctx& ctx) {
-  return AfterChange(ctx,
-                     ctx.app.meldpunt().RemoveLead(ctx.user().school_id, ctx.user().id,
-                                                   ctx.req.PathParam("id")),
-                     "removed");
+  return AfterChange(
+      ctx,
+      ctx.app.meldpunt().RemoveLead(ctx.user().school_id, ctx.user().id, ctx.req.PathParam("id")),
+      "removed");
 }
 
 web::Response GrantKeys(Ctx& ctx) {

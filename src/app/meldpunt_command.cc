@@ -58,7 +58,8 @@ common::StatusOr<Runtime> Open(const LeadOptions& o) {
   Runtime rt;
   SP_ASSIGN_OR_RETURN(rt.db, db::Open(o.db_url));
   common::Status migrated = db::Migrate(*rt.db);
-  if (!migrated.ok()) return common::Status::Unavailable("migration failed: " + migrated.ToString());
+  if (!migrated.ok())
+    return common::Status::Unavailable("migration failed: " + migrated.ToString());
   SP_ASSIGN_OR_RETURN(keys::KeyStore keys, keys::KeyStore::Open(o.data_dir));
   AppSecrets secrets;
   SP_ASSIGN_OR_RETURN(secrets.audit_key, keys.GetOrCreate("audit"));
@@ -88,7 +89,8 @@ int Leads(const LeadOptions& o) {
   if (!rt.ok()) return Fail(rt.status());
   App& app = *rt->app;
   auto school = app.accounts().SchoolByBrin(*brin);
-  if (!school.ok()) return Fail(common::Status::InvalidArgument("unknown school: " + *brin, "--brin"));
+  if (!school.ok())
+    return Fail(common::Status::InvalidArgument("unknown school: " + *brin, "--brin"));
   meldpunt::Meldpunt& mp = app.meldpunt();
   if (!o.add.empty()) {
     auto id = UserOfSchool(app, school->id, o.add, "--add");

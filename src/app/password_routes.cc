@@ -41,9 +41,9 @@ web::Response ForgotPage(Ctx& ctx, const std::string& typed, std::vector<views::
   views::Data body;
   body.set("csrf", csrf);
   body.set("sent", sent);
-  body.set("login_field",
-           views::InputField("login", ctx.T("pwf_login_field"), typed, "email",
-                             views::ErrorFor(errors, "login"), ctx.T("pwf_login_hint"), "username"));
+  body.set("login_field", views::InputField("login", ctx.T("pwf_login_field"), typed, "email",
+                                            views::ErrorFor(errors, "login"),
+                                            ctx.T("pwf_login_hint"), "username"));
   return WithCookies(ctx.Render("password_forgot", page, body, status), tmp);
 }
 
@@ -51,7 +51,8 @@ web::Response ShowForgot(Ctx& ctx) { return ForgotPage(ctx, "", {}, false, 200);
 
 web::Response DoForgot(Ctx& ctx) {
   std::string typed = ctx.form.Get("login");
-  if (typed.empty()) return ForgotPage(ctx, typed, {{"login", ctx.T("field_required")}}, false, 400);
+  if (typed.empty())
+    return ForgotPage(ctx, typed, {{"login", ctx.T("field_required")}}, false, 400);
   if (typed.size() > 254) typed.resize(254);
   auth::PasswordResets& resets = ctx.app.password_resets();
   if (!resets.AdmitClient(ctx.app.ClientKey(ctx.req))) {
@@ -63,12 +64,12 @@ web::Response DoForgot(Ctx& ctx) {
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(auto issued, resets.Request(c, typed));
     for (const auto& i : issued) {
-      SP_RETURN_IF_ERROR(ctx.app.outbox()
-                             .EnqueueForUser(c, mail::Kind::kPasswordReset, i.user_id,
-                                             {.link = kResetPrefix + i.token,
-                                              .login = i.login,
-                                              .valid_until = i.expires_at})
-                             .status());
+      SP_RETURN_IF_ERROR(
+          ctx.app.outbox()
+              .EnqueueForUser(
+                  c, mail::Kind::kPasswordReset, i.user_id,
+                  {.link = kResetPrefix + i.token, .login = i.login, .valid_until = i.expires_at})
+              .status());
       audit::Entry e = AuditEntry(ctx, "password.reset_request", "user", i.user_id);
       e.actor = "anonymous";
       SP_RETURN_IF_ERROR(ctx.app.audit().Append(c, e));
@@ -127,10 +128,10 @@ web::Response ShowReset(Ctx& ctx) {
 Status HandlerLostKeys(Ctx& ctx, db::Connection& c, const auth::User& user) {
   SP_ASSIGN_OR_RETURN(auto leads, ctx.app.meldpunt().HandlerKeysLost(c, user));
   for (const std::string& lead : leads) {
-    SP_RETURN_IF_ERROR(ctx.app.outbox()
-                           .EnqueueForUser(c, mail::Kind::kHandlerNeedsKeys, lead,
-                                           {.link = "/meldpunt"})
-                           .status());
+    SP_RETURN_IF_ERROR(
+        ctx.app.outbox()
+            .EnqueueForUser(c, mail::Kind::kHandlerNeedsKeys, lead, {.link = "/meldpunt"})
+            .status());
   }
   return Status::Ok();
 }
@@ -144,8 +145,8 @@ web::Response DoReset(Ctx& ctx) {
     errors.push_back({"password_repeat", ctx.T("pw_repeat_differs")});
   if (!errors.empty()) {
     bool valid = ctx.app.password_resets().Peek(token).ok();
-    return ResetPage(ctx, token, {valid, false, false}, valid ? errors : std::vector<views::FieldError>{},
-                     valid ? 400 : 404);
+    return ResetPage(ctx, token, {valid, false, false},
+                     valid ? errors : std::vector<views::FieldError>{}, valid ? 400 : 404);
   }
   bool handler = false;
   Status s = ctx.app.password_resets().Redeem(
@@ -171,7 +172,8 @@ web::Response DoReset(Ctx& ctx) {
   web::Response res = ResetPage(ctx, token, {false, true, handler}, {}, 200);
   res.AddHeader("Set-Cookie",
                 ctx.app.SessionCookieName() + "=; Max-Age=0" + ctx.app.CookieAttributes());
-  res.AddHeader("Set-Cookie", std::string(kKeyCookie) + "=; Max-Age=0" + ctx.app.CookieAttributes());
+  res.AddHeader("Set-Cookie",
+                std::string(kKeyCookie) + "=; Max-Age=0" + ctx.app.CookieAttributes());
   return res;
 }
 

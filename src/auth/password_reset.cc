@@ -41,8 +41,7 @@ StatusOr<std::vector<PasswordResets::Issued>> PasswordResets::Request(
     Issued issued{user_id, u.Text(1), crypto::RandomToken(32), now + kValidMillis};
     SP_RETURN_IF_ERROR(c.Execute("INSERT INTO password_resets(token_hash, user_id, created_at, "
                                  "expires_at) VALUES ($1, $2, $3, $4)",
-                                 {crypto::Sha256Hex(issued.token), user_id, now,
-                                  issued.expires_at})
+                                 {crypto::Sha256Hex(issued.token), user_id, now, issued.expires_at})
                            .status());
     out.push_back(std::move(issued));
   }
@@ -91,8 +90,7 @@ Status PasswordResets::Redeem(std::string_view token, std::string_view password,
                            .status());
     SP_RETURN_IF_ERROR(accounts_.SetPasswordHash(c, user.id, hash));
     // A new password ends every old session.
-    SP_RETURN_IF_ERROR(
-        c.Execute("DELETE FROM sessions WHERE user_id = $1", {user.id}).status());
+    SP_RETURN_IF_ERROR(c.Execute("DELETE FROM sessions WHERE user_id = $1", {user.id}).status());
     return in_transaction ? in_transaction(c, user) : Status::Ok();
   });
 }
@@ -116,8 +114,7 @@ Status PasswordResets::Change(const User& user, std::string_view current, std::s
         c.Execute("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
                   {clock_.NowMillis(), user.id})
             .status());
-    SP_RETURN_IF_ERROR(
-        c.Execute("DELETE FROM sessions WHERE user_id = $1", {user.id}).status());
+    SP_RETURN_IF_ERROR(c.Execute("DELETE FROM sessions WHERE user_id = $1", {user.id}).status());
     return in_transaction ? in_transaction(c, fresh) : Status::Ok();
   });
 }

@@ -178,8 +178,8 @@ StatusOr<std::optional<std::string>> KeyRing::UserPublicKey(db::Connection& c,
 }
 
 Status KeyRing::RewrapWithNewPassword(db::Connection& c, std::string_view user_id,
-                                     std::string_view old_password,
-                                     std::string_view new_password) const {
+                                      std::string_view old_password,
+                                      std::string_view new_password) const {
   SP_ASSIGN_OR_RETURN(
       db::Rows rows,
       c.Query("SELECT password_wrapped FROM user_keys WHERE user_id = $1", {user_id}));

@@ -23,9 +23,8 @@ using common::StatusOr;
 
 // A case key from whoever grants: a lead's own copy or the recovery key.
 // nullopt when the granter holds no copy of that case.
-using Opener = std::function<std::optional<crypto::SecretKey>(db::Connection& c,
-                                                              std::string_view case_id,
-                                                              std::string_view purpose)>;
+using Opener = std::function<std::optional<crypto::SecretKey>(
+    db::Connection& c, std::string_view case_id, std::string_view purpose)>;
 
 // The cases a handler should hold a case key for and does not: for a lead
 // every case of the school whose content still exists (not shredded), for
@@ -114,8 +113,8 @@ StatusOr<int> ProcessQueue(db::Connection& c, const KeyRing& keys, const audit::
           c.Execute("DELETE FROM meldpunt_key_grants WHERE user_id = $1", {user_id}).status());
     }
     if (g.sealed > 0) {
-      SP_RETURN_IF_ERROR(audit.Append(c, LeadAudit(school_id, actor, "meldpunt.keys_grant",
-                                                   user_id, "ok n=" + std::to_string(g.sealed))));
+      SP_RETURN_IF_ERROR(audit.Append(c, LeadAudit(school_id, actor, "meldpunt.keys_grant", user_id,
+                                                   "ok n=" + std::to_string(g.sealed))));
     }
     total += g.sealed;
   }
@@ -182,11 +181,10 @@ StatusOr<bool> Meldpunt::EnsureLead(db::Connection& c, std::string_view school_i
                               {school_id}));
   if (first.empty()) return false;
   const std::string id = first.rows[0].Text(0);
-  SP_RETURN_IF_ERROR(
-      c.Execute("UPDATE users SET meldpunt_lead = 1 WHERE id = $1", {id}).status());
+  SP_RETURN_IF_ERROR(c.Execute("UPDATE users SET meldpunt_lead = 1 WHERE id = $1", {id}).status());
   SP_RETURN_IF_ERROR(KeyRing::QueueKeyGrant(c, school_id, id, "lead", clock_.NowMillis()));
-  SP_RETURN_IF_ERROR(audit_.Append(c, LeadAudit(school_id, actor_id, "meldpunt.lead_add", id,
-                                                "auto")));
+  SP_RETURN_IF_ERROR(
+      audit_.Append(c, LeadAudit(school_id, actor_id, "meldpunt.lead_add", id, "auto")));
   return true;
 }
 
@@ -239,8 +237,8 @@ Status Meldpunt::RemoveLead(std::string_view school_id, std::string_view actor_i
   });
 }
 
-StatusOr<int> Meldpunt::GrantWithRecoveryCode(std::string_view school_id,
-                                              std::string_view actor_id, std::string_view code) {
+StatusOr<int> Meldpunt::GrantWithRecoveryCode(std::string_view school_id, std::string_view actor_id,
+                                              std::string_view code) {
   int total = 0;
   Status s = db_.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(crypto::KeyPair recovery, keys_.OpenRecoveryCode(c, school_id, code));
@@ -320,8 +318,8 @@ void Meldpunt::KeepStaffed(Staff& staff) {
     auto made = EnsureLead(user.school_id, "system");
     if (made.ok() && *made) {
       (void)db_.Read([&](db::Connection& c) -> Status {
-        SP_ASSIGN_OR_RETURN(
-            db::Row r, c.QueryOne("SELECT meldpunt_lead FROM users WHERE id = $1", {user.id}));
+        SP_ASSIGN_OR_RETURN(db::Row r,
+                            c.QueryOne("SELECT meldpunt_lead FROM users WHERE id = $1", {user.id}));
         staff.lead = r.Int(0) != 0;
         return Status::Ok();
       });

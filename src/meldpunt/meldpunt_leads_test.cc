@@ -51,9 +51,8 @@ TEST_P(LeadsTest, FirstHandlerOfASchoolBecomesLead) {
 
   // Lost its only lead another way (disabled): the next handler's request
   // restores the rule.
-  MP_ASSERT_OK(db().Write([&](db::Connection& c) {
-    return accounts_->SetDisabled(c, first.id, true);
-  }));
+  MP_ASSERT_OK(
+      db().Write([&](db::Connection& c) { return accounts_->SetDisabled(c, first.id, true); }));
   auto staff = mp_->StaffFor(second, "");
   MP_ASSERT_OK(staff);
   EXPECT_TRUE(staff->lead);
@@ -172,8 +171,7 @@ TEST_P(LeadsTest, RemovedLeadLosesTheCopiesHeldAsLeadButKeepsAssignedCases) {
   EXPECT_EQ(last.field(), "user");
   EXPECT_TRUE(IsLead(lead_user_.id));
   EXPECT_EQ(mp_->AddLead(school_.id, admin_.id, other_user_.id).code(), StatusCode::kNotFound);
-  EXPECT_EQ(mp_->AddLead(school_.id, admin_.id, teacher_.id).code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(mp_->AddLead(school_.id, admin_.id, teacher_.id).code(), StatusCode::kInvalidArgument);
 }
 
 TEST_P(LeadsTest, HandlerWhoseKeyWasLostAfterAResetIsRegrantedTheirCases) {

@@ -111,7 +111,7 @@ const Policy kPolicy[] = {
     // lead_routes.cc
     {G, "/admin/meldpunt/leiding", kAdmin},
     {P, "/admin/meldpunt/leiding/sleutels", kAdmin, Obj::kNone, "", 403},  // 403: wrong code
-    {P, "/admin/meldpunt/leiding/{id}/maak", kAdmin, Obj::kUser},  // 400: not a handler
+    {P, "/admin/meldpunt/leiding/{id}/maak", kAdmin, Obj::kUser},          // 400: not a handler
     {P, "/admin/meldpunt/leiding/{id}/terug", kAdmin, Obj::kUser},
     // admin_routes.cc
     {G, "/admin/users", kAdmin},

@@ -50,13 +50,14 @@ class StaffedMeldpuntHttpTest : public ::testing::TestWithParam<db::Dialect> {
     // and `stagepunt user create --role admin`.
     app::App& app = t_->app();
     common::Status s = t_->db().Write([&](db::Connection& c) -> common::Status {
-      SP_ASSIGN_OR_RETURN(auth::School school, app.accounts().CreateSchool(c, "97ZZ", "ROC Zonder Demo"));
+      SP_ASSIGN_OR_RETURN(auth::School school,
+                          app.accounts().CreateSchool(c, "97ZZ", "ROC Zonder Demo"));
       school_id_ = school.id;
       SP_RETURN_IF_ERROR(app.accounts().SetLoginDomains(c, school.id, {"97zz.test"}));
       SP_ASSIGN_OR_RETURN(recovery_code_, app.keyring().CreateRecoveryKey(c, school.id));
       SP_ASSIGN_OR_RETURN(auth::User admin,
-                          app.accounts().CreateUser(
-                              c, {school.id, "admin@97zz.test", "Beheer", domain::Role::kSchoolAdmin}));
+                          app.accounts().CreateUser(c, {school.id, "admin@97zz.test", "Beheer",
+                                                        domain::Role::kSchoolAdmin}));
       SP_ASSIGN_OR_RETURN(admin_invite_, app.invitations().Create(c, admin.id));
       return common::Status::Ok();
     });
@@ -88,8 +89,7 @@ class StaffedMeldpuntHttpTest : public ::testing::TestWithParam<db::Dialect> {
     std::string secret = Match(page.body, "name=\"secret\" value=\"([A-Z2-7]+)\"");
     ASSERT_FALSE(secret.empty());
     secrets_[login] = secret;
-    auto done = b.Post("/account/security",
-                       "secret=" + secret + "&code=" + Code(secret));
+    auto done = b.Post("/account/security", "secret=" + secret + "&code=" + Code(secret));
     ASSERT_EQ(done.status, 303) << done.body.substr(0, 400);
     ASSERT_EQ(done.Header("location"), "/dashboard");
   }
@@ -106,19 +106,17 @@ class StaffedMeldpuntHttpTest : public ::testing::TestWithParam<db::Dialect> {
   // The admin makes a handler on the user page; returns their invitation.
   std::string NewHandler(Browser& admin, const std::string& name, const std::string& login) {
     admin.Get("/admin/users");
-    auto res = admin.Post("/admin/users", "display_name=" + name + "&login=" +
-                                              web::UrlEncode(login) + "&role=meldpunt");
+    auto res = admin.Post("/admin/users", "display_name=" + name +
+                                              "&login=" + web::UrlEncode(login) + "&role=meldpunt");
     EXPECT_EQ(res.status, 201) << res.body.substr(0, 400);
     return Match(res.body, "/invite/([A-Za-z0-9_-]+)");
   }
 
   std::string Submit() {
-    nlohmann::json body = {{"mode", "anonymous"},
-                           {"phase", "internship"},
-                           {"grounds", {"religion"}},
-                           {"narrative", kNarrative},
-                           {"wishes", {"talk"}},
-                           {"company", {{"name", "Garage Zonder Register"}}}};
+    nlohmann::json body = {
+        {"mode", "anonymous"},     {"phase", "internship"},
+        {"grounds", {"religion"}}, {"narrative", kNarrative},
+        {"wishes", {"talk"}},      {"company", {{"name", "Garage Zonder Register"}}}};
     web::TestClient c("127.0.0.1", t_->port());
     auto res = c.PostJson("/api/v1/schools/97ZZ/reports", body.dump(), {});
     EXPECT_EQ(res.status, 201) << res.body;
@@ -220,8 +218,9 @@ TEST_P(StaffedMeldpuntHttpTest, LeadsKeysAndPasswordResetAtASchoolWithoutDemo) {
                          "password=" + web::UrlEncode(new_password) +
                              "&password_repeat=" + web::UrlEncode(new_password));
   ASSERT_EQ(reset.status, 200) << reset.body.substr(0, 400);
-  EXPECT_TRUE(Has(reset.body, "je kunt meldingen pas weer openen als een leidinggevende of de "
-                              "beheerder je weer toegang geeft"));
+  EXPECT_TRUE(Has(reset.body,
+                  "je kunt meldingen pas weer openen als een leidinggevende of de "
+                  "beheerder je weer toegang geeft"));
   // The link works once.
   EXPECT_EQ(anon.Get("/wachtwoord-herstellen/" + token).status, 404);
   EXPECT_EQ(anon.Post("/wachtwoord-herstellen/" + token,
@@ -268,9 +267,9 @@ TEST_P(StaffedMeldpuntHttpTest, LeadsKeysAndPasswordResetAtASchoolWithoutDemo) {
     EXPECT_GE(Count("SELECT COUNT(*) FROM audit_log WHERE action = $1", {action}), 1) << action;
   }
   // Another school's admin page knows nothing of these users.
-  EXPECT_EQ(admin.Post("/admin/meldpunt/leiding/" + UserId("meldpunt@99dm.demo") + "/maak", "")
-                .status,
-            404);
+  EXPECT_EQ(
+      admin.Post("/admin/meldpunt/leiding/" + UserId("meldpunt@99dm.demo") + "/maak", "").status,
+      404);
 
   // The recovery code grants at once: a wrong one is refused on its field.
   auto wrong = admin.Post("/admin/meldpunt/leiding/sleutels", "recovery_code=AAAA");
@@ -305,13 +304,13 @@ TEST_P(StaffedMeldpuntHttpTest, PasswordChangeKeepsAHandlersKeys) {
   ASSERT_TRUE(Has(l.Get("/meldpunt/zaken/" + case_id).body, kNarrative));
 
   l.Get("/account/wachtwoord");
-  auto wrong = l.Post("/account/wachtwoord",
-                      "current_password=fout&new_password=x&new_password_repeat=x");
+  auto wrong =
+      l.Post("/account/wachtwoord", "current_password=fout&new_password=x&new_password_repeat=x");
   EXPECT_EQ(wrong.status, 400);
   const std::string next = "mijn nieuwe wachtwoord voor het meldpunt";
-  auto bad_current = l.Post("/account/wachtwoord", "current_password=nietgoed&new_password=" +
-                                                       web::UrlEncode(next) +
-                                                       "&new_password_repeat=" + web::UrlEncode(next));
+  auto bad_current = l.Post("/account/wachtwoord",
+                            "current_password=nietgoed&new_password=" + web::UrlEncode(next) +
+                                "&new_password_repeat=" + web::UrlEncode(next));
   EXPECT_EQ(bad_current.status, 400);
   EXPECT_TRUE(Has(bad_current.body, "href=\"#current_password\""));
   auto changed = l.Post("/account/wachtwoord", "current_password=" + web::UrlEncode(kPassword) +
