@@ -70,7 +70,9 @@ web::Response DoForgot(Ctx& ctx) {
                   c, mail::Kind::kPasswordReset, i.user_id,
                   {.link = kResetPrefix + i.token, .login = i.login, .valid_until = i.expires_at})
               .status());
+      SP_ASSIGN_OR_RETURN(auth::User u, ctx.app.accounts().UserById(c, i.user_id));
       audit::Entry e = AuditEntry(ctx, "password.reset_request", "user", i.user_id);
+      e.school_id = u.school_id;  // the user's school sees it in its audit view
       e.actor = "anonymous";
       SP_RETURN_IF_ERROR(ctx.app.audit().Append(c, e));
     }

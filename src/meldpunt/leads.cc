@@ -95,10 +95,10 @@ audit::Entry LeadAudit(std::string_view school_id, std::string_view actor, std::
 
 // Works through the school's queue with `open`; a row goes once nothing is
 // missing any more (or the user is no handler any more). Each grant that
-// sealed keys is audited with its count. `skip` is the granter themself.
+// sealed keys is audited with its count. A lead's own row goes too once they
+// lack nothing (a lead made while the school had no cases yet).
 StatusOr<int> ProcessQueue(db::Connection& c, const KeyRing& keys, const audit::AuditLog& audit,
-                           std::string_view school_id, std::string_view actor,
-                           std::string_view skip, const Opener& open) {
+                           std::string_view school_id, std::string_view actor, const Opener& open) {
   SP_ASSIGN_OR_RETURN(db::Rows queued,
                       c.Query("SELECT user_id FROM meldpunt_key_grants WHERE school_id = $1 "
                               "ORDER BY created_at, user_id",
@@ -106,7 +106,6 @@ StatusOr<int> ProcessQueue(db::Connection& c, const KeyRing& keys, const audit::
   int total = 0;
   for (const db::Row& q : queued.rows) {
     const std::string user_id = q.Text(0);
-    if (user_id == skip) continue;
     SP_ASSIGN_OR_RETURN(GrantOutcome g, GrantCopies(c, keys, school_id, user_id, open));
     if (g.gone || (!g.waiting && g.missing == 0)) {
       SP_RETURN_IF_ERROR(
@@ -248,7 +247,7 @@ StatusOr<int> Meldpunt::GrantWithRecoveryCode(std::string_view school_id, std::s
       if (!key.ok()) return std::nullopt;
       return *key;
     };
-    SP_ASSIGN_OR_RETURN(total, ProcessQueue(c, keys_, audit_, school_id, actor_id, "", open));
+    SP_ASSIGN_OR_RETURN(total, ProcessQueue(c, keys_, audit_, school_id, actor_id, open));
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -265,8 +264,8 @@ StatusOr<int> Meldpunt::ProcessKeyGrants(const Staff& lead) {
       if (!key.ok()) return std::nullopt;
       return *key;
     };
-    SP_ASSIGN_OR_RETURN(total, ProcessQueue(c, keys_, audit_, lead.user.school_id, lead.user.id,
-                                            lead.user.id, open));
+    SP_ASSIGN_OR_RETURN(total,
+                        ProcessQueue(c, keys_, audit_, lead.user.school_id, lead.user.id, open));
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -306,8 +305,8 @@ void Meldpunt::KeepStaffed(Staff& staff) {
         c.QueryOne("SELECT (SELECT COUNT(*) FROM users WHERE school_id = $1 AND role = "
                    "'meldpunt' AND meldpunt_lead = 1 AND disabled = 0), (SELECT COUNT(*) FROM "
                    "meldpunt_key_grants g JOIN user_keys k ON k.user_id = g.user_id WHERE "
-                   "g.school_id = $1 AND g.user_id <> $2)",
-                   {user.school_id, user.id}));
+                   "g.school_id = $1)",
+                   {user.school_id}));
     leads = r.Int(0);
     waiting = r.Int(1);
     return Status::Ok();
