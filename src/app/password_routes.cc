@@ -64,12 +64,13 @@ web::Response DoForgot(Ctx& ctx) {
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(auto issued, resets.Request(c, typed));
     for (const auto& i : issued) {
-      SP_RETURN_IF_ERROR(
-          ctx.app.outbox()
-              .EnqueueForUser(
-                  c, mail::Kind::kPasswordReset, i.user_id,
-                  {.link = kResetPrefix + i.token, .login = i.login, .valid_until = i.expires_at})
-              .status());
+      mail::Params params;
+      params.link = kResetPrefix + i.token;
+      params.login = i.login;
+      params.valid_until = i.expires_at;
+      SP_RETURN_IF_ERROR(ctx.app.outbox()
+                             .EnqueueForUser(c, mail::Kind::kPasswordReset, i.user_id, params)
+                             .status());
       SP_ASSIGN_OR_RETURN(auth::User u, ctx.app.accounts().UserById(c, i.user_id));
       audit::Entry e = AuditEntry(ctx, "password.reset_request", "user", i.user_id);
       e.school_id = u.school_id;  // the user's school sees it in its audit view
@@ -130,10 +131,10 @@ web::Response ShowReset(Ctx& ctx) {
 Status HandlerLostKeys(Ctx& ctx, db::Connection& c, const auth::User& user) {
   SP_ASSIGN_OR_RETURN(auto leads, ctx.app.meldpunt().HandlerKeysLost(c, user));
   for (const std::string& lead : leads) {
+    mail::Params params;
+    params.link = "/meldpunt";
     SP_RETURN_IF_ERROR(
-        ctx.app.outbox()
-            .EnqueueForUser(c, mail::Kind::kHandlerNeedsKeys, lead, {.link = "/meldpunt"})
-            .status());
+        ctx.app.outbox().EnqueueForUser(c, mail::Kind::kHandlerNeedsKeys, lead, params).status());
   }
   return Status::Ok();
 }
