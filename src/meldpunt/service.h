@@ -355,8 +355,8 @@ class Meldpunt {
   // Processes every queued grant of the school with the recovery code:
   // returns the number of case keys sealed. kPermissionDenied (field
   // "recovery_code") for a wrong code.
-  common::StatusOr<int> GrantWithRecoveryCode(std::string_view school_id,
-                                              std::string_view actor_id, std::string_view code);
+  common::StatusOr<int> GrantWithRecoveryCode(std::string_view school_id, std::string_view actor_id,
+                                              std::string_view code);
   // Processes the school's queued grants with the keys `lead` holds; returns
   // the number of case keys sealed. StaffFor calls it when grants wait.
   common::StatusOr<int> ProcessKeyGrants(const Staff& lead);
