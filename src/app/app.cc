@@ -45,6 +45,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
       totp_throttle_(clock),
       invitations_(accounts_, password_gate_),
       api_tokens_(accounts_),
+      password_resets_(accounts_, password_gate_, clock),
       audit_(std::move(secrets.audit_key), clock),
       keyring_(std::move(secrets.meldpunt), clock),
       meldpunt_(db, clock, audit_, keyring_, config_.data_dir + "/files"),
@@ -83,6 +84,8 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterNormRoutes(*this);
   RegisterAssessmentRoutes(*this);
   RegisterMailRoutes(*this);
+  RegisterLeadRoutes(*this);
+  RegisterPasswordRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -370,6 +373,8 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back({"/admin/users", T("nav_users"), req.path == "/admin/users"});
       page.nav.push_back(
           {"/admin/meldpunt", T("nav_meldpunt_settings"), req.path == "/admin/meldpunt"});
+      page.nav.push_back(
+          {"/admin/meldpunt/leiding", T("nav_leads"), req.path == "/admin/meldpunt/leiding"});
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});
@@ -382,6 +387,8 @@ views::Page Ctx::MakePage(std::string title) const {
     }
     page.nav.push_back({"/account/security", T("nav_security"), req.path == "/account/security"});
     page.nav.push_back({"/account/mail", T("nav_mail"), req.path == "/account/mail"});
+    page.nav.push_back(
+        {"/account/wachtwoord", T("nav_password"), req.path == "/account/wachtwoord"});
   }
   return page;
 }

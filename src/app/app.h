@@ -16,6 +16,7 @@
 #include "auth/accounts.h"
 #include "auth/login_throttle.h"
 #include "auth/password_gate.h"
+#include "auth/password_reset.h"
 #include "auth/sessions.h"
 #include "common/clock.h"
 #include "crypto/client_key.h"
@@ -142,6 +143,7 @@ class App {
   auth::PasswordGate& password_gate() { return password_gate_; }
   auth::Invitations& invitations() { return invitations_; }
   auth::ApiTokens& api_tokens() { return api_tokens_; }
+  auth::PasswordResets& password_resets() { return password_resets_; }
   const audit::AuditLog& audit() const { return audit_; }
   const AppConfig& config() const { return config_; }
   meldpunt::Meldpunt& meldpunt() { return meldpunt_; }
@@ -188,6 +190,7 @@ class App {
   auth::PasswordGate password_gate_;
   auth::Invitations invitations_;
   auth::ApiTokens api_tokens_;
+  auth::PasswordResets password_resets_;
   audit::AuditLog audit_;
   meldpunt::KeyRing keyring_;
   meldpunt::Meldpunt meldpunt_;
@@ -228,6 +231,8 @@ void RegisterSsoRoutes(App& app);  // single sign-on (OIDC), the school login pa
 // the school's identity provider goes ("" when the session is no SSO login).
 void AddSsoSchools(Ctx& ctx, views::Data& body);
 std::string SsoLogoutRedirect(Ctx& ctx);
+void RegisterLeadRoutes(App& app);      // the school admin's meldpunt leads and their keys
+void RegisterPasswordRoutes(App& app);  // password forgotten, reset and change
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else

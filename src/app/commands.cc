@@ -478,7 +478,11 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
                                             c, {school_id, user_login, user_name, *role}));
       SP_ASSIGN_OR_RETURN(std::string t, rt->app->invitations().Create(c, u.id));
       std::cout << "invitation: /invite/" << t << "\n";
-      return rt->app->audit().Append(c, {school_id, "system", "user.create", "user", u.id, "ok"});
+      SP_RETURN_IF_ERROR(
+          rt->app->audit().Append(c, {school_id, "system", "user.create", "user", u.id, "ok"}));
+      // The first handler of a school receives new cases (meldpunt/service.h).
+      if (u.role != domain::Role::kMeldpuntHandler) return common::Status::Ok();
+      return rt->app->meldpunt().EnsureLead(c, school_id, "system").status();
     });
     exit_code = s.ok() ? kOk : Fail(s);
   });
@@ -544,6 +548,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   });
   RegisterPlacementCommands(cli, exit_code);
   RegisterBackupCommands(cli, exit_code);
+  RegisterMeldpuntCommands(cli, exit_code);
 }
 
 }  // namespace app

@@ -17,5 +17,7 @@ void RegisterBackupCommands(CLI::App& cli, int& exit_code);
 
 // `school sso` (sso_command.cc), under the `school` command.
 void RegisterSsoCommand(CLI::App& school, int& exit_code);
+// `meldpunt leads` (meldpunt_command.cc).
+void RegisterMeldpuntCommands(CLI::App& cli, int& exit_code);
 
 }  // namespace app

@@ -45,6 +45,7 @@ StatusOr<Staff> Meldpunt::StaffFor(const auth::User& user, std::string_view key_
     return Status::Ok();
   });
   if (!s.ok()) return s;
+  KeepStaffed(staff);
   return staff;
 }
 

@@ -111,6 +111,7 @@ StatusOr<std::string> KeyRing::UnlockAtLogin(db::Connection& c, std::string_view
   if (!pair) {
     // First login, or the password was reset: a new pair. Copies sealed to
     // the old one must be re-granted by a lead or with the recovery code.
+    if (!rows.empty()) SP_RETURN_IF_ERROR(DropUserKeys(c, user_id, school_id));
     pair = crypto::KeyPair::Generate();
     SP_ASSIGN_OR_RETURN(std::string wrapped,
                         crypto::WrapWithPassword(pair->secret_key(), password));
@@ -174,6 +175,43 @@ StatusOr<std::optional<std::string>> KeyRing::UserPublicKey(db::Connection& c,
                       c.Query("SELECT public_key FROM user_keys WHERE user_id = $1", {user_id}));
   if (rows.empty()) return std::optional<std::string>();
   return std::optional<std::string>(rows.rows[0].BlobBytes(0));
+}
+
+Status KeyRing::RewrapWithNewPassword(db::Connection& c, std::string_view user_id,
+                                      std::string_view old_password,
+                                      std::string_view new_password) const {
+  SP_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      c.Query("SELECT password_wrapped FROM user_keys WHERE user_id = $1", {user_id}));
+  if (rows.empty()) return Status::Ok();
+  SP_ASSIGN_OR_RETURN(std::string secret,
+                      crypto::UnwrapWithPassword(rows.rows[0].BlobBytes(0), old_password));
+  auto wrapped = crypto::WrapWithPassword(secret, new_password);
+  crypto::SecureWipe(secret);
+  if (!wrapped.ok()) return wrapped.status();
+  return c
+      .Execute("UPDATE user_keys SET password_wrapped = $1 WHERE user_id = $2",
+               {db::Blob{std::move(*wrapped)}, user_id})
+      .status();
+}
+
+Status KeyRing::DropUserKeys(db::Connection& c, std::string_view user_id,
+                             std::string_view school_id) const {
+  SP_RETURN_IF_ERROR(c.Execute("DELETE FROM case_keys WHERE holder = $1", {user_id}).status());
+  SP_RETURN_IF_ERROR(EndAllKeySessions(c, user_id));
+  SP_RETURN_IF_ERROR(c.Execute("DELETE FROM user_keys WHERE user_id = $1", {user_id}).status());
+  return QueueKeyGrant(c, school_id, user_id, "new_key", clock_.NowMillis());
+}
+
+Status KeyRing::QueueKeyGrant(db::Connection& c, std::string_view school_id,
+                              std::string_view user_id, std::string_view reason,
+                              common::UnixMillis now) {
+  return c
+      .Execute(
+          "INSERT INTO meldpunt_key_grants(user_id, school_id, reason, created_at) VALUES ($1, "
+          "$2, $3, $4) ON CONFLICT (user_id) DO NOTHING",
+          {user_id, school_id, reason, now})
+      .status();
 }
 
 Status KeyRing::SealForPublicHolder(db::Connection& c, std::string_view case_id,

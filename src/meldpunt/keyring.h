@@ -85,6 +85,23 @@ class KeyRing {
   // The public key of a user, if they have a key pair yet.
   common::StatusOr<std::optional<std::string>> UserPublicKey(db::Connection& c,
                                                              std::string_view user_id) const;
+  // A password change while logged in: the key pair stays, wrapped anew with
+  // the new password (Argon2id twice: the caller holds a PasswordGate
+  // permit). Nothing to do for a user without a key pair; kPermissionDenied
+  // when `old_password` does not unwrap it.
+  common::Status RewrapWithNewPassword(db::Connection& c, std::string_view user_id,
+                                       std::string_view old_password,
+                                       std::string_view new_password) const;
+  // The user's key pair is gone (a password reset): drops the pair, its key
+  // sessions and every case key copy sealed to it, which nobody can open any
+  // more, and queues a grant (meldpunt_key_grants) so that a lead or the
+  // recovery code seals their cases to the pair made at the next login.
+  common::Status DropUserKeys(db::Connection& c, std::string_view user_id,
+                              std::string_view school_id) const;
+  // Queues a grant for `user_id` (reason "lead" or "new_key"); one per user.
+  static common::Status QueueKeyGrant(db::Connection& c, std::string_view school_id,
+                                      std::string_view user_id, std::string_view reason,
+                                      common::UnixMillis now);
 
   // ---- Case keys ----
   common::Status SealForPublicHolder(db::Connection& c, std::string_view case_id,

@@ -325,6 +325,58 @@ class Meldpunt {
   // current key of each lead and of each assigned handler.
   common::StatusOr<int> RegrantWithRecoveryCode(const auth::User& admin, std::string_view code);
 
+  // ---- Leads, and keys that follow the role (leads.cc) ----
+  // The school admin (page) or the system (CLI) makes handlers leads; the
+  // caller has checked that they may (route Access, or the server's CLI).
+  // Rule: a school with active meldpunt handlers always has an active lead,
+  // so that someone receives new cases. EnsureLead restores it where it can
+  // break: a handler created at a school without a lead, or the last lead
+  // disabled (the earliest created active handler becomes lead, audited as
+  // meldpunt.lead_add with result "auto"); RemoveLead refuses the last lead.
+  // A new lead, and a handler whose key pair was replaced, get a queued
+  // grant (meldpunt_key_grants) which the first request of any lead holding
+  // keys processes (StaffFor), or the recovery code at once.
+  struct StaffKeys {
+    std::string id;
+    std::string name;
+    std::string login;
+    bool lead = false;
+    bool has_key_pair = false;   // logged in since their account (or key) was made
+    bool grant_pending = false;  // a queued grant waits (for a key pair, or a lead)
+    int64_t missing = 0;         // cases they should hold a key for and do not
+  };
+  // The school's active meldpunt handlers, by name.
+  common::StatusOr<std::vector<StaffKeys>> LeadOverview(std::string_view school_id);
+  // Returns whether someone was made lead.
+  common::StatusOr<bool> EnsureLead(db::Connection& c, std::string_view school_id,
+                                    std::string_view actor_id);
+  common::StatusOr<bool> EnsureLead(std::string_view school_id, std::string_view actor_id);
+  // kNotFound for a user of another school (or none); kInvalidArgument (field
+  // "user") for a user who is not an active meldpunt handler. Already a lead:
+  // nothing happens.
+  common::Status AddLead(std::string_view school_id, std::string_view actor_id,
+                         std::string_view user_id);
+  // Takes the lead role back: every case key copy they held as lead goes
+  // (copies of cases assigned to them as handler stay: the case key, and the
+  // identity key of a named report), their key sessions end (they log in
+  // again). kFailedPrecondition (field "user") for the last active lead.
+  common::Status RemoveLead(std::string_view school_id, std::string_view actor_id,
+                            std::string_view user_id);
+  // Processes every queued grant of the school with the recovery code:
+  // returns the number of case keys sealed. kPermissionDenied (field
+  // "recovery_code") for a wrong code.
+  common::StatusOr<int> GrantWithRecoveryCode(std::string_view school_id, std::string_view actor_id,
+                                              std::string_view code);
+  // Processes the school's queued grants with the keys `lead` holds; returns
+  // the number of case keys sealed. StaffFor calls it when grants wait.
+  common::StatusOr<int> ProcessKeyGrants(const Staff& lead);
+  // After a password reset, in the reset's transaction: a handler's key pair
+  // no longer unwraps, so it is dropped (KeyRing::DropUserKeys) and the
+  // school's leads get a dashboard notification. Returns the lead ids (to
+  // mail); empty for anyone who is not a meldpunt handler.
+  common::StatusOr<std::vector<std::string>> HandlerKeysLost(db::Connection& c,
+                                                             const auth::User& user);
+
   // ---- Identity reveal, P9 (identity.cc) ----
   // Nobody opens a confidential reporter's identity alone. A lead asks, with
   // a reason (required, field "reason"); a second lead (never the one who
@@ -499,6 +551,11 @@ class Meldpunt {
   const KeyRing& keys() const { return keys_; }
 
  private:
+  // After StaffFor's lookup (leads.cc): restores the EnsureLead rule when the
+  // school has no active lead, and lets a lead holding keys process the
+  // queued grants.
+  void KeepStaffed(Staff& staff);
+
   db::Database& db_;
   const common::Clock& clock_;
   const audit::AuditLog& audit_;

@@ -101,6 +101,18 @@ const Policy kPolicy[] = {
     {P, "/logout", kLoggedIn},
     {G, "/invite/{token}", kEveryone},
     {P, "/invite/{token}", kEveryone},
+    // password_routes.cc
+    {G, "/wachtwoord-vergeten", kEveryone},
+    {P, "/wachtwoord-vergeten", kEveryone},
+    {G, "/wachtwoord-herstellen/{token}", kEveryone},
+    {P, "/wachtwoord-herstellen/{token}", kEveryone},
+    {G, "/account/wachtwoord", kLoggedIn},
+    {P, "/account/wachtwoord", kLoggedIn},
+    // lead_routes.cc
+    {G, "/admin/meldpunt/leiding", kAdmin},
+    {P, "/admin/meldpunt/leiding/sleutels", kAdmin, Obj::kNone, "", 403},  // 403: wrong code
+    {P, "/admin/meldpunt/leiding/{id}/maak", kAdmin, Obj::kUser},          // 400: not a handler
+    {P, "/admin/meldpunt/leiding/{id}/terug", kAdmin, Obj::kUser},
     // admin_routes.cc
     {G, "/admin/users", kAdmin},
     {P, "/admin/users", kAdmin},
