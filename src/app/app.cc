@@ -375,6 +375,7 @@ views::Page Ctx::MakePage(std::string title) const {
           {"/admin/meldpunt", T("nav_meldpunt_settings"), req.path == "/admin/meldpunt"});
       page.nav.push_back(
           {"/admin/meldpunt/leiding", T("nav_leads"), req.path == "/admin/meldpunt/leiding"});
+      page.nav.push_back({"/admin/sso", T("nav_sso"), req.path == "/admin/sso"});
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});
