@@ -22,6 +22,7 @@
 #include "db/database.h"
 #include "domain/company_pause.h"
 #include "domain/roles.h"
+#include "mail/outbox.h"
 #include "meldpunt/keyring.h"
 #include "meldpunt/service.h"
 #include "meldpunt/throttle.h"
@@ -54,6 +55,8 @@ struct AppConfig {
   // Cases across all schools from which a company shows a signal to leads;
   // never below 5 whatever is configured (domain::CrossSchoolThreshold).
   int signal_alert_threshold = domain::kMinCrossSchoolThreshold;
+  // The app's address as users reach it; links in mails are made absolute with it.
+  std::string public_url = "http://127.0.0.1:8080";
 };
 
 // Who may call a route.
@@ -148,6 +151,7 @@ class App {
   notify::Notifications& notifications() { return notifications_; }
   placement::Stagematching& stagematching() { return stagematching_; }
   norm::NormService& norm() { return norm_; }
+  mail::Outbox& outbox() { return outbox_; }
   // Runs the scheduled jobs that are due: deadline alerts hourly, retention
   // daily. A lease in the database makes each run on one instance only.
   void RunScheduledJobs();
@@ -186,6 +190,7 @@ class App {
   notify::Notifications notifications_;
   placement::Stagematching stagematching_;
   norm::NormService norm_;
+  mail::Outbox outbox_{clock_, config_.public_url};
   web::Router router_;
   std::vector<Access> access_;  // parallel to router_.routes()
   std::map<std::string, std::pair<std::string, std::string>> assets_;  // path -> (type, bytes)
@@ -208,6 +213,7 @@ void RegisterAssessmentRoutes(App& app);  // self-assessment, training register,
 void AddStudentNormParts(Ctx& ctx, views::Data& body);
 void RegisterMonitorRoutes(App& app);        // the school's monitor dashboard (issue 6)
 void RegisterMonitorReportRoutes(App& app);  // yearly report, exports, deployment-wide report
+void RegisterContactRoutes(App& app);  // coordinators: company contacts, students' logins
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else
