@@ -381,8 +381,10 @@ web::Response SchoolsPage(Ctx& ctx, const SchoolForm& form, int status) {
 web::Response ShowSchools(Ctx& ctx) { return SchoolsPage(ctx, {}, 200); }
 
 web::Response CreateSchool(Ctx& ctx) {
-  SchoolForm form{
-      ctx.form.Get("brin"), ctx.form.Get("name"), ctx.form.Get("domains"), {}, {}, {}, {}};
+  SchoolForm form;
+  form.brin = ctx.form.Get("brin");
+  form.name = ctx.form.Get("name");
+  form.domains = ctx.form.Get("domains");
   if (form.brin.empty()) form.errors.push_back({"brin", ctx.T("field_required")});
   if (form.name.empty()) form.errors.push_back({"name", ctx.T("field_required")});
   if (!form.errors.empty()) return SchoolsPage(ctx, form, 400);

@@ -73,6 +73,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterMonitorReportRoutes(*this);
   RegisterNormRoutes(*this);
   RegisterAssessmentRoutes(*this);
+  RegisterContactRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,

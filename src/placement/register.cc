@@ -331,6 +331,21 @@ StatusOr<auth::SentInvitation> Stagematching::CreateStudentLogin(const auth::Use
   return sent;
 }
 
+StatusOr<Student> Stagematching::GetStudent(const auth::User& actor, std::string_view student_id) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  std::optional<Student> out;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query(std::string("SELECT ") + internal::kStudentColumns +
+                                    " FROM students s WHERE s.id = $1 AND s.school_id = $2",
+                                {student_id, actor.school_id}));
+    if (!rows.empty()) out = internal::StudentFromRow(rows.rows[0]);
+    return Status::Ok();
+  }));
+  if (!out) return Status::NotFound("no such student");
+  return *out;
+}
+
 Status Stagematching::LinkStudentUserByLogin(const auth::User& actor, std::string_view student_id,
                                              std::string_view login) {
   SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));

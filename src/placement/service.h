@@ -459,6 +459,8 @@ class Stagematching {
                                                             std::string_view student_id,
                                                             std::string_view email,
                                                             const mail::Outbox& outbox);
+  // One student record of the school (coordinators), or NotFound.
+  common::StatusOr<Student> GetStudent(const auth::User& actor, std::string_view student_id);
   // Links the school's student login with this login or e-mail address.
   common::Status LinkStudentUserByLogin(const auth::User& actor, std::string_view student_id,
                                         std::string_view login);
