@@ -155,9 +155,8 @@ views::FieldError AccountError(const Ctx& ctx, const Status& s) {
   if (s.field() == "email") return {"email", ctx.T("acc_email_invalid")};
   if (s.field() == "display_name") return {"display_name", ctx.T("field_invalid")};
   if (s.field() == "role") {
-    return {"role", ctx.T(s.code() == common::StatusCode::kFailedPrecondition
-                              ? "acc_last_admin"
-                              : "field_invalid")};
+    return {"role", ctx.T(s.code() == common::StatusCode::kFailedPrecondition ? "acc_last_admin"
+                                                                              : "field_invalid")};
   }
   bool domain_rule =
       s.code() == common::StatusCode::kInvalidArgument && s.field() == "login" &&
@@ -166,8 +165,12 @@ views::FieldError AccountError(const Ctx& ctx, const Status& s) {
 }
 
 web::Response CreateUser(Ctx& ctx) {
-  UserForm form{ctx.form.Get("display_name"), ctx.form.Get("login"), ctx.form.Get("email"),
-                ctx.form.Get("role"), {}, {}};
+  UserForm form{ctx.form.Get("display_name"),
+                ctx.form.Get("login"),
+                ctx.form.Get("email"),
+                ctx.form.Get("role"),
+                {},
+                {}};
   auto role = domain::ParseRole(form.role);
   if (form.name.empty()) form.errors.push_back({"display_name", ctx.T("field_required")});
   if (form.login.empty()) form.errors.push_back({"login", ctx.T("field_required")});
@@ -225,9 +228,9 @@ web::Response EditPage(Ctx& ctx, std::string_view id, const EditForm* typed, std
   if (s.code() == common::StatusCode::kNotFound) return ctx.ErrorPage(404);
   if (!s.ok()) return ctx.ErrorPage(503);
   const auth::User& u = *user;
-  EditForm form = typed ? *typed
-                        : EditForm{u.display_name, u.email,
-                                   std::string(domain::RoleName(u.role)), {}, {}};
+  EditForm form =
+      typed ? *typed
+            : EditForm{u.display_name, u.email, std::string(domain::RoleName(u.role)), {}, {}};
   views::Page page = ctx.MakePage(ctx.T("acc_edit_title") + ": " + u.display_name);
   page.errors = form.errors;
   page.flash = std::move(flash);
@@ -248,7 +251,9 @@ web::Response EditPage(Ctx& ctx, std::string_view id, const EditForm* typed, std
   return ctx.Render("user_edit", page, body, status);
 }
 
-web::Response ShowUser(Ctx& ctx) { return EditPage(ctx, ctx.req.PathParam("id"), nullptr, "", 200); }
+web::Response ShowUser(Ctx& ctx) {
+  return EditPage(ctx, ctx.req.PathParam("id"), nullptr, "", 200);
+}
 
 web::Response SaveUser(Ctx& ctx) {
   std::string id(ctx.req.PathParam("id"));
@@ -276,7 +281,8 @@ web::Response SaveUser(Ctx& ctx) {
   if (s.code() == common::StatusCode::kUnavailable) return ctx.ErrorPage(503);
   if (!s.ok()) {
     form.errors.push_back(AccountError(ctx, s));
-    return EditPage(ctx, id, &form, "", s.code() == common::StatusCode::kFailedPrecondition ? 409 : 400);
+    return EditPage(ctx, id, &form, "",
+                    s.code() == common::StatusCode::kFailedPrecondition ? 409 : 400);
   }
   return EditPage(ctx, id, nullptr, ctx.T("acc_saved"), 200);
 }
@@ -463,9 +469,10 @@ web::Response CreateFirstAdmin(Ctx& ctx) {
   }
   auth::SentInvitation sent;
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows admins,
-                        c.Query("SELECT 1 FROM users WHERE school_id = $1 AND role = $2",
-                                {school->id, std::string(domain::RoleName(domain::Role::kSchoolAdmin))}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows admins,
+        c.Query("SELECT 1 FROM users WHERE school_id = $1 AND role = $2",
+                {school->id, std::string(domain::RoleName(domain::Role::kSchoolAdmin))}));
     if (!admins.empty()) return Status::FailedPrecondition("the school has an admin", "admin_brin");
     SP_ASSIGN_OR_RETURN(auth::User u, ctx.app.accounts().CreateUserInSchoolDomains(
                                           c, {school->id, form.admin_login, form.admin_name,
@@ -485,7 +492,8 @@ web::Response CreateFirstAdmin(Ctx& ctx) {
       form.errors.push_back({"admin_brin", ctx.T("acc_school_has_admin")});
     } else {
       views::FieldError err = AccountError(ctx, s);
-      err.field_id = "admin_" + (err.field_id == "display_name" ? std::string("name") : err.field_id);
+      err.field_id =
+          "admin_" + (err.field_id == "display_name" ? std::string("name") : err.field_id);
       form.errors.push_back(err);
     }
     return SchoolsPage(ctx, form, s.code() == common::StatusCode::kAlreadyExists ? 409 : 400);

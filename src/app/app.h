@@ -213,7 +213,7 @@ void RegisterAssessmentRoutes(App& app);  // self-assessment, training register,
 void AddStudentNormParts(Ctx& ctx, views::Data& body);
 void RegisterMonitorRoutes(App& app);        // the school's monitor dashboard (issue 6)
 void RegisterMonitorReportRoutes(App& app);  // yearly report, exports, deployment-wide report
-void RegisterContactRoutes(App& app);  // coordinators: company contacts, students' logins
+void RegisterContactRoutes(App& app);        // coordinators: company contacts, students' logins
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else

@@ -76,8 +76,8 @@ web::Response ContactsPage(Ctx& ctx, std::string_view company_id, const ContactF
     r.set("id", c.user_id);
     r.set("name", c.name);
     r.set("login", c.login);
-    r.set("status", ctx.T(c.disabled ? "status_disabled"
-                                     : (c.active ? "status_active" : "status_invited")));
+    r.set("status",
+          ctx.T(c.disabled ? "status_disabled" : (c.active ? "status_active" : "status_invited")));
     auto inv = invitations.find(c.user_id);
     if (!c.active && !c.disabled && inv != invitations.end())
       views::SetIfPresent(r, "invitation", InvitationNote(ctx, inv->second, now));
@@ -95,9 +95,7 @@ web::Response ContactsPage(Ctx& ctx, std::string_view company_id, const ContactF
   return ctx.Render("sm_contacts", page, body, status);
 }
 
-web::Response ShowContacts(Ctx& ctx) {
-  return ContactsPage(ctx, ctx.req.PathParam("id"), {}, 200);
-}
+web::Response ShowContacts(Ctx& ctx) { return ContactsPage(ctx, ctx.req.PathParam("id"), {}, 200); }
 
 web::Response InviteContact(Ctx& ctx) {
   std::string company_id(ctx.req.PathParam("id"));
@@ -113,7 +111,8 @@ web::Response InviteContact(Ctx& ctx) {
       form.errors.push_back(s.field() == "email"
                                 ? views::FieldError{"email", LoginProblem(ctx, s)}
                                 : views::FieldError{"name", ctx.T("field_invalid")});
-      return ContactsPage(ctx, company_id, form, s.code() == StatusCode::kAlreadyExists ? 409 : 400);
+      return ContactsPage(ctx, company_id, form,
+                          s.code() == StatusCode::kAlreadyExists ? 409 : 400);
     }
     return ErrorPageFor(ctx, s);
   }
@@ -158,7 +157,7 @@ web::Response ReinviteContact(Ctx& ctx) {
 web::Response UnlinkContact(Ctx& ctx) {
   std::string company_id(ctx.req.PathParam("id"));
   Status s = ctx.app.stagematching().UnlinkCompanyContact(ctx.user(), ctx.req.PathParam("user"),
-                                                         company_id);
+                                                          company_id);
   if (!s.ok()) return ErrorPageFor(ctx, s);
   ContactForm done;
   done.flash = ctx.T("acc_contact_unlinked");
@@ -173,8 +172,8 @@ struct StudentLoginForm {
   std::string flash;
 };
 
-web::Response StudentLoginPage(Ctx& ctx, std::string_view student_id,
-                               const StudentLoginForm& form, int status) {
+web::Response StudentLoginPage(Ctx& ctx, std::string_view student_id, const StudentLoginForm& form,
+                               int status) {
   auto student = ctx.app.stagematching().GetStudent(ctx.user(), student_id);
   if (!student.ok()) return ErrorPageFor(ctx, student.status());
   views::Page page = ctx.MakePage(ctx.T("acc_student_login_title") + ": " + student->name);
@@ -251,12 +250,10 @@ void RegisterContactRoutes(App& app) {
             InviteContact);
   app.Route(web::Method::kPost, "/stagematching/bedrijven/{id}/contactpersonen/koppelen", manage,
             LinkContact);
-  app.Route(web::Method::kPost,
-            "/stagematching/bedrijven/{id}/contactpersonen/{user}/uitnodigen", manage,
-            ReinviteContact);
-  app.Route(web::Method::kPost,
-            "/stagematching/bedrijven/{id}/contactpersonen/{user}/ontkoppelen", manage,
-            UnlinkContact);
+  app.Route(web::Method::kPost, "/stagematching/bedrijven/{id}/contactpersonen/{user}/uitnodigen",
+            manage, ReinviteContact);
+  app.Route(web::Method::kPost, "/stagematching/bedrijven/{id}/contactpersonen/{user}/ontkoppelen",
+            manage, UnlinkContact);
   app.Route(web::Method::kGet, "/stagematching/studenten/{id}/login", manage, ShowStudentLogin);
   app.Route(web::Method::kPost, "/stagematching/studenten/{id}/login/koppelen", manage,
             LinkStudentLogin);

@@ -10,8 +10,8 @@
 #include "auth/accounts.h"
 #include "db/migrate.h"
 #include "keys/keystore.h"
-#include "matchio/atomic_file.h"
 #include "mail/outbox.h"
+#include "matchio/atomic_file.h"
 #include "placement/service.h"
 
 namespace app {
@@ -177,8 +177,7 @@ void RegisterPlacementCommands(CLI::App& cli, int& exit_code) {
        "leerbedrijf_id,name[,kvk,address,postcode,city,lat,lon,crebos,sbb_recognised,"
        "contact_name,contact_email]",
        domain::ImportKind::kCompanies},
-      {"places", "leerbedrijf_id,crebo,capacity,period[,description]",
-       domain::ImportKind::kPlaces},
+      {"places", "leerbedrijf_id,crebo,capacity,period[,description]", domain::ImportKind::kPlaces},
       {"staff", "login,name,role[,email] (role: meldpunt, coordinator, teacher, management, admin)",
        domain::ImportKind::kStaff},
   };
@@ -188,8 +187,8 @@ void RegisterPlacementCommands(CLI::App& cli, int& exit_code) {
     cmd->add_option("--file", options.file, "CSV file (UTF-8, header row)")->required();
     if (k.kind == domain::ImportKind::kStudents) {
       cmd->add_flag("--invite", options.invite,
-                     "Make a student login for each record with an email but no login, and "
-                     "queue its invitation");
+                    "Make a student login for each record with an email but no login, and "
+                    "queue its invitation");
     }
     if (k.kind == domain::ImportKind::kStaff) {
       cmd->add_flag("--no-invite", options.no_invite,

@@ -23,19 +23,18 @@ struct ColumnDoc {
 };
 
 // The columns of domain/placement.h (MapColumns), with the other header names it accepts.
-constexpr ColumnDoc kStudentColumns[] = {
-    {"student_number", "studentnummer, leerlingnummer", true},
-    {"name", "naam", true},
-    {"crebo", "opleidingscode", true},
-    {"level", "niveau", true},
-    {"pathway", "leerweg", true},
-    {"cohort", "", true},
-    {"location", "locatie", false},
-    {"lat", "latitude", false},
-    {"lon", "longitude, lng", false},
-    {"round", "ronde", false},
-    {"email", "e_mail, login", false},
-    {"begeleider_email", "stagebegeleider_email", false}};
+constexpr ColumnDoc kStudentColumns[] = {{"student_number", "studentnummer, leerlingnummer", true},
+                                         {"name", "naam", true},
+                                         {"crebo", "opleidingscode", true},
+                                         {"level", "niveau", true},
+                                         {"pathway", "leerweg", true},
+                                         {"cohort", "", true},
+                                         {"location", "locatie", false},
+                                         {"lat", "latitude", false},
+                                         {"lon", "longitude, lng", false},
+                                         {"round", "ronde", false},
+                                         {"email", "e_mail, login", false},
+                                         {"begeleider_email", "stagebegeleider_email", false}};
 constexpr ColumnDoc kCompanyColumns[] = {{"leerbedrijf_id", "leerbedrijfid", true},
                                          {"name", "naam", true},
                                          {"kvk", "kvk_nummer", false},
@@ -237,8 +236,8 @@ web::Response PostImportOn(Ctx& ctx, const ImportScreen& screen) {
   options.invite_staff = ctx.form.Get("no_invite") != "1";
   options.outbox = &ctx.app.outbox();
   // The browser's file name is never used: the report names the kind.
-  auto report = ctx.app.stagematching().Import(ctx.user(), *kind, kind_name + ".csv", file->bytes,
-                                               options);
+  auto report =
+      ctx.app.stagematching().Import(ctx.user(), *kind, kind_name + ".csv", file->bytes, options);
   if (!report.ok()) {
     if (report.status().code() == StatusCode::kInvalidArgument)
       return ImportPage(ctx, screen, kind_name,
@@ -296,8 +295,9 @@ void RegisterImportRoutes(App& app) {
   Access users = Access::Need(domain::Permission::kManageSchoolUsers);
   app.Route(web::Method::kGet, "/admin/import", users,
             [](Ctx& ctx) { return ShowImportOn(ctx, kAdminImport); });
-  app.Route(web::Method::kPost, "/admin/import", users,
-            [](Ctx& ctx) { return PostImportOn(ctx, kAdminImport); }, kUpload);
+  app.Route(
+      web::Method::kPost, "/admin/import", users,
+      [](Ctx& ctx) { return PostImportOn(ctx, kAdminImport); }, kUpload);
   Access sysadmin = Access::Need(domain::Permission::kManageSchools);
   app.Route(web::Method::kGet, "/admin/register", sysadmin, ShowRegisterImport);
   app.Route(web::Method::kPost, "/admin/register", sysadmin, PostRegisterImport, kUpload);

@@ -274,7 +274,8 @@ TEST_P(AuthTest, InvitationIsValidSevenDaysAndReinviteRevokesTheOldLink) {
                    SP_RETURN_IF_ERROR(accounts_->SetEmail(c, user_.id, "Sam@Mail.Example"));
                    SP_ASSIGN_OR_RETURN(first, SendInvitation(c, clock_, outbox, user_.id));
                    return common::Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_TRUE(first.queued);
   EXPECT_EQ(first.valid_until, clock_.NowMillis() + int64_t{7} * 24 * 3600 * 1000);
   EXPECT_TRUE(invitations.Peek(first.token).ok());
@@ -288,7 +289,8 @@ TEST_P(AuthTest, InvitationIsValidSevenDaysAndReinviteRevokesTheOldLink) {
                    SP_ASSIGN_OR_RETURN(first, SendInvitation(c, clock_, outbox, user_.id));
                    SP_ASSIGN_OR_RETURN(second, SendInvitation(c, clock_, outbox, user_.id));
                    return common::Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_NE(first.token, second.token);
   EXPECT_EQ(invitations.Peek(first.token).status().code(), common::StatusCode::kNotFound);
   EXPECT_EQ(invitations.Redeem(first.token, "paars konijn op de fiets").code(),
@@ -297,33 +299,34 @@ TEST_P(AuthTest, InvitationIsValidSevenDaysAndReinviteRevokesTheOldLink) {
   EXPECT_EQ(invitations.Redeem(second.token, "paars konijn op de fiets").code(),
             common::StatusCode::kNotFound);
 
-  ASSERT_TRUE(db_->Read([&](db::Connection& c) -> common::Status {
-                   SP_ASSIGN_OR_RETURN(db::Rows rows,
-                                       c.Query("SELECT kind, to_address, user_id, body FROM "
-                                               "mail_outbox ORDER BY created_at"));
-                   EXPECT_EQ(rows.rows.size(), 3u);
-                   for (const db::Row& r : rows.rows) {
-                     EXPECT_EQ(r.Text(0), "invitation");
-                     EXPECT_EQ(r.Text(1), "sam@mail.example");
-                     EXPECT_EQ(r.Text(2), user_.id);
-                   }
-                   EXPECT_NE(rows.rows.back().Text(3).find("https://stagepunt.test/invite/" +
-                                                          second.token),
-                             std::string::npos);
-                   SP_ASSIGN_OR_RETURN(auto latest, LatestInvitations(c, school_.id));
-                   EXPECT_TRUE(latest.at(user_.id).used);
-                   return common::Status::Ok();
-                 }).ok());
+  ASSERT_TRUE(
+      db_->Read([&](db::Connection& c) -> common::Status {
+           SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query("SELECT kind, to_address, user_id, body FROM "
+                                                      "mail_outbox ORDER BY created_at"));
+           EXPECT_EQ(rows.rows.size(), 3u);
+           for (const db::Row& r : rows.rows) {
+             EXPECT_EQ(r.Text(0), "invitation");
+             EXPECT_EQ(r.Text(1), "sam@mail.example");
+             EXPECT_EQ(r.Text(2), user_.id);
+           }
+           EXPECT_NE(rows.rows.back().Text(3).find("https://stagepunt.test/invite/" + second.token),
+                     std::string::npos);
+           SP_ASSIGN_OR_RETURN(auto latest, LatestInvitations(c, school_.id));
+           EXPECT_TRUE(latest.at(user_.id).used);
+           return common::Status::Ok();
+         })
+          .ok());
 }
 
 TEST_P(AuthTest, UpdateUserKeepsTheLastAdminAndNamesChangedFields) {
   User admin;
   ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
-                   SP_ASSIGN_OR_RETURN(admin, accounts_->CreateUser(
-                                                  c, {school_.id, "admin@99dm.demo", "Ada",
-                                                      domain::Role::kSchoolAdmin}));
+                   SP_ASSIGN_OR_RETURN(
+                       admin, accounts_->CreateUser(c, {school_.id, "admin@99dm.demo", "Ada",
+                                                        domain::Role::kSchoolAdmin}));
                    return common::Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   auto update = [&](const std::string& id, const Accounts::UserChange& change) {
     std::vector<std::string> changed;
     common::Status s = db_->Write([&](db::Connection& c) -> common::Status {
@@ -354,10 +357,12 @@ TEST_P(AuthTest, UpdateUserKeepsTheLastAdminAndNamesChangedFields) {
   ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
                    SP_ASSIGN_OR_RETURN(other, accounts_->CreateSchool(c, "98dm", "ROC Ander"));
                    return common::Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(db_->Write([&](db::Connection& c) {
-                return accounts_->UpdateUser(c, other.id, user_.id, change).status();
-              }).code(),
+                 return accounts_->UpdateUser(c, other.id, user_.id, change).status();
+               })
+                .code(),
             common::StatusCode::kNotFound);
   // Paging and search.
   auto page = accounts_->ListUsers({school_.id, std::nullopt, "SAM", 50, 0});

@@ -40,7 +40,8 @@ common::StatusOr<Session> Sessions::Lookup(std::string_view token, bool touch) {
         c.Query(std::string("SELECT s.csrf_token, s.mfa_passed, s.last_seen_at, s.expires_at, ") +
                     "u.id, COALESCE(u.school_id, ''), u.login, u.display_name, u.role, "
                     "COALESCE(u.password_hash, ''), COALESCE(u.totp_secret, ''), u.totp_last_step, "
-                    "u.disabled, u.locale, COALESCE(u.email, '') FROM sessions s JOIN users u ON u.id = s.user_id "
+                    "u.disabled, u.locale, COALESCE(u.email, '') FROM sessions s JOIN users u ON "
+                    "u.id = s.user_id "
                     "WHERE s.id_hash = $1",
                 {id_hash}));
     if (rows.empty()) return Status::Ok();
@@ -152,7 +153,8 @@ common::StatusOr<std::string> CreateInvitation(db::Connection& c, const common::
   return token;
 }
 
-common::StatusOr<std::string> Invitations::Create(db::Connection& c, std::string_view user_id, int days) {
+common::StatusOr<std::string> Invitations::Create(db::Connection& c, std::string_view user_id,
+                                                  int days) {
   return CreateInvitation(c, accounts_.clock(), user_id, days);
 }
 

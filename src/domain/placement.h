@@ -149,7 +149,7 @@ struct StudentRow {
   std::string location;
   std::optional<Coordinates> coordinates;
   std::string round;  // optional: the round (by name) this student takes part in
-  std::string email;             // optional: the student's login or address (normalised)
+  std::string email;  // optional: the student's login or address (normalised)
   std::string begeleider_email;  // optional: the stagebegeleider's address (normalised)
 };
 struct CompanyRow {
@@ -162,14 +162,14 @@ struct CompanyRow {
   std::optional<Coordinates> coordinates;
   std::vector<std::string> crebos;      // recognitions; ';', ',' or space separated
   std::optional<bool> sbb_recognised;   // absent: unchanged (new companies: true)
-  std::string contact_name;   // optional, with contact_email: the company's contact login
-  std::string contact_email;  // normalised
+  std::string contact_name;             // optional, with contact_email: the company's contact login
+  std::string contact_email;            // normalised
 };
 struct StaffRow {
   std::string login;  // normalised
   std::string name;
   Role role = Role::kTeacher;  // meldpunt, coordinator, teacher, management or admin
-  std::string email;  // optional, normalised
+  std::string email;           // optional, normalised
 };
 struct PlaceRow {
   std::string leerbedrijf_id;
@@ -192,8 +192,7 @@ std::vector<FieldIssue> ParsePlaceRow(const ColumnMap& columns,
                                       const std::vector<std::string_view>& record,
                                       PlaceRow* out);
 std::vector<FieldIssue> ParseStaffRow(const ColumnMap& columns,
-                                      const std::vector<std::string_view>& record,
-                                      StaffRow* out);
+                                      const std::vector<std::string_view>& record, StaffRow* out);
 // An e-mail address in an import (login rules and a '.' in the domain),
 // lower case; nullopt when it is not one.
 std::optional<std::string> NormalizeImportEmail(std::string_view value);

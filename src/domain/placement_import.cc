@@ -210,8 +210,8 @@ void ParseEmail(std::vector<FieldIssue>* issues, std::string_view field, std::st
   if (std::optional<std::string> email = NormalizeImportEmail(value)) {
     *out = std::move(*email);
   } else {
-    issues->push_back(
-        {std::string(field), std::string(field) + " " + Quote(value) + " is not an e-mail address"});
+    issues->push_back({std::string(field),
+                       std::string(field) + " " + Quote(value) + " is not an e-mail address"});
   }
 }
 
@@ -367,9 +367,10 @@ std::vector<FieldIssue> ParseCompanyRow(const ColumnMap& columns,
   ParseEmail(&issues, "contact_email", columns.Get(record, "contact_email"), &out->contact_email);
   // A contact is a name and an address together.
   if (out->contact_email.empty() != out->contact_name.empty() && issues.empty()) {
-    issues.push_back(out->contact_email.empty()
-                         ? FieldIssue{"contact_email", "contact_email is empty (contact_name is given)"}
-                         : FieldIssue{"contact_name", "contact_name is empty (contact_email is given)"});
+    issues.push_back(
+        out->contact_email.empty()
+            ? FieldIssue{"contact_email", "contact_email is empty (contact_name is given)"}
+            : FieldIssue{"contact_name", "contact_name is empty (contact_email is given)"});
   }
   return issues;
 }
@@ -407,8 +408,7 @@ std::vector<FieldIssue> ParsePlaceRow(const ColumnMap& columns,
 namespace domain {
 
 std::vector<FieldIssue> ParseStaffRow(const ColumnMap& columns,
-                                      const std::vector<std::string_view>& record,
-                                      StaffRow* out) {
+                                      const std::vector<std::string_view>& record, StaffRow* out) {
   std::vector<FieldIssue> issues;
   std::string_view login = columns.Get(record, "login");
   if (login.empty()) {

@@ -26,7 +26,7 @@ struct RoundRef {
 struct Existing {
   std::string id;
   domain::StudentRow row;
-  std::string user_id;  // the linked login, or ""
+  std::string user_id;              // the linked login, or ""
   const RoundRef* round = nullptr;  // the draft or active round the student is in
 };
 
@@ -284,9 +284,9 @@ Status ImportStudents(db::Connection& c, const domain::ColumnMap& columns,
     }
     auto it = existing.find(s->row.student_number);
     if (it != existing.end() && it->second.user_id == user_id) continue;
-    SP_RETURN_IF_ERROR(c.Execute("UPDATE students SET user_id = $1 WHERE id = $2",
-                                 {user_id, student_id})
-                           .status());
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE students SET user_id = $1 WHERE id = $2", {user_id, student_id})
+            .status());
     ++ctx->report->logins_linked;
     SP_RETURN_IF_ERROR(Audit(c, *ctx->audit, ctx->actor, "user.link", "student", student_id));
   }

@@ -2,11 +2,11 @@
 // and applied in one transaction, or not at all.
 #include <algorithm>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 
-#include "common/utf8.h"
 #include "auth/sessions.h"
+#include "common/utf8.h"
 #include "crypto/random.h"
 #include "placement/csv_text.h"
 #include "placement/imports_internal.h"
@@ -66,9 +66,9 @@ StatusOr<std::string> LoginDomainProblem(db::Connection& c, ImportContext* ctx,
 StatusOr<std::string> CreateImportedLogin(db::Connection& c, ImportContext* ctx,
                                           std::string_view login, std::string_view name,
                                           domain::Role role, bool invite) {
-  SP_ASSIGN_OR_RETURN(auth::User u, ctx->accounts->CreateUserInSchoolDomains(
-                                        c, {ctx->actor.school_id, std::string(login),
-                                            std::string(name), role}));
+  SP_ASSIGN_OR_RETURN(auth::User u,
+                      ctx->accounts->CreateUserInSchoolDomains(
+                          c, {ctx->actor.school_id, std::string(login), std::string(name), role}));
   ++ctx->report->logins_created;
   SP_RETURN_IF_ERROR(Audit(c, *ctx->audit, ctx->actor, "user.create", "user", u.id));
   if (invite && ctx->options->outbox != nullptr) {
@@ -125,9 +125,10 @@ Status ImportStaff(db::Connection& c, const domain::ColumnMap& columns,
                                 "AND login = $2",
                                 {school_id, s.row.login}));
     if (!found.empty()) {
-      s.existing = SchoolLogin{found.rows[0].Text(0),
-                               domain::ParseRole(found.rows[0].Text(1)).value_or(domain::Role::kStudent),
-                               !found.rows[0].IsNull(2)};
+      s.existing =
+          SchoolLogin{found.rows[0].Text(0),
+                      domain::ParseRole(found.rows[0].Text(1)).value_or(domain::Role::kStudent),
+                      !found.rows[0].IsNull(2)};
       if (s.existing->role == domain::Role::kStudent ||
           s.existing->role == domain::Role::kCompanyContact) {
         ctx->Error(s.line, "role",
@@ -217,9 +218,8 @@ Status ImportCompaniesAndContacts(db::Connection& c, const domain::ColumnMap& co
     auto [it, inserted] = seen.emplace(l.row.contact_email, line.line);
     if (!inserted) {
       ctx->Error(line.line, "contact_email",
-                 "contact_email \"" + l.row.contact_email +
-                     "\" appears twice (also on line " + std::to_string(it->second) +
-                     "); a contact speaks for one company");
+                 "contact_email \"" + l.row.contact_email + "\" appears twice (also on line " +
+                     std::to_string(it->second) + "); a contact speaks for one company");
       continue;
     }
     SP_ASSIGN_OR_RETURN(l.existing, FindSchoolLogin(c, school_id, l.row.contact_email));
@@ -238,9 +238,9 @@ Status ImportCompaniesAndContacts(db::Connection& c, const domain::ColumnMap& co
   SP_RETURN_IF_ERROR(ImportCompanies(c, columns, lines, ctx));
   if (ctx->failed()) return Status::Ok();
   for (const ContactLine& l : contacts) {
-    SP_ASSIGN_OR_RETURN(db::Rows company,
-                        c.Query("SELECT id FROM companies WHERE leerbedrijf_id = $1",
-                                {l.row.leerbedrijf_id}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows company,
+        c.Query("SELECT id FROM companies WHERE leerbedrijf_id = $1", {l.row.leerbedrijf_id}));
     if (company.empty()) return Status::Internal("imported company missing");
     std::string company_id = company.rows[0].Text(0);
     std::string user_id;
@@ -251,9 +251,9 @@ Status ImportCompaniesAndContacts(db::Connection& c, const domain::ColumnMap& co
                           CreateImportedLogin(c, ctx, l.row.contact_email, l.row.contact_name,
                                               domain::Role::kCompanyContact, /*invite=*/true));
     }
-    SP_ASSIGN_OR_RETURN(db::Rows linked,
-                        c.Query("SELECT company_id FROM company_contacts WHERE user_id = $1",
-                                {user_id}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows linked,
+        c.Query("SELECT company_id FROM company_contacts WHERE user_id = $1", {user_id}));
     if (!linked.empty() && linked.rows[0].Text(0) == company_id) continue;
     SP_RETURN_IF_ERROR(
         c.Execute("INSERT INTO company_contacts(user_id, company_id, created_at) VALUES ($1, $2, "
@@ -335,8 +335,9 @@ StatusOr<ImportReport> RunImport(db::Database& db, const common::Clock& clock,
   ImportReport report;
   report.file_name = std::string(file_name);
   auth::Accounts accounts(db, clock);
-  ImportContext ctx{actor,    clock.NowMillis(), internal::Today(clock), &report, &options,
-                    &accounts, &audit,           &clock};
+  ImportContext ctx{
+      actor, clock.NowMillis(), internal::Today(clock), &report, &options, &accounts, &audit,
+      &clock};
   if (content.size() > kMaxImportBytes) {
     ctx.Error(0, "", "the file is larger than 64 MB");
     return report;

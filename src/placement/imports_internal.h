@@ -46,8 +46,7 @@ common::Status ImportStaff(db::Connection& c, const domain::ColumnMap& columns,
                            const std::vector<ParsedLine>& lines, ImportContext* ctx);
 // The companies import plus its contact columns (contact_name, contact_email).
 common::Status ImportCompaniesAndContacts(db::Connection& c, const domain::ColumnMap& columns,
-                                          const std::vector<ParsedLine>& lines,
-                                          ImportContext* ctx);
+                                          const std::vector<ParsedLine>& lines, ImportContext* ctx);
 
 // ---- Logins in imports (imports.cc) ----
 struct SchoolLogin {

@@ -15,7 +15,8 @@ class ProvisioningTest : public PlacementTest {
     if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(db().Write([&](db::Connection& c) {
                       return accounts_->SetLoginDomains(c, school_.id, {"99dm.test"});
-                    }).ok());
+                    })
+                    .ok());
     admin_ = MakeUser(school_, "admin", domain::Role::kSchoolAdmin);
   }
   ImportReport ImportWith(ImportKind kind, std::string_view csv, const auth::User& as,
@@ -31,7 +32,8 @@ class ProvisioningTest : public PlacementTest {
                       SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(sql, params));
                       n = rows.rows[0].Int(0);
                       return common::Status::Ok();
-                    }).ok());
+                    })
+                    .ok());
     return n;
   }
   static bool HasError(const ImportReport& r, int64_t line, const std::string& field) {
@@ -60,11 +62,11 @@ TEST_P(ProvisioningTest, StaffImportCreatesUpdatesAndInvites) {
             1);
   // Again, with a new role: updated, and no second invitation for a login
   // whose invitation is still pending? It was never used, so it gets a fresh one.
-  ImportReport again = ImportWith(ImportKind::kStaff,
-                                  "login,name,role\n"
-                                  "j.devries@99dm.test,Jan de Vries,teacher\n",
-                                  admin_, {.invite_students = false, .invite_staff = false,
-                                           .outbox = nullptr});
+  ImportReport again =
+      ImportWith(ImportKind::kStaff,
+                 "login,name,role\n"
+                 "j.devries@99dm.test,Jan de Vries,teacher\n",
+                 admin_, {.invite_students = false, .invite_staff = false, .outbox = nullptr});
   ASSERT_TRUE(again.applied) << Errors(again);
   EXPECT_EQ(again.updated, 1);
   EXPECT_EQ(again.invitations, 0);
@@ -102,12 +104,13 @@ TEST_P(ProvisioningTest, StaffImportErrorsNameLineAndColumnAndWriteNothing) {
 
 TEST_P(ProvisioningTest, StudentsImportLinksCreatesAndKeepsTheBegeleider) {
   auth::User existing = MakeUser(school_, "anna", domain::Role::kStudent);  // anna@99dm.test
-  ImportReport r = ImportWith(ImportKind::kStudents,
-                              "student_number,name,crebo,level,pathway,cohort,email,begeleider_email\n"
-                              "S001,Anna Test,25480,3,BOL,2025,ANNA@99dm.test,b.jansen@99dm.test\n"
-                              "S002,Bram Test,25480,3,BOL,2025,bram@99dm.test,\n"
-                              "S003,Cas Test,25480,2,BBL,2025,,\n",
-                              coordinator_, {});
+  ImportReport r =
+      ImportWith(ImportKind::kStudents,
+                 "student_number,name,crebo,level,pathway,cohort,email,begeleider_email\n"
+                 "S001,Anna Test,25480,3,BOL,2025,ANNA@99dm.test,b.jansen@99dm.test\n"
+                 "S002,Bram Test,25480,3,BOL,2025,bram@99dm.test,\n"
+                 "S003,Cas Test,25480,2,BBL,2025,,\n",
+                 coordinator_, {});
   ASSERT_TRUE(r.applied) << Errors(r);
   EXPECT_EQ(r.logins_linked, 1);  // Anna; Bram has no login and --invite was not given
   EXPECT_EQ(r.logins_created, 0);
@@ -131,13 +134,14 @@ TEST_P(ProvisioningTest, StudentsImportLinksCreatesAndKeepsTheBegeleider) {
 
 TEST_P(ProvisioningTest, StudentsImportEmailErrorsNameLineAndColumn) {
   MakeUser(school_, "teach", domain::Role::kTeacher);
-  ImportReport r = ImportWith(ImportKind::kStudents,
-                              "student_number,name,crebo,level,pathway,cohort,email,begeleider_email\n"
-                              "S001,Anna Test,25480,3,BOL,2025,geen adres,\n"
-                              "S002,Bram Test,25480,3,BOL,2025,teach@99dm.test,\n"
-                              "S003,Cas Test,25480,2,BBL,2025,cas@elders.test,\n"
-                              "S004,Dewi Test,25480,3,BOL,2025,,niet@\n",
-                              coordinator_, {.invite_students = true});
+  ImportReport r =
+      ImportWith(ImportKind::kStudents,
+                 "student_number,name,crebo,level,pathway,cohort,email,begeleider_email\n"
+                 "S001,Anna Test,25480,3,BOL,2025,geen adres,\n"
+                 "S002,Bram Test,25480,3,BOL,2025,teach@99dm.test,\n"
+                 "S003,Cas Test,25480,2,BBL,2025,cas@elders.test,\n"
+                 "S004,Dewi Test,25480,3,BOL,2025,,niet@\n",
+                 coordinator_, {.invite_students = true});
   EXPECT_FALSE(r.applied);
   EXPECT_TRUE(HasError(r, 2, "email")) << Errors(r);
   EXPECT_TRUE(HasError(r, 3, "email")) << Errors(r);

@@ -221,8 +221,7 @@ StatusOr<std::pair<std::string, auth::SentInvitation>> MakeInvitedLogin(
       c, {actor.school_id, std::string(email), std::string(name), role});
   if (!user.ok()) {
     const Status& st = user.status();
-    if (st.field() == "login")
-      return Status(st.code(), st.message(), "email");
+    if (st.field() == "login") return Status(st.code(), st.message(), "email");
     return st;
   }
   SP_RETURN_IF_ERROR(internal::Audit(c, log, actor, "user.create", "user", user->id));
@@ -266,13 +265,12 @@ StatusOr<auth::SentInvitation> Stagematching::ReinviteCompanyContact(const auth:
   SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
   auth::SentInvitation sent;
   Status s = db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(
-        db::Rows rows,
-        c.Query("SELECT 1 FROM company_contacts cc "
-                "JOIN users u ON u.id = cc.user_id JOIN school_companies sc ON "
-                "sc.company_id = cc.company_id AND sc.school_id = u.school_id "
-                "WHERE cc.user_id = $1 AND cc.company_id = $2 AND u.school_id = $3",
-                {user_id, company_id, actor.school_id}));
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query("SELECT 1 FROM company_contacts cc "
+                                "JOIN users u ON u.id = cc.user_id JOIN school_companies sc ON "
+                                "sc.company_id = cc.company_id AND sc.school_id = u.school_id "
+                                "WHERE cc.user_id = $1 AND cc.company_id = $2 AND u.school_id = $3",
+                                {user_id, company_id, actor.school_id}));
     if (rows.empty()) return Status::NotFound("no such contact");
     SP_ASSIGN_OR_RETURN(auth::User u, auth::Accounts(db_, clock_).UserById(c, user_id));
     // Only a login that was never used: an active contact resets their own password.
@@ -295,7 +293,8 @@ Status Stagematching::LinkCompanyContactByLogin(const auth::User& actor,
     if (u.ok()) user_id = u->id;
     return u.status().code() == common::StatusCode::kNotFound ? Status::Ok() : u.status();
   }));
-  if (!user_id) return Status(common::StatusCode::kNotFound, "no such login at the school", "login");
+  if (!user_id)
+    return Status(common::StatusCode::kNotFound, "no such login at the school", "login");
   Status s = LinkCompanyContact(actor, *user_id, company_id);
   if (s.code() == common::StatusCode::kInvalidArgument)
     return Status::InvalidArgument(s.message(), "login");
@@ -318,13 +317,13 @@ StatusOr<auth::SentInvitation> Stagematching::CreateStudentLogin(const auth::Use
     if (student.empty()) return Status::NotFound("no such student");
     if (!student.rows[0].IsNull(1))
       return Status::FailedPrecondition("the student has a login", "email");
-    SP_ASSIGN_OR_RETURN(auto made, MakeInvitedLogin(c, clock_, db_, audit_, actor, email,
-                                                    student.rows[0].Text(0),
-                                                    domain::Role::kStudent, outbox));
+    SP_ASSIGN_OR_RETURN(
+        auto made, MakeInvitedLogin(c, clock_, db_, audit_, actor, email, student.rows[0].Text(0),
+                                    domain::Role::kStudent, outbox));
     sent = made.second;
-    SP_RETURN_IF_ERROR(c.Execute("UPDATE students SET user_id = $1 WHERE id = $2",
-                                 {made.first, student_id})
-                           .status());
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE students SET user_id = $1 WHERE id = $2", {made.first, student_id})
+            .status());
     return internal::Audit(c, audit_, actor, "user.link", "student", student_id);
   });
   if (!s.ok()) return s;
@@ -355,7 +354,8 @@ Status Stagematching::LinkStudentUserByLogin(const auth::User& actor, std::strin
     if (u.ok()) user_id = u->id;
     return u.status().code() == common::StatusCode::kNotFound ? Status::Ok() : u.status();
   }));
-  if (!user_id) return Status(common::StatusCode::kNotFound, "no such login at the school", "login");
+  if (!user_id)
+    return Status(common::StatusCode::kNotFound, "no such login at the school", "login");
   Status s = LinkStudentUser(actor, student_id, *user_id);
   if (s.code() == common::StatusCode::kInvalidArgument)
     return Status::InvalidArgument(s.message(), "login");

@@ -46,13 +46,13 @@
 #include "audit/audit_log.h"
 #include "auth/accounts.h"
 #include "auth/sessions.h"
-#include "mail/outbox.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "db/database.h"
 #include "domain/calendar.h"
 #include "domain/company_pause.h"
 #include "domain/placement.h"
+#include "mail/outbox.h"
 
 namespace placement {
 

@@ -47,7 +47,8 @@ class ProvisioningHttpTest : public ::testing::TestWithParam<db::Dialect> {
   // outbox as its recipient would read the mail; "" when none.
   std::string MailedToken(const std::string& login) {
     std::string token;
-    EXPECT_TRUE(t_->db().Read([&](db::Connection& c) -> common::Status {
+    EXPECT_TRUE(t_->db()
+                    .Read([&](db::Connection& c) -> common::Status {
                       SP_ASSIGN_OR_RETURN(
                           db::Rows rows,
                           c.Query("SELECT m.body, m.kind, m.user_id FROM mail_outbox m JOIN users "
@@ -62,16 +63,19 @@ class ProvisioningHttpTest : public ::testing::TestWithParam<db::Dialect> {
                       size_t end = body.find_first_of("\n ", at);
                       token = body.substr(at + 8, end - at - 8);
                       return common::Status::Ok();
-                    }).ok());
+                    })
+                    .ok());
     return token;
   }
   int64_t Count(const std::string& sql, const db::Params& params = {}) {
     int64_t n = -1;
-    EXPECT_TRUE(t_->db().Read([&](db::Connection& c) -> common::Status {
+    EXPECT_TRUE(t_->db()
+                    .Read([&](db::Connection& c) -> common::Status {
                       SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(sql, params));
                       n = rows.rows[0].Int(0);
                       return common::Status::Ok();
-                    }).ok());
+                    })
+                    .ok());
     return n;
   }
   // Redeems the mailed invitation of `login` and logs in.
@@ -80,10 +84,9 @@ class ProvisioningHttpTest : public ::testing::TestWithParam<db::Dialect> {
     ASSERT_FALSE(token.empty()) << login;
     tokens_.push_back(token);
     EXPECT_EQ(b.Get("/invite/" + token).status, 200) << login;
-    auto set = b.Post("/invite/" + token,
-                      "password=" + web::UrlEncode(kPassword) + "&password2=" +
-                          web::UrlEncode(kPassword) + "&password_confirm=" +
-                          web::UrlEncode(kPassword));
+    auto set = b.Post("/invite/" + token, "password=" + web::UrlEncode(kPassword) +
+                                              "&password2=" + web::UrlEncode(kPassword) +
+                                              "&password_confirm=" + web::UrlEncode(kPassword));
     ASSERT_LT(set.status, 400) << login << " " << set.body.substr(0, 300);
     b.Login(login, kPassword);
   }
@@ -125,9 +128,9 @@ class ProvisioningHttpTest : public ::testing::TestWithParam<db::Dialect> {
 TEST_P(ProvisioningHttpTest, FromEmptySchoolToContactAndStudentLoggedIn) {
   // 1. The system admin makes the school and its first admin.
   Browser sys(t_->port());
-  ASSERT_EQ(sys.Login("sysadmin@demo", app::kDemoPassword, Totp(app::kDemoTotpSecret))
-                .Header("location"),
-            "/dashboard");
+  ASSERT_EQ(
+      sys.Login("sysadmin@demo", app::kDemoPassword, Totp(app::kDemoTotpSecret)).Header("location"),
+      "/dashboard");
   sys.Get("/admin/schools");
   EXPECT_EQ(sys.Post("/admin/schools", "brin=97PV&name=ROC+Proef&domains=97pv.test").status, 201);
   auto first = sys.Post("/admin/schools/admin",
@@ -135,8 +138,8 @@ TEST_P(ProvisioningHttpTest, FromEmptySchoolToContactAndStudentLoggedIn) {
   ASSERT_EQ(first.status, 201) << first.body.substr(0, 500);
   EXPECT_EQ(first.body.find("/invite/"), std::string::npos);  // never the token on a page
   // A login outside the school's domains is refused, naming the field.
-  auto outside = sys.Post("/admin/schools/admin",
-                          "admin_brin=97PV&admin_login=x%4099dm.demo&admin_name=X");
+  auto outside =
+      sys.Post("/admin/schools/admin", "admin_brin=97PV&admin_login=x%4099dm.demo&admin_name=X");
   EXPECT_EQ(outside.status, 400);
 
   // 2. The admin sets a password and a second factor, then imports staff and students.
@@ -165,8 +168,10 @@ TEST_P(ProvisioningHttpTest, FromEmptySchoolToContactAndStudentLoggedIn) {
                           "970001,Zorg Proef,25480,Tom Contact,tom@97pv.test\n");
   ASSERT_EQ(companies.status, 200) << companies.body.substr(0, 2000);
   coord.Get("/stagematching/norm");
-  ASSERT_LT(coord.Post("/stagematching/norm", "text_nl=Wij+discrimineren+niet.&text_en=We+do+not+"
-                                              "discriminate.")
+  ASSERT_LT(coord
+                .Post("/stagematching/norm",
+                      "text_nl=Wij+discrimineren+niet.&text_en=We+do+not+"
+                      "discriminate.")
                 .status,
             400);
 
@@ -243,9 +248,7 @@ TEST_P(ProvisioningHttpTest, FromEmptySchoolToContactAndStudentLoggedIn) {
   auto other = t_->app().accounts().UserByLogin("student@99dm.demo");
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(admin.Get("/admin/users/" + other->id).status, 404);
-  EXPECT_EQ(admin.Post("/admin/users/" + other->id,
-                       "display_name=X&email=&role=teacher")
-                .status,
+  EXPECT_EQ(admin.Post("/admin/users/" + other->id, "display_name=X&email=&role=teacher").status,
             404);
   EXPECT_EQ(admin.Post("/admin/users/" + other->id + "/invite", "").status, 404);
   EXPECT_EQ(admin.Post("/admin/users/" + other->id + "/disable", "").status, 404);
