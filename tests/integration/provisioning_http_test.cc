@@ -11,6 +11,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <sstream>
 
 #include "app/demo.h"
@@ -228,6 +229,7 @@ TEST_P(ProvisioningHttpTest, FromEmptySchoolToContactAndStudentLoggedIn) {
   // 6. A re-invite revokes the old link.
   std::string begeleider = UserId("begeleider@97pv.test");
   std::string old_token = MailedToken("begeleider@97pv.test");
+  t_->clock().Advance(std::chrono::seconds(5));  // the mails' order in the outbox
   admin.Get("/admin/users/" + begeleider);
   auto again = admin.Post("/admin/users/" + begeleider + "/invite", "");
   ASSERT_EQ(again.status, 200) << again.body.substr(0, 300);
@@ -263,7 +265,8 @@ TEST_P(ProvisioningHttpTest, FromEmptySchoolToContactAndStudentLoggedIn) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ProvisioningHttpTest, db::testing::kBothBackends,
+INSTANTIATE_TEST_SUITE_P(Backends, ProvisioningHttpTest,
+                         ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
                          db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
 
 }  // namespace
