@@ -86,6 +86,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterMailRoutes(*this);
   RegisterLeadRoutes(*this);
   RegisterPasswordRoutes(*this);
+  RegisterContactRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,

@@ -233,6 +233,7 @@ void AddSsoSchools(Ctx& ctx, views::Data& body);
 std::string SsoLogoutRedirect(Ctx& ctx);
 void RegisterLeadRoutes(App& app);      // the school admin's meldpunt leads and their keys
 void RegisterPasswordRoutes(App& app);  // password forgotten, reset and change
+void RegisterContactRoutes(App& app);        // coordinators: company contacts, students' logins
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else

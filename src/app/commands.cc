@@ -441,7 +441,8 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
 
   auto* user = cli.add_subcommand("user", "User administration");
   user->require_subcommand(1);
-  static std::string user_login, user_name, user_role, user_brin;
+  static std::string user_login, user_name, user_role, user_brin, user_email;
+  static std::string user_public_url = AppConfig{}.public_url;
   auto* user_create =
       user->add_subcommand("create", "Add a user and print a one-time invitation link");
   AddCommon(user_create, common_opts);
@@ -453,13 +454,20 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
           "student, meldpunt, coordinator, teacher, management, company, admin or sysadmin")
       ->required();
   user_create->add_option("--brin", user_brin, "School (not for sysadmin)");
+  user_create->add_option("--email", user_email,
+                          "Address for the invitation mail (default: the login, if an address)");
+  user_create
+      ->add_option("--public-url", user_public_url, "The app's address, for the invitation link")
+      ->capture_default_str();
   user_create->callback([&] {
     auto role = domain::ParseRole(user_role);
     if (!role) {
       exit_code = Fail(common::Status::InvalidArgument("unknown role: " + user_role, "--role"));
       return;
     }
-    auto rt = MakeRuntime(common_opts, {});
+    AppConfig config;
+    config.public_url = user_public_url;
+    auto rt = MakeRuntime(common_opts, config);
     if (!rt.ok()) {
       exit_code = Fail(rt.status());
       return;
@@ -476,10 +484,20 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
     common::Status s = rt->db->Write([&](db::Connection& c) -> common::Status {
       SP_ASSIGN_OR_RETURN(auth::User u, rt->app->accounts().CreateUser(
                                             c, {school_id, user_login, user_name, *role}));
-      SP_ASSIGN_OR_RETURN(std::string t, rt->app->invitations().Create(c, u.id));
-      std::cout << "invitation: /invite/" << t << "\n";
+      if (!user_email.empty())
+        SP_RETURN_IF_ERROR(rt->app->accounts().SetEmail(c, u.id, user_email));
       SP_RETURN_IF_ERROR(
           rt->app->audit().Append(c, {school_id, "system", "user.create", "user", u.id, "ok"}));
+      // Queued as mail in the same transaction; the link is also printed for
+      // the system admin who bootstraps a school by hand.
+      SP_ASSIGN_OR_RETURN(auth::SentInvitation sent,
+                          auth::SendInvitation(c, rt->app->clock(), rt->app->outbox(), u.id));
+      std::cout << "uitnodiging: " << rt->app->outbox().public_url() << "/invite/" << sent.token
+                << " (geldig tot " << common::FormatIso8601(sent.valid_until) << ")\n";
+      std::cout << (sent.queued ? "uitnodiging per e-mail in de wachtrij\n"
+                                : "geen e-mailadres: geef de link zelf door\n");
+      SP_RETURN_IF_ERROR(
+          rt->app->audit().Append(c, {school_id, "system", "user.invite", "user", u.id, "ok"}));
       // The first handler of a school receives new cases (meldpunt/service.h).
       if (u.role != domain::Role::kMeldpuntHandler) return common::Status::Ok();
       return rt->app->meldpunt().EnsureLead(c, school_id, "system").status();

@@ -10,6 +10,7 @@
 #include "auth/accounts.h"
 #include "db/migrate.h"
 #include "keys/keystore.h"
+#include "mail/outbox.h"
 #include "matchio/atomic_file.h"
 #include "placement/service.h"
 
@@ -26,6 +27,9 @@ struct Options {
   std::string file;
   std::string round_id;
   std::string out_dir;
+  bool invite = false;     // students: make logins for records without one, and invite
+  bool no_invite = false;  // staff: no invitations (the school's staff log in by SSO)
+  std::string public_url = "http://127.0.0.1:8080";
 };
 
 int Fail(const common::Status& s) {
@@ -91,7 +95,14 @@ int Import(std::optional<domain::ImportKind> kind, const Options& o) {
   content << in.rdbuf();
   auto rt = Open(o);
   if (!rt.ok()) return Fail(rt.status());
-  auto report = kind ? rt->service->Import(rt->actor, *kind, o.file, content.str())
+  // Staff logins are the school admin's; the command acts as that role.
+  if (kind == domain::ImportKind::kStaff) rt->actor.role = domain::Role::kSchoolAdmin;
+  mail::Outbox outbox(common::SystemClock::Instance(), o.public_url);
+  placement::ImportOptions options;
+  options.invite_students = o.invite;
+  options.invite_staff = !o.no_invite;
+  options.outbox = &outbox;
+  auto report = kind ? rt->service->Import(rt->actor, *kind, o.file, content.str(), options)
                      : rt->service->ImportRegister(rt->actor, o.file, content.str());
   if (!report.ok()) return Fail(report.status());
   if (!report->applied) {
@@ -104,6 +115,11 @@ int Import(std::optional<domain::ImportKind> kind, const Options& o) {
   }
   std::cout << o.file << ": " << report->rows << " rows: " << report->inserted << " inserted, "
             << report->updated << " updated, " << report->unchanged << " unchanged\n";
+  if (report->logins_created + report->logins_linked + report->invitations > 0) {
+    std::cout << o.file << ": logins: " << report->logins_created << " created, "
+              << report->logins_linked << " linked, " << report->invitations
+              << " invitations queued\n";
+  }
   return kOk;
 }
 
@@ -154,18 +170,35 @@ void RegisterPlacementCommands(CLI::App& cli, int& exit_code) {
   };
   static const Kind kinds[] = {
       {"students",
-       "student_number,name,crebo,level,pathway,cohort[,location,lat,lon,round]",
+       "student_number,name,crebo,level,pathway,cohort[,location,lat,lon,round,email,"
+       "begeleider_email]",
        domain::ImportKind::kStudents},
       {"companies",
-       "leerbedrijf_id,name[,kvk,address,postcode,city,lat,lon,crebos,sbb_recognised]",
+       "leerbedrijf_id,name[,kvk,address,postcode,city,lat,lon,crebos,sbb_recognised,"
+       "contact_name,contact_email]",
        domain::ImportKind::kCompanies},
-      {"places", "leerbedrijf_id,crebo,capacity,period[,description]",
-       domain::ImportKind::kPlaces},
+      {"places", "leerbedrijf_id,crebo,capacity,period[,description]", domain::ImportKind::kPlaces},
+      {"staff", "login,name,role[,email] (role: meldpunt, coordinator, teacher, management, admin)",
+       domain::ImportKind::kStaff},
   };
   for (const Kind& k : kinds) {
     auto* cmd = import->add_subcommand(k.name, std::string("Columns: ") + k.help);
     AddCommon(cmd, options);
     cmd->add_option("--file", options.file, "CSV file (UTF-8, header row)")->required();
+    if (k.kind == domain::ImportKind::kStudents) {
+      cmd->add_flag("--invite", options.invite,
+                    "Make a student login for each record with an email but no login, and "
+                    "queue its invitation");
+    }
+    if (k.kind == domain::ImportKind::kStaff) {
+      cmd->add_flag("--no-invite", options.no_invite,
+                    "Queue no invitations (the school's staff log in by SSO)");
+    }
+    if (k.kind != domain::ImportKind::kPlaces) {
+      cmd->add_option("--public-url", options.public_url,
+                      "The app's address, for the links in invitation mails")
+          ->capture_default_str();
+    }
     domain::ImportKind kind = k.kind;
     cmd->callback([&exit_code, kind] { exit_code = Import(kind, options); });
   }

@@ -3,6 +3,8 @@
 // The stagematching subcommands (see placement/service.h):
 //
 //   stagepunt import students|companies|places --school BRIN --file F [--db URL] [--data-dir DIR]
+//   stagepunt import students ... [--invite]      (make and invite logins for the email column)
+//   stagepunt import staff --school BRIN --file F [--no-invite]   (login,name,role[,email])
 //   stagepunt register import --file F [--db URL] [--data-dir DIR]
 //   stagepunt round export --school BRIN --round ID --out DIR [--db URL] [--data-dir DIR]
 //

@@ -23,17 +23,18 @@ struct ColumnDoc {
 };
 
 // The columns of domain/placement.h (MapColumns), with the other header names it accepts.
-constexpr ColumnDoc kStudentColumns[] = {
-    {"student_number", "studentnummer, leerlingnummer", true},
-    {"name", "naam", true},
-    {"crebo", "opleidingscode", true},
-    {"level", "niveau", true},
-    {"pathway", "leerweg", true},
-    {"cohort", "", true},
-    {"location", "locatie", false},
-    {"lat", "latitude", false},
-    {"lon", "longitude, lng", false},
-    {"round", "ronde", false}};
+constexpr ColumnDoc kStudentColumns[] = {{"student_number", "studentnummer, leerlingnummer", true},
+                                         {"name", "naam", true},
+                                         {"crebo", "opleidingscode", true},
+                                         {"level", "niveau", true},
+                                         {"pathway", "leerweg", true},
+                                         {"cohort", "", true},
+                                         {"location", "locatie", false},
+                                         {"lat", "latitude", false},
+                                         {"lon", "longitude, lng", false},
+                                         {"round", "ronde", false},
+                                         {"email", "e_mail, login", false},
+                                         {"begeleider_email", "stagebegeleider_email", false}};
 constexpr ColumnDoc kCompanyColumns[] = {{"leerbedrijf_id", "leerbedrijfid", true},
                                          {"name", "naam", true},
                                          {"kvk", "kvk_nummer", false},
@@ -43,7 +44,24 @@ constexpr ColumnDoc kCompanyColumns[] = {{"leerbedrijf_id", "leerbedrijfid", tru
                                          {"lat", "latitude", false},
                                          {"lon", "longitude, lng", false},
                                          {"crebos", "erkenningen", false},
-                                         {"sbb_recognised", "erkend, sbb_erkend", false}};
+                                         {"sbb_recognised", "erkend, sbb_erkend", false},
+                                         {"contact_name", "contactpersoon", false},
+                                         {"contact_email", "contact_e_mail", false}};
+// The register import's columns: the same as a school's, without contacts.
+constexpr ColumnDoc kRegisterColumns[] = {{"leerbedrijf_id", "leerbedrijfid", true},
+                                          {"name", "naam", true},
+                                          {"kvk", "kvk_nummer", false},
+                                          {"address", "adres", false},
+                                          {"postcode", "", false},
+                                          {"city", "plaats", false},
+                                          {"lat", "latitude", false},
+                                          {"lon", "longitude, lng", false},
+                                          {"crebos", "erkenningen", false},
+                                          {"sbb_recognised", "erkend, sbb_erkend", false}};
+constexpr ColumnDoc kStaffColumns[] = {{"login", "inlognaam", true},
+                                       {"name", "naam", true},
+                                       {"role", "rol", true},
+                                       {"email", "e_mail", false}};
 constexpr ColumnDoc kPlaceColumns[] = {{"leerbedrijf_id", "leerbedrijfid", true},
                                        {"crebo", "opleidingscode", true},
                                        {"capacity", "capaciteit", true},
@@ -85,6 +103,7 @@ struct ImportScreen {
   const char* title_key;
   const char* intro_key;
   bool is_register;  // one kind, "register", and no choice of kind
+  bool is_admin;     // the school admin's: staff and students (logins)
 };
 
 constexpr ImportScreen kSchoolImport{
@@ -94,6 +113,7 @@ constexpr ImportScreen kSchoolImport{
     .title_key = "sm_import_title",
     .intro_key = "sm_import_intro",
     .is_register = false,
+    .is_admin = false,
 };
 constexpr ImportScreen kRegisterImport{
     .action = "/admin/register",
@@ -102,6 +122,16 @@ constexpr ImportScreen kRegisterImport{
     .title_key = "reg_import_title",
     .intro_key = "reg_import_intro",
     .is_register = true,
+    .is_admin = false,
+};
+constexpr ImportScreen kAdminImport{
+    .action = "/admin/import",
+    .back_href = "/admin/users",
+    .back_key = "acc_back_users",
+    .title_key = "acc_import_title",
+    .intro_key = "acc_import_intro",
+    .is_register = false,
+    .is_admin = true,
 };
 
 web::Response ImportPage(Ctx& ctx, const ImportScreen& screen, const std::string& kind,
@@ -118,7 +148,9 @@ web::Response ImportPage(Ctx& ctx, const ImportScreen& screen, const std::string
   body.set("intro", ctx.T(screen.intro_key));
   body.set("choose_kind", !screen.is_register);
   views::Data kinds{views::Data::type::list};
-  for (const char* k : {"students", "companies", "places"}) {
+  std::vector<const char*> offered = {"students", "companies", "places"};
+  if (screen.is_admin) offered = {"staff", "students"};
+  for (const char* k : offered) {
     views::Data item;
     item.set("value", std::string(k));
     item.set("id", "kind_" + std::string(k));
@@ -129,9 +161,18 @@ web::Response ImportPage(Ctx& ctx, const ImportScreen& screen, const std::string
   body.set("kinds", kinds);
   SetIfPresent(body, "kind_error", views::ErrorFor(page.errors, "kind"));
   SetIfPresent(body, "file_error", views::ErrorFor(page.errors, "file"));
+  // Logins: students' may be made and invited here; staff invitations can
+  // be left out for schools whose staff log in by SSO.
+  body.set("offer_invite", !screen.is_register);
+  body.set("offer_no_invite", screen.is_admin);
+  body.set("invite_checked", ctx.form.Get("invite") == "1");
+  body.set("no_invite_checked", ctx.form.Get("no_invite") == "1");
   views::Data docs{views::Data::type::list};
   if (screen.is_register) {
-    docs.push_back(KindDoc(ctx, "register", kCompanyColumns));
+    docs.push_back(KindDoc(ctx, "register", kRegisterColumns));
+  } else if (screen.is_admin) {
+    docs.push_back(KindDoc(ctx, "staff", kStaffColumns));
+    docs.push_back(KindDoc(ctx, "students", kStudentColumns));
   } else {
     docs.push_back(KindDoc(ctx, "students", kStudentColumns));
     docs.push_back(KindDoc(ctx, "companies", kCompanyColumns));
@@ -147,6 +188,9 @@ web::Response ImportPage(Ctx& ctx, const ImportScreen& screen, const std::string
     body.set("updated", std::to_string(report->updated));
     body.set("unchanged", std::to_string(report->unchanged));
     body.set("error_count", std::to_string(report->errors.size()));
+    body.set("logins_created", std::to_string(report->logins_created));
+    body.set("logins_linked", std::to_string(report->logins_linked));
+    body.set("invitations", std::to_string(report->invitations));
     views::Data list{views::Data::type::list};
     for (const placement::ImportError& e : report->errors) {
       views::Data item;
@@ -162,30 +206,41 @@ web::Response ImportPage(Ctx& ctx, const ImportScreen& screen, const std::string
   return ctx.Render("sm_import", page, body, status);
 }
 
-web::Response ShowImport(Ctx& ctx) {
-  std::string kind = ctx.req.QueryParam("soort").value_or("students");
-  if (!domain::ParseImportKind(kind)) kind = "students";
-  return ImportPage(ctx, kSchoolImport, kind, {}, nullptr, 200);
+web::Response ShowImportOn(Ctx& ctx, const ImportScreen& screen) {
+  std::string kind(ctx.req.QueryParam("soort").value_or(screen.is_admin ? "staff" : "students"));
+  auto parsed = domain::ParseImportKind(kind);
+  bool offered = parsed && (screen.is_admin ? (*parsed == domain::ImportKind::kStaff ||
+                                               *parsed == domain::ImportKind::kStudents)
+                                            : *parsed != domain::ImportKind::kStaff);
+  if (!offered) kind = screen.is_admin ? "staff" : "students";
+  return ImportPage(ctx, screen, kind, {}, nullptr, 200);
 }
 
-web::Response PostImport(Ctx& ctx) {
+web::Response PostImportOn(Ctx& ctx, const ImportScreen& screen) {
   std::string kind_name = ctx.form.Get("kind");
   auto kind = domain::ParseImportKind(kind_name);
-  if (!kind)
-    return ImportPage(ctx, kSchoolImport, "", {{"kind", ctx.T("sm_err_import_kind")}}, nullptr,
-                      400);
+  bool offered = kind && (screen.is_admin ? (*kind == domain::ImportKind::kStaff ||
+                                             *kind == domain::ImportKind::kStudents)
+                                          : *kind != domain::ImportKind::kStaff);
+  if (!offered)
+    return ImportPage(ctx, screen, "", {{"kind", ctx.T("sm_err_import_kind")}}, nullptr, 400);
   const web::FilePart* file = nullptr;
   for (const web::FilePart& f : ctx.files) {
     if (f.field == "file") file = &f;
   }
   if (!file || file->bytes.empty())
-    return ImportPage(ctx, kSchoolImport, kind_name, {{"file", ctx.T("sm_err_import_file")}},
-                      nullptr, 400);
+    return ImportPage(ctx, screen, kind_name, {{"file", ctx.T("sm_err_import_file")}}, nullptr,
+                      400);
+  placement::ImportOptions options;
+  options.invite_students = ctx.form.Get("invite") == "1";
+  options.invite_staff = ctx.form.Get("no_invite") != "1";
+  options.outbox = &ctx.app.outbox();
   // The browser's file name is never used: the report names the kind.
-  auto report = ctx.app.stagematching().Import(ctx.user(), *kind, kind_name + ".csv", file->bytes);
+  auto report =
+      ctx.app.stagematching().Import(ctx.user(), *kind, kind_name + ".csv", file->bytes, options);
   if (!report.ok()) {
     if (report.status().code() == StatusCode::kInvalidArgument)
-      return ImportPage(ctx, kSchoolImport, kind_name,
+      return ImportPage(ctx, screen, kind_name,
                         {{"file", ErrorText(ctx, "import", report.status())}}, nullptr, 400);
     return ErrorPageFor(ctx, report.status());
   }
@@ -194,9 +249,12 @@ web::Response PostImport(Ctx& ctx) {
     errors.push_back({"import-errors", ctx.T("sm_import_rejected_summary") + " (" +
                                            std::to_string(report->errors.size()) + ")"});
   }
-  return ImportPage(ctx, kSchoolImport, kind_name, std::move(errors), &*report,
+  return ImportPage(ctx, screen, kind_name, std::move(errors), &*report,
                     report->applied ? 200 : 400);
 }
+
+web::Response ShowImport(Ctx& ctx) { return ShowImportOn(ctx, kSchoolImport); }
+web::Response PostImport(Ctx& ctx) { return PostImportOn(ctx, kSchoolImport); }
 
 // ---- The register (system admin) ------------------------------------------
 
@@ -233,6 +291,13 @@ void RegisterImportRoutes(App& app) {
   Access manage = Access::Need(domain::Permission::kManagePlacements);
   app.Route(web::Method::kGet, "/stagematching/import", manage, ShowImport);
   app.Route(web::Method::kPost, "/stagematching/import", manage, PostImport, kUpload);
+  // The school admin's: staff logins, and students with their logins.
+  Access users = Access::Need(domain::Permission::kManageSchoolUsers);
+  app.Route(web::Method::kGet, "/admin/import", users,
+            [](Ctx& ctx) { return ShowImportOn(ctx, kAdminImport); });
+  app.Route(
+      web::Method::kPost, "/admin/import", users,
+      [](Ctx& ctx) { return PostImportOn(ctx, kAdminImport); }, kUpload);
   Access sysadmin = Access::Need(domain::Permission::kManageSchools);
   app.Route(web::Method::kGet, "/admin/register", sysadmin, ShowRegisterImport);
   app.Route(web::Method::kPost, "/admin/register", sysadmin, PostRegisterImport, kUpload);

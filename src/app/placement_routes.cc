@@ -190,6 +190,8 @@ web::Response StudentsPage(Ctx& ctx) {
     item.set("cohort", s.cohort);
     item.set("location", s.location);
     item.set("linked", ctx.T(s.linked_to_user ? "sm_yes" : "sm_no"));
+    item.set("id", s.id);
+    item.set("is_linked", s.linked_to_user);
     rows.push_back(item);
   }
   body.set("students", rows);

@@ -1,6 +1,7 @@
 #include "auth/accounts.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/utf8.h"
 #include "crypto/random.h"
@@ -9,7 +10,7 @@ namespace auth {
 
 const char kUserColumns[] =
     "id, COALESCE(school_id, ''), login, display_name, role, COALESCE(password_hash, ''), "
-    "COALESCE(totp_secret, ''), totp_last_step, disabled, locale";
+    "COALESCE(totp_secret, ''), totp_last_step, disabled, locale, COALESCE(email, '')";
 
 User UserFromRow(const db::Row& r) {
   User u;
@@ -23,6 +24,7 @@ User UserFromRow(const db::Row& r) {
   u.totp_last_step = r.Int(7);
   u.disabled = r.Int(8) != 0;
   u.locale = r.Text(9);
+  if (r.size() > 10) u.email = r.Text(10);
   return u;
 }
 
@@ -229,6 +231,123 @@ common::StatusOr<std::vector<User>> Accounts::UsersOfSchool(std::string_view sch
     return common::Status::Ok();
   }));
   return out;
+}
+
+common::StatusOr<std::string> NormalizeEmail(std::string_view email) {
+  auto norm = domain::NormalizeLogin(email);
+  if (!norm.ok()) return common::Status::InvalidArgument("not an e-mail address", "email");
+  std::string_view domain_part = domain::LoginDomainOf(*norm);
+  if (domain_part.find('.') == std::string_view::npos || domain_part.front() == '.' ||
+      domain_part.back() == '.' || norm->find_first_of(",;") != std::string::npos) {
+    return common::Status::InvalidArgument("not an e-mail address", "email");
+  }
+  return *norm;
+}
+
+common::StatusOr<Accounts::UserPage> Accounts::ListUsers(const UserQuery& q) {
+  UserPage page;
+  // The search is a plain substring: LIKE's wildcards in it are escaped.
+  std::string pattern = "%";
+  for (char ch : q.search) {
+    char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower == '%' || lower == '_' || lower == '\\') pattern += '\\';
+    pattern += lower;
+  }
+  pattern += '%';
+  std::string role = q.role ? std::string(domain::RoleName(*q.role)) : std::string();
+  const std::string where =
+      " FROM users WHERE school_id = $1 AND ($2 = '' OR role = $2) AND "
+      "(LOWER(login) LIKE $3 ESCAPE '\\' OR LOWER(display_name) LIKE $3 ESCAPE '\\')";
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(db::Rows count,
+                        c.Query("SELECT COUNT(*)" + where, {q.school_id, role, pattern}));
+    page.total = count.rows[0].Int(0);
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query(std::string("SELECT ") + kUserColumns + where +
+                    " ORDER BY display_name, login LIMIT $4 OFFSET $5",
+                {q.school_id, role, pattern, static_cast<int64_t>(std::clamp(q.limit, 1, 500)),
+                 static_cast<int64_t>(std::max(q.offset, 0))}));
+    for (const auto& r : rows.rows) page.users.push_back(UserFromRow(r));
+    return common::Status::Ok();
+  }));
+  return page;
+}
+
+common::StatusOr<std::vector<std::string>> Accounts::UpdateUser(db::Connection& c,
+                                                                std::string_view school_id,
+                                                                std::string_view user_id,
+                                                                const UserChange& change) {
+  SP_ASSIGN_OR_RETURN(User u, UserById(c, user_id));
+  if (school_id.empty() || u.school_id != school_id)
+    return common::Status::NotFound("user not found");
+  std::vector<std::string> changed;
+  if (change.display_name && *change.display_name != u.display_name) {
+    const std::string& name = *change.display_name;
+    if (name.empty() || name.size() > 200 || !common::IsValidUtf8(name))
+      return common::Status::InvalidArgument("name must be 1 to 200 characters", "display_name");
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE users SET display_name = $1 WHERE id = $2", {name, user_id}).status());
+    changed.push_back("display_name");
+  }
+  if (change.email) {
+    std::string email;
+    if (!change.email->empty()) {
+      SP_ASSIGN_OR_RETURN(email, NormalizeEmail(*change.email));
+    }
+    if (email != u.email) {
+      SP_RETURN_IF_ERROR(SetEmail(c, user_id, email));
+      changed.push_back("email");
+    }
+  }
+  if (change.role && *change.role != u.role) {
+    // A system admin belongs to no school: no school user becomes one.
+    if (*change.role == domain::Role::kSystemAdmin || u.role == domain::Role::kSystemAdmin)
+      return common::Status::InvalidArgument("a school user cannot become a system admin", "role");
+    if (u.role == domain::Role::kSchoolAdmin) {
+      // The school keeps at least one admin who can log in.
+      SP_ASSIGN_OR_RETURN(db::Rows others,
+                          c.Query("SELECT COUNT(*) FROM users WHERE school_id = $1 AND role = $2 "
+                                  "AND disabled = 0 AND id <> $3",
+                                  {school_id, std::string(domain::RoleName(u.role)), user_id}));
+      if (others.rows[0].Int(0) == 0)
+        return common::Status::FailedPrecondition("the school's last admin", "role");
+    }
+    SP_RETURN_IF_ERROR(c.Execute("UPDATE users SET role = $1 WHERE id = $2",
+                                 {std::string(domain::RoleName(*change.role)), user_id})
+                           .status());
+    // The rights change: sessions and API tokens of the old role end.
+    SP_RETURN_IF_ERROR(c.Execute("DELETE FROM sessions WHERE user_id = $1", {user_id}).status());
+    SP_RETURN_IF_ERROR(c.Execute("DELETE FROM api_tokens WHERE user_id = $1", {user_id}).status());
+    changed.push_back("role");
+  }
+  return changed;
+}
+
+common::Status Accounts::SetEmail(db::Connection& c, std::string_view user_id,
+                                  std::string_view email) {
+  std::string norm;
+  if (!email.empty()) {
+    SP_ASSIGN_OR_RETURN(norm, NormalizeEmail(email));
+  }
+  return c
+      .Execute("UPDATE users SET email = $1 WHERE id = $2",
+               {norm.empty() ? db::Param(std::nullopt) : db::Param(norm), user_id})
+      .status();
+}
+
+common::StatusOr<User> Accounts::SchoolUserByLoginOrEmail(db::Connection& c,
+                                                          std::string_view school_id,
+                                                          std::string_view login_or_email) {
+  auto norm = domain::NormalizeLogin(login_or_email);
+  if (!norm.ok() || school_id.empty()) return common::Status::NotFound("user not found");
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query(std::string("SELECT ") + kUserColumns +
+                                  " FROM users WHERE school_id = $1 AND (login = $2 OR email = $2) "
+                                  "ORDER BY CASE WHEN login = $2 THEN 0 ELSE 1 END LIMIT 1",
+                              {school_id, *norm}));
+  if (rows.empty()) return common::Status::NotFound("user not found");
+  return UserFromRow(rows.rows[0]);
 }
 
 common::Status Accounts::SetPasswordHash(db::Connection& c, std::string_view user_id,

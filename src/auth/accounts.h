@@ -33,6 +33,7 @@ struct User {
   int64_t totp_last_step = 0;
   bool disabled = false;
   std::string locale = "nl";
+  std::string email;  // where mails go; "" means the login (when it is an address)
 };
 
 class Accounts {
@@ -78,6 +79,43 @@ class Accounts {
   // Users of one school, by role then login.
   common::StatusOr<std::vector<User>> UsersOfSchool(std::string_view school_id);
 
+  // One page of a school's users for the admin: optionally one role, and a
+  // search in name or login (case-insensitive, a plain substring).
+  struct UserQuery {
+    std::string school_id;
+    std::optional<domain::Role> role;
+    std::string search;
+    int limit = 50;
+    int offset = 0;
+  };
+  struct UserPage {
+    std::vector<User> users;
+    int64_t total = 0;  // matching users over all pages
+  };
+  common::StatusOr<UserPage> ListUsers(const UserQuery& q);
+
+  // The school admin's changes to one of the school's users. Fields left
+  // unset stay as they are. Returns the names of the fields that changed
+  // ("display_name", "email", "role"), for the audit record. NotFound for a
+  // user of another school (or none); InvalidArgument naming the field for a
+  // bad value or a role to or from system admin; FailedPrecondition (field
+  // "role") when the change would leave the school without an active admin.
+  struct UserChange {
+    std::optional<std::string> display_name;
+    std::optional<std::string> email;  // "" clears it (mail goes to the login)
+    std::optional<domain::Role> role;
+  };
+  common::StatusOr<std::vector<std::string>> UpdateUser(db::Connection& c,
+                                                        std::string_view school_id,
+                                                        std::string_view user_id,
+                                                        const UserChange& change);
+  // Sets (or with "" clears) the user's e-mail address; InvalidArgument on
+  // field "email" for one that is not an address.
+  common::Status SetEmail(db::Connection& c, std::string_view user_id, std::string_view email);
+  // A school's user by login or e-mail address (normalised), or NotFound.
+  common::StatusOr<User> SchoolUserByLoginOrEmail(db::Connection& c, std::string_view school_id,
+                                                  std::string_view login_or_email);
+
   common::Status SetPasswordHash(db::Connection& c, std::string_view user_id,
                                  std::string_view hash);
   common::Status SetTotp(db::Connection& c, std::string_view user_id, std::string_view secret);
@@ -95,6 +133,11 @@ class Accounts {
   db::Database& db_;
   const common::Clock& clock_;
 };
+
+// An e-mail address as stored in users.email: lower case, one '@', a dot in
+// the domain (the rules of logins, domain::NormalizeLogin). InvalidArgument
+// on field "email".
+common::StatusOr<std::string> NormalizeEmail(std::string_view email);
 
 // "a.nl, b.nl" or one per line -> {"a.nl", "b.nl"} (not yet validated).
 std::vector<std::string> SplitDomainList(std::string_view text);

@@ -262,6 +262,121 @@ TEST_P(AuthTest, InvitationWorksOnce) {
   EXPECT_FALSE(u->password_hash.empty());
 }
 
+// Provisioning (docs/accounts.md): a link is valid 7 days, works once, and a
+// re-invite revokes the earlier link; SendInvitation queues the mail in the
+// same transaction, to the user's address, without the token anywhere else.
+TEST_P(AuthTest, InvitationIsValidSevenDaysAndReinviteRevokesTheOldLink) {
+  PasswordGate gate;
+  Invitations invitations(*accounts_, gate);
+  mail::Outbox outbox(clock_, "https://stagepunt.test");
+  SentInvitation first, second;
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
+                   SP_RETURN_IF_ERROR(accounts_->SetEmail(c, user_.id, "Sam@Mail.Example"));
+                   SP_ASSIGN_OR_RETURN(first, SendInvitation(c, clock_, outbox, user_.id));
+                   return common::Status::Ok();
+                 })
+                  .ok());
+  EXPECT_TRUE(first.queued);
+  EXPECT_EQ(first.valid_until, clock_.NowMillis() + int64_t{7} * 24 * 3600 * 1000);
+  EXPECT_TRUE(invitations.Peek(first.token).ok());
+  clock_.Advance(std::chrono::hours(24 * 7 - 1));
+  EXPECT_TRUE(invitations.Peek(first.token).ok());
+  clock_.Advance(std::chrono::hours(2));
+  EXPECT_EQ(invitations.Peek(first.token).status().code(), common::StatusCode::kNotFound);
+
+  // A re-invite: the new link works, the one before it no longer does.
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
+                   SP_ASSIGN_OR_RETURN(first, SendInvitation(c, clock_, outbox, user_.id));
+                   SP_ASSIGN_OR_RETURN(second, SendInvitation(c, clock_, outbox, user_.id));
+                   return common::Status::Ok();
+                 })
+                  .ok());
+  EXPECT_NE(first.token, second.token);
+  EXPECT_EQ(invitations.Peek(first.token).status().code(), common::StatusCode::kNotFound);
+  EXPECT_EQ(invitations.Redeem(first.token, "paars konijn op de fiets").code(),
+            common::StatusCode::kNotFound);
+  ASSERT_TRUE(invitations.Redeem(second.token, "paars konijn op de fiets").ok());
+  EXPECT_EQ(invitations.Redeem(second.token, "paars konijn op de fiets").code(),
+            common::StatusCode::kNotFound);
+
+  ASSERT_TRUE(
+      db_->Read([&](db::Connection& c) -> common::Status {
+           SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query("SELECT kind, to_address, user_id, body FROM "
+                                                      "mail_outbox ORDER BY created_at"));
+           EXPECT_EQ(rows.rows.size(), 3u);
+           for (const db::Row& r : rows.rows) {
+             EXPECT_EQ(r.Text(0), "invitation");
+             EXPECT_EQ(r.Text(1), "sam@mail.example");
+             EXPECT_EQ(r.Text(2), user_.id);
+           }
+           EXPECT_NE(rows.rows.back().Text(3).find("https://stagepunt.test/invite/" + second.token),
+                     std::string::npos);
+           SP_ASSIGN_OR_RETURN(auto latest, LatestInvitations(c, school_.id));
+           EXPECT_TRUE(latest.at(user_.id).used);
+           return common::Status::Ok();
+         })
+          .ok());
+}
+
+TEST_P(AuthTest, UpdateUserKeepsTheLastAdminAndNamesChangedFields) {
+  User admin;
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
+                   SP_ASSIGN_OR_RETURN(
+                       admin, accounts_->CreateUser(c, {school_.id, "admin@99dm.demo", "Ada",
+                                                        domain::Role::kSchoolAdmin}));
+                   return common::Status::Ok();
+                 })
+                  .ok());
+  auto update = [&](const std::string& id, const Accounts::UserChange& change) {
+    std::vector<std::string> changed;
+    common::Status s = db_->Write([&](db::Connection& c) -> common::Status {
+      SP_ASSIGN_OR_RETURN(changed, accounts_->UpdateUser(c, school_.id, id, change));
+      return common::Status::Ok();
+    });
+    return std::make_pair(s, changed);
+  };
+  Accounts::UserChange demote;
+  demote.role = domain::Role::kTeacher;
+  auto [s1, c1] = update(admin.id, demote);
+  EXPECT_EQ(s1.code(), common::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s1.field(), "role");
+  Accounts::UserChange to_sysadmin;
+  to_sysadmin.role = domain::Role::kSystemAdmin;
+  EXPECT_EQ(update(user_.id, to_sysadmin).first.code(), common::StatusCode::kInvalidArgument);
+  Accounts::UserChange change;
+  change.display_name = "Sam B.";
+  change.email = "not an address";
+  EXPECT_EQ(update(user_.id, change).first.field(), "email");
+  change.email = "sam@mail.example";
+  change.role = domain::Role::kStudent;  // unchanged
+  auto [s2, c2] = update(user_.id, change);
+  ASSERT_TRUE(s2.ok());
+  EXPECT_EQ(c2, (std::vector<std::string>{"display_name", "email"}));
+  // Another school's user is missing.
+  School other;
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
+                   SP_ASSIGN_OR_RETURN(other, accounts_->CreateSchool(c, "98dm", "ROC Ander"));
+                   return common::Status::Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(db_->Write([&](db::Connection& c) {
+                 return accounts_->UpdateUser(c, other.id, user_.id, change).status();
+               })
+                .code(),
+            common::StatusCode::kNotFound);
+  // Paging and search.
+  auto page = accounts_->ListUsers({school_.id, std::nullopt, "SAM", 50, 0});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 1);
+  auto admins = accounts_->ListUsers({school_.id, domain::Role::kSchoolAdmin, "", 50, 0});
+  ASSERT_TRUE(admins.ok());
+  ASSERT_EQ(admins->users.size(), 1u);
+  EXPECT_EQ(admins->users[0].id, admin.id);
+  auto wildcard = accounts_->ListUsers({school_.id, std::nullopt, "%", 50, 0});
+  ASSERT_TRUE(wildcard.ok());
+  EXPECT_EQ(wildcard->total, 0);
+}
+
 TEST_P(AuthTest, TotpStepCannotBeReused) {
   auto consume = [&](int64_t step) {
     return db_->Write([&](db::Connection& c) { return accounts_->ConsumeTotpStep(c, user_.id, step); });

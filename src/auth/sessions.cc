@@ -40,7 +40,8 @@ common::StatusOr<Session> Sessions::Lookup(std::string_view token, bool touch) {
         c.Query(std::string("SELECT s.csrf_token, s.mfa_passed, s.last_seen_at, s.expires_at, ") +
                     "u.id, COALESCE(u.school_id, ''), u.login, u.display_name, u.role, "
                     "COALESCE(u.password_hash, ''), COALESCE(u.totp_secret, ''), u.totp_last_step, "
-                    "u.disabled, u.locale FROM sessions s JOIN users u ON u.id = s.user_id "
+                    "u.disabled, u.locale, COALESCE(u.email, '') FROM sessions s JOIN users u ON "
+                    "u.id = s.user_id "
                     "WHERE s.id_hash = $1",
                 {id_hash}));
     if (rows.empty()) return Status::Ok();
@@ -136,15 +137,60 @@ Status TotpThrottle::RecordSuccess(db::Connection& c, std::string_view key) cons
   return c.Execute("DELETE FROM login_throttle WHERE login = $1", {key}).status();
 }
 
-common::StatusOr<std::string> Invitations::Create(db::Connection& c, std::string_view user_id, int days) {
+common::StatusOr<std::string> CreateInvitation(db::Connection& c, const common::Clock& clock,
+                                               std::string_view user_id, int days) {
   std::string token = crypto::RandomToken(32);
-  common::UnixMillis now = accounts_.clock().NowMillis();
+  common::UnixMillis now = clock.NowMillis();
+  // Only the latest link works: a re-invite revokes the earlier unused ones.
+  SP_RETURN_IF_ERROR(
+      c.Execute("DELETE FROM invitations WHERE user_id = $1 AND used_at IS NULL", {user_id})
+          .status());
   SP_RETURN_IF_ERROR(c.Execute("INSERT INTO invitations (token_hash, user_id, created_at, expires_at) "
                                "VALUES ($1, $2, $3, $4)",
                                {crypto::Sha256Hex(token), user_id, now,
                                 now + int64_t{days} * 24 * 3600 * 1000})
                          .status());
   return token;
+}
+
+common::StatusOr<std::string> Invitations::Create(db::Connection& c, std::string_view user_id,
+                                                  int days) {
+  return CreateInvitation(c, accounts_.clock(), user_id, days);
+}
+
+common::StatusOr<std::map<std::string, InvitationState>> LatestInvitations(
+    db::Connection& c, std::string_view school_id) {
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query("SELECT i.user_id, i.created_at, i.expires_at, i.used_at "
+                              "FROM invitations i JOIN users u ON u.id = i.user_id "
+                              "WHERE u.school_id = $1 ORDER BY i.created_at",
+                              {school_id}));
+  std::map<std::string, InvitationState> out;
+  for (const db::Row& r : rows.rows) {
+    out[r.Text(0)] = InvitationState{r.Int(1), r.Int(2), !r.IsNull(3)};  // later rows win
+  }
+  return out;
+}
+
+common::StatusOr<SentInvitation> SendInvitation(db::Connection& c, const common::Clock& clock,
+                                                const mail::Outbox& outbox,
+                                                std::string_view user_id) {
+  SP_ASSIGN_OR_RETURN(db::Rows rows,
+                      c.Query("SELECT u.login, COALESCE(s.name, '') FROM users u LEFT JOIN "
+                              "schools s ON s.id = u.school_id WHERE u.id = $1",
+                              {user_id}));
+  if (rows.empty()) return Status::NotFound("user not found");
+  SentInvitation sent;
+  SP_ASSIGN_OR_RETURN(sent.token, CreateInvitation(c, clock, user_id));
+  sent.valid_until = clock.NowMillis() + int64_t{Invitations::kValidDays} * 24 * 3600 * 1000;
+  mail::Params params;
+  params.link = "/invite/" + sent.token;
+  params.login = rows.rows[0].Text(0);
+  params.school_name = rows.rows[0].Text(1);
+  params.valid_until = sent.valid_until;
+  SP_ASSIGN_OR_RETURN(sent.queued,
+                      outbox.EnqueueForUser(c, mail::Kind::kInvitation, user_id, params));
+  return sent;
 }
 
 common::StatusOr<User> Invitations::Peek(std::string_view token) {

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 
 #include "auth/accounts.h"
 #include "auth/password_gate.h"
+#include "mail/outbox.h"
 
 namespace auth {
 
@@ -75,12 +77,17 @@ class TotpThrottle {
   const common::Clock& clock_;
 };
 
-// One-time links for students and company contacts to set a password.
+// One-time links to set a password: single use, valid kValidDays days, and a
+// new invitation for a user revokes the earlier unused one, so only the
+// latest link works.
 class Invitations {
  public:
+  static constexpr int kValidDays = 7;
+
   Invitations(Accounts& accounts, PasswordGate& gate) : accounts_(accounts), gate_(gate) {}
   // Returns the token for the link /invite/TOKEN (valid `days` days).
-  common::StatusOr<std::string> Create(db::Connection& c, std::string_view user_id, int days = 14);
+  common::StatusOr<std::string> Create(db::Connection& c, std::string_view user_id,
+                                       int days = kValidDays);
   // The user an unused, unexpired token belongs to.
   common::StatusOr<User> Peek(std::string_view token);
   // Sets the password (policy-checked) and burns the token, atomically.
@@ -91,6 +98,35 @@ class Invitations {
   Accounts& accounts_;
   PasswordGate& gate_;
 };
+
+// Creates an invitation for `user_id` (revoking its earlier unused ones);
+// returns the token. What Invitations::Create does, without a password gate.
+common::StatusOr<std::string> CreateInvitation(db::Connection& c, const common::Clock& clock,
+                                               std::string_view user_id,
+                                               int days = Invitations::kValidDays);
+
+// The latest invitation of a user, for the pages ("sent on ..., valid until ...").
+struct InvitationState {
+  common::UnixMillis sent_at = 0;
+  common::UnixMillis valid_until = 0;
+  bool used = false;
+};
+// By user id, for every user of the school that was ever invited.
+common::StatusOr<std::map<std::string, InvitationState>> LatestInvitations(
+    db::Connection& c, std::string_view school_id);
+
+// An invitation made and queued as mail (mail::Kind::kInvitation: login,
+// school name, link, validity; in the user's language) in the caller's
+// transaction. `queued` is false when the user has no address to mail to;
+// the token is for the system admin's command line only (pages never show it).
+struct SentInvitation {
+  std::string token;
+  common::UnixMillis valid_until = 0;
+  bool queued = false;
+};
+common::StatusOr<SentInvitation> SendInvitation(db::Connection& c, const common::Clock& clock,
+                                                const mail::Outbox& outbox,
+                                                std::string_view user_id);
 
 // Bearer tokens for integrations: exactly the user's rights, stored hashed.
 class ApiTokens {

@@ -22,6 +22,7 @@
 
 #include "common/status.h"
 #include "domain/calendar.h"
+#include "domain/roles.h"
 
 namespace domain {
 
@@ -103,8 +104,9 @@ Date VisibleFrom(Date published_on, Date start, int lead_days);
 
 // ---- Imports --------------------------------------------------------------
 
-enum class ImportKind { kStudents, kCompanies, kPlaces };
-std::string_view Name(ImportKind k);  // "students", "companies", "places"
+// kStaff: a school's staff logins (the school admin's; docs/accounts.md).
+enum class ImportKind { kStudents, kCompanies, kPlaces, kStaff };
+std::string_view Name(ImportKind k);  // "students", "companies", "places", "staff"
 std::optional<ImportKind> ParseImportKind(std::string_view s);
 
 // One problem with one field of an import line.
@@ -120,7 +122,10 @@ struct FieldIssue {
 //   students:  student_number* name* crebo* level* pathway* cohort* location lat lon round
 //   companies: leerbedrijf_id* name* kvk address postcode city lat lon crebos sbb_recognised
 //   places:    leerbedrijf_id* crebo* capacity* period* description
-// (* required). Unknown columns are ignored.
+//   staff:     login* name* role* email
+// Students may also carry email (the student's login or address, to link
+// or create their login) and begeleider_email; companies contact_name and
+// contact_email (the company's contact login). (* required). Unknown columns are ignored.
 struct ColumnMap {
   ImportKind kind = ImportKind::kStudents;
   std::vector<std::string> names;  // canonical names of this kind
@@ -144,6 +149,8 @@ struct StudentRow {
   std::string location;
   std::optional<Coordinates> coordinates;
   std::string round;  // optional: the round (by name) this student takes part in
+  std::string email;  // optional: the student's login or address (normalised)
+  std::string begeleider_email;  // optional: the stagebegeleider's address (normalised)
 };
 struct CompanyRow {
   std::string leerbedrijf_id;
@@ -155,6 +162,14 @@ struct CompanyRow {
   std::optional<Coordinates> coordinates;
   std::vector<std::string> crebos;      // recognitions; ';', ',' or space separated
   std::optional<bool> sbb_recognised;   // absent: unchanged (new companies: true)
+  std::string contact_name;             // optional, with contact_email: the company's contact login
+  std::string contact_email;            // normalised
+};
+struct StaffRow {
+  std::string login;  // normalised
+  std::string name;
+  Role role = Role::kTeacher;  // meldpunt, coordinator, teacher, management or admin
+  std::string email;           // optional, normalised
 };
 struct PlaceRow {
   std::string leerbedrijf_id;
@@ -176,6 +191,11 @@ std::vector<FieldIssue> ParseCompanyRow(const ColumnMap& columns,
 std::vector<FieldIssue> ParsePlaceRow(const ColumnMap& columns,
                                       const std::vector<std::string_view>& record,
                                       PlaceRow* out);
+std::vector<FieldIssue> ParseStaffRow(const ColumnMap& columns,
+                                      const std::vector<std::string_view>& record, StaffRow* out);
+// An e-mail address in an import (login rules and a '.' in the domain),
+// lower case; nullopt when it is not one.
+std::optional<std::string> NormalizeImportEmail(std::string_view value);
 
 // ---- Leerwens -------------------------------------------------------------
 

@@ -33,6 +33,8 @@ std::string_view Name(ImportKind k) {
       return "companies";
     case ImportKind::kPlaces:
       return "places";
+    case ImportKind::kStaff:
+      return "staff";
   }
   return "students";
 }
@@ -41,6 +43,7 @@ std::optional<ImportKind> ParseImportKind(std::string_view s) {
   if (s == "students") return ImportKind::kStudents;
   if (s == "companies") return ImportKind::kCompanies;
   if (s == "places") return ImportKind::kPlaces;
+  if (s == "staff") return ImportKind::kStaff;
   return std::nullopt;
 }
 
@@ -64,6 +67,8 @@ const std::vector<ColumnSpec>& Spec(ImportKind kind) {
       {"lat", false, {"latitude"}},
       {"lon", false, {"longitude", "lng"}},
       {"round", false, {"ronde"}},
+      {"email", false, {"e_mail", "login"}},
+      {"begeleider_email", false, {"begeleider_e_mail", "stagebegeleider_email"}},
   };
   static const std::vector<ColumnSpec> companies = {
       {"leerbedrijf_id", true, {"leerbedrijfid"}},
@@ -76,6 +81,8 @@ const std::vector<ColumnSpec>& Spec(ImportKind kind) {
       {"lon", false, {"longitude", "lng"}},
       {"crebos", false, {"crebo", "erkenningen"}},
       {"sbb_recognised", false, {"erkend", "sbb_erkend"}},
+      {"contact_name", false, {"contactpersoon", "contact_naam"}},
+      {"contact_email", false, {"contact_e_mail"}},
   };
   static const std::vector<ColumnSpec> places = {
       {"leerbedrijf_id", true, {"leerbedrijfid"}},
@@ -84,6 +91,12 @@ const std::vector<ColumnSpec>& Spec(ImportKind kind) {
       {"period", true, {"periode"}},
       {"description", false, {"omschrijving"}},
   };
+  static const std::vector<ColumnSpec> staff = {
+      {"login", true, {"inlognaam"}},
+      {"name", true, {"naam"}},
+      {"role", true, {"rol"}},
+      {"email", false, {"e_mail"}},
+  };
   switch (kind) {
     case ImportKind::kStudents:
       return students;
@@ -91,6 +104,8 @@ const std::vector<ColumnSpec>& Spec(ImportKind kind) {
       return companies;
     case ImportKind::kPlaces:
       return places;
+    case ImportKind::kStaff:
+      return staff;
   }
   return students;
 }
@@ -189,7 +204,28 @@ void ParseLeerbedrijfId(std::vector<FieldIssue>* issues, std::string_view value,
   }
 }
 
+void ParseEmail(std::vector<FieldIssue>* issues, std::string_view field, std::string_view value,
+                std::string* out) {
+  if (value.empty()) return;
+  if (std::optional<std::string> email = NormalizeImportEmail(value)) {
+    *out = std::move(*email);
+  } else {
+    issues->push_back({std::string(field),
+                       std::string(field) + " " + Quote(value) + " is not an e-mail address"});
+  }
+}
+
 }  // namespace
+
+std::optional<std::string> NormalizeImportEmail(std::string_view value) {
+  auto login = NormalizeLogin(value);
+  if (!login.ok()) return std::nullopt;
+  std::string_view d = LoginDomainOf(*login);
+  if (d.find('.') == std::string_view::npos || d.front() == '.' || d.back() == '.' ||
+      login->find_first_of(",;") != std::string::npos)
+    return std::nullopt;
+  return *login;
+}
 
 int ColumnMap::Find(std::string_view name) const {
   for (size_t i = 0; i < names.size(); ++i)
@@ -274,6 +310,9 @@ std::vector<FieldIssue> ParseStudentRow(const ColumnMap& columns,
   RequireText(&issues, "location", columns.Get(record, "location"), 100, false, &out->location);
   RequireText(&issues, "round", columns.Get(record, "round"), 100, false, &out->round);
   ParseCoordinates(columns, record, &issues, &out->coordinates);
+  ParseEmail(&issues, "email", columns.Get(record, "email"), &out->email);
+  ParseEmail(&issues, "begeleider_email", columns.Get(record, "begeleider_email"),
+             &out->begeleider_email);
   return issues;
 }
 
@@ -323,6 +362,16 @@ std::vector<FieldIssue> ParseCompanyRow(const ColumnMap& columns,
                                               " is not ja/nee (yes/no, 1/0)"});
     }
   }
+  RequireText(&issues, "contact_name", columns.Get(record, "contact_name"), 200, false,
+              &out->contact_name);
+  ParseEmail(&issues, "contact_email", columns.Get(record, "contact_email"), &out->contact_email);
+  // A contact is a name and an address together.
+  if (out->contact_email.empty() != out->contact_name.empty() && issues.empty()) {
+    issues.push_back(
+        out->contact_email.empty()
+            ? FieldIssue{"contact_email", "contact_email is empty (contact_name is given)"}
+            : FieldIssue{"contact_name", "contact_name is empty (contact_email is given)"});
+  }
   return issues;
 }
 
@@ -351,6 +400,37 @@ std::vector<FieldIssue> ParsePlaceRow(const ColumnMap& columns,
   RequireText(&issues, "period", columns.Get(record, "period"), 50, true, &out->period);
   RequireText(&issues, "description", columns.Get(record, "description"), 2000, false,
               &out->description);
+  return issues;
+}
+
+}  // namespace domain
+
+namespace domain {
+
+std::vector<FieldIssue> ParseStaffRow(const ColumnMap& columns,
+                                      const std::vector<std::string_view>& record, StaffRow* out) {
+  std::vector<FieldIssue> issues;
+  std::string_view login = columns.Get(record, "login");
+  if (login.empty()) {
+    issues.push_back({"login", "login is empty"});
+  } else if (auto norm = NormalizeLogin(login); norm.ok()) {
+    out->login = *norm;
+  } else {
+    issues.push_back({"login", "login " + Quote(login) + " does not look like name@domain"});
+  }
+  RequireText(&issues, "name", columns.Get(record, "name"), 200, true, &out->name);
+  std::string_view role = columns.Get(record, "role");
+  std::optional<Role> r = ParseRole(Lower(role));
+  // Staff only: students and company contacts come with their own imports,
+  // and a system admin belongs to no school.
+  if (r && (*r == Role::kMeldpuntHandler || *r == Role::kCoordinator || *r == Role::kTeacher ||
+            *r == Role::kManagement || *r == Role::kSchoolAdmin)) {
+    out->role = *r;
+  } else {
+    issues.push_back({"role", "role " + Quote(role) +
+                                  " is not meldpunt, coordinator, teacher, management or admin"});
+  }
+  ParseEmail(&issues, "email", columns.Get(record, "email"), &out->email);
   return issues;
 }
 

@@ -26,6 +26,7 @@ struct RoundRef {
 struct Existing {
   std::string id;
   domain::StudentRow row;
+  std::string user_id;              // the linked login, or ""
   const RoundRef* round = nullptr;  // the draft or active round the student is in
 };
 
@@ -46,6 +47,10 @@ std::optional<double> Lat(const domain::StudentRow& r) {
 }
 std::optional<double> Lon(const domain::StudentRow& r) {
   return r.coordinates ? std::optional<double>(r.coordinates->lon) : std::nullopt;
+}
+
+db::Param OptEmail(const std::string& email) {
+  return email.empty() ? db::Param(std::nullopt) : db::Param(email);
 }
 
 std::vector<StudentLine> ParseAll(const domain::ColumnMap& columns,
@@ -93,7 +98,8 @@ Status LoadExisting(db::Connection& c, std::string_view school_id,
       c.Query("SELECT s.id, s.student_number, s.name, s.crebo, s.level, s.pathway, s.cohort, "
               "s.location, s.lat, s.lon, (SELECT rs.round_id FROM round_students rs JOIN rounds r "
               "ON r.id = rs.round_id WHERE rs.student_id = s.id AND r.status IN ('draft', "
-              "'open', 'closed', 'proposed') ORDER BY r.created_at DESC LIMIT 1) "
+              "'open', 'closed', 'proposed') ORDER BY r.created_at DESC LIMIT 1), "
+              "COALESCE(s.user_id, ''), COALESCE(s.begeleider_email, '') "
               "FROM students s WHERE s.school_id = $1",
               {school_id}));
   for (const db::Row& r : rows.rows) {
@@ -111,6 +117,8 @@ Status LoadExisting(db::Connection& c, std::string_view school_id,
       auto it = rounds.find(*round);
       if (it != rounds.end()) e.round = &it->second;
     }
+    e.user_id = r.Text(11);
+    e.row.begeleider_email = r.Text(12);
     (*by_number)[e.row.student_number] = std::move(e);
   }
   return Status::Ok();
@@ -174,12 +182,55 @@ Status ImportStudents(db::Connection& c, const domain::ColumnMap& columns,
     auto it = existing.find(s.row.student_number);
     CheckLine(s, it == existing.end() ? nullptr : &it->second, rounds_by_name, ctx);
   }
+  // The logins named in the email column: an existing student login of the
+  // school is linked; with invite_students a missing one is made (in the
+  // school's login domains) and invited. Checked before any write.
+  std::map<int64_t, std::optional<SchoolLogin>> logins;  // by line
+  std::map<std::string, int64_t> email_seen;
+  std::map<std::string, std::string> number_of_user;  // linked login -> student number
+  for (const auto& [number, e] : existing)
+    if (!e.user_id.empty()) number_of_user[e.user_id] = number;
+  for (const StudentLine& s : rows) {
+    if (s.row.email.empty()) continue;
+    auto [seen, first] = email_seen.emplace(s.row.email, s.line);
+    if (!first) {
+      ctx->Error(s.line, "email",
+                 "email \"" + s.row.email + "\" appears twice (also on line " +
+                     std::to_string(seen->second) + ")");
+      continue;
+    }
+    SP_ASSIGN_OR_RETURN(std::optional<SchoolLogin> login,
+                        FindSchoolLogin(c, school_id, s.row.email));
+    if (login) {
+      if (login->role != domain::Role::kStudent) {
+        ctx->Error(s.line, "email",
+                   "email \"" + s.row.email + "\" belongs to a login that is not a student's");
+        continue;
+      }
+      auto other = number_of_user.find(login->id);
+      if (other != number_of_user.end() && other->second != s.row.student_number) {
+        ctx->Error(s.line, "email",
+                   "email \"" + s.row.email + "\" is the login of student " + other->second);
+        continue;
+      }
+    } else if (ctx->options->invite_students) {
+      SP_ASSIGN_OR_RETURN(std::string problem, LoginDomainProblem(c, ctx, s.row.email));
+      if (!problem.empty()) {
+        ctx->Error(s.line, "email", "email " + problem);
+        continue;
+      }
+    }
+    logins[s.line] = login;
+  }
   if (ctx->failed()) return Status::Ok();
+  const bool has_begeleider = columns.Find("begeleider_email") >= 0;
 
   BatchInsert insert(c,
                      "INSERT INTO students(id, school_id, student_number, name, crebo, level, "
-                     "pathway, cohort, location, lat, lon, created_at, updated_at) VALUES",
-                     13);
+                     "pathway, cohort, location, lat, lon, created_at, updated_at, "
+                     "begeleider_email) VALUES",
+                     14);
+  std::vector<std::pair<std::string, const StudentLine*>> to_link;  // (student id, line)
   std::vector<std::pair<std::string, std::string>> enrolments;  // (round, student)
   for (const StudentLine& s : rows) {
     const domain::StudentRow& r = s.row;
@@ -189,11 +240,19 @@ Status ImportStudents(db::Connection& c, const domain::ColumnMap& columns,
       id = crypto::RandomId();
       SP_RETURN_IF_ERROR(insert.Add({id, school_id, r.student_number, r.name, r.crebo, r.level,
                                      domain::Name(r.pathway), r.cohort, r.location, Lat(r), Lon(r),
-                                     ctx->now, ctx->now}));
+                                     ctx->now, ctx->now, OptEmail(r.begeleider_email)}));
       ++ctx->report->inserted;
     } else {
       id = it->second.id;
-      if (Same(it->second.row, r)) {
+      // Without the column the stored address stays.
+      const std::string& begeleider =
+          has_begeleider ? r.begeleider_email : it->second.row.begeleider_email;
+      if (begeleider != it->second.row.begeleider_email) {
+        SP_RETURN_IF_ERROR(c.Execute("UPDATE students SET begeleider_email = $1 WHERE id = $2",
+                                     {OptEmail(begeleider), id})
+                               .status());
+      }
+      if (Same(it->second.row, r) && begeleider == it->second.row.begeleider_email) {
         ++ctx->report->unchanged;
       } else {
         SP_RETURN_IF_ERROR(
@@ -209,8 +268,28 @@ Status ImportStudents(db::Connection& c, const domain::ColumnMap& columns,
     if (!r.round.empty()) {
       enrolments.emplace_back(rounds_by_name.at(r.round)->id, id);
     }
+    if (logins.count(s.line) > 0) to_link.emplace_back(id, &s);
   }
   SP_RETURN_IF_ERROR(insert.Flush());
+  for (const auto& [student_id, s] : to_link) {
+    const std::optional<SchoolLogin>& login = logins.at(s->line);
+    std::string user_id;
+    if (login) {
+      user_id = login->id;
+    } else if (ctx->options->invite_students) {
+      SP_ASSIGN_OR_RETURN(user_id, CreateImportedLogin(c, ctx, s->row.email, s->row.name,
+                                                       domain::Role::kStudent, /*invite=*/true));
+    } else {
+      continue;  // no login yet: linked by a later import or on the coordinator's page
+    }
+    auto it = existing.find(s->row.student_number);
+    if (it != existing.end() && it->second.user_id == user_id) continue;
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE students SET user_id = $1 WHERE id = $2", {user_id, student_id})
+            .status());
+    ++ctx->report->logins_linked;
+    SP_RETURN_IF_ERROR(Audit(c, *ctx->audit, ctx->actor, "user.link", "student", student_id));
+  }
   // After the students exist (foreign keys are checked per statement).
   BatchInsert enrol(c, "INSERT INTO round_students(round_id, student_id) VALUES", 2,
                     "ON CONFLICT DO NOTHING");

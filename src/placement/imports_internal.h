@@ -27,6 +27,11 @@ struct ImportContext {
   common::UnixMillis now = 0;
   domain::Date today;
   ImportReport* report = nullptr;
+  // For the kinds that make logins (students, companies' contacts, staff).
+  const ImportOptions* options = nullptr;
+  auth::Accounts* accounts = nullptr;
+  const audit::AuditLog* audit = nullptr;
+  const common::Clock* clock = nullptr;
   void Error(int64_t line, std::string field, std::string message);
   bool failed() const { return !report->errors.empty(); }
 };
@@ -37,6 +42,32 @@ common::Status ImportCompanies(db::Connection& c, const domain::ColumnMap& colum
                                const std::vector<ParsedLine>& lines, ImportContext* ctx);
 common::Status ImportPlaces(db::Connection& c, const domain::ColumnMap& columns,
                             const std::vector<ParsedLine>& lines, ImportContext* ctx);
+common::Status ImportStaff(db::Connection& c, const domain::ColumnMap& columns,
+                           const std::vector<ParsedLine>& lines, ImportContext* ctx);
+// The companies import plus its contact columns (contact_name, contact_email).
+common::Status ImportCompaniesAndContacts(db::Connection& c, const domain::ColumnMap& columns,
+                                          const std::vector<ParsedLine>& lines, ImportContext* ctx);
+
+// ---- Logins in imports (imports.cc) ----
+struct SchoolLogin {
+  std::string id;
+  domain::Role role = domain::Role::kStudent;
+  bool active = false;  // a password was set
+};
+// The school's user whose login or e-mail is `email` (normalised).
+common::StatusOr<std::optional<SchoolLogin>> FindSchoolLogin(db::Connection& c,
+                                                             std::string_view school_id,
+                                                             std::string_view email);
+// "" when `login` may be created in the school (its login domains), else the
+// problem as an import message.
+common::StatusOr<std::string> LoginDomainProblem(db::Connection& c, ImportContext* ctx,
+                                                 std::string_view login);
+// Creates a login in the school's domains, audits "user.create", and queues
+// its invitation when `invite` (and an outbox is given). Returns its id.
+common::StatusOr<std::string> CreateImportedLogin(db::Connection& c, ImportContext* ctx,
+                                                  std::string_view login, std::string_view name,
+                                                  domain::Role role, bool invite);
+
 // The deployment's register (the companies' shared facts), from the same
 // columns as a school's companies import (import_register.cc).
 common::Status ImportRegister(db::Connection& c, const domain::ColumnMap& columns,

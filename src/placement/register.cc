@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "auth/sessions.h"
 #include "placement/internal.h"
 
 namespace placement {
@@ -130,7 +131,7 @@ Status Stagematching::LinkStudentUser(const auth::User& actor, std::string_view 
                            .status());
     SP_RETURN_IF_ERROR(
         c.Execute("UPDATE students SET user_id = $1 WHERE id = $2", {user_id, student_id}).status());
-    return internal::Audit(c, audit_, actor, "placement.student_link", "student", student_id);
+    return internal::Audit(c, audit_, actor, "user.link", "student", student_id);
   });
 }
 
@@ -155,8 +156,210 @@ Status Stagematching::LinkCompanyContact(const auth::User& actor, std::string_vi
                   "$3) ON CONFLICT (user_id) DO UPDATE SET company_id = excluded.company_id",
                   {user_id, company_id, clock_.NowMillis()})
             .status());
-    return internal::Audit(c, audit_, actor, "placement.contact_link", "company", company_id);
+    return internal::Audit(c, audit_, actor, "user.link", "company", company_id);
   });
+}
+
+Status Stagematching::UnlinkCompanyContact(const auth::User& actor, std::string_view user_id,
+                                           std::string_view company_id) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  return db_.Write([&](db::Connection& c) -> Status {
+    // Only a contact of the school's own register, and a login of the school.
+    SP_ASSIGN_OR_RETURN(
+        int64_t removed,
+        c.Execute("DELETE FROM company_contacts WHERE user_id = $1 AND company_id = $2 AND "
+                  "EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.school_id = $3) AND "
+                  "EXISTS (SELECT 1 FROM school_companies sc WHERE sc.school_id = $3 AND "
+                  "sc.company_id = $2)",
+                  {user_id, company_id, actor.school_id}));
+    if (removed != 1) return Status::NotFound("no such contact");
+    return internal::Audit(c, audit_, actor, "user.unlink", "company", company_id);
+  });
+}
+
+StatusOr<std::vector<Stagematching::Contact>> Stagematching::CompanyContacts(
+    const auth::User& actor, std::string_view company_id) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  std::vector<Contact> out;
+  Status s = db_.Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows company,
+                        c.Query("SELECT 1 FROM school_companies WHERE school_id = $1 AND "
+                                "company_id = $2",
+                                {actor.school_id, company_id}));
+    if (company.empty()) return Status::NotFound("no such company in the school's register");
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query("SELECT u.id, u.display_name, u.login, "
+                "CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END, u.disabled "
+                "FROM company_contacts cc JOIN users u ON u.id = cc.user_id "
+                "WHERE cc.company_id = $1 AND u.school_id = $2 ORDER BY u.display_name, u.login",
+                {company_id, actor.school_id}));
+    for (const db::Row& r : rows.rows)
+      out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3) != 0, r.Int(4) != 0});
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace placement
+
+namespace placement {
+
+namespace {
+
+// A login made by a coordinator: a student's or a company contact's, in the
+// school's login domains (auth::Accounts::CreateUserInSchoolDomains), with
+// its invitation queued in the same transaction. A login error is reported
+// on field "email" (the form's field).
+StatusOr<std::pair<std::string, auth::SentInvitation>> MakeInvitedLogin(
+    db::Connection& c, const common::Clock& clock, db::Database& db, const audit::AuditLog& log,
+    const auth::User& actor, std::string_view email, std::string_view name, domain::Role role,
+    const mail::Outbox& outbox) {
+  auth::Accounts accounts(db, clock);
+  auto user = accounts.CreateUserInSchoolDomains(
+      c, {actor.school_id, std::string(email), std::string(name), role});
+  if (!user.ok()) {
+    const Status& st = user.status();
+    if (st.field() == "login") return Status(st.code(), st.message(), "email");
+    return st;
+  }
+  SP_RETURN_IF_ERROR(internal::Audit(c, log, actor, "user.create", "user", user->id));
+  SP_ASSIGN_OR_RETURN(auth::SentInvitation sent, auth::SendInvitation(c, clock, outbox, user->id));
+  SP_RETURN_IF_ERROR(internal::Audit(c, log, actor, "user.invite", "user", user->id));
+  return std::make_pair(user->id, sent);
+}
+
+}  // namespace
+
+StatusOr<auth::SentInvitation> Stagematching::AddCompanyContact(const auth::User& actor,
+                                                                std::string_view company_id,
+                                                                std::string_view name,
+                                                                std::string_view email,
+                                                                const mail::Outbox& outbox) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  auth::SentInvitation sent;
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows company,
+                        c.Query("SELECT 1 FROM school_companies WHERE school_id = $1 AND "
+                                "company_id = $2",
+                                {actor.school_id, company_id}));
+    if (company.empty()) return Status::NotFound("no such company in the school's register");
+    SP_ASSIGN_OR_RETURN(auto made, MakeInvitedLogin(c, clock_, db_, audit_, actor, email, name,
+                                                    domain::Role::kCompanyContact, outbox));
+    sent = made.second;
+    SP_RETURN_IF_ERROR(c.Execute("INSERT INTO company_contacts(user_id, company_id, created_at) "
+                                 "VALUES ($1, $2, $3)",
+                                 {made.first, company_id, clock_.NowMillis()})
+                           .status());
+    return internal::Audit(c, audit_, actor, "user.link", "company", company_id);
+  });
+  if (!s.ok()) return s;
+  return sent;
+}
+
+StatusOr<auth::SentInvitation> Stagematching::ReinviteCompanyContact(const auth::User& actor,
+                                                                     std::string_view company_id,
+                                                                     std::string_view user_id,
+                                                                     const mail::Outbox& outbox) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  auth::SentInvitation sent;
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query("SELECT 1 FROM company_contacts cc "
+                                "JOIN users u ON u.id = cc.user_id JOIN school_companies sc ON "
+                                "sc.company_id = cc.company_id AND sc.school_id = u.school_id "
+                                "WHERE cc.user_id = $1 AND cc.company_id = $2 AND u.school_id = $3",
+                                {user_id, company_id, actor.school_id}));
+    if (rows.empty()) return Status::NotFound("no such contact");
+    SP_ASSIGN_OR_RETURN(auth::User u, auth::Accounts(db_, clock_).UserById(c, user_id));
+    // Only a login that was never used: an active contact resets their own password.
+    if (!u.password_hash.empty() || u.disabled)
+      return Status::FailedPrecondition("the contact is active or disabled");
+    SP_ASSIGN_OR_RETURN(sent, auth::SendInvitation(c, clock_, outbox, user_id));
+    return internal::Audit(c, audit_, actor, "user.invite", "user", user_id);
+  });
+  if (!s.ok()) return s;
+  return sent;
+}
+
+Status Stagematching::LinkCompanyContactByLogin(const auth::User& actor,
+                                                std::string_view company_id,
+                                                std::string_view login) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  std::optional<std::string> user_id;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    auto u = auth::Accounts(db_, clock_).SchoolUserByLoginOrEmail(c, actor.school_id, login);
+    if (u.ok()) user_id = u->id;
+    return u.status().code() == common::StatusCode::kNotFound ? Status::Ok() : u.status();
+  }));
+  if (!user_id)
+    return Status(common::StatusCode::kNotFound, "no such login at the school", "login");
+  Status s = LinkCompanyContact(actor, *user_id, company_id);
+  if (s.code() == common::StatusCode::kInvalidArgument)
+    return Status::InvalidArgument(s.message(), "login");
+  if (s.code() == common::StatusCode::kNotFound && s.message() == "no such user")
+    return Status(common::StatusCode::kNotFound, "no such login at the school", "login");
+  return s;
+}
+
+StatusOr<auth::SentInvitation> Stagematching::CreateStudentLogin(const auth::User& actor,
+                                                                 std::string_view student_id,
+                                                                 std::string_view email,
+                                                                 const mail::Outbox& outbox) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  auth::SentInvitation sent;
+  Status s = db_.Write([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows student,
+                        c.Query("SELECT name, user_id FROM students WHERE id = $1 AND "
+                                "school_id = $2",
+                                {student_id, actor.school_id}));
+    if (student.empty()) return Status::NotFound("no such student");
+    if (!student.rows[0].IsNull(1))
+      return Status::FailedPrecondition("the student has a login", "email");
+    SP_ASSIGN_OR_RETURN(
+        auto made, MakeInvitedLogin(c, clock_, db_, audit_, actor, email, student.rows[0].Text(0),
+                                    domain::Role::kStudent, outbox));
+    sent = made.second;
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE students SET user_id = $1 WHERE id = $2", {made.first, student_id})
+            .status());
+    return internal::Audit(c, audit_, actor, "user.link", "student", student_id);
+  });
+  if (!s.ok()) return s;
+  return sent;
+}
+
+StatusOr<Student> Stagematching::GetStudent(const auth::User& actor, std::string_view student_id) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  std::optional<Student> out;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query(std::string("SELECT ") + internal::kStudentColumns +
+                                    " FROM students s WHERE s.id = $1 AND s.school_id = $2",
+                                {student_id, actor.school_id}));
+    if (!rows.empty()) out = internal::StudentFromRow(rows.rows[0]);
+    return Status::Ok();
+  }));
+  if (!out) return Status::NotFound("no such student");
+  return *out;
+}
+
+Status Stagematching::LinkStudentUserByLogin(const auth::User& actor, std::string_view student_id,
+                                             std::string_view login) {
+  SP_RETURN_IF_ERROR(internal::RequireCoordinator(actor));
+  std::optional<std::string> user_id;
+  SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
+    auto u = auth::Accounts(db_, clock_).SchoolUserByLoginOrEmail(c, actor.school_id, login);
+    if (u.ok()) user_id = u->id;
+    return u.status().code() == common::StatusCode::kNotFound ? Status::Ok() : u.status();
+  }));
+  if (!user_id)
+    return Status(common::StatusCode::kNotFound, "no such login at the school", "login");
+  Status s = LinkStudentUser(actor, student_id, *user_id);
+  if (s.code() == common::StatusCode::kInvalidArgument)
+    return Status::InvalidArgument(s.message(), "login");
+  return s;
 }
 
 }  // namespace placement

@@ -45,12 +45,14 @@
 
 #include "audit/audit_log.h"
 #include "auth/accounts.h"
+#include "auth/sessions.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "db/database.h"
 #include "domain/calendar.h"
 #include "domain/company_pause.h"
 #include "domain/placement.h"
+#include "mail/outbox.h"
 
 namespace placement {
 
@@ -71,7 +73,25 @@ struct ImportReport {
   int64_t inserted = 0;
   int64_t updated = 0;
   int64_t unchanged = 0;
+  // Logins (docs/accounts.md): made by this import, linked to a record
+  // (students, company contacts), and invitations queued.
+  int64_t logins_created = 0;
+  int64_t logins_linked = 0;
+  int64_t invitations = 0;
   std::vector<ImportError> errors;  // non-empty <=> !applied; sorted by line
+};
+
+// How an import treats logins. The students import links a record to the
+// school's login named in its `email` column and, with `invite_students`,
+// makes a student login for a record without one; the companies import makes
+// or links the contact of `contact_email`; the staff import makes or updates
+// staff logins. New logins get an invitation queued in `outbox`, in the
+// import's transaction (none when `outbox` is null or, for staff,
+// `invite_staff` is false: schools whose staff log in by SSO).
+struct ImportOptions {
+  bool invite_students = false;
+  bool invite_staff = true;
+  const mail::Outbox* outbox = nullptr;
 };
 
 // ---- Students, companies, places -----------------------------------------
@@ -374,8 +394,12 @@ class Stagematching {
   // leerbedrijf-ID, places by (leerbedrijf-ID, crebo, period). A companies
   // import writes only the school's own view of each company (its overlay on
   // the shared register, and its recognitions): never what another school sees.
+  // The staff import (kStaff: login,name,role[,email]) is the school
+  // admin's (Permission::kManageSchoolUsers), who may also import students
+  // (to provision their logins); the other kinds are the coordinator's.
   common::StatusOr<ImportReport> Import(const auth::User& actor, domain::ImportKind kind,
-                                        std::string_view file_name, std::string_view content);
+                                        std::string_view file_name, std::string_view content,
+                                        const ImportOptions& options = {});
   // The deployment's register import (imports.cc); the system admin
   // only (Permission::kManageSchools). The same companies CSV, validated and
   // applied the same way, writes the register's facts that every school sees
@@ -397,6 +421,49 @@ class Stagematching {
   // the school's register.
   common::Status LinkCompanyContact(const auth::User& actor, std::string_view user_id,
                                     std::string_view company_id);
+  // Ends a company contact's link to the company (the login stays; it sees
+  // no company until linked again). NotFound when it is not linked there.
+  common::Status UnlinkCompanyContact(const auth::User& actor, std::string_view user_id,
+                                      std::string_view company_id);
+  // The contacts of one company in the school's register.
+  struct Contact {
+    std::string user_id;
+    std::string name;
+    std::string login;
+    bool active = false;  // has set a password
+    bool disabled = false;
+  };
+  common::StatusOr<std::vector<Contact>> CompanyContacts(const auth::User& actor,
+                                                         std::string_view company_id);
+  // Provisioning by the coordinator (docs/accounts.md). A new login is made
+  // in the school's login domains (errors on field "email"), linked, and its
+  // invitation queued in `outbox`, all in one transaction and audited
+  // (user.create, user.link, user.invite).
+  common::StatusOr<auth::SentInvitation> AddCompanyContact(const auth::User& actor,
+                                                           std::string_view company_id,
+                                                           std::string_view name,
+                                                           std::string_view email,
+                                                           const mail::Outbox& outbox);
+  // A new link for a contact who never logged in (the old link stops
+  // working); FailedPrecondition for an active or disabled one.
+  common::StatusOr<auth::SentInvitation> ReinviteCompanyContact(const auth::User& actor,
+                                                                std::string_view company_id,
+                                                                std::string_view user_id,
+                                                                const mail::Outbox& outbox);
+  // Links the school's company login with this login or e-mail address
+  // (NotFound / InvalidArgument on field "login").
+  common::Status LinkCompanyContactByLogin(const auth::User& actor, std::string_view company_id,
+                                           std::string_view login);
+  // A student login for a record without one (FailedPrecondition when it has one).
+  common::StatusOr<auth::SentInvitation> CreateStudentLogin(const auth::User& actor,
+                                                            std::string_view student_id,
+                                                            std::string_view email,
+                                                            const mail::Outbox& outbox);
+  // One student record of the school (coordinators), or NotFound.
+  common::StatusOr<Student> GetStudent(const auth::User& actor, std::string_view student_id);
+  // Links the school's student login with this login or e-mail address.
+  common::Status LinkStudentUserByLogin(const auth::User& actor, std::string_view student_id,
+                                        std::string_view login);
 
   // ---- Norm (norm.cc) ----
   // Coordinators publish a new version (text in Dutch and English, each

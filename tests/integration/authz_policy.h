@@ -116,11 +116,16 @@ const Policy kPolicy[] = {
     // admin_routes.cc
     {G, "/admin/users", kAdmin},
     {P, "/admin/users", kAdmin},
+    {G, "/admin/users/{id}", kAdmin, Obj::kUser},
+    {P, "/admin/users/{id}", kAdmin, Obj::kUser},
+    // 409: the user already chose a password (or is disabled): nothing to re-invite.
+    {P, "/admin/users/{id}/invite", kAdmin, Obj::kUser, "", 409},
     {P, "/admin/users/{id}/disable", kAdmin, Obj::kUser},
     {P, "/admin/users/{id}/enable", kAdmin, Obj::kUser},
     {G, "/admin/schools", kSysadmin},
     {P, "/admin/schools", kSysadmin},
     {P, "/admin/schools/domains", kSysadmin},
+    {P, "/admin/schools/admin", kSysadmin},
     {G, "/admin/audit", kAdmin | kSysadmin},
     // import_routes.cc: the deployment's company register (its school imports are below)
     {G, "/admin/register", kSysadmin},
@@ -129,6 +134,9 @@ const Policy kPolicy[] = {
     {G, "/account/mail", kLoggedIn},
     {P, "/account/mail", kLoggedIn},
     {G, "/admin/mail", kSysadmin},
+    // import_routes.cc: the school admin's staff and students (logins)
+    {G, "/admin/import", kAdmin},
+    {P, "/admin/import", kAdmin},
     // The meldpunt's own log (leads only) and the recovery key's say in P9.
     {G, "/meldpunt/logboek", kLead, Obj::kNone, "", 0, kHandler},
     {G, "/admin/meldpunt/onthullingen", kAdmin},
@@ -202,6 +210,17 @@ const Policy kPolicy[] = {
     {G, "/stagematching/studenten", kCoordinator},
     {G, "/stagematching/bedrijven", kCoordinator},
     {P, "/stagematching/bedrijven/{id}/norm", kCoordinator, Obj::kCompany},
+    // contact_routes.cc: company contacts and students' logins
+    {G, "/stagematching/bedrijven/{id}/contactpersonen", kCoordinator, Obj::kCompany},
+    {P, "/stagematching/bedrijven/{id}/contactpersonen", kCoordinator, Obj::kCompany},
+    {P, "/stagematching/bedrijven/{id}/contactpersonen/koppelen", kCoordinator, Obj::kCompany},
+    {P, "/stagematching/bedrijven/{id}/contactpersonen/{user}/uitnodigen", kCoordinator,
+     Obj::kCompany},
+    {P, "/stagematching/bedrijven/{id}/contactpersonen/{user}/ontkoppelen", kCoordinator,
+     Obj::kCompany},
+    {G, "/stagematching/studenten/{id}/login", kCoordinator},
+    {P, "/stagematching/studenten/{id}/login/koppelen", kCoordinator},
+    {P, "/stagematching/studenten/{id}/login/maken", kCoordinator},
     {G, "/stagematching/plaatsen", kCoordinator},
     {G, "/stagematching/norm", kCoordinator},
     {P, "/stagematching/norm", kCoordinator},
