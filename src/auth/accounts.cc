@@ -50,9 +50,10 @@ common::StatusOr<School> Accounts::CreateSchool(db::Connection& c, std::string_v
     return common::Status::InvalidArgument("name must be 1 to 200 characters", "name");
   }
   School s{crypto::RandomId(), norm, std::string(name)};
-  common::Status st = c.Execute("INSERT INTO schools (id, brin, name, created_at) VALUES ($1, $2, $3, $4)",
-                                {s.id, s.brin, s.name, clock_.NowMillis()})
-                          .status();
+  common::Status st =
+      c.Execute("INSERT INTO schools (id, brin, name, created_at) VALUES ($1, $2, $3, $4)",
+                {s.id, s.brin, s.name, clock_.NowMillis()})
+          .status();
   if (st.code() == common::StatusCode::kAlreadyExists) {
     return common::Status::AlreadyExists("a school with this BRIN exists", "brin");
   }
@@ -143,26 +144,36 @@ common::Status Accounts::SetLoginDomains(db::Connection& c, std::string_view sch
   return common::Status::Ok();
 }
 
-common::StatusOr<User> Accounts::CreateUserInSchoolDomains(db::Connection& c, const NewUser& nu) {
-  SP_ASSIGN_OR_RETURN(std::string login, domain::NormalizeLogin(nu.login));
-  if (nu.school_id.empty())
-    return common::Status::InvalidArgument("this role needs a school", "role");
-  SP_ASSIGN_OR_RETURN(std::vector<std::string> domains, LoginDomains(c, nu.school_id));
+common::Status Accounts::CheckLoginForSchool(db::Connection& c, std::string_view school_id,
+                                             std::string_view login, domain::Role role) {
+  if (school_id.empty()) return common::Status::InvalidArgument("this role needs a school", "role");
+  SP_ASSIGN_OR_RETURN(std::vector<std::string> domains, LoginDomains(c, school_id));
   if (domains.empty()) {
     return common::Status::InvalidArgument(
         "no_domains: the school has no login domains yet; the system admin sets them", "login");
   }
-  std::string_view wanted = domain::LoginDomainOf(login);
-  if (std::find(domains.begin(), domains.end(), wanted) == domains.end()) {
-    return common::Status::InvalidArgument(
-        "outside_domains: the login is not in one of the school's login domains", "login");
+  std::string wanted(domain::LoginDomainOf(login));
+  if (std::find(domains.begin(), domains.end(), wanted) != domains.end())
+    return common::Status::Ok();
+  if (role == domain::Role::kCompanyContact) {
+    SP_ASSIGN_OR_RETURN(db::Rows claimed,
+                        c.Query("SELECT 1 FROM school_login_domains WHERE domain = $1", {wanted}));
+    if (claimed.empty()) return common::Status::Ok();
   }
+  return common::Status::InvalidArgument(
+      "outside_domains: the login is not in one of the school's login domains", "login");
+}
+
+common::StatusOr<User> Accounts::CreateUserInSchoolDomains(db::Connection& c, const NewUser& nu) {
+  SP_ASSIGN_OR_RETURN(std::string login, domain::NormalizeLogin(nu.login));
+  SP_RETURN_IF_ERROR(CheckLoginForSchool(c, nu.school_id, login, nu.role));
   return CreateUser(c, nu);
 }
 
 common::StatusOr<User> Accounts::CreateUser(db::Connection& c, const NewUser& nu) {
   SP_ASSIGN_OR_RETURN(std::string login, domain::NormalizeLogin(nu.login));
-  if (nu.display_name.empty() || nu.display_name.size() > 200 || !common::IsValidUtf8(nu.display_name)) {
+  if (nu.display_name.empty() || nu.display_name.size() > 200 ||
+      !common::IsValidUtf8(nu.display_name)) {
     return common::Status::InvalidArgument("name must be 1 to 200 characters", "display_name");
   }
   bool system = nu.role == domain::Role::kSystemAdmin;
@@ -177,10 +188,11 @@ common::StatusOr<User> Accounts::CreateUser(db::Connection& c, const NewUser& nu
   u.display_name = nu.display_name;
   u.role = nu.role;
   common::Status st =
-      c.Execute("INSERT INTO users (id, school_id, login, display_name, role, created_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6)",
-                {u.id, system ? db::Param(std::nullopt) : db::Param(u.school_id), u.login,
-                 u.display_name, std::string(domain::RoleName(u.role)), clock_.NowMillis()})
+      c.Execute(
+           "INSERT INTO users (id, school_id, login, display_name, role, created_at) "
+           "VALUES ($1, $2, $3, $4, $5, $6)",
+           {u.id, system ? db::Param(std::nullopt) : db::Param(u.school_id), u.login,
+            u.display_name, std::string(domain::RoleName(u.role)), clock_.NowMillis()})
           .status();
   if (st.code() == common::StatusCode::kAlreadyExists) {
     return common::Status::AlreadyExists("this login is already in use", "login");
@@ -190,8 +202,9 @@ common::StatusOr<User> Accounts::CreateUser(db::Connection& c, const NewUser& nu
 }
 
 common::StatusOr<User> Accounts::UserById(db::Connection& c, std::string_view id) {
-  SP_ASSIGN_OR_RETURN(db::Rows rows,
-                      c.Query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1", {id}));
+  SP_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      c.Query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1", {id}));
   if (rows.empty()) return common::Status::NotFound("user not found");
   return UserFromRow(rows.rows[0]);
 }
@@ -211,9 +224,9 @@ common::StatusOr<User> Accounts::UserByLogin(std::string_view login) {
   if (!norm.ok()) return common::Status::NotFound("user not found");
   std::optional<User> out;
   SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> common::Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(std::string("SELECT ") + kUserColumns +
-                                                   " FROM users WHERE login = $1",
-                                               {*norm}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query(std::string("SELECT ") + kUserColumns + " FROM users WHERE login = $1", {*norm}));
     if (!rows.empty()) out = UserFromRow(rows.rows[0]);
     return common::Status::Ok();
   }));
@@ -224,9 +237,10 @@ common::StatusOr<User> Accounts::UserByLogin(std::string_view login) {
 common::StatusOr<std::vector<User>> Accounts::UsersOfSchool(std::string_view school_id) {
   std::vector<User> out;
   SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> common::Status {
-    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(std::string("SELECT ") + kUserColumns +
-                                                   " FROM users WHERE school_id = $1 ORDER BY role, login",
-                                               {school_id}));
+    SP_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.Query(std::string("SELECT ") + kUserColumns +
+                                    " FROM users WHERE school_id = $1 ORDER BY role, login",
+                                {school_id}));
     for (const auto& r : rows.rows) out.push_back(UserFromRow(r));
     return common::Status::Ok();
   }));
@@ -363,17 +377,19 @@ common::Status Accounts::SetTotp(db::Connection& c, std::string_view user_id,
       .status();
 }
 
-common::Status Accounts::ConsumeTotpStep(db::Connection& c, std::string_view user_id, int64_t step) {
-  SP_ASSIGN_OR_RETURN(int64_t changed,
-                      c.Execute("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
-                                {step, user_id}));
+common::Status Accounts::ConsumeTotpStep(db::Connection& c, std::string_view user_id,
+                                         int64_t step) {
+  SP_ASSIGN_OR_RETURN(
+      int64_t changed,
+      c.Execute("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
+                {step, user_id}));
   if (changed != 1) return common::Status::Unauthenticated("code already used");
   return common::Status::Ok();
 }
 
 common::Status Accounts::SetDisabled(db::Connection& c, std::string_view user_id, bool disabled) {
-  SP_ASSIGN_OR_RETURN(int64_t changed,
-                      c.Execute("UPDATE users SET disabled = $1 WHERE id = $2", {disabled, user_id}));
+  SP_ASSIGN_OR_RETURN(int64_t changed, c.Execute("UPDATE users SET disabled = $1 WHERE id = $2",
+                                                 {disabled, user_id}));
   if (changed != 1) return common::Status::NotFound("user not found");
   if (disabled) {
     SP_RETURN_IF_ERROR(c.Execute("DELETE FROM sessions WHERE user_id = $1", {user_id}).status());

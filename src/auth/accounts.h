@@ -66,12 +66,21 @@ class Accounts {
   };
   // Validates and inserts within the caller's transaction.
   common::StatusOr<User> CreateUser(db::Connection& c, const NewUser& u);
-  // CreateUser for a school admin: only a login in one of the school's login
-  // domains. Otherwise InvalidArgument on field "login" whose message starts
-  // with a reason code: "no_domains" (the school has no list yet: the system
-  // admin sets one) or "outside_domains". Checked before the login's
-  // uniqueness, so "already exists" can only ever concern the school's own
-  // domains and never tells whether another school's login exists.
+  // Which logins a school may create (one rule, for pages, imports and the
+  // CLI alike): a login in one of the school's login domains; for a company
+  // contact also an address in a domain that is no school's login domain (the
+  // company's own, e.g. "praktijk@zorghuis.nl"), since contacts are not the
+  // school's people. Otherwise InvalidArgument on field "login" whose message
+  // starts with a reason code: "no_domains" (the school has no list yet: the
+  // system admin sets one) or "outside_domains" (includes another school's
+  // domain). Checked before the login's uniqueness, so for the school's own
+  // domains "already exists" never tells anything about another school; for
+  // an outside address it can tell that the address is in use by a company
+  // contact elsewhere on the deployment (docs/security.md, accepted).
+  common::Status CheckLoginForSchool(db::Connection& c, std::string_view school_id,
+                                     std::string_view normalized_login, domain::Role role);
+  // CreateUser after CheckLoginForSchool: how a school (its admin, its
+  // coordinator, its imports) creates accounts.
   common::StatusOr<User> CreateUserInSchoolDomains(db::Connection& c, const NewUser& u);
   common::StatusOr<User> UserByLogin(std::string_view login);
   common::StatusOr<User> UserById(std::string_view id);

@@ -29,14 +29,16 @@ class AuthTest : public db::testing::BackendTest {
                          user_, accounts_->CreateUser(c, {school_.id, "Student@99DM.demo", "Sam",
                                                           domain::Role::kStudent}));
                      return common::Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
   }
   Session NewSession() {
     Session s;
     EXPECT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
                      SP_ASSIGN_OR_RETURN(s, sessions_->Create(c, user_, false));
                      return common::Status::Ok();
-                   }).ok());
+                   })
+                    .ok());
     return s;
   }
 
@@ -51,7 +53,8 @@ class AuthTest : public db::testing::BackendTest {
 TEST_P(AuthTest, LoginIsNormalisedAndUnique) {
   EXPECT_EQ(user_.login, "student@99dm.demo");
   auto dup = db_->Write([&](db::Connection& c) {
-    return accounts_->CreateUser(c, {school_.id, "student@99dm.demo", "X", domain::Role::kStudent}).status();
+    return accounts_->CreateUser(c, {school_.id, "student@99dm.demo", "X", domain::Role::kStudent})
+        .status();
   });
   EXPECT_EQ(dup.code(), common::StatusCode::kAlreadyExists);
   EXPECT_EQ(dup.field(), "login");
@@ -88,7 +91,9 @@ TEST_P(AuthTest, SessionsExpireWhenIdleAndAbsolutely) {
 
 TEST_P(AuthTest, DisablingRevokesSessions) {
   Session s = NewSession();
-  ASSERT_TRUE(db_->Write([&](db::Connection& c) { return accounts_->SetDisabled(c, user_.id, true); }).ok());
+  ASSERT_TRUE(
+      db_->Write([&](db::Connection& c) { return accounts_->SetDisabled(c, user_.id, true); })
+          .ok());
   EXPECT_FALSE(sessions_->Lookup(s.token).ok());
 }
 
@@ -232,6 +237,22 @@ TEST_P(AuthTest, SchoolAdminsCreateLoginsOnlyInTheirDomains) {
             common::StatusCode::kNotFound);
   EXPECT_TRUE(create(other.id, "Nieuw@ROC.nl").ok());
   EXPECT_EQ(create(school_.id, "student@99dm.demo").code(), common::StatusCode::kAlreadyExists);
+  // A company contact may have the company's own address (a domain no school
+  // claims), never another school's; a student or staff member may not.
+  auto contact = [&](const std::string& school_id, const std::string& login, domain::Role role) {
+    return db_->Write([&](db::Connection& c) {
+      return accounts_->CreateUserInSchoolDomains(c, {school_id, login, "X", role}).status();
+    });
+  };
+  EXPECT_TRUE(contact(other.id, "praktijk@zorghuis.example", domain::Role::kCompanyContact).ok());
+  EXPECT_EQ(contact(other.id, "iemand@zorghuis.example", domain::Role::kStudent)
+                .message()
+                .rfind("outside_domains", 0),
+            0u);
+  EXPECT_EQ(contact(other.id, "bedrijf@99dm.demo", domain::Role::kCompanyContact)
+                .message()
+                .rfind("outside_domains", 0),
+            0u);
   // A domain belongs to one school; malformed domains are refused.
   auto set = [&](const std::string& school_id, std::vector<std::string> d) {
     return db_->Write(
@@ -253,10 +274,12 @@ TEST_P(AuthTest, InvitationWorksOnce) {
   ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
                    SP_ASSIGN_OR_RETURN(token, invitations.Create(c, user_.id));
                    return common::Status::Ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(invitations.Redeem(token, "short").code(), common::StatusCode::kInvalidArgument);
   ASSERT_TRUE(invitations.Redeem(token, "paars konijn op de fiets").ok());
-  EXPECT_EQ(invitations.Redeem(token, "paars konijn op de fiets").code(), common::StatusCode::kNotFound);
+  EXPECT_EQ(invitations.Redeem(token, "paars konijn op de fiets").code(),
+            common::StatusCode::kNotFound);
   auto u = accounts_->UserById(user_.id);
   ASSERT_TRUE(u.ok());
   EXPECT_FALSE(u->password_hash.empty());
@@ -379,7 +402,8 @@ TEST_P(AuthTest, UpdateUserKeepsTheLastAdminAndNamesChangedFields) {
 
 TEST_P(AuthTest, TotpStepCannotBeReused) {
   auto consume = [&](int64_t step) {
-    return db_->Write([&](db::Connection& c) { return accounts_->ConsumeTotpStep(c, user_.id, step); });
+    return db_->Write(
+        [&](db::Connection& c) { return accounts_->ConsumeTotpStep(c, user_.id, step); });
   };
   EXPECT_TRUE(consume(100).ok());
   EXPECT_FALSE(consume(100).ok());

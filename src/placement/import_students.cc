@@ -37,8 +37,8 @@ bool SameCoordinates(const std::optional<domain::Coordinates>& a,
 }
 
 bool Same(const domain::StudentRow& a, const domain::StudentRow& b) {
-  return a.name == b.name && a.crebo == b.crebo && a.level == b.level &&
-         a.pathway == b.pathway && a.cohort == b.cohort && a.location == b.location &&
+  return a.name == b.name && a.crebo == b.crebo && a.level == b.level && a.pathway == b.pathway &&
+         a.cohort == b.cohort && a.location == b.location &&
          SameCoordinates(a.coordinates, b.coordinates);
 }
 
@@ -77,10 +77,11 @@ std::vector<StudentLine> ParseAll(const domain::ColumnMap& columns,
   return out;
 }
 
-Status LoadRounds(db::Connection& c, std::string_view school_id, std::map<std::string, RoundRef>* by_id) {
-  SP_ASSIGN_OR_RETURN(db::Rows rows,
-                      c.Query("SELECT id, name, status, crebos FROM rounds WHERE school_id = $1",
-                              {school_id}));
+Status LoadRounds(db::Connection& c, std::string_view school_id,
+                  std::map<std::string, RoundRef>* by_id) {
+  SP_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      c.Query("SELECT id, name, status, crebos FROM rounds WHERE school_id = $1", {school_id}));
   for (const db::Row& r : rows.rows) {
     RoundRef ref{r.Text(0), r.Text(1),
                  domain::ParseRoundStatus(r.Text(2)).value_or(domain::RoundStatus::kDraft),
@@ -112,7 +113,8 @@ Status LoadExisting(db::Connection& c, std::string_view school_id,
     e.row.pathway = domain::ParsePathway(r.Text(5)).value_or(domain::Pathway::kBol);
     e.row.cohort = r.Text(6);
     e.row.location = r.Text(7);
-    if (!r.IsNull(8) && !r.IsNull(9)) e.row.coordinates = domain::Coordinates{r.Double(8), r.Double(9)};
+    if (!r.IsNull(8) && !r.IsNull(9))
+      e.row.coordinates = domain::Coordinates{r.Double(8), r.Double(9)};
     if (std::optional<std::string> round = r.OptText(10)) {
       auto it = rounds.find(*round);
       if (it != rounds.end()) e.round = &it->second;
@@ -145,8 +147,9 @@ void CheckLine(const StudentLine& s, const Existing* existing,
     }
     if (std::find(target->crebos.begin(), target->crebos.end(), s.row.crebo) ==
         target->crebos.end()) {
-      ctx->Error(s.line, "crebo",
-                 "crebo \"" + s.row.crebo + "\" is not one of round \"" + target->name + "\"'s crebos");
+      ctx->Error(
+          s.line, "crebo",
+          "crebo \"" + s.row.crebo + "\" is not one of round \"" + target->name + "\"'s crebos");
       return;
     }
   }
@@ -154,7 +157,8 @@ void CheckLine(const StudentLine& s, const Existing* existing,
   if (target != nullptr && target != existing->round) {
     ctx->Error(s.line, "round",
                "student " + s.row.student_number + " is already in round \"" +
-                   existing->round->name + "\" (" + std::string(domain::Name(existing->round->status)) +
+                   existing->round->name + "\" (" +
+                   std::string(domain::Name(existing->round->status)) +
                    "); a student takes part in one round at a time");
     return;
   }
@@ -214,7 +218,8 @@ Status ImportStudents(db::Connection& c, const domain::ColumnMap& columns,
         continue;
       }
     } else if (ctx->options->invite_students) {
-      SP_ASSIGN_OR_RETURN(std::string problem, LoginDomainProblem(c, ctx, s.row.email));
+      SP_ASSIGN_OR_RETURN(std::string problem,
+                          LoginDomainProblem(c, ctx, s.row.email, domain::Role::kStudent));
       if (!problem.empty()) {
         ctx->Error(s.line, "email", "email " + problem);
         continue;
@@ -231,7 +236,7 @@ Status ImportStudents(db::Connection& c, const domain::ColumnMap& columns,
                      "begeleider_email) VALUES",
                      14);
   std::vector<std::pair<std::string, const StudentLine*>> to_link;  // (student id, line)
-  std::vector<std::pair<std::string, std::string>> enrolments;  // (round, student)
+  std::vector<std::pair<std::string, std::string>> enrolments;      // (round, student)
   for (const StudentLine& s : rows) {
     const domain::StudentRow& r = s.row;
     auto it = existing.find(r.student_number);

@@ -41,19 +41,20 @@ StatusOr<std::optional<SchoolLogin>> FindSchoolLogin(db::Connection& c, std::str
 }
 
 StatusOr<std::string> LoginDomainProblem(db::Connection& c, ImportContext* ctx,
-                                         std::string_view login) {
-  // The rule of auth::Accounts::CreateUserInSchoolDomains, checked before
-  // anything is written so the file is validated whole.
-  SP_ASSIGN_OR_RETURN(std::vector<std::string> domains,
-                      ctx->accounts->LoginDomains(c, ctx->actor.school_id));
-  if (domains.empty())
-    return std::string("the school has no login domains yet (the system admin sets them)");
-  std::string_view wanted = domain::LoginDomainOf(login);
-  if (std::find(domains.begin(), domains.end(), wanted) == domains.end()) {
+                                         std::string_view login, domain::Role role) {
+  // auth::Accounts::CheckLoginForSchool, checked before anything is written
+  // so the file is validated whole.
+  Status allowed = ctx->accounts->CheckLoginForSchool(c, ctx->actor.school_id, login, role);
+  if (allowed.code() == common::StatusCode::kInvalidArgument) {
+    if (allowed.message().rfind("no_domains", 0) == 0)
+      return std::string("the school has no login domains yet (the system admin sets them)");
+    SP_ASSIGN_OR_RETURN(std::vector<std::string> domains,
+                        ctx->accounts->LoginDomains(c, ctx->actor.school_id));
     std::string list;
     for (const std::string& d : domains) list += (list.empty() ? "@" : ", @") + d;
     return "\"" + std::string(login) + "\" is not in the school's login domains (" + list + ")";
   }
+  SP_RETURN_IF_ERROR(allowed);
   // Within the school's own domains: telling that it exists reveals nothing
   // of another school.
   SP_ASSIGN_OR_RETURN(db::Rows taken,
@@ -115,7 +116,7 @@ Status ImportStaff(db::Connection& c, const domain::ColumnMap& columns,
   // The database checks, still before any write.
   std::set<std::string> admins_in_file;
   for (StaffLine& s : rows) {
-    SP_ASSIGN_OR_RETURN(std::string problem, LoginDomainProblem(c, ctx, s.row.login));
+    SP_ASSIGN_OR_RETURN(std::string problem, LoginDomainProblem(c, ctx, s.row.login, s.row.role));
     if (!problem.empty()) {
       ctx->Error(s.line, "login", "login " + problem);
       continue;
@@ -229,7 +230,8 @@ Status ImportCompaniesAndContacts(db::Connection& c, const domain::ColumnMap& co
                    "contact_email \"" + l.row.contact_email +
                        "\" belongs to a login that is not a company contact");
     } else {
-      SP_ASSIGN_OR_RETURN(std::string problem, LoginDomainProblem(c, ctx, l.row.contact_email));
+      SP_ASSIGN_OR_RETURN(std::string problem, LoginDomainProblem(c, ctx, l.row.contact_email,
+                                                                  domain::Role::kCompanyContact));
       if (!problem.empty()) ctx->Error(line.line, "contact_email", "contact_email " + problem);
     }
     contacts.push_back(std::move(l));

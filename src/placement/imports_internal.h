@@ -61,7 +61,7 @@ common::StatusOr<std::optional<SchoolLogin>> FindSchoolLogin(db::Connection& c,
 // "" when `login` may be created in the school (its login domains), else the
 // problem as an import message.
 common::StatusOr<std::string> LoginDomainProblem(db::Connection& c, ImportContext* ctx,
-                                                 std::string_view login);
+                                                 std::string_view login, domain::Role role);
 // Creates a login in the school's domains, audits "user.create", and queues
 // its invitation when `invite` (and an outbox is given). Returns its id.
 common::StatusOr<std::string> CreateImportedLogin(db::Connection& c, ImportContext* ctx,

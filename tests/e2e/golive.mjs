@@ -167,9 +167,20 @@ step('the coördinator publishes the norm and opens a round', async (browser) =>
   await acceptInvitation(page, COORDINATOR);
   await passwordLogin(page, COORDINATOR);
   await goto(page, '/beleid/norm');
+  // A new school writes its own norm: every section, in Dutch and English.
+  for (const area of await page.locator('main form textarea').all()) {
+    if (!(await area.inputValue()).trim()) {
+      const en = (await area.getAttribute('lang')) === 'en';
+      await area.fill(en ? 'We do not accept discrimination in internships (golive).'
+        : 'Wij accepteren geen discriminatie bij stages (golive).');
+    }
+  }
   const publish = page.locator('form[action="/beleid/norm"] button[type="submit"]').last();
   const published = await submitWith(page, publish);
-  if (published.status() !== 200) throw new Error(`publishing the norm: HTTP ${published.status()}`);
+  if (published.status() !== 200) {
+    const summary = await page.locator('.sp-error-summary').innerText().catch(() => '');
+    throw new Error(`publishing the norm: HTTP ${published.status()} ${summary}`);
+  }
 
   await goto(page, '/stagematching/rondes/nieuw');
   await page.locator('#name').fill('Ronde golive');
@@ -215,15 +226,20 @@ step('a student logs in with the school account and enters a leerwens', async (b
   await goto(page, `/s/${BRIN}/login`);
   await axeCheck(page, 'the school login page');
   // "Inloggen met je schoolaccount" comes first.
-  const sso = page.locator(`a[href="/s/${BRIN}/login/sso"], form[action="/s/${BRIN}/login/sso"] button`).first();
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), sso.click()]);
+  const issuer = new URL(BASE_URL).origin;
+  await Promise.all([
+    page.waitForURL((u) => !u.href.startsWith(issuer)),
+    page.getByRole('link', { name: 'Inloggen met je schoolaccount' }).click(),
+  ]);
   // The provider's login page (tests/oidc/provider.mjs): name the account.
-  await page.locator('input[name="login"]').fill(STUDENT_ACCOUNT);
-  await Promise.all([page.waitForURL((u) => u.toString().startsWith(BASE_URL), { timeout: 20000 }),
-    page.locator('button[type="submit"]').first().click()]);
-  await page.waitForLoadState('load');
+  await page.getByLabel('Account').fill(STUDENT_ACCOUNT);
+  await Promise.all([
+    page.waitForURL((u) => u.href.startsWith(issuer), { waitUntil: 'load' }),
+    page.getByRole('button', { name: 'Inloggen' }).click(),
+  ]);
   await goto(page, '/stage');
-  await expectText(page.locator('main'), STUDENT_NAME, 'Mijn stage of the SSO student');
+  await expectText(page.locator('h1'), 'Mijn stage', 'the SSO student\'s page');
+  await expectText(page.locator('main'), 'Ronde golive', 'the open round on Mijn stage');
   const roundLink = page.locator('main a[href^="/stage/rondes/"]').first();
   await submitWith(page, roundLink);
   const place = page.locator('select.sp-rank-select').first();
