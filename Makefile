@@ -31,13 +31,15 @@ run: build
 
 # Every test: unit and integration tests on SQLite and a throwaway PostgreSQL
 # cluster (release build with -Werror), the same again under ASan+UBSan, then
-# the browser suite against a real server.
+# the browser suite against a real server, and the go-live test that follows
+# docs/deploy.md on a school without demo data.
 test: build build-asan
 	@scripts/pg-test-cluster scripts/run-ctest $(BUILD)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 scripts/pg-test-cluster scripts/run-ctest $(ASAN_BUILD)
 	@scripts/run-e2e $(BUILD)
+	@scripts/run-golive $(BUILD)
 	@scripts/run-resilience $(BUILD)
 	@scripts/static-analysis $(BUILD)
 	@scripts/run-fuzz --seconds 30

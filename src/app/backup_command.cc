@@ -13,13 +13,12 @@
 #include <string>
 
 #include "app/commands.h"
+#include "app/exit_codes.h"
 #include "db/sqlite_database.h"
 
 namespace app {
 
 namespace {
-
-constexpr int kOk = 0, kInternal = 1, kBadInput = 2, kNoDatabase = 3;
 
 constexpr char kPgHint[] =
     "stagepunt backup/restore handle SQLite databases only. For PostgreSQL use pg_dump and "
@@ -34,20 +33,6 @@ std::string SqlitePath(const std::string& url) {
   return url.substr(7);
 }
 
-int Report(const common::Status& s) {
-  std::cerr << "stagepunt: " << s.ToString() << "\n";
-  switch (s.code()) {
-    case common::StatusCode::kInvalidArgument:
-    case common::StatusCode::kNotFound:
-    case common::StatusCode::kAlreadyExists:
-      return kBadInput;
-    case common::StatusCode::kUnavailable:
-      return kNoDatabase;
-    default:
-      return kInternal;
-  }
-}
-
 int Backup(const std::string& url, const std::string& out) {
   std::string path = SqlitePath(url);
   if (path.empty()) {
@@ -58,7 +43,7 @@ int Backup(const std::string& url, const std::string& out) {
     std::cerr << "stagepunt: an in-memory database cannot be backed up\n";
     return kBadInput;
   }
-  if (common::Status s = db::SqliteOnlineBackup(path, out); !s.ok()) return Report(s);
+  if (common::Status s = db::SqliteOnlineBackup(path, out); !s.ok()) return Fail(s);
   std::cout << "backup written to " << out << "\n"
             << "The keys in DATA_DIR/keys are not in it: without them the reports in this file "
                "cannot be read. Back them up separately and store them apart.\n";
@@ -82,7 +67,7 @@ int Restore(const std::string& in, const std::string& url, bool force) {
     // The old database's WAL would otherwise be replayed onto the restored
     // file. Folding it in needs the only connection, so this also refuses
     // while a server has the database open.
-    if (common::Status s = db::SqliteQuiesce(path); !s.ok()) return Report(s);
+    if (common::Status s = db::SqliteQuiesce(path); !s.ok()) return Fail(s);
   } else if (fs::exists(path + "-wal", ec)) {
     std::cerr << "stagepunt: " << path << "-wal exists without its database; move it away first\n";
     return kBadInput;
@@ -91,7 +76,7 @@ int Restore(const std::string& in, const std::string& url, bool force) {
     fs::create_directories(fs::path(path).parent_path(), ec);
     fs::permissions(fs::path(path).parent_path(), fs::perms::owner_all, ec);
   }
-  if (common::Status s = db::SqliteOnlineBackup(in, path); !s.ok()) return Report(s);
+  if (common::Status s = db::SqliteOnlineBackup(in, path); !s.ok()) return Fail(s);
   std::cout << "restored " << in << " to " << path << "\n"
             << "Start the server with the DATA_DIR whose keys/ belong to this database; "
                "`stagepunt audit verify` checks that they do.\n";

@@ -1,3 +1,4 @@
+#include "app/exit_codes.h"
 #include "app/commands.h"
 
 #include <fmt/format.h>
@@ -27,33 +28,11 @@ namespace app {
 
 namespace {
 
-constexpr int kOk = 0, kInternal = 1, kBadInput = 2, kNoDatabase = 3;
 
 struct Common {
   std::string db_url = "sqlite:var/stagepunt.db";
   std::string data_dir = "var";
 };
-
-int ExitFor(const common::Status& s) {
-  switch (s.code()) {
-    case common::StatusCode::kOk:
-      return kOk;
-    case common::StatusCode::kInvalidArgument:
-    case common::StatusCode::kAlreadyExists:
-    case common::StatusCode::kNotFound:
-      return kBadInput;
-    case common::StatusCode::kUnavailable:
-    case common::StatusCode::kFailedPrecondition:
-      return kNoDatabase;
-    default:
-      return kInternal;
-  }
-}
-
-int Fail(const common::Status& s) {
-  std::cerr << "stagepunt: " << s.ToString() << "\n";
-  return ExitFor(s);
-}
 
 // Opens and migrates the database (migration is allowed for every command).
 common::StatusOr<std::unique_ptr<db::Database>> OpenDb(const std::string& url) {

@@ -1,3 +1,4 @@
+#include "app/exit_codes.h"
 #include "app/import_command.h"
 
 #include <filesystem>
@@ -18,7 +19,6 @@ namespace app {
 
 namespace {
 
-constexpr int kOk = 0, kInternal = 1, kBadInput = 2, kNoDatabase = 3;
 
 struct Options {
   std::string db_url = "sqlite:var/stagepunt.db";
@@ -31,21 +31,6 @@ struct Options {
   bool no_invite = false;  // staff: no invitations (the school's staff log in by SSO)
   std::string public_url = "http://127.0.0.1:8080";
 };
-
-int Fail(const common::Status& s) {
-  std::cerr << "stagepunt: " << s.ToString() << "\n";
-  switch (s.code()) {
-    case common::StatusCode::kInvalidArgument:
-    case common::StatusCode::kNotFound:
-    case common::StatusCode::kAlreadyExists:
-    case common::StatusCode::kFailedPrecondition:
-      return kBadInput;
-    case common::StatusCode::kUnavailable:
-      return kNoDatabase;
-    default:
-      return kInternal;
-  }
-}
 
 // The database, the audit log and the service, acting as the school's
 // system user, or without --school as the system admin (audited as "system").

@@ -15,14 +15,13 @@
 
 #include "app/app.h"
 #include "app/commands.h"
+#include "app/exit_codes.h"
 #include "db/migrate.h"
 #include "keys/keystore.h"
 
 namespace app {
 
 namespace {
-
-constexpr int kOk = 0, kInternal = 1, kBadInput = 2, kNoDatabase = 3;
 
 struct LeadOptions {
   std::string db_url = "sqlite:var/stagepunt.db";
@@ -32,22 +31,6 @@ struct LeadOptions {
   std::string remove;
   std::string recovery_code_file;
 };
-
-int Fail(const common::Status& s) {
-  std::cerr << "stagepunt: " << s.ToString() << "\n";
-  switch (s.code()) {
-    case common::StatusCode::kInvalidArgument:
-    case common::StatusCode::kNotFound:
-    case common::StatusCode::kAlreadyExists:
-    case common::StatusCode::kFailedPrecondition:
-    case common::StatusCode::kPermissionDenied:
-      return kBadInput;
-    case common::StatusCode::kUnavailable:
-      return kNoDatabase;
-    default:
-      return kInternal;
-  }
-}
 
 struct Runtime {
   std::unique_ptr<db::Database> db;

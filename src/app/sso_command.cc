@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "app/commands.h"
+#include "app/exit_codes.h"
 #include "audit/audit_log.h"
 #include "auth/accounts.h"
 #include "db/migrate.h"
@@ -24,8 +25,6 @@
 namespace app {
 
 namespace {
-
-constexpr int kOk = 0, kInternal = 1, kBadInput = 2, kNoDatabase = 3;
 
 struct SsoOptions {
   std::string db_url = "sqlite:var/stagepunt.db";
@@ -38,20 +37,11 @@ struct SsoOptions {
   bool disable = false;
 };
 
-int Fail(const common::Status& s, std::string_view option = {}) {
-  std::cerr << "stagepunt: " << (option.empty() ? "" : std::string(option) + ": ") << s.message()
-            << "\n";
-  switch (s.code()) {
-    case common::StatusCode::kInvalidArgument:
-    case common::StatusCode::kNotFound:
-    case common::StatusCode::kAlreadyExists:
-      return kBadInput;
-    case common::StatusCode::kUnavailable:
-    case common::StatusCode::kFailedPrecondition:
-      return kNoDatabase;
-    default:
-      return kInternal;
-  }
+// Names the flag the problem is about, then the one exit-code table.
+int FailOn(const common::Status& s, std::string_view option = {}) {
+  if (option.empty()) return Fail(s);
+  std::cerr << "stagepunt: " << option << ": " << s.message() << "\n";
+  return ExitCodeFor(s);
 }
 
 std::string OptionFor(const std::string& field) {
@@ -66,19 +56,19 @@ std::string OptionFor(const std::string& field) {
 
 int Run(const SsoOptions& o) {
   auto opened = db::Open(o.db_url);
-  if (!opened.ok()) return Fail(opened.status(), "--db");
+  if (!opened.ok()) return FailOn(opened.status(), "--db");
   std::unique_ptr<db::Database> db = std::move(*opened);
-  if (common::Status m = db::Migrate(*db); !m.ok()) return Fail(m, "--db");
+  if (common::Status m = db::Migrate(*db); !m.ok()) return FailOn(m, "--db");
   auto store = keys::KeyStore::Open(o.data_dir);
-  if (!store.ok()) return Fail(store.status(), "--data-dir");
+  if (!store.ok()) return FailOn(store.status(), "--data-dir");
   auto audit_key = store->GetOrCreate("audit");
-  if (!audit_key.ok()) return Fail(audit_key.status(), "--data-dir");
+  if (!audit_key.ok()) return FailOn(audit_key.status(), "--data-dir");
   const common::Clock& clock = common::SystemClock::Instance();
   audit::AuditLog audit(*audit_key, clock);
   auth::Accounts accounts(*db, clock);
   auto brin = domain::NormalizeBrin(o.brin);
   auto school = brin.ok() ? accounts.SchoolByBrin(*brin) : brin.status();
-  if (!school.ok()) return Fail(common::Status::InvalidArgument("unknown school"), "--brin");
+  if (!school.ok()) return FailOn(common::Status::InvalidArgument("unknown school"), "--brin");
 
   oidc::SchoolSso sso;
   bool has_settings = false;
@@ -95,13 +85,13 @@ int Run(const SsoOptions& o) {
   std::string secret;
   if (only_disable) {
     if (!has_settings) {
-      return Fail(common::Status::InvalidArgument("the school has no SSO settings"), "--disable");
+      return FailOn(common::Status::InvalidArgument("the school has no SSO settings"), "--disable");
     }
     sso.enabled = false;
   } else {
-    if (o.issuer.empty()) return Fail(common::Status::InvalidArgument("required"), "--issuer");
+    if (o.issuer.empty()) return FailOn(common::Status::InvalidArgument("required"), "--issuer");
     if (o.client_id.empty())
-      return Fail(common::Status::InvalidArgument("required"), "--client-id");
+      return FailOn(common::Status::InvalidArgument("required"), "--client-id");
     sso.issuer = o.issuer;
     sso.client_id = o.client_id;
     sso.student_number_claim = o.student_number_claim;
@@ -110,27 +100,27 @@ int Run(const SsoOptions& o) {
     sso.mfa_acr = o.mfa_acr;
     sso.enabled = !o.disable;
     if (common::Status v = oidc::ValidateSchoolSso(sso); !v.ok()) {
-      return Fail(v, OptionFor(v.field()));
+      return FailOn(v, OptionFor(v.field()));
     }
     if (!o.secret_file.empty()) {
       std::ifstream in(o.secret_file, std::ios::binary);
       if (!in) {
-        return Fail(common::Status::InvalidArgument("cannot read the file"),
-                    "--client-secret-file");
+        return FailOn(common::Status::InvalidArgument("cannot read the file"),
+                      "--client-secret-file");
       }
       std::stringstream ss;
       ss << in.rdbuf();
       secret = ss.str();
       while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
     } else if (!oidc::ReadSecret(o.data_dir, school->brin).ok()) {
-      return Fail(common::Status::InvalidArgument("required (no secret stored yet)"),
-                  "--client-secret-file");
+      return FailOn(common::Status::InvalidArgument("required (no secret stored yet)"),
+                    "--client-secret-file");
     }
     auto meta = oidc::Discover(sso.issuer);
-    if (!meta.ok()) return Fail(meta.status(), "--issuer");
+    if (!meta.ok()) return FailOn(meta.status(), "--issuer");
     if (!secret.empty()) {
       common::Status w = oidc::WriteSecret(o.data_dir, school->brin, secret);
-      if (!w.ok()) return Fail(w, "--client-secret-file");
+      if (!w.ok()) return FailOn(w, "--client-secret-file");
     }
   }
   common::Status s = db->Write([&](db::Connection& c) -> common::Status {

@@ -109,7 +109,28 @@ class StaffedMeldpuntHttpTest : public ::testing::TestWithParam<db::Dialect> {
     auto res = admin.Post("/admin/users", "display_name=" + name +
                                               "&login=" + web::UrlEncode(login) + "&role=meldpunt");
     EXPECT_EQ(res.status, 201) << res.body.substr(0, 400);
-    return Match(res.body, "/invite/([A-Za-z0-9_-]+)");
+    return InvitationFromOutbox(login);
+  }
+
+  // The token of the newest invitation mail queued for `login` (pages never
+  // show the link; it goes out by mail).
+  std::string InvitationFromOutbox(const std::string& login) {
+    std::string token;
+    EXPECT_TRUE(t_->db()
+                    .Read([&](db::Connection& c) -> common::Status {
+                      SP_ASSIGN_OR_RETURN(
+                          db::Rows rows,
+                          c.Query("SELECT m.body FROM mail_outbox m JOIN users u ON u.id = "
+                                  "m.user_id WHERE u.login = $1 AND m.kind = 'invitation' "
+                                  "ORDER BY m.created_at DESC",
+                                  {login}));
+                      if (rows.empty()) return common::Status::NotFound("no invitation mail");
+                      token = Match(rows.rows[0].Text(0), "/invite/([A-Za-z0-9_-]+)");
+                      return common::Status::Ok();
+                    })
+                    .ok())
+        << login;
+    return token;
   }
 
   std::string Submit() {
