@@ -30,6 +30,7 @@ export const PUBLIC_PAGES = [
   { name: 'login', path: '/login' },
   { name: 'report-form', path: '/s/99DM/melden' },
   { name: 'report-followup', path: '/melding' },
+  { name: 'password-forgotten', path: '/wachtwoord-vergeten' },
 ];
 
 // Demo users. mfa: the server must ask for a TOTP code.
@@ -51,11 +52,11 @@ export const USERS = [
 // Extra pages each role must be able to open (after /dashboard), checked with
 // axe and screenshots in the same session.
 export const ROLE_PAGES = {
-  admin: ['/admin/users', '/admin/meldpunt'],
-  sysadmin: ['/admin/schools'],
+  admin: ['/admin/users', '/admin/meldpunt', '/admin/meldpunt/leiding', '/admin/import', '/admin/sso'],
+  sysadmin: ['/admin/schools', '/admin/mail'],
   meldpunt: ['/meldpunt', '/meldpunt/signalen'],
   coordinator: ['/stagematching/bedrijven'],
-  student: ['/s/99DM/melden'],
+  student: ['/s/99DM/melden', '/account/mail', '/account/wachtwoord'],
 };
 
 // ---------------------------------------------------------------------------
