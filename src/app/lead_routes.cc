@@ -13,7 +13,7 @@ using common::Status;
 
 constexpr char kPath[] = "/admin/meldpunt/leiding";
 
-web::Response LeadsPage(Ctx& ctx, std::vector<views::FieldError> errors, std::string flash,
+web::Response LeadsPage(Ctx& ctx, const std::vector<views::FieldError>& errors, std::string flash,
                         int status) {
   const std::string& school_id = ctx.user().school_id;
   // The rule "someone receives new cases" also covers handlers made on

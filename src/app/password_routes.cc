@@ -31,8 +31,8 @@ web::Response WithCookies(web::Response res, const web::Response& from) {
 
 // ---- Forgotten ----
 
-web::Response ForgotPage(Ctx& ctx, const std::string& typed, std::vector<views::FieldError> errors,
-                         bool sent, int status) {
+web::Response ForgotPage(Ctx& ctx, const std::string& typed,
+                         const std::vector<views::FieldError>& errors, bool sent, int status) {
   web::Response tmp;
   std::string csrf = AnonymousCsrf(ctx, &tmp);
   views::Page page = ctx.MakePage(ctx.T("pwf_title"));
@@ -92,7 +92,7 @@ struct ResetState {
 };
 
 web::Response ResetPage(Ctx& ctx, const std::string& token, const ResetState& state,
-                        std::vector<views::FieldError> errors, int status) {
+                        const std::vector<views::FieldError>& errors, int status) {
   web::Response tmp;
   std::string csrf = AnonymousCsrf(ctx, &tmp);
   views::Page page = ctx.MakePage(ctx.T("pwr_title"));
@@ -182,7 +182,7 @@ web::Response DoReset(Ctx& ctx) {
 
 // ---- Changing it while logged in ----
 
-web::Response ChangePage(Ctx& ctx, std::vector<views::FieldError> errors, std::string flash,
+web::Response ChangePage(Ctx& ctx, const std::vector<views::FieldError>& errors, std::string flash,
                          int status) {
   views::Page page = ctx.MakePage(ctx.T("pwc_title"));
   page.errors = errors;

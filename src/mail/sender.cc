@@ -178,7 +178,7 @@ size_t ReadUpload(char* buffer, size_t size, size_t nitems, void* userdata) {
   auto* up = static_cast<Upload*>(userdata);
   size_t room = size * nitems;
   size_t n = std::min(room, up->data->size() - up->offset);
-  std::memcpy(buffer, up->data->data() + up->offset, n);
+  std::copy_n(up->data->data() + up->offset, n, buffer);
   up->offset += n;
   return n;
 }
