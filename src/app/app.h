@@ -109,6 +109,10 @@ std::string FormCsrf(Ctx& ctx, web::Response* set_cookie_on);
 // so the error summary links to the input.
 std::string FieldId(std::string_view field);
 
+// The page's words for a password the policy refused (crypto::PolicyReasonCode):
+// invitations, resets and changes alike.
+std::string PasswordPolicyMessage(const Ctx& ctx, const common::Status& s);
+
 // JSON API errors per api.md: {"error": {"code", "message", "field"}}.
 web::Response JsonError(int status, std::string_view code, std::string_view message,
                         std::string_view field = {});

@@ -238,17 +238,7 @@ web::Response Logout(Ctx& ctx) {
   return res;
 }
 
-std::string PolicyMessage(const Ctx& ctx, const Status& s) {
-  std::string code(crypto::PolicyReasonCode(s));
-  if (code == "too_short") return ctx.T("pw_too_short");
-  if (code == "too_long") return ctx.T("pw_too_long");
-  if (code == "common") return ctx.T("pw_common");
-  if (code == "contains_login") return ctx.T("pw_contains_login");
-  return ctx.T("pw_invalid");
-}
-
-web::Response InviteForm(Ctx& ctx, const std::string& token, const std::string& error,
-                         int status) {
+web::Response InviteForm(Ctx& ctx, const std::string& token, const std::string& error, int status) {
   web::Response tmp;
   std::string csrf = AnonymousCsrf(ctx, &tmp);
   auto user = ctx.app.invitations().Peek(token);
@@ -278,7 +268,7 @@ web::Response DoInvite(Ctx& ctx) {
   std::string token(ctx.req.PathParam("token"));
   Status s = ctx.app.invitations().Redeem(token, ctx.form.Get("password"));
   if (s.code() == common::StatusCode::kInvalidArgument) {
-    return InviteForm(ctx, token, PolicyMessage(ctx, s), 400);
+    return InviteForm(ctx, token, PasswordPolicyMessage(ctx, s), 400);
   }
   if (s.code() == common::StatusCode::kNotFound) return InviteForm(ctx, token, "", 404);
   if (!s.ok()) {
@@ -294,6 +284,15 @@ web::Response DoInvite(Ctx& ctx) {
 }
 
 }  // namespace
+
+std::string PasswordPolicyMessage(const Ctx& ctx, const common::Status& s) {
+  std::string code(crypto::PolicyReasonCode(s));
+  if (code == "too_short") return ctx.T("pw_too_short");
+  if (code == "too_long") return ctx.T("pw_too_long");
+  if (code == "common") return ctx.T("pw_common");
+  if (code == "contains_login") return ctx.T("pw_contains_login");
+  return ctx.T("pw_invalid");
+}
 
 void RegisterAuthRoutes(App& app) {
   app.Route(web::Method::kGet, "/login", Access::Public(), ShowLogin);

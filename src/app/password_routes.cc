@@ -15,15 +15,6 @@ constexpr char kForgotPath[] = "/wachtwoord-vergeten";
 constexpr char kResetPrefix[] = "/wachtwoord-herstellen/";
 constexpr char kChangePath[] = "/account/wachtwoord";
 
-std::string PolicyText(const Ctx& ctx, const Status& s) {
-  std::string code(crypto::PolicyReasonCode(s));
-  if (code == "too_short") return ctx.T("pw_too_short");
-  if (code == "too_long") return ctx.T("pw_too_long");
-  if (code == "common") return ctx.T("pw_common");
-  if (code == "contains_login") return ctx.T("pw_contains_login");
-  return ctx.T("pw_invalid");
-}
-
 web::Response WithCookies(web::Response res, const web::Response& from) {
   for (const auto& h : from.headers) res.headers.push_back(h);
   return res;
@@ -162,7 +153,8 @@ web::Response DoReset(Ctx& ctx) {
         return ctx.app.audit().Append(c, e);
       });
   if (s.code() == common::StatusCode::kInvalidArgument)
-    return ResetPage(ctx, token, {true, false, false}, {{"password", PolicyText(ctx, s)}}, 400);
+    return ResetPage(ctx, token, {true, false, false},
+                     {{"password", PasswordPolicyMessage(ctx, s)}}, 400);
   if (s.code() == common::StatusCode::kNotFound)
     return ResetPage(ctx, token, {false, false, false}, {}, 404);
   if (!s.ok()) {
@@ -237,7 +229,7 @@ web::Response DoChange(Ctx& ctx) {
     if (s.code() == common::StatusCode::kPermissionDenied)
       return ChangePage(ctx, {{"current_password", ctx.T("pwc_current_wrong")}}, "", 400);
     if (s.code() == common::StatusCode::kInvalidArgument)
-      return ChangePage(ctx, {{"new_password", PolicyText(ctx, s)}}, "", 400);
+      return ChangePage(ctx, {{"new_password", PasswordPolicyMessage(ctx, s)}}, "", 400);
     web::Response res = ctx.ErrorPage(503);
     if (s.code() == common::StatusCode::kUnavailable)
       res.SetHeader("Retry-After", std::to_string(auth::PasswordGate::kRetryAfterSeconds));
