@@ -70,6 +70,9 @@ constexpr std::array kRules{
     Kept("school_settings", DS::kNone, P::kMeldpunt),
     Kept("school_login_domains", DS::kNone, P::kAccounts),
     Kept("school_sso", DS::kNone, P::kAccounts),
+    Kept("school_retention", DS::kNone, P::kAccountability),
+    // The controller's contact and data protection officer, for the privacy page.
+    Kept("school_privacy", DS::kNone, P::kAccountability),
     // Accounts and their security.
     Own("users", DS::kAnyUser, P::kAccounts, kAccountDisabled, "staff_accounts", "id", SK::kUserId),
     With("user_keys", DS::kAnyUser, P::kAccounts, "users", "user_id", SK::kUserId),
@@ -89,6 +92,12 @@ constexpr std::array kRules{
     Own("login_throttle", DS::kAnyUser, P::kAccounts, kExpired, "expired_tokens"),
     Own("audit_log", DS::kAnyUser, P::kAccountability, kWritten, "audit", "actor",
         SK::kUserId),
+    // Where the kept part of the audit chain starts once older records are removed.
+    Kept("audit_anchor", DS::kNone, P::kAccountability),
+    // Requests to use a right (download, correction, erasure, objection) and
+    // their answers: proof that the school answered, kept like the audit log.
+    Own("privacy_requests", DS::kAnyUser, P::kAccountability, kWritten, "audit", "user_id",
+        SK::kUserId),
     // Mail and notifications.
     Own("mail_outbox", DS::kAnyUser, P::kMail, kWritten, "mail", "user_id", SK::kUserId),
     With("mail_opt_outs", DS::kAnyUser, P::kMail, "users", "user_id", SK::kUserId),
@@ -96,7 +105,6 @@ constexpr std::array kRules{
         SK::kUserId),
     // The meldpunt: a case and everything under it goes when the case is shredded.
     Own("cases", DS::kReporter, P::kMeldpunt, kCaseClosed, "cases"),
-    Kept("case_counters", DS::kNone, P::kMeldpunt),
     With("case_keys", DS::kReporter, P::kMeldpunt, "cases"),
     With("case_events", DS::kReporter, P::kMeldpunt, "cases"),
     With("case_messages", DS::kReporter, P::kMeldpunt, "cases"),
