@@ -341,7 +341,7 @@ TEST(OpenTest, SqliteCreatesPrivateFileAndDirectory) {
   std::filesystem::remove_all((*t)->name() + ".2");
 }
 
-TEST(OpenTest, SqliteUsesWalAndFullSync) {
+TEST(OpenTest, SqliteUsesWalFullSyncAndSecureDelete) {
   auto t = testing::TestDatabase::Create(Dialect::kSqlite);
   ASSERT_TRUE(t.ok());
   Status s = (*t)->db().Write([](Connection& c) -> Status {
@@ -351,6 +351,10 @@ TEST(OpenTest, SqliteUsesWalAndFullSync) {
     EXPECT_EQ(sync.Int(0), 2);  // FULL
     SP_ASSIGN_OR_RETURN(Row fk, c.QueryOne("PRAGMA foreign_keys"));
     EXPECT_EQ(fk.Int(0), 1);
+    // Deleted rows are overwritten with zeros, so erased personal data does
+    // not linger in free pages of the file.
+    SP_ASSIGN_OR_RETURN(Row secure, c.QueryOne("PRAGMA secure_delete"));
+    EXPECT_EQ(secure.Int(0), 1);
     return Status::Ok();
   });
   EXPECT_TRUE(s.ok()) << s.ToString();
