@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "retention/schema.h"
+
 namespace privacy {
 
 namespace {
@@ -108,8 +110,8 @@ StatusOr<std::vector<std::string>> KeysOf(db::Connection& c, const RetentionRule
 }
 
 // A child table's rows: those whose foreign key names one of the parent's
-// rows about the person. Only one level deep is reachable from a subject
-// column; deeper chains repeat this through the child (see Collect).
+// rows about the person. One level: the catalogue has no row that hangs on a
+// person only through another row without a subject column.
 Status ReadChild(db::Connection& c, const RetentionRule& rule, const RetentionRule& parent,
                  const Person& p, TableRows& out) {
   SP_ASSIGN_OR_RETURN(auto fks, ForeignKeys(c, rule.table, parent.table));
@@ -164,9 +166,11 @@ StatusOr<Person> FindPerson(db::Connection& c, std::string_view school_id,
 
 StatusOr<std::vector<TableRows>> Collect(db::Connection& c, const Person& p) {
   std::vector<TableRows> out;
+  // A table whose migration has not run here (an older database) has no rows.
+  SP_ASSIGN_OR_RETURN(auto existing, retention::ExistingTables(c));
   std::map<std::string_view, const RetentionRule*> with_subject;
   for (const RetentionRule& rule : domain::RetentionRules()) {
-    if (rule.subject_column.empty()) continue;
+    if (rule.subject_column.empty() || !existing.contains(rule.table)) continue;
     with_subject[rule.table] = &rule;
     TableRows t;
     t.rule = &rule;
@@ -182,7 +186,9 @@ StatusOr<std::vector<TableRows>> Collect(db::Connection& c, const Person& p) {
   }
   // Rows that hang on a row about the person without naming them.
   for (const RetentionRule& rule : domain::RetentionRules()) {
-    if (!rule.subject_column.empty() || rule.parent.empty()) continue;
+    if (!rule.subject_column.empty() || rule.parent.empty() || !existing.contains(rule.table)) {
+      continue;
+    }
     auto parent = with_subject.find(rule.parent);
     if (parent == with_subject.end()) continue;
     TableRows t;
