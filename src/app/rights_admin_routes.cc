@@ -112,15 +112,14 @@ Status SaveAnswer(Ctx& ctx, RequestState state, const std::string& reason,
     SP_ASSIGN_OR_RETURN(privacy::Request r, privacy::Get(c, school, id));
     if (r.kind == RequestKind::kErasure && state == RequestState::kDone) {
       SP_ASSIGN_OR_RETURN(retention::ErasureCounts n,
-                          privacy::CarryOutErasure(c, school, id, ctx.user().id, now));
+                          privacy::CarryOutErasure(c, school, id, reason, ctx.user().id, now));
       *outbox_ids = n.outbox_ids;
     } else {
       SP_RETURN_IF_ERROR(privacy::Answer(c, school, id, state, reason, ctx.user().id, now));
     }
     SP_RETURN_IF_ERROR(notify::RemoveFor(c, id));
-    return ctx.app.audit().Append(
-        c, AuditEntry(ctx, "privacy.answer", "privacy_request", id,
-                      std::string(privacy::RequestStateName(state))));
+    return ctx.app.audit().Append(c, AuditEntry(ctx, "privacy.answer", "privacy_request", id,
+                                                std::string(privacy::RequestStateName(state))));
   });
 }
 
@@ -135,9 +134,8 @@ web::Response PostAnswer(Ctx& ctx) {
   std::vector<std::string> outbox_ids;
   Status s = SaveAnswer(ctx, *state, typed.reason, &outbox_ids);
   if (s.code() == common::StatusCode::kInvalidArgument) {
-    typed.errors.push_back(
-        {"reason", ctx.T(s.message() == "required" ? "rights_reason_required"
-                                                    : "rights_text_invalid")});
+    typed.errors.push_back({"reason", ctx.T(s.message() == "required" ? "rights_reason_required"
+                                                                      : "rights_text_invalid")});
     return RequestPage(ctx, typed, 400);
   }
   if (s.code() == common::StatusCode::kFailedPrecondition) {

@@ -40,8 +40,7 @@ std::string ColumnLabel(const Ctx& ctx, const std::string& column) {
 
 // A value as a person reads it: times (`*_at` columns) as dates, days as
 // dates, nothing as a dash, secrets as "withheld".
-std::string Readable(const Ctx& ctx, const std::string& column, const db::Value& v,
-                     bool withheld) {
+std::string Readable(const Ctx& ctx, const std::string& column, const db::Value& v, bool withheld) {
   if (withheld) return ctx.T("rights_withheld_value");
   if (std::holds_alternative<std::monostate>(v)) return "—";
   if (const auto* i = std::get_if<int64_t>(&v)) {
@@ -60,8 +59,7 @@ Status CollectAudited(Ctx& ctx, privacy::Person* person, std::vector<privacy::Ta
   return ctx.app.db().Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(*person, privacy::FindPerson(c, ctx.user().school_id, ctx.user().id));
     SP_ASSIGN_OR_RETURN(*data, privacy::Collect(c, *person));
-    return ctx.app.audit().Append(
-        c, AuditEntry(ctx, "privacy.download", "user", ctx.user().id));
+    return ctx.app.audit().Append(c, AuditEntry(ctx, "privacy.download", "user", ctx.user().id));
   });
 }
 
@@ -199,8 +197,8 @@ web::Response RightsPage(Ctx& ctx, const std::optional<Typed>& typed, int status
   }
   body.set("summary", summary);
   body.set("sent", ctx.req.QueryParam("verzonden").has_value());
-  for (RequestKind kind : {RequestKind::kCorrection, RequestKind::kErasure,
-                           RequestKind::kObjection}) {
+  for (RequestKind kind :
+       {RequestKind::kCorrection, RequestKind::kErasure, RequestKind::kObjection}) {
     std::string name(privacy::RequestKindName(kind));
     if (typed && typed->kind == kind) {
       body.set(name + "_text", typed->text);
@@ -246,8 +244,8 @@ web::Response PostRequest(Ctx& ctx) {
   Typed typed{*kind, ctx.form.Get("text"), ""};
   common::UnixMillis now = ctx.app.clock().NowMillis();
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(privacy::Request r, privacy::Create(c, ctx.user().school_id,
-                                                            ctx.user().id, *kind, typed.text, now));
+    SP_ASSIGN_OR_RETURN(privacy::Request r, privacy::Create(c, ctx.user().school_id, ctx.user().id,
+                                                            *kind, typed.text, now));
     SP_RETURN_IF_ERROR(NotifyAdmins(c, r, now));
     return ctx.app.audit().Append(c, AuditEntry(ctx, "privacy.request", "privacy_request", r.id));
   });

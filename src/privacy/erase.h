@@ -12,7 +12,7 @@
 // with the requester's own words wiped.
 //
 //   SP_ASSIGN_OR_RETURN(retention::ErasureCounts n,
-//                       privacy::CarryOutErasure(c, school_id, request_id, admin_id, now));
+//                       privacy::CarryOutErasure(c, school_id, request_id, note, admin_id, now));
 //   ... audit, commit ...
 //   retention::RemoveOutboxFiles(eml_dir, n.outbox_ids);
 #pragma once
@@ -26,12 +26,11 @@
 
 namespace privacy {
 
-// NotFound for another school's request; FailedPrecondition (field "state")
-// when it is no open erasure request.
-common::StatusOr<retention::ErasureCounts> CarryOutErasure(db::Connection& c,
-                                                           std::string_view school_id,
-                                                           std::string_view request_id,
-                                                           std::string_view answered_by,
-                                                           common::UnixMillis now);
+// `note` is the admin's optional word to the requester. NotFound for another
+// school's request; FailedPrecondition (field "state") when it is no open
+// erasure request.
+common::StatusOr<retention::ErasureCounts> CarryOutErasure(
+    db::Connection& c, std::string_view school_id, std::string_view request_id,
+    std::string_view note, std::string_view answered_by, common::UnixMillis now);
 
 }  // namespace privacy

@@ -50,9 +50,9 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> ForeignKeys(db::Conne
                                                                        std::string_view parent) {
   std::vector<std::pair<std::string, std::string>> out;
   if (c.dialect() == db::Dialect::kSqlite) {
-    SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT \"from\", \"to\", \"table\" FROM pragma_foreign_key_list($1)",
-                                {child}));
+    SP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.Query("SELECT \"from\", \"to\", \"table\" FROM pragma_foreign_key_list($1)", {child}));
     for (const db::Row& r : rows.rows) {
       if (r.Text(2) == parent) out.emplace_back(r.Text(0), r.Text(1));
     }
@@ -82,8 +82,8 @@ Status ReadRows(db::Connection& c, const RetentionRule& rule, const std::string&
     std::vector<db::Value> values;
     std::vector<bool> withheld;
     for (size_t i = 0; i < row.size(); ++i) {
-      bool secret = IsWithheld(rule.table, out.columns[i]) ||
-                    std::holds_alternative<db::Blob>(row.at(i));
+      bool secret =
+          IsWithheld(rule.table, out.columns[i]) || std::holds_alternative<db::Blob>(row.at(i));
       values.push_back(secret ? db::Value{} : row.at(i));
       withheld.push_back(secret);
     }
@@ -97,13 +97,12 @@ Status ReadRows(db::Connection& c, const RetentionRule& rule, const std::string&
 // a child may hang on a session's hash, which is read but never shown).
 StatusOr<std::vector<std::string>> KeysOf(db::Connection& c, const RetentionRule& parent_rule,
                                           std::string_view column, const Person& p) {
-  std::string key = parent_rule.subject_key == domain::SubjectKey::kStudentId ? p.student_id
-                                                                                : p.user_id;
-  SP_ASSIGN_OR_RETURN(db::Rows rows,
-                      c.Query("SELECT " + QuoteIdent(column) + " FROM " +
-                                  QuoteIdent(parent_rule.table) + " WHERE " +
-                                  QuoteIdent(parent_rule.subject_column) + " = $1",
-                              {key}));
+  std::string key =
+      parent_rule.subject_key == domain::SubjectKey::kStudentId ? p.student_id : p.user_id;
+  SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query("SELECT " + QuoteIdent(column) + " FROM " +
+                                                 QuoteIdent(parent_rule.table) + " WHERE " +
+                                                 QuoteIdent(parent_rule.subject_column) + " = $1",
+                                             {key}));
   std::vector<std::string> out;
   for (const db::Row& r : rows.rows) out.push_back(r.Text(0));
   return out;
@@ -124,8 +123,7 @@ Status ReadChild(db::Connection& c, const RetentionRule& rule, const RetentionRu
       in += (i ? ", $" : "$") + std::to_string(i + 1);
       params.emplace_back(keys[i]);
     }
-    SP_RETURN_IF_ERROR(ReadRows(c,
-                                rule,
+    SP_RETURN_IF_ERROR(ReadRows(c, rule,
                                 "SELECT * FROM " + QuoteIdent(rule.table) + " WHERE " +
                                     QuoteIdent(child_col) + " IN (" + in + ")",
                                 params, out));
@@ -174,8 +172,7 @@ StatusOr<std::vector<TableRows>> Collect(db::Connection& c, const Person& p) {
     with_subject[rule.table] = &rule;
     TableRows t;
     t.rule = &rule;
-    std::string key =
-        rule.subject_key == domain::SubjectKey::kStudentId ? p.student_id : p.user_id;
+    std::string key = rule.subject_key == domain::SubjectKey::kStudentId ? p.student_id : p.user_id;
     if (!key.empty()) {
       SP_RETURN_IF_ERROR(ReadRows(c, rule,
                                   "SELECT * FROM " + QuoteIdent(rule.table) + " WHERE " +
@@ -199,15 +196,15 @@ StatusOr<std::vector<TableRows>> Collect(db::Connection& c, const Person& p) {
   return out;
 }
 
-nlohmann::json ToJson(const Person& p, const std::vector<TableRows>& data,
-                      common::UnixMillis now) {
+nlohmann::json ToJson(const Person& p, const std::vector<TableRows>& data, common::UnixMillis now) {
   nlohmann::json tables = nlohmann::json::array();
   for (const TableRows& t : data) {
     nlohmann::json rows = nlohmann::json::array();
     for (size_t r = 0; r < t.rows.size(); ++r) {
       nlohmann::json row = nlohmann::json::object();
       for (size_t i = 0; i < t.columns.size(); ++i) {
-        row[t.columns[i]] = t.withheld[r][i] ? nlohmann::json("(withheld)") : ValueJson(t.rows[r][i]);
+        row[t.columns[i]] =
+            t.withheld[r][i] ? nlohmann::json("(withheld)") : ValueJson(t.rows[r][i]);
       }
       rows.push_back(std::move(row));
     }
@@ -226,8 +223,8 @@ nlohmann::json ToJson(const Person& p, const std::vector<TableRows>& data,
   }
   return {{"format", "stagepunt-personal-data/1"},
           {"generated_at", common::FormatIso8601(now)},
-          {"person", {{"school_id", p.school_id}, {"user_id", p.user_id},
-                      {"student_id", p.student_id}}},
+          {"person",
+           {{"school_id", p.school_id}, {"user_id", p.user_id}, {"student_id", p.student_id}}},
           {"tables", std::move(tables)},
           {"withheld", std::move(withheld)},
           {"reports",

@@ -49,9 +49,12 @@ bool HasAccountRights(domain::Role role) {
 
 std::string_view RequestKindName(RequestKind kind) {
   switch (kind) {
-    case RequestKind::kCorrection: return "correction";
-    case RequestKind::kErasure: return "erasure";
-    case RequestKind::kObjection: return "objection";
+    case RequestKind::kCorrection:
+      return "correction";
+    case RequestKind::kErasure:
+      return "erasure";
+    case RequestKind::kObjection:
+      return "objection";
   }
   return "";
 }
@@ -65,9 +68,12 @@ std::optional<RequestKind> ParseRequestKind(std::string_view name) {
 
 std::string_view RequestStateName(RequestState state) {
   switch (state) {
-    case RequestState::kOpen: return "open";
-    case RequestState::kDone: return "done";
-    case RequestState::kRefused: return "refused";
+    case RequestState::kOpen:
+      return "open";
+    case RequestState::kDone:
+      return "done";
+    case RequestState::kRefused:
+      return "refused";
   }
   return "";
 }
@@ -162,8 +168,9 @@ Status Answer(db::Connection& c, std::string_view school_id, std::string_view id
 }
 
 Status WipeRequesterText(db::Connection& c, std::string_view school_id, std::string_view user_id) {
-  return c.Execute("UPDATE privacy_requests SET text = '' WHERE school_id = $1 AND user_id = $2",
-                   {school_id, user_id})
+  return c
+      .Execute("UPDATE privacy_requests SET text = '' WHERE school_id = $1 AND user_id = $2",
+               {school_id, user_id})
       .status();
 }
 

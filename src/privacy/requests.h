@@ -68,8 +68,8 @@ std::string DueOn(common::UnixMillis now);
 // objection need a text (InvalidArgument on field "text"); an erasure may
 // give one. Text over kMaxTextBytes or not UTF-8: InvalidArgument on "text".
 common::StatusOr<Request> Create(db::Connection& c, std::string_view school_id,
-                                 std::string_view user_id, RequestKind kind,
-                                 std::string_view text, common::UnixMillis now);
+                                 std::string_view user_id, RequestKind kind, std::string_view text,
+                                 common::UnixMillis now);
 
 // The user's own requests, newest first.
 common::StatusOr<std::vector<Request>> ForUser(db::Connection& c, std::string_view school_id,
@@ -79,8 +79,7 @@ common::StatusOr<std::vector<Request>> ForUser(db::Connection& c, std::string_vi
 common::StatusOr<std::vector<Request>> ListOpen(db::Connection& c, std::string_view school_id);
 
 // One request of the school; NotFound for another school's (or none).
-common::StatusOr<Request> Get(db::Connection& c, std::string_view school_id,
-                              std::string_view id);
+common::StatusOr<Request> Get(db::Connection& c, std::string_view school_id, std::string_view id);
 
 // Answers an open request in the caller's transaction: kDone or kRefused,
 // with `reason` (InvalidArgument on field "reason" when it is empty, except

@@ -37,14 +37,15 @@ class RequestsTest : public db::testing::BackendTest {
     if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(db().Write([](db::Connection& c) {
                       return c
-                          .Execute("INSERT INTO schools(id, brin, name, created_at) VALUES "
-                                   "('s1', '99XX', 'School', 0), ('s2', '98XX', 'Other', 0)")
+                          .Execute(
+                              "INSERT INTO schools(id, brin, name, created_at) VALUES "
+                              "('s1', '99XX', 'School', 0), ('s2', '98XX', 'Other', 0)")
                           .status();
                     })
                     .ok());
   }
   common::StatusOr<Request> Make(RequestKind kind, std::string text, common::UnixMillis at,
-                         std::string school = "s1") {
+                                 std::string school = "s1") {
     common::StatusOr<Request> r = Status::Internal("unset");
     (void)db().Write([&](db::Connection& c) -> Status {
       r = Create(c, school, "u1", kind, text, at);

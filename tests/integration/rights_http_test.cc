@@ -30,7 +30,9 @@ using testing_support::TestApp;
 
 constexpr char kPassword[] = "paars konijn op de fiets";
 
-bool Has(const std::string& body, const std::string& s) { return body.find(s) != std::string::npos; }
+bool Has(const std::string& body, const std::string& s) {
+  return body.find(s) != std::string::npos;
+}
 
 class RightsHttpTest : public ::testing::TestWithParam<db::Dialect> {
  protected:
@@ -101,8 +103,8 @@ class RightsHttpTest : public ::testing::TestWithParam<db::Dialect> {
         {{"Cookie", cookies}, {"Content-Type", "multipart/form-data; boundary=" + boundary}}, body);
   }
   std::string RequestOf(const std::string& user_id) {
-    db::Rows r = Query("SELECT id FROM privacy_requests WHERE user_id = $1 AND kind = 'erasure'",
-                       {user_id});
+    db::Rows r =
+        Query("SELECT id FROM privacy_requests WHERE user_id = $1 AND kind = 'erasure'", {user_id});
     return r.empty() ? "" : r.rows[0].Text(0);
   }
   // Every text value in every table that contains `needle` ("table.column").
@@ -173,7 +175,8 @@ TEST_P(RightsHttpTest, StudentDownloadsAsksForErasureAndTheAdminAnswers) {
   Browser sara(t_->port()), sam(t_->port());
   Activate(sara, "sara@97rv.test");
   Activate(sam, "sam@97rv.test");
-  for (auto [b, wish] : {std::pair{&sara, "Zorgen+voor+vogels"}, {&sam, "Bouwen+aan+bruggen"}}) {
+  for (auto [b, wish] : std::vector<std::pair<Browser*, std::string>>{
+           {&sara, "Zorgen+voor+vogels"}, {&sam, "Bouwen+aan+bruggen"}}) {
     b->Get("/stage/rondes/" + round->id);
     auto res = b->Post("/stage/rondes/" + round->id,
                        std::string("what_to_learn=") + wish +
@@ -210,9 +213,10 @@ TEST_P(RightsHttpTest, StudentDownloadsAsksForErasureAndTheAdminAnswers) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_TRUE(Has(bad.body, "Vul dit veld in."));
   EXPECT_TRUE(Has(bad.body, "href=\"#text_objection\""));
-  for (Browser* b : {&sara, &sam}) {
+  for (auto [b, why] : std::vector<std::pair<Browser*, std::string>>{{&sara, "Ik+ga+van+school"},
+                                                                     {&sam, "Ik+wil+weg"}}) {
     b->Get("/account/privacy");
-    auto asked = b->Post("/account/privacy/verzoek", "kind=erasure&text=Ik+ga+van+school");
+    auto asked = b->Post("/account/privacy/verzoek", "kind=erasure&text=" + why);
     ASSERT_EQ(asked.status, 303) << asked.body.substr(0, 300);
   }
   const std::string sara_request = RequestOf(sara_id), sam_request = RequestOf(sam_id);
@@ -231,7 +235,8 @@ TEST_P(RightsHttpTest, StudentDownloadsAsksForErasureAndTheAdminAnswers) {
   // 6. A refusal without a reason keeps the choice and names the field; with
   // one, Sam reads it.
   admin.Get("/admin/privacy/verzoeken/" + sam_request);
-  auto no_reason = admin.Post("/admin/privacy/verzoeken/" + sam_request, "decision=refused&reason=");
+  auto no_reason =
+      admin.Post("/admin/privacy/verzoeken/" + sam_request, "decision=refused&reason=");
   EXPECT_EQ(no_reason.status, 400);
   EXPECT_TRUE(Has(no_reason.body, "href=\"#reason\""));
   EXPECT_TRUE(Has(no_reason.body, "value=\"refused\" checked"));
@@ -260,9 +265,9 @@ TEST_P(RightsHttpTest, StudentDownloadsAsksForErasureAndTheAdminAnswers) {
   auto erased = admin.Post("/admin/privacy/verzoeken/" + sara_request, "decision=done&reason=");
   ASSERT_EQ(erased.status, 303) << erased.body.substr(0, 500);
   EXPECT_EQ(sara.Get("/account/privacy").status, 303);  // her session is gone
-  for (const std::string& needle : {std::string("sara@97rv.test"), std::string("Sara Zandvoort"),
-                                    std::string("R7001"), std::string("Zorgen voor vogels"),
-                                    std::string("Ik ga van school")}) {
+  for (const std::string& needle :
+       {std::string("sara@97rv.test"), std::string("Sara Zandvoort"), std::string("R7001"),
+        std::string("Zorgen voor vogels"), std::string("Ik ga van school")}) {
     std::vector<std::string> left = FindAnywhere(needle);
     EXPECT_TRUE(left.empty()) << needle << " still in " << (left.empty() ? "" : left[0]);
   }
@@ -286,10 +291,9 @@ TEST_P(RightsHttpTest, StudentDownloadsAsksForErasureAndTheAdminAnswers) {
               1)
         << action;
   }
-  EXPECT_EQ(Query("SELECT COUNT(*) FROM audit_log WHERE object_id LIKE '%stage loopt%'")
-                .rows[0]
-                .Int(0),
-            0);
+  EXPECT_EQ(
+      Query("SELECT COUNT(*) FROM audit_log WHERE object_id LIKE '%stage loopt%'").rows[0].Int(0),
+      0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RightsHttpTest,
