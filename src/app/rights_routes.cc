@@ -216,22 +216,30 @@ web::Response ShowRights(Ctx& ctx) {
   return RightsPage(ctx, std::nullopt, 200);
 }
 
-// The school's admins hear of a new request on their dashboard; the
-// notification names the deadline, never the request's text.
-Status NotifyAdmins(db::Connection& c, const privacy::Request& r, common::UnixMillis now) {
+// The school's admins hear of a new request on their dashboard and by mail
+// (unless they turned it off); both name the deadline or a link, never the
+// request's text.
+Status NotifyAdmins(Ctx& ctx, db::Connection& c, const privacy::Request& r,
+                    common::UnixMillis now) {
   SP_ASSIGN_OR_RETURN(db::Rows admins,
                       c.Query("SELECT id FROM users WHERE school_id = $1 AND role = $2 AND "
                               "disabled = 0",
                               {r.school_id, domain::RoleName(domain::Role::kSchoolAdmin)}));
+  const std::string link = "/admin/privacy/verzoeken/" + r.id;
+  mail::Params params;
+  params.link = link;
   for (const db::Row& a : admins.rows) {
     SP_RETURN_IF_ERROR(notify::Add(c,
                                    {.school_id = r.school_id,
                                     .user_id = a.Text(0),
                                     .kind = "privacy_request",
                                     .subject = r.due_on,
-                                    .link = "/admin/privacy/verzoeken/" + r.id,
+                                    .link = link,
                                     .object_id = r.id},
                                    now)
+                           .status());
+    SP_RETURN_IF_ERROR(ctx.app.outbox()
+                           .EnqueueForUser(c, mail::Kind::kPrivacyRequest, a.Text(0), params)
                            .status());
   }
   return Status::Ok();
@@ -246,7 +254,7 @@ web::Response PostRequest(Ctx& ctx) {
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(privacy::Request r, privacy::Create(c, ctx.user().school_id, ctx.user().id,
                                                             *kind, typed.text, now));
-    SP_RETURN_IF_ERROR(NotifyAdmins(c, r, now));
+    SP_RETURN_IF_ERROR(NotifyAdmins(ctx, c, r, now));
     return ctx.app.audit().Append(c, AuditEntry(ctx, "privacy.request", "privacy_request", r.id));
   });
   if (s.code() == common::StatusCode::kInvalidArgument) {

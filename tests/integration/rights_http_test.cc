@@ -231,6 +231,15 @@ TEST_P(RightsHttpTest, StudentDownloadsAsksForErasureAndTheAdminAnswers) {
   EXPECT_TRUE(Has(list.body, "/admin/privacy/verzoeken/" + sara_request));
   EXPECT_TRUE(Has(list.body, std::to_string(domain::ParseDate(due)->days - today.days) + " dagen"));
   EXPECT_TRUE(Has(admin.Get("/dashboard").body, "Nieuw privacyverzoek"));
+  // A mail to the admin with a link only, never the request's words.
+  db::Rows mails = Query(
+      "SELECT m.body FROM mail_outbox m JOIN users u ON u.id = m.user_id "
+      "WHERE m.kind = 'privacy_request' AND u.login = 'beheer@97rv.test'");
+  ASSERT_EQ(mails.rows.size(), 2u);
+  EXPECT_TRUE(Has(mails.rows[0].Text(0), "/admin/privacy/verzoeken/"));
+  for (const db::Row& m : mails.rows) {
+    EXPECT_FALSE(Has(m.Text(0), "Ik ga van") || Has(m.Text(0), "wil weg"));
+  }
 
   // 6. A refusal without a reason keeps the choice and names the field; with
   // one, Sam reads it.
