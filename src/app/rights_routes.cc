@@ -44,11 +44,13 @@ std::string Readable(const Ctx& ctx, const std::string& column, const db::Value&
   if (withheld) return ctx.T("rights_withheld_value");
   if (std::holds_alternative<std::monostate>(v)) return "—";
   if (const auto* i = std::get_if<int64_t>(&v)) {
-    bool time = column.size() > 3 && column.compare(column.size() - 3, 3, "_at") == 0;
+    bool time =
+        column == "at" || (column.size() > 3 && column.compare(column.size() - 3, 3, "_at") == 0);
     return time && *i > 0 ? rightsui::LongTime(ctx, *i) : std::to_string(*i);
   }
   if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
   const std::string& s = std::get<std::string>(v);
+  if (s.empty()) return "—";
   bool day = column.size() > 3 && (column.compare(column.size() - 3, 3, "_on") == 0);
   if (day && domain::ParseDate(s)) return rightsui::LongDate(ctx, s);
   return s;
