@@ -305,6 +305,57 @@ TEST_P(RightsHttpTest, StudentDownloadsAsksForErasureAndTheAdminAnswers) {
       0);
 }
 
+// A company contact (demo school) downloads their data and asks for a
+// correction; the admin marks it done with a note, which the contact reads.
+TEST_P(RightsHttpTest, ContactDownloadsAndACorrectionIsAnswered) {
+  Browser tom(t_->port());
+  tom.Login("company@99dm.demo", app::kDemoPassword);
+  auto json = tom.Get("/account/privacy/download.json");
+  ASSERT_EQ(json.status, 200);
+  nlohmann::json j = nlohmann::json::parse(json.body, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded());
+  bool linked_to_company = false;
+  for (const auto& t : j["tables"]) {
+    if (t["table"] == "company_contacts") linked_to_company = !t["rows"].empty();
+  }
+  EXPECT_TRUE(linked_to_company);
+  EXPECT_TRUE(Has(json.body, "company@99dm.demo"));
+  EXPECT_FALSE(Has(json.body, "student@99dm.demo"));
+  EXPECT_FALSE(Has(json.body, "company@98dm.demo"));
+
+  tom.Get("/account/privacy");
+  auto asked = tom.Post("/account/privacy/verzoek",
+                        "kind=correction&text=" + web::UrlEncode("Mijn naam is Tom, niet Tim"));
+  ASSERT_EQ(asked.status, 303) << asked.body.substr(0, 300);
+  const std::string tom_id = t_->app().accounts().UserByLogin("company@99dm.demo")->id;
+  db::Rows r = Query("SELECT id FROM privacy_requests WHERE user_id = $1", {tom_id});
+  ASSERT_EQ(r.rows.size(), 1u);
+  const std::string id = r.rows[0].Text(0);
+
+  Browser elsewhere(t_->port());
+  elsewhere.Login("admin@98dm.demo", app::kDemoPassword, Totp(app::kDemoTotpSecret));
+  EXPECT_EQ(elsewhere.Get("/admin/privacy/verzoeken/" + id).status, 404);
+
+  Browser admin(t_->port());
+  admin.Login("admin@99dm.demo", app::kDemoPassword, Totp(app::kDemoTotpSecret));
+  auto one = admin.Get("/admin/privacy/verzoeken/" + id);
+  ASSERT_EQ(one.status, 200);
+  EXPECT_TRUE(Has(one.body, "Mijn naam is Tom, niet Tim"));
+  // A correction marked done needs the note of what was corrected.
+  EXPECT_EQ(admin.Post("/admin/privacy/verzoeken/" + id, "decision=done&reason=").status, 400);
+  EXPECT_EQ(
+      admin.Post("/admin/privacy/verzoeken/" + id, "decision=done&reason=Naam+aangepast").status,
+      303);
+  // Answered once: a second answer is refused.
+  admin.Get("/admin/privacy/verzoeken/" + id);
+  EXPECT_EQ(
+      admin.Post("/admin/privacy/verzoeken/" + id, "decision=refused&reason=Toch+niet").status,
+      409);
+  auto mine = tom.Get("/account/privacy");
+  EXPECT_TRUE(Has(mine.body, "Naam aangepast"));
+  EXPECT_TRUE(Has(mine.body, "Gedaan"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RightsHttpTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
                          db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
