@@ -11,6 +11,7 @@
 #include "common/utf8.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
+#include "privacy/requests.h"
 
 namespace app {
 
@@ -87,6 +88,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterLeadRoutes(*this);
   RegisterPasswordRoutes(*this);
   RegisterContactRoutes(*this);
+  RegisterRightsRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -391,6 +393,15 @@ views::Page Ctx::MakePage(std::string title) const {
     page.nav.push_back({"/account/mail", T("nav_mail"), req.path == "/account/mail"});
     page.nav.push_back(
         {"/account/wachtwoord", T("nav_password"), req.path == "/account/wachtwoord"});
+    // The rights pages: one's own data and requests, the admin's answers.
+    if (privacy::HasAccountRights(role)) {
+      page.nav.push_back(
+          {"/account/privacy", T("nav_rights"), req.path.rfind("/account/privacy", 0) == 0});
+    }
+    if (domain::HasPermission(role, domain::Permission::kManageSchoolUsers)) {
+      page.nav.push_back({"/admin/privacy/verzoeken", T("nav_rights_admin"),
+                          req.path.rfind("/admin/privacy", 0) == 0});
+    }
   }
   return page;
 }

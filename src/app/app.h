@@ -238,6 +238,10 @@ std::string SsoLogoutRedirect(Ctx& ctx);
 void RegisterLeadRoutes(App& app);      // the school admin's meldpunt leads and their keys
 void RegisterPasswordRoutes(App& app);  // password forgotten, reset and change
 void RegisterContactRoutes(App& app);        // coordinators: company contacts, students' logins
+// The rights of students and company contacts (download, correction, erasure,
+// objection) on /account/privacy, and the school admin's answers.
+void RegisterRightsRoutes(App& app);
+void RegisterRightsAdminRoutes(App& app);  // called by RegisterRightsRoutes
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else

@@ -19,6 +19,7 @@ using common::Status;
 // The alert kinds that reach a user of this role (lead: a meldpunt lead).
 std::vector<mail::Kind> KindsFor(domain::Role role, bool lead) {
   if (role == domain::Role::kStudent) return {mail::Kind::kMessageForStudent};
+  if (role == domain::Role::kSchoolAdmin) return {mail::Kind::kPrivacyRequest};
   if (role == domain::Role::kMeldpuntHandler) {
     std::vector<mail::Kind> kinds{mail::Kind::kCaseAssigned, mail::Kind::kDeadlineAlert,
                                   mail::Kind::kReporterMessage};

@@ -11,6 +11,12 @@
 //
 // Append() runs inside the caller's write transaction, so an action and its
 // audit record commit together or not at all.
+//
+// Old records are removed only from the head of the chain (Prune), never from
+// its middle: the seq and hash of the last removed record are kept as an
+// anchor (table audit_anchor, with an HMAC of its own), and Verify() starts
+// there, so the kept part stays verifiable and a record removed by hand is
+// still found.
 #pragma once
 
 #include <string>
@@ -28,7 +34,7 @@ struct Entry {
   std::string action;       // e.g. "login", "case.read", "user.disable"
   std::string object_type;  // e.g. "user", "case", "session"
   std::string object_id;
-  std::string result;       // "ok", "denied", "failed"
+  std::string result;  // "ok", "denied", "failed"
   // Stores the time only to the day (00:00 UTC). With no actor, this is how
   // the reporter's side of the meldpunt is audited (meldpunt/internal.h): a
   // record to the millisecond could be matched with the same student's login
@@ -69,7 +75,14 @@ class AuditLog {
     int64_t seq;
     std::string what;
   };
-  // Checks the whole chain. An empty result means the log is intact.
+  // Removes the records with seq <= `last_seq` within the open write
+  // transaction, writes the anchor (the last removed record's seq and hash,
+  // when, how many) and appends "retention.audit_pruned" as "system". Returns
+  // how many records were removed. NotFound when `last_seq` is not a record.
+  common::StatusOr<int64_t> Prune(db::Connection& conn, int64_t last_seq) const;
+
+  // Checks the chain from its anchor (or its first record when nothing was
+  // ever pruned). An empty result means the log is intact.
   common::StatusOr<std::vector<Problem>> Verify(db::Database& db) const;
 
   // Latest records of one school (or all when school_id is empty) that
@@ -80,6 +93,8 @@ class AuditLog {
  private:
   std::string Hash(const std::string& prev_hash, int64_t seq, common::UnixMillis at,
                    const Entry& e) const;
+  std::string AnchorMac(int64_t seq, const std::string& hash, common::UnixMillis pruned_at,
+                        int64_t removed) const;
 
   std::string key_;
   const common::Clock& clock_;

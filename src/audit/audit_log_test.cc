@@ -60,6 +60,60 @@ TEST_P(AuditLogTest, ForgeryWithoutKeyIsDetected) {
   EXPECT_EQ(p[0].seq, 6);
 }
 
+// Pruning the head keeps the rest verifiable from the anchor.
+TEST_P(AuditLogTest, PrunedChainVerifiesFromItsAnchor) {
+  int64_t removed = 0;
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) -> common::Status {
+                   SP_ASSIGN_OR_RETURN(removed, log_.Prune(c, 3));
+                   return common::Status::Ok();
+                 })
+                  .ok());
+  EXPECT_EQ(removed, 3);
+  EXPECT_TRUE(Problems().empty());
+  // The pruning is itself on record, and the chain goes on after it.
+  ASSERT_TRUE(log_.Append(*db_, {"", "u1", "login", "session", "x", "ok"}).ok());
+  EXPECT_TRUE(Problems().empty());
+  auto recent = log_.Recent(*db_, "", View::kAdmin, 10);
+  ASSERT_TRUE(recent.ok());
+  ASSERT_EQ(recent->size(), 4u);
+  EXPECT_EQ((*recent)[1].entry.action, "retention.audit_pruned");
+  EXPECT_EQ((*recent)[1].entry.object_id, "3");
+}
+
+TEST_P(AuditLogTest, PrunedChainNamesTheFirstKeptRecordWhenTamperedOrRemoved) {
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) { return log_.Prune(c, 3).status(); }).ok());
+  Exec("UPDATE audit_log SET result = 'denied' WHERE seq = 4");
+  auto p = Problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_EQ(p[0].seq, 4);
+  Exec("UPDATE audit_log SET result = 'ok' WHERE seq = 4");
+  EXPECT_TRUE(Problems().empty());
+  // One more record removed by hand, without an anchor: found.
+  Exec("DELETE FROM audit_log WHERE seq = 4");
+  p = Problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_EQ(p[0].seq, 5);
+}
+
+TEST_P(AuditLogTest, AForgedAnchorIsFound) {
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) { return log_.Prune(c, 2).status(); }).ok());
+  // Cutting one more record and moving the anchor over it without the key.
+  Exec(
+      "INSERT INTO audit_anchor (seq, hash, pruned_at, removed, mac) SELECT seq, hash, 0, 1, "
+      "'forged' FROM audit_log WHERE seq = 3");
+  Exec("DELETE FROM audit_log WHERE seq = 3");
+  auto p = Problems();
+  ASSERT_FALSE(p.empty());
+  EXPECT_EQ(p[0].seq, 3);
+}
+
+TEST_P(AuditLogTest, PruningEverythingContinuesTheChainFromTheAnchor) {
+  ASSERT_TRUE(db_->Write([&](db::Connection& c) { return log_.Prune(c, 5).status(); }).ok());
+  EXPECT_TRUE(Problems().empty());
+  common::Status s = db_->Write([&](db::Connection& c) { return log_.Prune(c, 1).status(); });
+  EXPECT_EQ(s.code(), common::StatusCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, db::testing::kBothBackends,
                          db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
 

@@ -388,8 +388,13 @@ common::Status Accounts::ConsumeTotpStep(db::Connection& c, std::string_view use
 }
 
 common::Status Accounts::SetDisabled(db::Connection& c, std::string_view user_id, bool disabled) {
-  SP_ASSIGN_OR_RETURN(int64_t changed, c.Execute("UPDATE users SET disabled = $1 WHERE id = $2",
-                                                 {disabled, user_id}));
+  // disabled_at starts the account's retention (domain/retention.h); a second
+  // disable keeps the first date, enabling clears it.
+  SP_ASSIGN_OR_RETURN(
+      int64_t changed,
+      c.Execute("UPDATE users SET disabled = $1, disabled_at = CASE WHEN $1 = 1 THEN "
+                "COALESCE(disabled_at, $3) ELSE NULL END WHERE id = $2",
+                {disabled, user_id, clock_.NowMillis()}));
   if (changed != 1) return common::Status::NotFound("user not found");
   if (disabled) {
     SP_RETURN_IF_ERROR(c.Execute("DELETE FROM sessions WHERE user_id = $1", {user_id}).status());

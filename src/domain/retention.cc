@@ -50,14 +50,25 @@ constexpr RetentionRule Own(std::string_view table, DS subject, P purpose, Reten
                             SK key = SK::kNone) {
   return RetentionRule{table, subject, purpose, start, period, {}, column, key};
 }
-constexpr RetentionRule With(std::string_view table, DS subject, P purpose,
-                             std::string_view parent, std::string_view column = {},
-                             SK key = SK::kNone) {
-  return RetentionRule{table, subject, purpose, kWithParent, {}, parent, column, key};
+constexpr RetentionRule With(std::string_view table, DS subject, P purpose, std::string_view parent,
+                             std::string_view column = {}, SK key = SK::kNone,
+                             std::string_view parent_column = {}) {
+  return RetentionRule{table,  subject, purpose, kWithParent,          {},
+                       parent, column,  key,     ErasePolicy::kDelete, parent_column};
+}
+// A child without a subject column of its own, removed by `parent_column`.
+constexpr RetentionRule Under(std::string_view table, DS subject, P purpose,
+                              std::string_view parent, std::string_view parent_column) {
+  return With(table, subject, purpose, parent, {}, SK::kNone, parent_column);
 }
 constexpr RetentionRule Kept(std::string_view table, DS subject, P purpose,
                              std::string_view column = {}, SK key = SK::kNone) {
   return RetentionRule{table, subject, purpose, kWhileInUse, {}, {}, column, key};
+}
+// A row that stays when its subject is erased (ErasePolicy::kKeep).
+constexpr RetentionRule KeepOnErase(RetentionRule rule) {
+  rule.erase = ErasePolicy::kKeep;
+  return rule;
 }
 
 constexpr std::array kRules{
@@ -77,8 +88,7 @@ constexpr std::array kRules{
     Own("users", DS::kAnyUser, P::kAccounts, kAccountDisabled, "staff_accounts", "id", SK::kUserId),
     With("user_keys", DS::kAnyUser, P::kAccounts, "users", "user_id", SK::kUserId),
     With("user_identities", DS::kAnyUser, P::kAccounts, "users", "user_id", SK::kUserId),
-    Own("sessions", DS::kAnyUser, P::kAccounts, kExpired, "expired_tokens", "user_id",
-        SK::kUserId),
+    Own("sessions", DS::kAnyUser, P::kAccounts, kExpired, "expired_tokens", "user_id", SK::kUserId),
     With("sso_sessions", DS::kAnyUser, P::kAccounts, "sessions"),
     Own("sso_login_states", DS::kNone, P::kAccounts, kExpired, "expired_tokens"),
     Own("key_sessions", DS::kAnyUser, P::kAccounts, kExpired, "expired_tokens", "user_id",
@@ -87,17 +97,16 @@ constexpr std::array kRules{
         SK::kUserId),
     Own("password_resets", DS::kAnyUser, P::kAccounts, kExpired, "expired_tokens", "user_id",
         SK::kUserId),
-    Own("api_tokens", DS::kStaff, P::kAccounts, kExpired, "expired_tokens", "user_id",
-        SK::kUserId),
+    Own("api_tokens", DS::kStaff, P::kAccounts, kExpired, "expired_tokens", "user_id", SK::kUserId),
     Own("login_throttle", DS::kAnyUser, P::kAccounts, kExpired, "expired_tokens"),
-    Own("audit_log", DS::kAnyUser, P::kAccountability, kWritten, "audit", "actor",
-        SK::kUserId),
+    KeepOnErase(Own("audit_log", DS::kAnyUser, P::kAccountability, kWritten, "audit", "actor",
+                    SK::kUserId)),
     // Where the kept part of the audit chain starts once older records are removed.
     Kept("audit_anchor", DS::kNone, P::kAccountability),
     // Requests to use a right (download, correction, erasure, objection) and
     // their answers: proof that the school answered, kept like the audit log.
-    Own("privacy_requests", DS::kAnyUser, P::kAccountability, kWritten, "audit", "user_id",
-        SK::kUserId),
+    KeepOnErase(Own("privacy_requests", DS::kAnyUser, P::kAccountability, kWritten, "audit",
+                    "user_id", SK::kUserId)),
     // Mail and notifications.
     Own("mail_outbox", DS::kAnyUser, P::kMail, kWritten, "mail", "user_id", SK::kUserId),
     With("mail_opt_outs", DS::kAnyUser, P::kMail, "users", "user_id", SK::kUserId),
@@ -123,18 +132,18 @@ constexpr std::array kRules{
     Own("company_contacts", DS::kCompanyContact, P::kStagematching, kLastPlacementEnd,
         "company_contacts", "user_id", SK::kUserId),
     Own("company_pauses", DS::kNone, P::kMeldpunt, kWritten, "signals"),
-    With("company_pause_responses", DS::kNone, P::kMeldpunt, "company_pauses"),
+    Under("company_pause_responses", DS::kNone, P::kMeldpunt, "company_pauses", "pause_id"),
     Own("company_signals", DS::kNone, P::kMeldpunt, kWritten, "signals"),
     // Stagematching: the student's record, then rounds by school year.
     Own("students", DS::kStudent, P::kStagematching, kStudentLeft, "students", "id",
         SK::kStudentId),
     Own("leerplaatsen", DS::kNone, P::kStagematching, kSchoolYearEnded, "stagematching"),
     Own("rounds", DS::kNone, P::kStagematching, kSchoolYearEnded, "stagematching"),
-    With("round_students", DS::kStudent, P::kStagematching, "rounds", "student_id",
-         SK::kStudentId),
-    With("round_exclusions", DS::kNone, P::kStagematching, "rounds"),
-    With("round_runs", DS::kNone, P::kStagematching, "rounds"),
-    With("round_files", DS::kStudent, P::kStagematching, "rounds"),
+    With("round_students", DS::kStudent, P::kStagematching, "rounds", "student_id", SK::kStudentId,
+         "round_id"),
+    Under("round_exclusions", DS::kNone, P::kStagematching, "rounds", "round_id"),
+    Under("round_runs", DS::kNone, P::kStagematching, "rounds", "round_id"),
+    Under("round_files", DS::kStudent, P::kStagematching, "rounds", "round_id"),
     Own("leerwensen", DS::kStudent, P::kStagematching, kSchoolYearEnded, "stagematching",
         "student_id", SK::kStudentId),
     With("leerwens_choices", DS::kStudent, P::kStagematching, "leerwensen", "student_id",
@@ -142,18 +151,20 @@ constexpr std::array kRules{
     Own("placements", DS::kStudent, P::kStagematching, kSchoolYearEnded, "stagematching",
         "student_id", SK::kStudentId),
     With("placement_misses", DS::kStudent, P::kStagematching, "rounds", "student_id",
-         SK::kStudentId),
-    With("placement_flags", DS::kStudent, P::kStagematching, "placements"),
+         SK::kStudentId, "round_id"),
+    Under("placement_flags", DS::kStudent, P::kStagematching, "placements", "placement_id"),
     // The norm: versions and acceptances are kept while in use; reading and
     // the pulse survey follow their placement or their own period.
     Kept("norm_versions", DS::kNone, P::kNorm),
-    Kept("norm_acceptances", DS::kCompanyContact, P::kNorm, "accepted_by", SK::kUserId),
-    With("norm_reads", DS::kStudent, P::kNorm, "placements", "user_id", SK::kUserId),
+    // The company's acceptance stays when the contact who clicked is erased.
+    KeepOnErase(
+        Kept("norm_acceptances", DS::kCompanyContact, P::kNorm, "accepted_by", SK::kUserId)),
+    With("norm_reads", DS::kStudent, P::kNorm, "placements", "user_id", SK::kUserId,
+         "placement_id"),
     Own("pulse_done", DS::kStudent, P::kNorm, kWritten, "pulse_links", "user_id", SK::kUserId),
     Own("pulse_answers", DS::kNone, P::kMonitor, kWritten, "monitor"),
     Own("assessment_items", DS::kNone, P::kMonitor, kSchoolYearEnded, "monitor"),
-    Own("training_records", DS::kStaff, P::kNorm, kExpired, "training", "user_id",
-        SK::kUserId),
+    Own("training_records", DS::kStaff, P::kNorm, kExpired, "training", "user_id", SK::kUserId),
 };
 
 }  // namespace
@@ -182,49 +193,74 @@ bool RetentionValueAllowed(const RetentionPeriod& period, int value) {
 
 std::string_view RetentionStartName(RetentionStart start) {
   switch (start) {
-    case kCaseClosed: return "case_closed";
-    case kStudentLeft: return "student_left";
-    case kSchoolYearEnded: return "school_year_ended";
-    case kLastPlacementEnd: return "last_placement_end";
-    case kAccountDisabled: return "account_disabled";
-    case kExpired: return "expired";
-    case kWritten: return "written";
-    case kWithParent: return "with_parent";
-    case kWhileInUse: return "while_in_use";
+    case kCaseClosed:
+      return "case_closed";
+    case kStudentLeft:
+      return "student_left";
+    case kSchoolYearEnded:
+      return "school_year_ended";
+    case kLastPlacementEnd:
+      return "last_placement_end";
+    case kAccountDisabled:
+      return "account_disabled";
+    case kExpired:
+      return "expired";
+    case kWritten:
+      return "written";
+    case kWithParent:
+      return "with_parent";
+    case kWhileInUse:
+      return "while_in_use";
   }
   return "";
 }
 
 std::string_view RetentionUnitName(RetentionUnit unit) {
   switch (unit) {
-    case kDays: return "days";
-    case kMonths: return "months";
-    case kYears: return "years";
+    case kDays:
+      return "days";
+    case kMonths:
+      return "months";
+    case kYears:
+      return "years";
   }
   return "";
 }
 
 std::string_view DataSubjectName(DataSubject subject) {
   switch (subject) {
-    case DS::kNone: return "none";
-    case DS::kStudent: return "student";
-    case DS::kReporter: return "reporter";
-    case DS::kStaff: return "staff";
-    case DS::kCompanyContact: return "company_contact";
-    case DS::kAnyUser: return "any_user";
+    case DS::kNone:
+      return "none";
+    case DS::kStudent:
+      return "student";
+    case DS::kReporter:
+      return "reporter";
+    case DS::kStaff:
+      return "staff";
+    case DS::kCompanyContact:
+      return "company_contact";
+    case DS::kAnyUser:
+      return "any_user";
   }
   return "";
 }
 
 std::string_view PurposeName(Purpose purpose) {
   switch (purpose) {
-    case P::kMeldpunt: return "meldpunt";
-    case P::kStagematching: return "stagematching";
-    case P::kAccounts: return "accounts";
-    case P::kMonitor: return "monitor";
-    case P::kNorm: return "norm";
-    case P::kAccountability: return "accountability";
-    case P::kMail: return "mail";
+    case P::kMeldpunt:
+      return "meldpunt";
+    case P::kStagematching:
+      return "stagematching";
+    case P::kAccounts:
+      return "accounts";
+    case P::kMonitor:
+      return "monitor";
+    case P::kNorm:
+      return "norm";
+    case P::kAccountability:
+      return "accountability";
+    case P::kMail:
+      return "mail";
   }
   return "";
 }

@@ -60,17 +60,28 @@ enum class DataSubject {
 // art. 9 for special categories), named in the catalogue messages as
 // "purpose_<key>" and "basis_<key>".
 enum class Purpose {
-  kMeldpunt,       // receiving and handling reports of discrimination
-  kStagematching,  // placing students by their leerwens
-  kAccounts,       // accounts, logins and security of the service
-  kMonitor,        // the yearly monitor (aggregates only)
-  kNorm,           // the norm, its reading and acceptance, training, pulse survey
-  kAccountability, // the audit log: who did what, for accountability
-  kMail,           // transactional mail to account holders
+  kMeldpunt,        // receiving and handling reports of discrimination
+  kStagematching,   // placing students by their leerwens
+  kAccounts,        // accounts, logins and security of the service
+  kMonitor,         // the yearly monitor (aggregates only)
+  kNorm,            // the norm, its reading and acceptance, training, pulse survey
+  kAccountability,  // the audit log: who did what, for accountability
+  kMail,            // transactional mail to account holders
 };
 
 // What a subject column holds.
 enum class SubjectKey { kNone, kUserId, kStudentId };
+
+// What erasing a person (retention::EraseSubject) does with a row whose
+// subject column names them.
+enum class ErasePolicy {
+  kDelete,  // the row is about the person only: it goes
+  // The row must stay for others (the audit chain, a company's acceptance of
+  // the norm, proof that a request was answered). The id stays as it is: once
+  // the person's users row is gone or scrubbed it names nobody, and rewriting
+  // it would break the audit chain's hashes.
+  kKeep,
+};
 
 struct RetentionRule {
   std::string_view table;
@@ -87,6 +98,11 @@ struct RetentionRule {
   // erasure follow it.
   std::string_view subject_column;
   SubjectKey subject_key = SubjectKey::kNone;
+  ErasePolicy erase = ErasePolicy::kDelete;
+  // For kWithParent: the column here that holds the parent's `id`, when the
+  // rows are removed by an explicit delete; empty when the schema's ON DELETE
+  // CASCADE removes them (or the parent has no single `id`).
+  std::string_view parent_column = {};
 };
 
 // Every period a school may set.

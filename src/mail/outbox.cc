@@ -69,6 +69,13 @@ Text Words(Kind kind, bool english) {
                             "Een behandelaar van het meldpunt heeft een nieuw wachtwoord en kan "
                             "geen meldingen openen tot een leidinggevende weer toegang geeft.\n\n"
                             "{link}\n"};
+    case Kind::kPrivacyRequest:
+      return english ? Text{"New privacy request",
+                            "A student or company contact asked to use a right over their "
+                            "personal data. The school answers within one month.\n\n{link}\n"}
+                     : Text{"Nieuw privacyverzoek",
+                            "Een student of contactpersoon vraagt iets over hun persoonsgegevens. "
+                            "De school antwoordt binnen een maand.\n\n{link}\n"};
   }
   return {"", ""};
 }
@@ -93,6 +100,7 @@ std::string_view KindName(Kind kind) {
     case Kind::kReporterMessage: return "reporter_message";
     case Kind::kMessageForStudent: return "message_for_student";
     case Kind::kHandlerNeedsKeys: return "handler_needs_keys";
+    case Kind::kPrivacyRequest: return "privacy_request";
   }
   return "unknown";
 }

@@ -36,6 +36,7 @@ enum class Kind {
   kReporterMessage,   // the reporter wrote on a case: to the assigned handler
   kMessageForStudent, // "er is een nieuw bericht over je melding", to a student who asked
   kHandlerNeedsKeys,  // to leads: a handler reset their password and needs case keys again
+  kPrivacyRequest,    // to school admins: a privacy request to answer within a month (link only)
 };
 
 // Stable name of a kind ("invitation", "new_case", ...): the opt-out key,

@@ -58,6 +58,10 @@ export const ROLE_PAGES = {
   coordinator: ['/stagematching/bedrijven'],
   student: ['/s/99DM/melden', '/account/mail', '/account/wachtwoord'],
 };
+// The rights pages (docs/rights.md): one's own data and requests, the admin's list.
+ROLE_PAGES.student.push('/account/privacy', '/account/privacy/gegevens');
+ROLE_PAGES.company = [...(ROLE_PAGES.company || []), '/account/privacy', '/account/privacy/gegevens'];
+ROLE_PAGES.admin.push('/admin/privacy/verzoeken');
 
 // ---------------------------------------------------------------------------
 // Tiny runner

@@ -280,6 +280,20 @@ const Policy kPolicy[] = {
     {P, "/trainingen", kManagement | kAdmin},
     // The system admin belongs to no school, so has no training record.
     {G, "/mijn-training", kLoggedIn & ~kSysadmin, Obj::kNone, "", 0, kSysadmin},
+    // rights_routes.cc: one's own data and privacy requests, for students and
+    // company contacts only (other roles get 403); 400: the empty request form.
+    {G, "/account/privacy", kStudent | kCompany, Obj::kNone, "", 0,
+     kLoggedIn & ~(kStudent | kCompany)},
+    {G, "/account/privacy/download.json", kStudent | kCompany, Obj::kNone, "", 0,
+     kLoggedIn & ~(kStudent | kCompany)},
+    {G, "/account/privacy/gegevens", kStudent | kCompany, Obj::kNone, "", 0,
+     kLoggedIn & ~(kStudent | kCompany)},
+    {P, "/account/privacy/verzoek", kStudent | kCompany, Obj::kNone, "", 400,
+     kLoggedIn & ~(kStudent | kCompany)},
+    // rights_admin_routes.cc: the school admin's answers (a random id: 404).
+    {G, "/admin/privacy/verzoeken", kAdmin},
+    {G, "/admin/privacy/verzoeken/{id}", kAdmin},
+    {P, "/admin/privacy/verzoeken/{id}", kAdmin},
 };
 
 }  // namespace authz_policy
