@@ -132,6 +132,8 @@ views::Data PulseSection(const Ctx& ctx, const monitor::Dashboard& d,
     stats.push_back(f);
   };
   fact(ctx.T("mon_reports_total"), monui::CountText(ctx, d.reports.count, d.reports.suppression));
+  fact(ctx.T("mon_reports_withdrawn"),
+       monui::CountText(ctx, d.withdrawn.count, d.withdrawn.suppression));
   fact(ctx.T("mon_pulse_responses"),
        monui::CountText(ctx, p.experienced.total.count, p.experienced.total.suppression));
   std::optional<double> pct = monui::UnreportedPercent(p);

@@ -280,6 +280,10 @@ const Policy kPolicy[] = {
     {P, "/trainingen", kManagement | kAdmin},
     // The system admin belongs to no school, so has no training record.
     {G, "/mijn-training", kLoggedIn & ~kSysadmin, Obj::kNone, "", 0, kSysadmin},
+    // reporter_routes.cc: withdrawing a report with the code (no session: the code form).
+    {G, "/melding/intrekken", kEveryone},
+    {P, "/melding/intrekken", kEveryone},
+    {G, "/melding/ingetrokken", kEveryone},
 };
 
 }  // namespace authz_policy
