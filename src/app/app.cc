@@ -87,6 +87,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterLeadRoutes(*this);
   RegisterPasswordRoutes(*this);
   RegisterContactRoutes(*this);
+  RegisterPrivacyPageRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -316,6 +317,12 @@ views::Page Ctx::MakePage(std::string title) const {
   page.locale = locale;
   page.title = std::move(title);
   page.current_path = req.path;
+  // Pages under /s/{brin}/ (report form, norm, login) know their school.
+  if (req.path.rfind("/s/", 0) == 0) {
+    std::string_view rest = std::string_view(req.path).substr(3);
+    auto brin = domain::NormalizeBrin(rest.substr(0, rest.find('/')));
+    if (brin.ok()) page.privacy_href = "/s/" + *brin + "/privacy";
+  }
   if (session) {
     page.logged_in = true;
     page.csrf = session->csrf_token;

@@ -63,6 +63,9 @@ struct AppConfig {
   // How queued mail leaves (mail/sender.h): SMTP URL, password (read from
   // its file), From. public_url and eml_dir (DATA_DIR/outbox) are set by App.
   mail::SenderOptions mail;
+  // Where the servers are, for the privacy page (`serve --hosting-location`);
+  // empty: the page says "de EU" / "the EU".
+  std::string hosting_location;
 };
 
 // Who may call a route.
@@ -238,6 +241,7 @@ std::string SsoLogoutRedirect(Ctx& ctx);
 void RegisterLeadRoutes(App& app);      // the school admin's meldpunt leads and their keys
 void RegisterPasswordRoutes(App& app);  // password forgotten, reset and change
 void RegisterContactRoutes(App& app);        // coordinators: company contacts, students' logins
+void RegisterPrivacyPageRoutes(App& app);  // the school's privacy page, /privacy, the admin's FG details
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else
