@@ -132,8 +132,6 @@ views::Data PulseSection(const Ctx& ctx, const monitor::Dashboard& d,
     stats.push_back(f);
   };
   fact(ctx.T("mon_reports_total"), monui::CountText(ctx, d.reports.count, d.reports.suppression));
-  fact(ctx.T("mon_reports_withdrawn"),
-       monui::CountText(ctx, d.withdrawn.count, d.withdrawn.suppression));
   fact(ctx.T("mon_pulse_responses"),
        monui::CountText(ctx, p.experienced.total.count, p.experienced.total.suppression));
   std::optional<double> pct = monui::UnreportedPercent(p);
@@ -210,6 +208,7 @@ web::Response Page(Ctx& ctx, const monitor::Period& period, const monitor::Dashb
   if (d) {
     body.set("has_numbers", true);
     body.set("reports", monui::CountText(ctx, d->reports.count, d->reports.suppression));
+    body.set("withdrawn", monui::CountText(ctx, d->withdrawn.count, d->withdrawn.suppression));
     body.set("sections", Sections(ctx, *d, drill, pulse));
   }
   return ctx.Render("monitor_dashboard", page, body, status);

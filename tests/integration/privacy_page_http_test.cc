@@ -212,9 +212,9 @@ TEST_P(PrivacyPageHttpTest, LinkedFromTheFooterAndTheReportFormAndUnknownSchoolI
 
 INSTANTIATE_TEST_SUITE_P(Backends, PrivacyPageHttpTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
-                         [](const auto& info) {
-                           return std::string(info.param == db::Dialect::kSqlite ? "sqlite"
-                                                                                 : "postgres");
+                         [](const ::testing::TestParamInfo<db::Dialect>& p) {
+                           return std::string(p.param == db::Dialect::kSqlite ? "sqlite"
+                                                                              : "postgres");
                          });
 
 }  // namespace

@@ -188,8 +188,9 @@ TEST_P(WithdrawalHttpTest, TheConfirmationIsInEnglishTooAndNeedsTheCode) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, WithdrawalHttpTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
-                         [](const auto& info) {
-                           return std::string(info.param == db::Dialect::kSqlite ? "sqlite" : "postgres");
+                         [](const ::testing::TestParamInfo<db::Dialect>& p) {
+                           return std::string(p.param == db::Dialect::kSqlite ? "sqlite"
+                                                                              : "postgres");
                          });
 
 }  // namespace
