@@ -17,9 +17,11 @@ constexpr std::array kSections{DS::kStudent, DS::kReporter, DS::kCompanyContact,
 // stagematching: the coordinators, the student their own, the company its
 // own placements after publication. Accounts and mail: the school admin and
 // the deployment's system admin. The monitor: figures only (from 5 up).
+// Permissions to one's own data only (kEnterLeerwens, kSubmitOwnReport,
+// kAnswerPulse) are "yourself", which the page says already: listing
+// "Student" would read as if other students could see it.
 constexpr std::array kMeldpunt{P::kHandleCases};
-constexpr std::array kStagematching{P::kManagePlacements, P::kEnterLeerwens,
-                                    P::kManageOwnCompany};
+constexpr std::array kStagematching{P::kManagePlacements, P::kManageOwnCompany};
 constexpr std::array kAccounts{P::kManageSchoolUsers, P::kManageSchools};
 constexpr std::array kMonitor{P::kViewAggregates};
 constexpr std::array kNorm{P::kManageNorm, P::kManageTraining};

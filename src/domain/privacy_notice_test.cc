@@ -55,6 +55,11 @@ TEST(PrivacyNoticeTest, WhoCanSeeComesFromThePermissions) {
   for (Role r : {Role::kManagement, Role::kTeacher, Role::kCoordinator}) {
     EXPECT_EQ(std::count(meldpunt.begin(), meldpunt.end(), r), 0);
   }
+  // A student's own access is "yourself", never "Student" (other students).
+  for (Purpose p : {Purpose::kStagematching, Purpose::kNorm, Purpose::kMeldpunt}) {
+    auto roles = RolesWhoSee(p);
+    EXPECT_EQ(std::count(roles.begin(), roles.end(), Role::kStudent), 0) << PurposeName(p);
+  }
   for (Purpose p : {Purpose::kMeldpunt, Purpose::kStagematching, Purpose::kAccounts,
                     Purpose::kMonitor, Purpose::kNorm, Purpose::kAccountability, Purpose::kMail}) {
     EXPECT_FALSE(PurposePermissions(p).empty()) << PurposeName(p);
