@@ -241,7 +241,7 @@ std::string SsoLogoutRedirect(Ctx& ctx);
 void RegisterLeadRoutes(App& app);      // the school admin's meldpunt leads and their keys
 void RegisterPasswordRoutes(App& app);  // password forgotten, reset and change
 void RegisterContactRoutes(App& app);        // coordinators: company contacts, students' logins
-void RegisterPrivacyPageRoutes(App& app);  // the school's privacy page, /privacy, the admin's FG details
+void RegisterPrivacyPageRoutes(App& app);  // privacy pages and the admin's FG details
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else

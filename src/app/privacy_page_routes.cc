@@ -179,8 +179,8 @@ web::Response ShowAdmin(Ctx& ctx) {
     return Status::Ok();
   });
   if (!s.ok()) return ctx.ErrorPage(HttpStatusFor(s));
-  std::string saved = ctx.req.QueryParam("ok").value_or("") == "1" ? ctx.T("privacy_admin_saved")
-                                                                    : "";
+  std::string saved =
+      ctx.req.QueryParam("ok").value_or("") == "1" ? ctx.T("privacy_admin_saved") : "";
   return AdminForm(ctx, v, {}, saved, 200);
 }
 

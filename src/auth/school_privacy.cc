@@ -91,8 +91,8 @@ StatusOr<SchoolPrivacy> SaveSchoolPrivacy(db::Connection& c, std::string_view sc
                 "excluded.email, phone = excluded.phone, dpo_name = excluded.dpo_name, "
                 "dpo_email = excluded.dpo_email, updated_at = excluded.updated_at, "
                 "updated_by = excluded.updated_by",
-                {std::string(school_id), v.address, v.email, v.phone, v.dpo_name, v.dpo_email,
-                 now, std::string(updated_by)})
+                {std::string(school_id), v.address, v.email, v.phone, v.dpo_name, v.dpo_email, now,
+                 std::string(updated_by)})
           .status());
   return v;
 }

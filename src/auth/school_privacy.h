@@ -36,7 +36,7 @@ common::StatusOr<SchoolPrivacy> ValidateSchoolPrivacy(const SchoolPrivacy& in);
 
 // The school's row, or nullopt while the admin has not filled it in.
 common::StatusOr<std::optional<SchoolPrivacy>> LoadSchoolPrivacy(db::Connection& c,
-                                                                  std::string_view school_id);
+                                                                 std::string_view school_id);
 
 // Validates and writes the row in the caller's transaction (the caller
 // audits). Returns what was stored.

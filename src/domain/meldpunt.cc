@@ -19,8 +19,8 @@ constexpr std::array<std::string_view, 5> kWishes = {"register_only", "talk", "a
                                                      "new_placement", "referral"};
 constexpr std::array<std::string_view, 5> kChannels = {"self", "mentor", "coordinator", "meldpunt",
                                                        "other"};
-constexpr std::array<std::string_view, 6> kStatuses = {
-    "received", "intake", "in_progress", "aftercare", "closed", "withdrawn"};
+constexpr std::array<std::string_view, 6> kStatuses = {"received",  "intake", "in_progress",
+                                                       "aftercare", "closed", "withdrawn"};
 constexpr std::array<std::string_view, 8> kOutcomes = {
     "resolved_with_company", "new_placement", "referred",    "no_further_action", "withdrawn",
     "not_discrimination",    "other",         "not_a_report"};

@@ -57,13 +57,20 @@ std::vector<Purpose> NoticePurposes(DataSubject section) {
 
 std::span<const Permission> PurposePermissions(Purpose purpose) {
   switch (purpose) {
-    case Purpose::kMeldpunt: return kMeldpunt;
-    case Purpose::kStagematching: return kStagematching;
-    case Purpose::kAccounts: return kAccounts;
-    case Purpose::kMonitor: return kMonitor;
-    case Purpose::kNorm: return kNorm;
-    case Purpose::kAccountability: return kAccountability;
-    case Purpose::kMail: return kMail;
+    case Purpose::kMeldpunt:
+      return kMeldpunt;
+    case Purpose::kStagematching:
+      return kStagematching;
+    case Purpose::kAccounts:
+      return kAccounts;
+    case Purpose::kMonitor:
+      return kMonitor;
+    case Purpose::kNorm:
+      return kNorm;
+    case Purpose::kAccountability:
+      return kAccountability;
+    case Purpose::kMail:
+      return kMail;
   }
   return {};
 }
@@ -93,9 +100,7 @@ const RetentionRule& GoverningRule(const RetentionRule& rule) {
   return *r;
 }
 
-std::string NoticeTableKey(std::string_view table) {
-  return "privacy_table_" + std::string(table);
-}
+std::string NoticeTableKey(std::string_view table) { return "privacy_table_" + std::string(table); }
 std::string NoticeSectionKey(DataSubject subject) {
   return "privacy_section_" + std::string(DataSubjectName(subject));
 }

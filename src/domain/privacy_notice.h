@@ -45,11 +45,11 @@ std::vector<Role> RolesWhoSee(Purpose purpose);
 const RetentionRule& GoverningRule(const RetentionRule& rule);
 
 // Message keys of the `privacy` catalogue.
-std::string NoticeTableKey(std::string_view table);      // privacy_table_<table>
-std::string NoticeSectionKey(DataSubject subject);       // privacy_section_<subject>
-std::string NoticePurposeKey(Purpose purpose);           // privacy_purpose_<purpose>
-std::string NoticeBasisKey(Purpose purpose);             // privacy_basis_<purpose>
-std::string NoticeStartKey(RetentionStart start);        // privacy_start_<start>
+std::string NoticeTableKey(std::string_view table);  // privacy_table_<table>
+std::string NoticeSectionKey(DataSubject subject);   // privacy_section_<subject>
+std::string NoticePurposeKey(Purpose purpose);       // privacy_purpose_<purpose>
+std::string NoticeBasisKey(Purpose purpose);         // privacy_basis_<purpose>
+std::string NoticeStartKey(RetentionStart start);    // privacy_start_<start>
 // The unit of a period in words: "privacy_unit_<unit>_one" for 1, else
 // "privacy_unit_<unit>" ("1 maand", "24 maanden").
 std::string NoticeUnitKey(RetentionUnit unit, int value);

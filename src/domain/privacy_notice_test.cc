@@ -76,8 +76,7 @@ TEST(PrivacyNoticeTest, EveryTextThePageUsesIsInBothLanguages) {
   // Every table with a subject has its own text.
   for (const RetentionRule& r : RetentionRules()) {
     if (r.subject == DataSubject::kNone) continue;
-    EXPECT_NE(std::find(keys.begin(), keys.end(), NoticeTableKey(r.table)), keys.end())
-        << r.table;
+    EXPECT_NE(std::find(keys.begin(), keys.end(), NoticeTableKey(r.table)), keys.end()) << r.table;
   }
   for (views::Locale locale : {views::Locale::kNl, views::Locale::kEn}) {
     for (const std::string& key : keys) {

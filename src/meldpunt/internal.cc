@@ -205,8 +205,8 @@ CaseSummary SummaryFromRow(const db::Row& r, const domain::DeadlinePolicy& polic
   s.first_contact_due = domain::ParseDate(r.Text(8)).value_or(domain::Date{});
   s.feedback_due = domain::ParseDate(r.Text(9)).value_or(domain::Date{});
   // A withdrawn case has no deadlines left (its dates were shredded).
-  bool closed = s.status == domain::CaseStatus::kClosed ||
-                s.status == domain::CaseStatus::kWithdrawn;
+  bool closed =
+      s.status == domain::CaseStatus::kClosed || s.status == domain::CaseStatus::kWithdrawn;
   s.first_contact_state =
       domain::StateOf(s.first_contact_due, !r.IsNull(10) || closed, today, policy.due_soon_days);
   s.feedback_state =

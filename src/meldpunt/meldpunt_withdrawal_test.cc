@@ -66,26 +66,26 @@ TEST_P(WithdrawalTest, WithdrawnReportIsShreddedAtOnceAndItsCanaryIsUnreadable) 
   // No row anywhere holds the canary; the key rows and the file are gone.
   EXPECT_TRUE(FindInTables(AllTables(), {canary}).empty())
       << ::testing::PrintToString(FindInTables(AllTables(), {canary}));
-  for (const char* table : {"case_keys", "case_messages", "case_actions", "attachments",
-                            "reporter_sessions", "case_events", "aftercare_tasks",
-                            "identity_reveals", "case_mail_optin", "case_alerts"}) {
+  for (const char* table :
+       {"case_keys", "case_messages", "case_actions", "attachments", "reporter_sessions",
+        "case_events", "aftercare_tasks", "identity_reveals", "case_mail_optin", "case_alerts"}) {
     EXPECT_EQ(
-        Count(std::string("SELECT COUNT(*) FROM ") + table + " WHERE case_id = $1", {r.case_id}),
-        0)
+        Count(std::string("SELECT COUNT(*) FROM ") + table + " WHERE case_id = $1", {r.case_id}), 0)
         << table;
   }
   EXPECT_EQ(FileCount(), 0u);
   // Only school, month received and status stay.
   domain::Date received = domain::DateFromMillis(FridayMorning());  // 13 March 2026
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM cases WHERE id = $1 AND status = 'withdrawn' AND "
-                  "grounds = '' AND wishes = '' AND consents = '' AND phase = '' AND mode = '' "
-                  "AND company_id IS NULL AND crebo IS NULL AND pathway IS NULL AND level IS NULL AND "
-                  "location IS NULL AND "
-                  "occurred_on IS NULL AND narrative IS NULL AND company_text IS NULL AND "
-                  "identity IS NULL AND content_sha256 = '' AND survey_heard IS NULL AND "
-                  "shredded_at IS NOT NULL AND received_at = $2",
-                  {r.case_id, domain::StartOfDayMillis(domain::MakeDate(2026, 3, 1))}),
-            1);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM cases WHERE id = $1 AND status = 'withdrawn' AND "
+            "grounds = '' AND wishes = '' AND consents = '' AND phase = '' AND mode = '' "
+            "AND company_id IS NULL AND crebo IS NULL AND pathway IS NULL AND level IS NULL AND "
+            "location IS NULL AND "
+            "occurred_on IS NULL AND narrative IS NULL AND company_text IS NULL AND "
+            "identity IS NULL AND content_sha256 = '' AND survey_heard IS NULL AND "
+            "shredded_at IS NOT NULL AND received_at = $2",
+            {r.case_id, domain::StartOfDayMillis(domain::MakeDate(2026, 3, 1))}),
+      1);
 
   // The code says "withdrawn" and opens nothing; every session has ended.
   auto again = mp_->OpenReporterSession(r.code);

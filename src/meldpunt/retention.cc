@@ -31,13 +31,13 @@ Status ShredCase(db::Connection& c, std::string_view case_id, ShredScope scope,
   SP_ASSIGN_OR_RETURN(db::Rows stored,
                       c.Query("SELECT stored_name FROM attachments WHERE case_id = $1", {id}));
   for (const db::Row& f : stored.rows) files.push_back(f.Text(0));
-  for (const char* sql : {"DELETE FROM case_keys WHERE case_id = $1",
-                          "DELETE FROM reporter_sessions WHERE case_id = $1",
-                          "DELETE FROM case_messages WHERE case_id = $1",
-                          "DELETE FROM case_actions WHERE case_id = $1",
-                          "DELETE FROM attachments WHERE case_id = $1",
-                          "DELETE FROM identity_reveals WHERE case_id = $1",
-                          "DELETE FROM case_mail_optin WHERE case_id = $1"}) {
+  for (const char* sql :
+       {"DELETE FROM case_keys WHERE case_id = $1",
+        "DELETE FROM reporter_sessions WHERE case_id = $1",
+        "DELETE FROM case_messages WHERE case_id = $1",
+        "DELETE FROM case_actions WHERE case_id = $1", "DELETE FROM attachments WHERE case_id = $1",
+        "DELETE FROM identity_reveals WHERE case_id = $1",
+        "DELETE FROM case_mail_optin WHERE case_id = $1"}) {
     SP_RETURN_IF_ERROR(c.Execute(sql, {id}).status());
   }
   if (scope == ShredScope::kRetention) {
@@ -55,11 +55,10 @@ Status ShredCase(db::Connection& c, std::string_view case_id, ShredScope scope,
   }
   // A withdrawal keeps no trace of the handling either: events name dates and
   // handlers, a placement flag points at the student's placement.
-  for (const char* sql :
-       {"DELETE FROM case_events WHERE case_id = $1",
-        "DELETE FROM aftercare_tasks WHERE case_id = $1",
-        "DELETE FROM case_alerts WHERE case_id = $1",
-        "UPDATE placement_flags SET case_id = NULL WHERE case_id = $1"}) {
+  for (const char* sql : {"DELETE FROM case_events WHERE case_id = $1",
+                          "DELETE FROM aftercare_tasks WHERE case_id = $1",
+                          "DELETE FROM case_alerts WHERE case_id = $1",
+                          "UPDATE placement_flags SET case_id = NULL WHERE case_id = $1"}) {
     SP_RETURN_IF_ERROR(c.Execute(sql, {id}).status());
   }
   SP_ASSIGN_OR_RETURN(db::Row r, c.QueryOne("SELECT received_at FROM cases WHERE id = $1", {id}));
@@ -104,8 +103,7 @@ StatusOr<Meldpunt::RetentionResult> Meldpunt::RunRetention() {
                                 {today}));
     for (const db::Row& r : due.rows) {
       std::string id = r.Text(0);
-      SP_RETURN_IF_ERROR(
-          internal::ShredCase(c, id, internal::ShredScope::kRetention, now, files));
+      SP_RETURN_IF_ERROR(internal::ShredCase(c, id, internal::ShredScope::kRetention, now, files));
       SP_RETURN_IF_ERROR(notify::RemoveFor(c, id));
       SP_RETURN_IF_ERROR(
           audit_.Append(c, internal::CaseAudit(r.Text(1), "system", "case.shred", id)));

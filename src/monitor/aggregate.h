@@ -97,7 +97,7 @@ struct Figure {
 
 struct Dashboard {
   Period period;
-  PublishedCount reports;          // reports received in the period (withdrawn ones not)
+  PublishedCount reports;  // reports received in the period (withdrawn ones not)
   // Reports received in the period that their reporter withdrew: never part
   // of `reports` or any table, "<5" below k, zero included (WithdrawnCount).
   PublishedCount withdrawn{std::nullopt, Suppression::kPrimary};

@@ -171,11 +171,12 @@ TEST_P(MonitorServiceTest, OnlyFinishedMonthsAndNeverNotAReport) {
 TEST_P(MonitorServiceTest, WithdrawnReportsAreCountedApartAndSuppressedBelowFive) {
   auto withdraw = [](db::Connection& c, const std::string& id, int64_t month) {
     return c
-        .Execute("INSERT INTO cases(id, school_id, case_number, mode, channel, phase, grounds, "
-                 "wishes, consents, status, received_at, first_contact_due, feedback_due, "
-                 "content_sha256) VALUES ($1, 's1', $1, '', '', '', '', '', '', 'withdrawn', $2, "
-                 "'', '', '')",
-                 {id, month})
+        .Execute(
+            "INSERT INTO cases(id, school_id, case_number, mode, channel, phase, grounds, "
+            "wishes, consents, status, received_at, first_contact_due, feedback_due, "
+            "content_sha256) VALUES ($1, 's1', $1, '', '', '', '', '', '', 'withdrawn', $2, "
+            "'', '', '')",
+            {id, month})
         .status();
   };
   ASSERT_TRUE(db().Write([&](db::Connection& c) -> Status {
@@ -204,8 +205,8 @@ TEST_P(MonitorServiceTest, WithdrawnReportsAreCountedApartAndSuppressedBelowFive
     if (f.id != "status") continue;
     for (const PublishedCell& cell : f.table.cells) EXPECT_NE(cell.key, "withdrawn") << f.id;
   }
-  ASSERT_TRUE(db().Write([&](db::Connection& c) { return withdraw(c, "w4", At(2026, 10, 1)); })
-                  .ok());
+  ASSERT_TRUE(
+      db().Write([&](db::Connection& c) { return withdraw(c, "w4", At(2026, 10, 1)); }).ok());
   auto five = m.SchoolDashboard("s1", *ParsePeriod("2026-2027"));
   ASSERT_TRUE(five.ok());
   EXPECT_EQ(five->withdrawn.count, 5);

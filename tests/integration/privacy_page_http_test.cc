@@ -124,10 +124,10 @@ TEST_P(PrivacyPageHttpTest, AdminSetsTheFgAndThePageShowsItWithTheSchoolsPeriods
   int64_t audited = -1;
   ASSERT_TRUE(t_->db()
                   .Read([&](db::Connection& c) -> common::Status {
-                    SP_ASSIGN_OR_RETURN(
-                        db::Row r, c.QueryOne("SELECT COUNT(*) FROM audit_log WHERE action = "
-                                              "'school.privacy_contact' AND object_id = $1",
-                                              {SchoolId("97PV")}));
+                    SP_ASSIGN_OR_RETURN(db::Row r,
+                                        c.QueryOne("SELECT COUNT(*) FROM audit_log WHERE action = "
+                                                   "'school.privacy_contact' AND object_id = $1",
+                                                   {SchoolId("97PV")}));
                     audited = r.Int(0);
                     return common::Status::Ok();
                   })
@@ -139,10 +139,10 @@ TEST_P(PrivacyPageHttpTest, AdminSetsTheFgAndThePageShowsItWithTheSchoolsPeriods
   auto page = visitor.Get("/s/97PV/privacy");
   ASSERT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("lang=\"nl\""), std::string::npos);
-  for (const char* text : {"ROC Proef", "Schoolstraat 1, 1234 AB Proefstad", "privacy@97pv.test",
-                           "030-1234567", "Fenna Gegevens", "fg@97pv.test",
-                           "Autoriteit Persoonsgegevens", "href=\"/account/privacy\"",
-                           "href=\"/melding\"", "de EU"}) {
+  for (const char* text :
+       {"ROC Proef", "Schoolstraat 1, 1234 AB Proefstad", "privacy@97pv.test", "030-1234567",
+        "Fenna Gegevens", "fg@97pv.test", "Autoriteit Persoonsgegevens",
+        "href=\"/account/privacy\"", "href=\"/melding\"", "de EU"}) {
     EXPECT_NE(page.body.find(text), std::string::npos) << text;
   }
   for (domain::DataSubject section : domain::NoticeSections()) {

@@ -51,8 +51,8 @@ class WithdrawalHttpTest : public ::testing::TestWithParam<db::Dialect> {
     EXPECT_TRUE(t_->db()
                     .Read([&](db::Connection& c) -> common::Status {
                       SP_ASSIGN_OR_RETURN(
-                          db::Row r, c.QueryOne("SELECT id FROM cases WHERE case_number = $1",
-                                                {case_number}));
+                          db::Row r,
+                          c.QueryOne("SELECT id FROM cases WHERE case_number = $1", {case_number}));
                       id = r.Text(0);
                       return common::Status::Ok();
                     })
@@ -68,10 +68,11 @@ class WithdrawalHttpTest : public ::testing::TestWithParam<db::Dialect> {
             .Read([&](db::Connection& c) -> common::Status {
               SP_ASSIGN_OR_RETURN(
                   db::Rows tables,
-                  c.Query(sqlite ? "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                                   "name NOT LIKE 'sqlite_%'"
-                                 : "SELECT table_name FROM information_schema.tables WHERE "
-                                   "table_schema = current_schema() AND table_type = 'BASE TABLE'"));
+                  c.Query(sqlite
+                              ? "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                "name NOT LIKE 'sqlite_%'"
+                              : "SELECT table_name FROM information_schema.tables WHERE "
+                                "table_schema = current_schema() AND table_type = 'BASE TABLE'"));
               for (const db::Row& t : tables.rows) {
                 // Table names come from the schema itself, never from data.
                 SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query("SELECT * FROM " + t.Text(0)));
@@ -158,8 +159,8 @@ TEST_P(WithdrawalHttpTest, ReporterWithdrawsWithTheCodeAndNothingOfTheReportRema
               SQLITE_OK);
     sqlite3_close(raw);
     int files = 0;
-    for (const auto& root :
-         {std::filesystem::path(t_->db_name()).parent_path(), std::filesystem::path(t_->data_dir())}) {
+    for (const auto& root : {std::filesystem::path(t_->db_name()).parent_path(),
+                             std::filesystem::path(t_->data_dir())}) {
       for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
         if (!entry.is_regular_file()) continue;
         std::ifstream in(entry.path(), std::ios::binary);
