@@ -384,6 +384,8 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back(
           {"/admin/meldpunt/leiding", T("nav_leads"), req.path == "/admin/meldpunt/leiding"});
       page.nav.push_back({"/admin/sso", T("nav_sso"), req.path == "/admin/sso"});
+      page.nav.push_back({"/admin/privacy/verklaring", T("nav_privacy_statement"),
+                          req.path == "/admin/privacy/verklaring"});
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});

@@ -100,6 +100,9 @@ TEST_P(PrivacyPageHttpTest, AdminSetsTheFgAndThePageShowsItWithTheSchoolsPeriods
   ASSERT_EQ(empty.status, 200);
   EXPECT_NE(empty.body.find("id=\"privacy-contact-missing\""), std::string::npos);
 
+  // The admin finds the page in the navigation.
+  EXPECT_NE(admin.Get("/dashboard").body.find("href=\"/admin/privacy/verklaring\""),
+            std::string::npos);
   // Bad input: the error names the field in Dutch and keeps what was typed.
   ASSERT_EQ(admin.Get("/admin/privacy/verklaring").status, 200);
   auto bad = admin.Post("/admin/privacy/verklaring",
