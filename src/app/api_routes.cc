@@ -70,6 +70,8 @@ web::Response ReporterSession(Ctx& ctx) {
   } else if (session.status().code() == common::StatusCode::kUnauthenticated) {
     ctx.app.receipt_throttle().RecordFailure(client);
     res = JsonError(401, "unauthenticated", "unknown receipt", "receipt");
+  } else if (session.status().message() == meldpunt::kWithdrawnReport) {
+    res = JsonError(410, "withdrawn", "the report was withdrawn by its reporter", "receipt");
   } else {
     res = JsonErrorFor(session.status());
   }

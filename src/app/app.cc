@@ -89,6 +89,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterPasswordRoutes(*this);
   RegisterContactRoutes(*this);
   RegisterRightsRoutes(*this);
+  RegisterPrivacyPageRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -318,6 +319,12 @@ views::Page Ctx::MakePage(std::string title) const {
   page.locale = locale;
   page.title = std::move(title);
   page.current_path = req.path;
+  // Pages under /s/{brin}/ (report form, norm, login) know their school.
+  if (req.path.rfind("/s/", 0) == 0) {
+    std::string_view rest = std::string_view(req.path).substr(3);
+    auto brin = domain::NormalizeBrin(rest.substr(0, rest.find('/')));
+    if (brin.ok()) page.privacy_href = "/s/" + *brin + "/privacy";
+  }
   if (session) {
     page.logged_in = true;
     page.csrf = session->csrf_token;
@@ -379,6 +386,8 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back(
           {"/admin/meldpunt/leiding", T("nav_leads"), req.path == "/admin/meldpunt/leiding"});
       page.nav.push_back({"/admin/sso", T("nav_sso"), req.path == "/admin/sso"});
+      page.nav.push_back({"/admin/privacy/verklaring", T("nav_privacy_statement"),
+                          req.path == "/admin/privacy/verklaring"});
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});

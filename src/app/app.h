@@ -63,6 +63,9 @@ struct AppConfig {
   // How queued mail leaves (mail/sender.h): SMTP URL, password (read from
   // its file), From. public_url and eml_dir (DATA_DIR/outbox) are set by App.
   mail::SenderOptions mail;
+  // Where the servers are, for the privacy page (`serve --hosting-location`);
+  // empty: the page says "de EU" / "the EU".
+  std::string hosting_location;
 };
 
 // Who may call a route.
@@ -242,6 +245,7 @@ void RegisterContactRoutes(App& app);        // coordinators: company contacts, 
 // objection) on /account/privacy, and the school admin's answers.
 void RegisterRightsRoutes(App& app);
 void RegisterRightsAdminRoutes(App& app);  // called by RegisterRightsRoutes
+void RegisterPrivacyPageRoutes(App& app);  // privacy pages and the admin's FG details
 
 // Whether a report to `school` may be taken now (H4). A logged-in student or
 // staff member of the school is accountable and never refused; anyone else

@@ -187,6 +187,12 @@ web::Response CasePage(Ctx& ctx, std::string_view id,
   if (!detail.ok()) return ctx.ErrorPage(HttpStatusFor(detail.status()));
   const meldpunt::CaseDetail& d = *detail;
   views::Page page = ctx.MakePage(ctx.T("case_title") + " " + d.summary.case_number);
+  if (d.summary.status == domain::CaseStatus::kWithdrawn) {
+    // Withdrawn by the reporter: only that, the content is gone.
+    views::Data gone;
+    gone.set("case_number", d.summary.case_number);
+    return ctx.Render("case_withdrawn", page, gone, status);
+  }
   page.errors = errors;
   page.flash = std::move(flash);
   views::Data body = SummaryData(ctx, d.summary);

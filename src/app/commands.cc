@@ -127,7 +127,8 @@ common::Status ApplyMailFlags(const MailFlags& m, const std::string& listen, App
 
 int Serve(const Common& c, const std::string& listen, const std::string& assets, bool tls,
           int report_rate_limit, int report_client_limit, int64_t reporter_upload_mb,
-          int signal_threshold, const ServeLimits& limits, const MailFlags& mail_flags) {
+          int signal_threshold, const ServeLimits& limits, const MailFlags& mail_flags,
+          const std::string& hosting_location) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(common::Status::InvalidArgument("use HOST:PORT", "--listen"));
@@ -163,6 +164,7 @@ int Serve(const Common& c, const std::string& listen, const std::string& assets,
   config.report_client_limit_per_minute = report_client_limit;
   config.reporter_upload_mb_per_school_day = reporter_upload_mb;
   config.signal_alert_threshold = signal_threshold;
+  config.hosting_location = hosting_location;
   if (auto m = ApplyMailFlags(mail_flags, listen, config); !m.ok()) return Fail(m);
   auto rt = MakeRuntime(c, config);
   if (!rt.ok()) return Fail(rt.status());
@@ -235,6 +237,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
   static int signal_threshold = domain::kMinCrossSchoolThreshold;
   static ServeLimits limits;
   static MailFlags mail_flags;
+  static std::string hosting_location;
 
   auto* serve = cli.add_subcommand("serve", "Run the web app and the JSON API");
   AddCommon(serve, common_opts);
@@ -280,10 +283,13 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
                    "Request bodies being received or handled, all together (MiB); 503 past it")
       ->capture_default_str();
   AddMailFlags(serve, mail_flags, true);
+  serve->add_option("--hosting-location", hosting_location,
+                    "Where the servers and the database are, as the privacy page says it, e.g. "
+                    "\"Nederland (EU)\" (default: de EU)");
   serve->callback([&, rate, per_client] {
     if (rate->count() > 0 && per_client->count() == 0) report_client_limit = report_rate_limit;
     exit_code = Serve(common_opts, listen, assets, tls, report_rate_limit, report_client_limit,
-                      reporter_upload_mb, signal_threshold, limits, mail_flags);
+                      reporter_upload_mb, signal_threshold, limits, mail_flags, hosting_location);
   });
 
   auto* migrate = cli.add_subcommand("migrate", "Bring the schema up to date");

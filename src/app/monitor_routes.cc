@@ -208,6 +208,7 @@ web::Response Page(Ctx& ctx, const monitor::Period& period, const monitor::Dashb
   if (d) {
     body.set("has_numbers", true);
     body.set("reports", monui::CountText(ctx, d->reports.count, d->reports.suppression));
+    body.set("withdrawn", monui::CountText(ctx, d->withdrawn.count, d->withdrawn.suppression));
     body.set("sections", Sections(ctx, *d, drill, pulse));
   }
   return ctx.Render("monitor_dashboard", page, body, status);

@@ -36,6 +36,15 @@ web::Response CodeForm(Ctx& ctx, const std::string& error, int status) {
 
 web::Response ShowCodeForm(Ctx& ctx) { return CodeForm(ctx, "", 200); }
 
+// After a withdrawal, and for the code of a withdrawn report: that it is
+// withdrawn, and nothing else (there is nothing else left).
+web::Response WithdrawnPage(Ctx& ctx, const std::string& text, int status) {
+  views::Page page = ctx.MakePage(ctx.T("withdraw_done_title"));
+  views::Data body;
+  body.set("text", text);
+  return ctx.Render("reporter_withdrawn", page, body, status);
+}
+
 web::Response EnterCode(Ctx& ctx) {
   // Held back for the client that guesses codes (throttle.h).
   const std::string client = ctx.app.ClientKey(ctx.req);
@@ -46,6 +55,8 @@ web::Response EnterCode(Ctx& ctx) {
     res = web::Response::Redirect("/melding/zaak");
     res.AddHeader("Set-Cookie", std::string(kReporterCookie) + "=" + session->token +
                                     "; Max-Age=3600" + ctx.app.CookieAttributes());
+  } else if (session.status().message() == meldpunt::kWithdrawnReport) {
+    res = WithdrawnPage(ctx, ctx.T("withdraw_code_withdrawn"), 410);
   } else if (session.status().code() == common::StatusCode::kUnauthenticated) {
     ctx.app.receipt_throttle().RecordFailure(client);
     res = CodeForm(ctx, ctx.T("followup_wrong_code"), 401);
@@ -267,6 +278,44 @@ web::Response Download(Ctx& ctx) {
   return FileResponse(*file);
 }
 
+// The confirmation says plainly what a withdrawal does before the POST.
+web::Response ShowWithdraw(Ctx& ctx) {
+  auto view = ctx.app.meldpunt().ReporterCase(ReporterToken(ctx));
+  if (!view.ok()) {
+    if (view.status().code() == common::StatusCode::kUnauthenticated)
+      return CodeForm(ctx, ctx.T("followup_session_ended"), 401);
+    return ctx.ErrorPage(HttpStatusFor(view.status()));
+  }
+  web::Response tmp;
+  views::Page page = ctx.MakePage(ctx.T("withdraw_title"));
+  page.csrf = FormCsrf(ctx, &tmp);
+  views::Data body;
+  body.set("csrf", page.csrf);
+  std::string what = ctx.T("withdraw_what_4");
+  if (size_t at = what.find("{case}"); at != std::string::npos)
+    what.replace(at, 6, view->case_number);
+  body.set("what_4", what);
+  web::Response res = ctx.Render("reporter_withdraw", page, body);
+  for (auto& h : tmp.headers) res.headers.push_back(h);
+  return res;
+}
+
+web::Response Withdraw(Ctx& ctx) {
+  Status s = ctx.app.meldpunt().WithdrawReport(ReporterToken(ctx));
+  if (s.code() == common::StatusCode::kUnauthenticated)
+    return CodeForm(ctx, ctx.T("followup_session_ended"), 401);
+  if (!s.ok()) return ctx.ErrorPage(HttpStatusFor(s));
+  // The session is gone with the case; the cookie goes too.
+  web::Response res = web::Response::Redirect("/melding/ingetrokken");
+  res.AddHeader("Set-Cookie",
+                std::string(kReporterCookie) + "=; Max-Age=0" + ctx.app.CookieAttributes());
+  return res;
+}
+
+web::Response ShowWithdrawn(Ctx& ctx) {
+  return WithdrawnPage(ctx, ctx.T("withdraw_done_text"), 200);
+}
+
 web::Response SignOut(Ctx& ctx) {
   (void)ctx.app.meldpunt().EndReporterSession(ReporterToken(ctx));
   web::Response res = web::Response::Redirect("/");
@@ -303,6 +352,9 @@ void RegisterReporterRoutes(App& app) {
   app.Route(web::Method::kPost, "/melding/bijlage", Access::Public(), Upload, upload);
   app.Route(web::Method::kGet, "/melding/bijlagen/{id}", Access::Public(), Download, sensitive);
   app.Route(web::Method::kPost, "/melding/afmelden", Access::Public(), SignOut, sensitive);
+  app.Route(web::Method::kGet, "/melding/intrekken", Access::Public(), ShowWithdraw, sensitive);
+  app.Route(web::Method::kPost, "/melding/intrekken", Access::Public(), Withdraw, sensitive);
+  app.Route(web::Method::kGet, "/melding/ingetrokken", Access::Public(), ShowWithdrawn, sensitive);
 }
 
 }  // namespace app

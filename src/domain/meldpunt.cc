@@ -19,8 +19,8 @@ constexpr std::array<std::string_view, 5> kWishes = {"register_only", "talk", "a
                                                      "new_placement", "referral"};
 constexpr std::array<std::string_view, 5> kChannels = {"self", "mentor", "coordinator", "meldpunt",
                                                        "other"};
-constexpr std::array<std::string_view, 5> kStatuses = {"received", "intake", "in_progress",
-                                                       "aftercare", "closed"};
+constexpr std::array<std::string_view, 6> kStatuses = {"received",  "intake", "in_progress",
+                                                       "aftercare", "closed", "withdrawn"};
 constexpr std::array<std::string_view, 8> kOutcomes = {
     "resolved_with_company", "new_placement", "referred",    "no_further_action", "withdrawn",
     "not_discrimination",    "other",         "not_a_report"};
@@ -231,7 +231,8 @@ bool ModeMayBecome(ReportMode from, ReportMode to) {
 }
 
 bool MayTransition(CaseStatus from, CaseStatus to) {
-  if (from == CaseStatus::kClosed) return false;
+  if (from == CaseStatus::kClosed || from == CaseStatus::kWithdrawn) return false;
+  if (to == CaseStatus::kWithdrawn) return false;
   if (to == CaseStatus::kClosed) return true;
   if (from == CaseStatus::kAftercare && to == CaseStatus::kInProgress) return true;
   return static_cast<int>(to) == static_cast<int>(from) + 1;

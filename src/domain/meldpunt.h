@@ -40,7 +40,9 @@ enum class Ground {
 enum class Wish { kRegisterOnly, kTalk, kActionCompany, kNewPlacement, kReferral };
 // Who registered the report: the student, or staff on the student's behalf.
 enum class Channel { kSelf, kMentor, kCoordinator, kMeldpunt, kOther };
-enum class CaseStatus { kReceived, kIntake, kInProgress, kAftercare, kClosed };
+// kWithdrawn: the reporter withdrew the report with their code; its content
+// was crypto-shredded at once and no handler can move it anywhere.
+enum class CaseStatus { kReceived, kIntake, kInProgress, kAftercare, kClosed, kWithdrawn };
 enum class Outcome {
   kResolvedWithCompany,
   kNewPlacement,
@@ -175,7 +177,8 @@ bool ModeMayBecome(ReportMode from, ReportMode to);
 // ontvangen -> intake -> in behandeling -> nazorg -> afgesloten. A handler may
 // go one step forward, or close early from any open state (e.g. withdrawn);
 // nazorg may return to in behandeling when new facts come up. A closed case
-// stays closed.
+// stays closed. Only the reporter withdraws (Meldpunt::WithdrawReport), and a
+// withdrawn case stays withdrawn.
 bool MayTransition(CaseStatus from, CaseStatus to);
 std::vector<CaseStatus> NextStatuses(CaseStatus from);
 // A transition counts as "first contact" when it leaves ontvangen.

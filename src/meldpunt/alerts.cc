@@ -41,7 +41,7 @@ StatusOr<Meldpunt::AlertRun> Meldpunt::RunDeadlineAlerts() {
         db::Rows open,
         c.Query("SELECT id, school_id, case_number, assigned_to, first_contact_due, "
                 "first_contact_at, feedback_due, feedback_given_at FROM cases "
-                "WHERE status <> 'closed' AND shredded_at IS NULL AND "
+                "WHERE status NOT IN ('closed', 'withdrawn') AND shredded_at IS NULL AND "
                 "(first_contact_at IS NULL OR feedback_given_at IS NULL) ORDER BY school_id"));
     std::map<std::string, domain::DeadlinePolicy> policies;
     for (const db::Row& r : open.rows) {

@@ -56,12 +56,14 @@ namespace {
 // not only for the page of rows that is shown. Dates are ISO text, so string
 // comparison orders them. $today and $soon are bound by the caller.
 std::string OverdueSql(const std::string& today) {
-  return "(c.status <> 'closed' AND ((c.first_contact_at IS NULL AND c.first_contact_due < " +
+  return "(c.status NOT IN ('closed', 'withdrawn') AND ((c.first_contact_at IS NULL AND "
+         "c.first_contact_due < " +
          today + ") OR (c.feedback_given_at IS NULL AND c.feedback_due < " + today + ")))";
 }
 std::string DueSoonSql(const std::string& today, const std::string& soon) {
   return "(NOT " + OverdueSql(today) +
-         " AND c.status <> 'closed' AND ((c.first_contact_at IS NULL AND c.first_contact_due <= " +
+         " AND c.status NOT IN ('closed', 'withdrawn') AND ((c.first_contact_at IS NULL AND "
+         "c.first_contact_due <= " +
          soon + ") OR (c.feedback_given_at IS NULL AND c.feedback_due <= " + soon + ")))";
 }
 
@@ -89,7 +91,7 @@ StatusOr<std::vector<CaseSummary>> Meldpunt::Inbox(const Staff& staff, const Inb
     if (f.status) {
       add("c.status = ", std::string(domain::Name(*f.status)));
     } else if (!f.include_closed && f.case_number.empty()) {  // a number finds closed ones too
-      sql += " AND c.status <> 'closed'";
+      sql += " AND c.status NOT IN ('closed', 'withdrawn')";
     }
     if (f.phase) add("c.phase = ", std::string(domain::Name(*f.phase)));
     if (f.ground)
@@ -135,10 +137,10 @@ StatusOr<InboxCounts> Meldpunt::CountInbox(const Staff& staff) {
     SP_ASSIGN_OR_RETURN(
         db::Row r,
         c.QueryOne("SELECT COUNT(*), COALESCE(SUM(CASE WHEN " + OverdueSql("$2") +
-                       " THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN " +
-                       DueSoonSql("$2", "$3") +
+                       " THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN " + DueSoonSql("$2", "$3") +
                        " THEN 1 ELSE 0 END), 0) FROM cases c WHERE c.school_id = $1 AND "
-                       "c.status <> 'closed'" + mine,
+                       "c.status NOT IN ('closed', 'withdrawn')" +
+                       mine,
                    params));
     counts.open = r.Int(0);
     counts.overdue = r.Int(1);

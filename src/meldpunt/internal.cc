@@ -204,7 +204,9 @@ CaseSummary SummaryFromRow(const db::Row& r, const domain::DeadlinePolicy& polic
   s.received_at = r.Int(7);
   s.first_contact_due = domain::ParseDate(r.Text(8)).value_or(domain::Date{});
   s.feedback_due = domain::ParseDate(r.Text(9)).value_or(domain::Date{});
-  bool closed = s.status == domain::CaseStatus::kClosed;
+  // A withdrawn case has no deadlines left (its dates were shredded).
+  bool closed =
+      s.status == domain::CaseStatus::kClosed || s.status == domain::CaseStatus::kWithdrawn;
   s.first_contact_state =
       domain::StateOf(s.first_contact_due, !r.IsNull(10) || closed, today, policy.due_soon_days);
   s.feedback_state =

@@ -129,4 +129,15 @@ common::Status MailAboutCase(const mail::Outbox* outbox, db::Connection& c, mail
                              const std::vector<std::string>& user_ids, std::string_view case_id,
                              std::string_view link);
 
+// Crypto-shreds one case in the caller's transaction (retention.cc owns the
+// list of what goes). kRetention: a closed case whose period ended; the
+// categorical handling record stays for the monitor. kWithdrawal: the
+// reporter withdrew it; only school, month received and status stay. The
+// attachments' stored names are appended to `files`: remove them with
+// RemoveShreddedFiles after the commit, so a rollback loses nothing.
+enum class ShredScope { kRetention, kWithdrawal };
+common::Status ShredCase(db::Connection& c, std::string_view case_id, ShredScope scope,
+                         common::UnixMillis now, std::vector<std::string>& files);
+void RemoveShreddedFiles(const std::string& files_dir, const std::vector<std::string>& files);
+
 }  // namespace meldpunt::internal

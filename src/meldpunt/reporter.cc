@@ -40,10 +40,13 @@ StatusOr<Meldpunt::ReporterSession> Meldpunt::OpenReporterSession(std::string_vi
   crypto::SecretKey reporter_key = keys_.ReporterKey(*normalized);
   Status s = db_.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query("SELECT id, school_id FROM cases WHERE receipt_key = $1 AND "
-                                "shredded_at IS NULL",
+                        c.Query("SELECT id, school_id, status, shredded_at FROM cases WHERE "
+                                "receipt_key = $1",
                                 {keys_.ReceiptLookup(*normalized)}));
     if (rows.empty()) return Status::Unauthenticated("unknown code");
+    // A withdrawn report keeps its code's lookup only to say so, with nothing else.
+    if (rows.rows[0].Text(2) == "withdrawn") return Status::FailedPrecondition(kWithdrawnReport);
+    if (!rows.rows[0].IsNull(3)) return Status::Unauthenticated("unknown code");
     std::string case_id = rows.rows[0].Text(0);
     SP_ASSIGN_OR_RETURN(crypto::SecretKey case_key,
                         keys_.OpenForReporter(c, case_id, kCasePurpose, reporter_key));

@@ -1,6 +1,7 @@
-// Retention (P13): closed cases are crypto-shredded when their retention date
-// passes. Keys are deleted first, so even a copy of an old backup of the
-// sealed rows can no longer be opened with the live database's keys.
+// Crypto-shredding (P13): closed cases when their retention date passes, and
+// a report its reporter withdraws (withdrawal.cc), through one ShredCase.
+// Keys are deleted first, so even a copy of an old backup of the sealed rows
+// can no longer be opened with the live database's keys.
 #include <filesystem>
 
 #include "meldpunt/internal.h"
@@ -13,6 +14,81 @@ namespace {
 using common::Status;
 using common::StatusOr;
 }  // namespace
+
+namespace internal {
+
+// The one list of what shredding removes. Keys go first: once they are gone
+// the sealed columns, messages and files are noise even in an old backup.
+// Both scopes remove everything sealed and everything that names a person
+// beside the case; a withdrawal also clears every categorical column that
+// could point at the reporter or the company (grounds, company, crebo,
+// location, dates, survey), keeping only the school, the month received and
+// the status, which is all a "withdrawn" count needs, and the receipt lookup,
+// so that the code can still say "withdrawn".
+Status ShredCase(db::Connection& c, std::string_view case_id, ShredScope scope,
+                 common::UnixMillis now, std::vector<std::string>& files) {
+  std::string id(case_id);
+  SP_ASSIGN_OR_RETURN(db::Rows stored,
+                      c.Query("SELECT stored_name FROM attachments WHERE case_id = $1", {id}));
+  for (const db::Row& f : stored.rows) files.push_back(f.Text(0));
+  for (const char* sql :
+       {"DELETE FROM case_keys WHERE case_id = $1",
+        "DELETE FROM reporter_sessions WHERE case_id = $1",
+        "DELETE FROM case_messages WHERE case_id = $1",
+        "DELETE FROM case_actions WHERE case_id = $1", "DELETE FROM attachments WHERE case_id = $1",
+        "DELETE FROM identity_reveals WHERE case_id = $1",
+        "DELETE FROM case_mail_optin WHERE case_id = $1"}) {
+    SP_RETURN_IF_ERROR(c.Execute(sql, {id}).status());
+  }
+  if (scope == ShredScope::kRetention) {
+    // The handling record stays (without its sealed details) for the monitor.
+    for (const char* sql :
+         {"UPDATE case_events SET detail = NULL WHERE case_id = $1",
+          "UPDATE aftercare_tasks SET note = NULL WHERE case_id = $1",
+          // One statement over two lines, not a missing comma.
+          // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
+          "UPDATE cases SET narrative = NULL, company_text = NULL, identity = NULL, "
+          "outcome_text = NULL, receipt_key = NULL WHERE id = $1"}) {
+      SP_RETURN_IF_ERROR(c.Execute(sql, {id}).status());
+    }
+    return c.Execute("UPDATE cases SET shredded_at = $1 WHERE id = $2", {now, id}).status();
+  }
+  // A withdrawal keeps no trace of the handling either: events name dates and
+  // handlers, a placement flag points at the student's placement.
+  for (const char* sql : {"DELETE FROM case_events WHERE case_id = $1",
+                          "DELETE FROM aftercare_tasks WHERE case_id = $1",
+                          "DELETE FROM case_alerts WHERE case_id = $1",
+                          "UPDATE placement_flags SET case_id = NULL WHERE case_id = $1"}) {
+    SP_RETURN_IF_ERROR(c.Execute(sql, {id}).status());
+  }
+  SP_ASSIGN_OR_RETURN(db::Row r, c.QueryOne("SELECT received_at FROM cases WHERE id = $1", {id}));
+  // Only the month received is kept: its first day, at midnight.
+  domain::Date received = domain::DateFromMillis(r.Int(0));
+  std::string month_start = domain::FormatDate(received).substr(0, 8) + "01";
+  common::UnixMillis month = domain::StartOfDayMillis(*domain::ParseDate(month_start));
+  common::UnixMillis day = domain::StartOfDayMillis(domain::DateFromMillis(now));
+  return c
+      .Execute(
+          "UPDATE cases SET status = 'withdrawn', mode = '', channel = '', phase = '', "
+          "grounds = '', wishes = '', consents = '', company_id = NULL, occurred_on = NULL, "
+          "crebo = NULL, pathway = NULL, level = NULL, location = NULL, received_at = $2, "
+          "first_contact_at = NULL, first_contact_due = '', feedback_due = '', "
+          "feedback_given_at = NULL, closed_at = NULL, outcome = NULL, retention_due = NULL, "
+          "content_sha256 = '', survey_heard = NULL, survey_believed = NULL, "
+          "survey_know_outcome = NULL, narrative = NULL, company_text = NULL, identity = NULL, "
+          "outcome_text = NULL, shredded_at = $3 WHERE id = $1",
+          {id, month, day})
+      .status();
+}
+
+void RemoveShreddedFiles(const std::string& files_dir, const std::vector<std::string>& files) {
+  for (const std::string& name : files) {
+    std::error_code ec;
+    std::filesystem::remove(std::filesystem::path(files_dir) / name, ec);
+  }
+}
+
+}  // namespace internal
 
 StatusOr<Meldpunt::RetentionResult> Meldpunt::RunRetention() {
   RetentionResult result;
@@ -27,27 +103,7 @@ StatusOr<Meldpunt::RetentionResult> Meldpunt::RunRetention() {
                                 {today}));
     for (const db::Row& r : due.rows) {
       std::string id = r.Text(0);
-      SP_ASSIGN_OR_RETURN(db::Rows stored,
-                          c.Query("SELECT stored_name FROM attachments WHERE case_id = $1", {id}));
-      for (const db::Row& f : stored.rows) files.push_back(f.Text(0));
-      for (const char* sql :
-           {"DELETE FROM case_keys WHERE case_id = $1",
-            "DELETE FROM reporter_sessions WHERE case_id = $1",
-            "DELETE FROM case_messages WHERE case_id = $1",
-            "DELETE FROM case_actions WHERE case_id = $1",
-            "DELETE FROM attachments WHERE case_id = $1",
-            "DELETE FROM identity_reveals WHERE case_id = $1",
-            "DELETE FROM case_mail_optin WHERE case_id = $1",
-            "UPDATE case_events SET detail = NULL WHERE case_id = $1",
-            "UPDATE aftercare_tasks SET note = NULL WHERE case_id = $1",
-            // One statement over two lines, not a missing comma.
-            // NOLINTNEXTLINE(bugprone-suspicious-missing-comma)
-            "UPDATE cases SET narrative = NULL, company_text = NULL, identity = NULL, "
-            "outcome_text = NULL, receipt_key = NULL WHERE id = $1"}) {
-        SP_RETURN_IF_ERROR(c.Execute(sql, {id}).status());
-      }
-      SP_RETURN_IF_ERROR(
-          c.Execute("UPDATE cases SET shredded_at = $1 WHERE id = $2", {now, id}).status());
+      SP_RETURN_IF_ERROR(internal::ShredCase(c, id, internal::ShredScope::kRetention, now, files));
       SP_RETURN_IF_ERROR(notify::RemoveFor(c, id));
       SP_RETURN_IF_ERROR(
           audit_.Append(c, internal::CaseAudit(r.Text(1), "system", "case.shred", id)));
@@ -64,10 +120,7 @@ StatusOr<Meldpunt::RetentionResult> Meldpunt::RunRetention() {
   if (!s.ok()) return s;
   // The rows are gone and their keys with them; the encrypted files are now
   // unreadable noise, removed after the commit so a rollback loses nothing.
-  for (const std::string& name : files) {
-    std::error_code ec;
-    std::filesystem::remove(std::filesystem::path(files_dir_) / name, ec);
-  }
+  internal::RemoveShreddedFiles(files_dir_, files);
   return result;
 }
 

@@ -77,6 +77,8 @@ struct AttachmentQuotas {
 inline constexpr char kQuotaPerReport[] = "attachments_per_report";
 inline constexpr char kQuotaPerCase[] = "attachment_bytes_per_case";
 inline constexpr char kQuotaPerSchoolDay[] = "attachment_bytes_per_school_day";
+// The message of OpenReporterSession's answer to the code of a withdrawn report.
+inline constexpr char kWithdrawnReport[] = "report_withdrawn";
 
 struct AttachmentInfo {
   std::string id;
@@ -274,7 +276,8 @@ class Meldpunt {
     std::string token;
     common::UnixMillis expires_at = 0;
   };
-  // kUnauthenticated for an unknown (or shredded) code.
+  // kUnauthenticated for an unknown (or shredded) code; kFailedPrecondition
+  // with message kWithdrawnReport for the code of a withdrawn report.
   common::StatusOr<ReporterSession> OpenReporterSession(std::string_view code);
   common::StatusOr<ReporterView> ReporterCase(std::string_view token);
   common::Status ReporterMessage(std::string_view token, std::string_view text);
@@ -286,6 +289,12 @@ class Meldpunt {
   // Scores 1..5 for "heard", "believed", "know what happened". Closed cases only.
   common::Status ReporterSurvey(std::string_view token, int heard, int believed, int know_outcome);
   common::Status EndReporterSession(std::string_view token);
+  // The reporter withdraws the report (withdrawal.cc): it is crypto-shredded
+  // at once, keeping only school, month received and status "withdrawn" for
+  // the count; the reporter's sessions end; the assigned handler and the
+  // leads get a notification naming only the case number; audited day-only
+  // without an actor. kUnauthenticated when the session has ended.
+  common::Status WithdrawReport(std::string_view token);
 
   // ---- Handling (cases.cc) ----
   // The staff member behind a request: lead flag from the database, key pair
@@ -531,9 +540,13 @@ class Meldpunt {
   // Reports received at the school in [from, to], counted by "ground" (a
   // report counts once per ground it names), "phase", "status" or "month"
   // ("YYYY-MM"). Unsuppressed: the caller applies monitor/disclosure.h.
+  // A withdrawn report is in no cell and not in the total, only in
+  // `withdrawn`, so that no published total minus another gives it away
+  // (docs/monitor.md).
   struct ReportCounts {
     std::vector<std::pair<std::string, int64_t>> cells;  // in key order, zeros included
     int64_t total = 0;
+    int64_t withdrawn = 0;
   };
   common::StatusOr<ReportCounts> CountReports(std::string_view school_id, domain::Date from,
                                               domain::Date to, std::string_view by);

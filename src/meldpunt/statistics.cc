@@ -20,7 +20,9 @@ StatusOr<Meldpunt::ReportCounts> Meldpunt::CountReports(std::string_view school_
   } else if (by == "phase") {
     counts = {{"search", 0}, {"internship", 0}};
   } else if (by == "status") {
-    for (auto st : domain::AllStatuses()) counts[std::string(domain::Name(st))] = 0;
+    for (auto st : domain::AllStatuses()) {
+      if (st != domain::CaseStatus::kWithdrawn) counts[std::string(domain::Name(st))] = 0;
+    }
   } else if (by != "month") {
     return Status::InvalidArgument("must be ground, phase, status or month", "by");
   }
@@ -32,6 +34,10 @@ StatusOr<Meldpunt::ReportCounts> Meldpunt::CountReports(std::string_view school_
                                 {school_id, domain::StartOfDayMillis(from),
                                  domain::StartOfDayMillis(domain::AddDays(to, 1))}));
     for (const db::Row& r : rows.rows) {
+      if (r.Text(2) == "withdrawn") {
+        ++out.withdrawn;
+        continue;
+      }
       ++out.total;
       if (by == "ground") {
         for (const std::string& g : internal::SplitComma(r.Text(0))) ++counts[g];

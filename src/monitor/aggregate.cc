@@ -71,7 +71,10 @@ std::vector<std::string> FixedKeys(Dimension dim, const Period& period) {
       out = {"search", "internship"};
       break;
     case Dimension::kStatus:
-      for (auto s : domain::AllStatuses()) out.emplace_back(domain::Name(s));
+      // Withdrawn reports are counted apart (WithdrawnCount), never here.
+      for (auto s : domain::AllStatuses()) {
+        if (s != domain::CaseStatus::kWithdrawn) out.emplace_back(domain::Name(s));
+      }
       break;
     case Dimension::kMonth:
       out = MonthsOf(period);
@@ -351,6 +354,11 @@ common::StatusOr<Dashboard> BuildDashboard(const Period& period, const std::vect
   AddHandling(facts, d);
   AddMatching(matching, d);
   return d;
+}
+
+PublishedCount WithdrawnCount(int64_t withdrawn, int64_t k) {
+  if (withdrawn < k) return {std::nullopt, Suppression::kPrimary};
+  return {withdrawn, Suppression::kNone};
 }
 
 std::optional<int64_t> CellValue(const PublishedTable& t, std::string_view key) {

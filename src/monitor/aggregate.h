@@ -97,7 +97,10 @@ struct Figure {
 
 struct Dashboard {
   Period period;
-  PublishedCount reports;          // reports received in the period
+  PublishedCount reports;  // reports received in the period (withdrawn ones not)
+  // Reports received in the period that their reporter withdrew: never part
+  // of `reports` or any table, "<5" below k, zero included (WithdrawnCount).
+  PublishedCount withdrawn{std::nullopt, Suppression::kPrimary};
   std::vector<Figure> breakdowns;  // one per Dimension, in AllDimensions() order
   // Handling.
   PublishedStat first_contact_median, first_contact_p90, closure_median, closure_p90;  // days
@@ -121,6 +124,12 @@ struct Filter {
 std::optional<Filter> ParseFilter(std::string_view text);  // "ground:origin"
 common::StatusOr<PublishedTable> DrillDown(const std::vector<CaseFacts>& facts, Dimension dim,
                                            const Filter& filter, const Period& period);
+
+// The published "withdrawn" figure: the count when it is at least k, else
+// "<5" (zero too, as in every table). It is a number of its own: withdrawn
+// reports are in no other figure or total, so no subtraction of published
+// numbers yields it, and it yields nothing about the remaining reports.
+PublishedCount WithdrawnCount(int64_t withdrawn, int64_t k = kMinCellCount);
 
 common::StatusOr<Dashboard> BuildDashboard(const Period& period,
                                            const std::vector<CaseFacts>& facts,

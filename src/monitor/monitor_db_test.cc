@@ -166,6 +166,57 @@ TEST_P(MonitorServiceTest, OnlyFinishedMonthsAndNeverNotAReport) {
   EXPECT_EQ(later->reports.count, 7);
 }
 
+// A withdrawn report (only school, month and status left) is in no figure
+// and no total, only in the withdrawn count, which is "<5" below 5, zero too.
+TEST_P(MonitorServiceTest, WithdrawnReportsAreCountedApartAndSuppressedBelowFive) {
+  auto withdraw = [](db::Connection& c, const std::string& id, int64_t month) {
+    return c
+        .Execute(
+            "INSERT INTO cases(id, school_id, case_number, mode, channel, phase, grounds, "
+            "wishes, consents, status, received_at, first_contact_due, feedback_due, "
+            "content_sha256) VALUES ($1, 's1', $1, '', '', '', '', '', '', 'withdrawn', $2, "
+            "'', '', '')",
+            {id, month})
+        .status();
+  };
+  ASSERT_TRUE(db().Write([&](db::Connection& c) -> Status {
+                    for (int i = 0; i < 6; ++i) {
+                      SP_RETURN_IF_ERROR(InsertCase(c, "nov" + std::to_string(i), "s1",
+                                                    At(2026, 11, 3 + i), db::Param(std::nullopt),
+                                                    db::Param(std::nullopt)));
+                    }
+                    for (int i = 0; i < 4; ++i) {
+                      SP_RETURN_IF_ERROR(withdraw(c, "w" + std::to_string(i), At(2026, 10, 1)));
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  Monitor m(db(), clock_);
+  auto d = m.SchoolDashboard("s1", *ParsePeriod("2026-2027"));
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->reports.count, 6) << "withdrawn reports are not in the number of reports";
+  EXPECT_FALSE(d->withdrawn.count.has_value());  // 4: "<5"
+  EXPECT_EQ(d->withdrawn.suppression, Suppression::kPrimary);
+  for (const Figure& f : d->breakdowns) {
+    if (f.table.total.count) {
+      EXPECT_EQ(*f.table.total.count, 6) << f.id;
+    }
+    // (The outcome table's "withdrawn" is a handler's closing outcome, not this status.)
+    if (f.id != "status") continue;
+    for (const PublishedCell& cell : f.table.cells) EXPECT_NE(cell.key, "withdrawn") << f.id;
+  }
+  ASSERT_TRUE(
+      db().Write([&](db::Connection& c) { return withdraw(c, "w4", At(2026, 10, 1)); }).ok());
+  auto five = m.SchoolDashboard("s1", *ParsePeriod("2026-2027"));
+  ASSERT_TRUE(five.ok());
+  EXPECT_EQ(five->withdrawn.count, 5);
+  EXPECT_EQ(five->reports.count, 6);
+  EXPECT_FALSE(m.SchoolDashboard("s1", *ParsePeriod("2026-11"))->withdrawn.count.has_value())
+      << "zero is \"<5\" too";
+  EXPECT_FALSE(WithdrawnCount(0).count.has_value());
+  EXPECT_EQ(WithdrawnCount(0).suppression, Suppression::kPrimary);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, MonitorServiceTest, db::testing::kBothBackends,
                          db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
 

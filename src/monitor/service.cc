@@ -39,7 +39,10 @@ std::optional<bool> OnTime(std::optional<int64_t> done_at, const std::string& du
 // A case closed as "not a report" (junk, a test, a question) is no report of
 // discrimination and is left out of every figure. Compared as text, so the
 // rule holds whether or not the domain knows the outcome yet.
-#define SP_COUNTED_CASE "(c.outcome IS NULL OR c.outcome <> 'not_a_report')"
+// A report its reporter withdrew is in no figure either: only in the
+// separate "withdrawn" count (WithdrawnCount, docs/monitor.md).
+#define SP_COUNTED_CASE \
+  "(c.outcome IS NULL OR c.outcome <> 'not_a_report') AND c.status <> 'withdrawn'"
 
 // Only categorical columns: the sealed ones (narrative, identity, company
 // text, outcome text) are never selected. Location and crebo come from the
@@ -181,6 +184,15 @@ StatusOr<MatchingFacts> Monitor::ReadMatching(db::Connection& c, std::string_vie
   return m;
 }
 
+StatusOr<PublishedCount> Monitor::ReadWithdrawn(db::Connection& c, std::string_view school_id,
+                                                const Period& period) {
+  SP_ASSIGN_OR_RETURN(db::Row r, c.QueryOne("SELECT COUNT(*) FROM cases c WHERE c.school_id = $1 "
+                                            "AND c.received_at >= $2 AND c.received_at < $3 "
+                                            "AND c.status = 'withdrawn'",
+                                            Range(school_id, period)));
+  return WithdrawnCount(r.Int(0));
+}
+
 StatusOr<Period> Monitor::Published(const Period& period) const {
   return Publishable(period, domain::DateFromMillis(clock_.NowMillis()));
 }
@@ -189,12 +201,16 @@ StatusOr<Dashboard> Monitor::SchoolDashboard(std::string_view school_id, const P
   SP_ASSIGN_OR_RETURN(Period period, Published(requested));
   std::vector<CaseFacts> facts;
   MatchingFacts matching;
+  PublishedCount withdrawn;
   SP_RETURN_IF_ERROR(db_.Read([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(facts, ReadCases(c, school_id, period));
     SP_ASSIGN_OR_RETURN(matching, ReadMatching(c, school_id, period));
+    SP_ASSIGN_OR_RETURN(withdrawn, ReadWithdrawn(c, school_id, period));
     return Status::Ok();
   }));
-  return BuildDashboard(period, facts, matching);
+  SP_ASSIGN_OR_RETURN(Dashboard d, BuildDashboard(period, facts, matching));
+  d.withdrawn = withdrawn;
+  return d;
 }
 
 StatusOr<PublishedTable> Monitor::Table(std::string_view school_id, const Period& requested,

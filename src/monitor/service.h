@@ -53,6 +53,8 @@ class Monitor {
   // The raw facts (for tests and the benchmark's checks), uncut.
   common::StatusOr<std::vector<CaseFacts>> ReadCases(db::Connection& c, std::string_view school_id,
                                                      const Period& period);
+  common::StatusOr<PublishedCount> ReadWithdrawn(db::Connection& c, std::string_view school_id,
+                                                 const Period& period);
   common::StatusOr<MatchingFacts> ReadMatching(db::Connection& c, std::string_view school_id,
                                                const Period& period);
 

@@ -144,6 +144,7 @@ std::string RenderPage(std::string_view name, const Page& page, Data body) {
   d.set("lang_switch_href", "/lang/" + other_code + "?next=" + next);
   d.set("lang_switch_hreflang", other_code);
   d.set("no_lang_switch", page.no_language_switch);
+  d.set("privacy_href", page.privacy_href.empty() ? std::string("/privacy") : page.privacy_href);
   d.set("csrf", page.csrf);
   d.set("logged_in", page.logged_in);
   d.set("user_name", page.user_name);

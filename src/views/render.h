@@ -59,6 +59,9 @@ struct Page {
   // Pages that must not be left by a GET that loses their content (the
   // receipt, whose code is shown once) hide the language link.
   bool no_language_switch = false;
+  // The footer's privacy link: the school's page when the page knows its
+  // school, else the deployment's /privacy (which finds the school).
+  std::string privacy_href;
 };
 
 // A text input for field.mustache, with its error and hint wired to ARIA.

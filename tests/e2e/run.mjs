@@ -31,6 +31,9 @@ export const PUBLIC_PAGES = [
   { name: 'report-form', path: '/s/99DM/melden' },
   { name: 'report-followup', path: '/melding' },
   { name: 'password-forgotten', path: '/wachtwoord-vergeten' },
+  { name: 'privacy-school', path: '/s/99DM/privacy' },
+  { name: 'privacy-index', path: '/privacy' },
+  { name: 'report-withdrawn', path: '/melding/ingetrokken' },
 ];
 
 // Demo users. mfa: the server must ask for a TOTP code.
@@ -52,7 +55,8 @@ export const USERS = [
 // Extra pages each role must be able to open (after /dashboard), checked with
 // axe and screenshots in the same session.
 export const ROLE_PAGES = {
-  admin: ['/admin/users', '/admin/meldpunt', '/admin/meldpunt/leiding', '/admin/import', '/admin/sso'],
+  admin: ['/admin/users', '/admin/meldpunt', '/admin/meldpunt/leiding', '/admin/import', '/admin/sso',
+    '/admin/privacy/verklaring'],
   sysadmin: ['/admin/schools', '/admin/mail'],
   meldpunt: ['/meldpunt', '/meldpunt/signalen'],
   coordinator: ['/stagematching/bedrijven'],
@@ -315,6 +319,9 @@ async function reportAnonymouslyOnPhone() {
     await expectText(page.locator('#case-status'), 'Ontvangen', 'status after reporting');
     await expectText(page.locator('main'), journey.marker, 'follow-up shows the report');
     await phonePage(page, 'followup-case', soft, problems);
+    // The withdrawal's confirmation (not sent: the report stays for the rest).
+    await goto(page, '/melding/intrekken');
+    await phonePage(page, 'withdraw-confirm', soft, problems);
   } finally {
     await context.close();
   }

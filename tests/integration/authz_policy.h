@@ -294,6 +294,16 @@ const Policy kPolicy[] = {
     {G, "/admin/privacy/verzoeken", kAdmin},
     {G, "/admin/privacy/verzoeken/{id}", kAdmin},
     {P, "/admin/privacy/verzoeken/{id}", kAdmin},
+    // reporter_routes.cc: withdrawing a report with the code. 401: the code form, as
+    // the matrix reaches these after /melding/afmelden ended the reporter's session.
+    {G, "/melding/intrekken", kEveryone, Obj::kNone, "", 401},
+    {P, "/melding/intrekken", kEveryone, Obj::kNone, "", 401},
+    {G, "/melding/ingetrokken", kEveryone},
+    // privacy_page_routes.cc: the public privacy pages; the FG details for the school admin.
+    {G, "/s/{brin}/privacy", kEveryone},
+    {G, "/privacy", kEveryone},
+    {G, "/admin/privacy/verklaring", kAdmin},
+    {P, "/admin/privacy/verklaring", kAdmin, Obj::kNone, "", 400},  // 400: the empty form
 };
 
 }  // namespace authz_policy
