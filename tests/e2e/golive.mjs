@@ -11,7 +11,10 @@
 //   5. the coördinator closes, runs and publishes the round: the company sees
 //      its student;
 //   6. someone reports; the lead gets an e-mail naming only the reference, and
-//      opens the case.
+//      opens the case; the reporter then withdraws it with the code;
+//   7. the school admin fills in the privacy statement's contact and FG; the
+//      student reads the privacy page, downloads their data and asks for
+//      erasure; the admin erases them.
 //
 // Every mail that arrived is checked for the report's canaries at the end.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,6 +29,7 @@ const BRIN = process.env.GOLIVE_BRIN || '12AB';
 const DOMAIN = process.env.GOLIVE_LOGIN_DOMAIN || 'rocvoorbeeld.nl';
 if (!MAIL_DIR) throw new Error('GOLIVE_MAIL_DIR is not set (run scripts/run-golive)');
 
+const ADMIN = `beheer@${DOMAIN}`;
 const LEAD = `vertrouwenspersoon@${DOMAIN}`;
 const COORDINATOR = `coordinator@${DOMAIN}`;
 const CONTACT = 'praktijk@zorghuisdegolf.example';
@@ -35,6 +39,7 @@ const STUDENT_NAME = 'Noor Test';
 const PERIOD = 'BPV-periode 1 (golive)';
 const PASSWORD = 'Golive-wachtwoord-2026!';
 const CANARY = `GOLIVE-CANARY-${Date.now().toString(36)}`;
+const DPO_NAME = 'Fenna Golive (FG)';
 
 function isoDay(offsetDays = 0) {
   return new Date(Date.now() + offsetDays * 86400000).toISOString().slice(0, 10);
@@ -147,6 +152,22 @@ async function passwordLogin(page, login) {
   if (pathOf(page) !== '/dashboard') throw new Error(`login as ${login} ended on ${page.url()}`);
 }
 
+// "Inloggen met je schoolaccount" on the school's login page, then the
+// provider's login page (tests/oidc/provider.mjs), back to Stagepunt.
+async function studentSsoLogin(page) {
+  await goto(page, `/s/${BRIN}/login`);
+  const issuer = new URL(BASE_URL).origin;
+  await Promise.all([
+    page.waitForURL((u) => !u.href.startsWith(issuer)),
+    page.getByRole('link', { name: 'Inloggen met je schoolaccount' }).click(),
+  ]);
+  await page.getByLabel('Account').fill(STUDENT_ACCOUNT);
+  await Promise.all([
+    page.waitForURL((u) => u.href.startsWith(issuer), { waitUntil: 'load' }),
+    page.getByRole('button', { name: 'Inloggen' }).click(),
+  ]);
+}
+
 // ---- The journey ---------------------------------------------------------
 const steps = [];
 function step(name, fn) { steps.push({ name, fn }); }
@@ -225,18 +246,7 @@ step('a student logs in with the school account and enters a leerwens', async (b
   const page = await context.newPage();
   await goto(page, `/s/${BRIN}/login`);
   await axeCheck(page, 'the school login page');
-  // "Inloggen met je schoolaccount" comes first.
-  const issuer = new URL(BASE_URL).origin;
-  await Promise.all([
-    page.waitForURL((u) => !u.href.startsWith(issuer)),
-    page.getByRole('link', { name: 'Inloggen met je schoolaccount' }).click(),
-  ]);
-  // The provider's login page (tests/oidc/provider.mjs): name the account.
-  await page.getByLabel('Account').fill(STUDENT_ACCOUNT);
-  await Promise.all([
-    page.waitForURL((u) => u.href.startsWith(issuer), { waitUntil: 'load' }),
-    page.getByRole('button', { name: 'Inloggen' }).click(),
-  ]);
+  await studentSsoLogin(page);
   await goto(page, '/stage');
   await expectText(page.locator('h1'), 'Mijn stage', 'the SSO student\'s page');
   await expectText(page.locator('main'), 'Ronde golive', 'the open round on Mijn stage');
@@ -285,6 +295,7 @@ step('a report reaches the lead by e-mail, who opens it', async (browser) => {
     throw new Error(`submitting the report: HTTP ${submitted.status()} ${summary}`);
   }
   const reference = (await page.locator('#case-number').innerText()).trim();
+  state.reportCode = (await page.locator('#receipt-code').innerText()).trim();
   await context.close();
 
   const mail = await waitForMail(LEAD, new RegExp(reference.replace(/[^A-Z0-9-]/gi, '')), 'about the new case');
@@ -294,7 +305,111 @@ step('a report reaches the lead by e-mail, who opens it', async (browser) => {
   await passwordLogin(lp, LEAD);
   await lp.goto(link, { waitUntil: 'load' });
   await expectText(lp.locator('main'), CANARY, 'the case content for the lead');
+  state.caseLink = link;
   await lead.close();
+});
+
+step('the reporter withdraws the report with the code: the lead sees no content', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await goto(page, '/melding');
+  await page.locator('#receipt').fill(state.reportCode);
+  await submitWith(page, page.locator('form[action="/melding"] button[type="submit"]'));
+  if (pathOf(page) !== '/melding/zaak') throw new Error(`the code led to ${page.url()}`);
+  await submitWith(page, page.locator('main a[href="/melding/intrekken"]'));
+  await axeCheck(page, 'the withdrawal confirmation');
+  await submitWith(page, page.locator('form[action="/melding/intrekken"] button[type="submit"]'));
+  if (pathOf(page) !== '/melding/ingetrokken') throw new Error(`withdrawing ended on ${page.url()}`);
+  // The code now opens nothing but the word that it was withdrawn.
+  await goto(page, '/melding');
+  await page.locator('#receipt').fill(state.reportCode);
+  const again = await submitWith(page, page.locator('form[action="/melding"] button[type="submit"]'));
+  if (again.status() !== 410) throw new Error(`the code of a withdrawn report: HTTP ${again.status()}`);
+  if ((await page.content()).includes(CANARY)) throw new Error('the withdrawn report still shows its content');
+  await context.close();
+
+  const lead = await newContext(browser);
+  const lp = await lead.newPage();
+  await passwordLogin(lp, LEAD);
+  await lp.goto(state.caseLink, { waitUntil: 'load' });
+  await expectText(lp.locator('main'), 'Ingetrokken', 'the withdrawn case for the lead');
+  if ((await lp.content()).includes(CANARY)) throw new Error('the lead still sees the withdrawn content');
+  await lead.close();
+});
+
+step('the school admin fills in the privacy contact and sees the retention preview', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await acceptInvitation(page, ADMIN);
+  await passwordLogin(page, ADMIN);
+  await goto(page, '/admin/privacy/verklaring');
+  await page.locator('#address').fill('Schoolstraat 1, 1234 AB Voorbeeld');
+  await page.locator('#email').fill(`privacy@${DOMAIN}`);
+  await page.locator('#phone').fill('010 123 45 67');
+  await page.locator('#dpo_name').fill(DPO_NAME);
+  await page.locator('#dpo_email').fill(`fg@${DOMAIN}`);
+  await submitWith(page, page.locator('form[action="/admin/privacy/verklaring"] button[type="submit"]'));
+  if (!page.url().includes('ok=1')) {
+    const summary = await page.locator('.sp-error-summary').innerText().catch(() => '');
+    throw new Error(`saving the privacy contact ended on ${page.url()} ${summary}`);
+  }
+  await goto(page, '/admin/bewaartermijnen');
+  await axeCheck(page, 'the retention periods and preview');
+  await context.close();
+});
+
+step('the student reads the privacy page, downloads their data and asks for erasure', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await studentSsoLogin(page);
+  await goto(page, '/stage');
+  await submitWith(page, page.locator('#footer-privacy'));
+  if (pathOf(page) !== `/s/${BRIN}/privacy`) throw new Error(`the footer's privacy link led to ${page.url()}`);
+  await expectText(page.locator('main'), DPO_NAME, 'the privacy page names the FG the admin set');
+  await expectText(page.locator('main'), 'maanden', 'the privacy page gives retention periods');
+  await axeCheck(page, 'the school privacy page');
+
+  await goto(page, '/account/privacy');
+  const download = await page.request.get(url('/account/privacy/download.json'));
+  if (download.status() !== 200) throw new Error(`the download: HTTP ${download.status()}`);
+  const text = await download.text();
+  JSON.parse(text);
+  for (const mine of ['700001', STUDENT_NAME, 'Werken met ouderen.']) {
+    if (!text.includes(mine)) throw new Error(`the download lacks "${mine}"`);
+  }
+  await page.locator('#text_erasure').fill('Ik ga van school; verwijder mijn gegevens.');
+  await submitWith(page, page.locator('form:has(input[name="kind"][value="erasure"]) button[type="submit"]'));
+  if (!page.url().includes('verzonden=1')) throw new Error(`asking for erasure ended on ${page.url()}`);
+  await context.close();
+});
+
+step('the admin, alerted by e-mail, erases the student: their SSO login no longer works', async (browser) => {
+  const mail = await waitForMail(ADMIN, /privacy|verzoek/i, 'about the privacy request');
+  if (mail.raw.includes(STUDENT_NAME)) throw new Error('the request mail names the student');
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await passwordLogin(page, ADMIN);
+  await goto(page, '/admin/privacy/verzoeken');
+  await axeCheck(page, 'the privacy requests');
+  await submitWith(page, page.locator('main table a[href^="/admin/privacy/verzoeken/"]').first());
+  await page.locator('#decision_done').check();
+  const answered = await submitWith(page, page.locator('main form button[type="submit"]').last());
+  if (answered.status() !== 200) throw new Error(`answering the erasure: HTTP ${answered.status()}`);
+  await context.close();
+
+  const coordinator = await newContext(browser);
+  const cp = await coordinator.newPage();
+  await passwordLogin(cp, COORDINATOR);
+  await goto(cp, '/stagematching/studenten');
+  if ((await cp.content()).includes(STUDENT_NAME)) throw new Error('the erased student is still listed');
+  await coordinator.close();
+
+  const student = await newContext(browser);
+  const sp = await student.newPage();
+  await studentSsoLogin(sp);
+  await goto(sp, '/stage', { expectStatus: null });
+  if (pathOf(sp) === '/stage') throw new Error('the erased student can still open Mijn stage');
+  await student.close();
 });
 
 step('no mail holds the report, the company or a name', async () => {
