@@ -52,7 +52,8 @@ export const USERS = [
 // Extra pages each role must be able to open (after /dashboard), checked with
 // axe and screenshots in the same session.
 export const ROLE_PAGES = {
-  admin: ['/admin/users', '/admin/meldpunt', '/admin/meldpunt/leiding', '/admin/import', '/admin/sso'],
+  admin: ['/admin/users', '/admin/meldpunt', '/admin/meldpunt/leiding', '/admin/import', '/admin/sso',
+    '/admin/bewaartermijnen'],
   sysadmin: ['/admin/schools', '/admin/mail'],
   meldpunt: ['/meldpunt', '/meldpunt/signalen'],
   coordinator: ['/stagematching/bedrijven'],

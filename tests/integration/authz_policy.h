@@ -239,6 +239,7 @@ const Policy kPolicy[] = {
     {G, "/stagematching/rondes/{id}/studenten/{student}", kCoordinator, Obj::kRound},
     {P, "/stagematching/rondes/{id}/studenten/{student}/wijzigen", kCoordinator, Obj::kRound},
     {P, "/stagematching/rondes/{id}/studenten/{student}/einde", kCoordinator, Obj::kRound},
+    {P, "/stagematching/rondes/{id}/studenten/{student}/uitschrijving", kCoordinator, Obj::kRound},
     // student_placement_routes.cc
     {G, "/stage", kStudent},
     {G, "/stage/rondes/{id}", kStudent, Obj::kRound},
@@ -280,6 +281,9 @@ const Policy kPolicy[] = {
     {P, "/trainingen", kManagement | kAdmin},
     // The system admin belongs to no school, so has no training record.
     {G, "/mijn-training", kLoggedIn & ~kSysadmin, Obj::kNone, "", 0, kSysadmin},
+    // retention_routes.cc: the school admin's retention periods and preview.
+    {G, "/admin/bewaartermijnen", kAdmin},
+    {P, "/admin/bewaartermijnen", kAdmin, Obj::kNone, "", 400},  // 400: the empty form
 };
 
 }  // namespace authz_policy
