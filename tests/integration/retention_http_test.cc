@@ -74,7 +74,7 @@ TEST_P(RetentionHttpTest, AdminSetsPeriodsWithinBoundsAndSeesThePreview) {
   auto page = admin.Get("/admin/bewaartermijnen");
   ASSERT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("Bewaartermijnen"), std::string::npos);
-  EXPECT_NE(page.body.find("Leerlingen na vertrek (maanden)"), std::string::npos);
+  EXPECT_NE(page.body.find("Leerlingen na vertrek (maanden)"), std::string::npos) << page.body;
   EXPECT_NE(page.body.find("Standaard: 24 maanden. Kies tussen 1 en 60."), std::string::npos);
   EXPECT_NE(page.body.find("leerwensen (wat je wilt leren, ondersteuning)"), std::string::npos);
   EXPECT_NE(page.body.find("Bij de volgende run verwijderd"), std::string::npos);
