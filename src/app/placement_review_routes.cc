@@ -9,8 +9,8 @@
 #include <set>
 
 #include "app/app.h"
-#include "retention/settings.h"
 #include "app/placement_ui.h"
+#include "retention/settings.h"
 
 namespace app {
 
@@ -59,11 +59,11 @@ std::string Fixed2(double v, bool english) {
 
 std::string MissText(const Ctx& ctx, const placement::MissedChoiceView& m) {
   bool en = English(ctx);
-  std::string text = RankText(ctx, m.rank) + " (" + m.company_name + "): " +
-                     ctx.T("sm_miss_" + std::string(domain::Name(m.reason)));
+  std::string text = RankText(ctx, m.rank) + " (" + m.company_name +
+                     "): " + ctx.T("sm_miss_" + std::string(domain::Name(m.reason)));
   if (m.reason == domain::MissReason::kFullCloser) {
     text += " " + Fill(ctx.T("sm_miss_bands"), {{"cutoff", domain::BandLabel(m.cutoff_band, en)},
-                                               {"own", domain::BandLabel(m.own_band, en)}});
+                                                {"own", domain::BandLabel(m.own_band, en)}});
   } else if (m.reason == domain::MissReason::kFullLottery) {
     text += " " + Fill(ctx.T("sm_miss_band"), {{"own", domain::BandLabel(m.own_band, en)}});
   }
@@ -153,7 +153,8 @@ web::Response ReviewPage(Ctx& ctx) {
   auto review = ctx.app.stagematching().GetReview(ctx.user(), id);
   if (!review.ok()) {
     if (review.status().code() == StatusCode::kFailedPrecondition)
-      return smui::RoundPageWithErrors(ctx, id, {{"actions", ErrorText(ctx, "review", review.status())}}, 409);
+      return smui::RoundPageWithErrors(
+          ctx, id, {{"actions", ErrorText(ctx, "review", review.status())}}, 409);
     return ErrorPageFor(ctx, review.status());
   }
   const placement::Review& rv = *review;
@@ -211,18 +212,16 @@ web::Response ReviewPage(Ctx& ctx) {
                           : std::string("–");
   }));
   for (size_t i = 0; i < max_rank; ++i) {
-    metrics.push_back(metric(RankText(ctx, static_cast<int>(i) + 1),
-                             [i](const placement::RunStats& s) {
-                               return std::to_string(
-                                   i < s.rank_histogram.size() ? s.rank_histogram[i] : 0);
-                             }));
+    metrics.push_back(
+        metric(RankText(ctx, static_cast<int>(i) + 1), [i](const placement::RunStats& s) {
+          return std::to_string(i < s.rank_histogram.size() ? s.rank_histogram[i] : 0);
+        }));
   }
   metrics.push_back(metric(ctx.T("sm_unplaced"), [](const placement::RunStats& s) {
     return std::to_string(s.students - s.assigned);
   }));
-  metrics.push_back(metric(ctx.T("sm_run_seconds"), [en](const placement::RunStats& s) {
-    return Fixed2(s.seconds, en);
-  }));
+  metrics.push_back(metric(ctx.T("sm_run_seconds"),
+                           [en](const placement::RunStats& s) { return Fixed2(s.seconds, en); }));
   body.set("metrics", metrics);
   body.set("has_runs", !rv.runs.empty());
   if (da && opt) {
@@ -404,8 +403,7 @@ web::Response PostLeftOn(Ctx& ctx) {
   std::string student_id(ctx.req.PathParam("student"));
   std::string left_on = ctx.form.Get("left_on");
   Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
-    SP_RETURN_IF_ERROR(
-        retention::SetStudentLeftOn(c, ctx.user().school_id, student_id, left_on));
+    SP_RETURN_IF_ERROR(retention::SetStudentLeftOn(c, ctx.user().school_id, student_id, left_on));
     return ctx.app.audit().Append(c, AuditEntry(ctx, "student.left_on", "student", student_id));
   });
   if (s.code() == StatusCode::kInvalidArgument) {

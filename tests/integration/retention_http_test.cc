@@ -127,6 +127,48 @@ TEST_P(RetentionHttpTest, OtherRolesHaveNoAccess) {
   EXPECT_TRUE(status == 403 || status == 404) << status;
 }
 
+// The coordinator sets the day a student left on the student's page.
+TEST_P(RetentionHttpTest, CoordinatorSetsTheDayOfLeaving) {
+  std::string round, student;
+  ASSERT_TRUE(t_->db()
+                  .Read([&](db::Connection& c) -> common::Status {
+                    SP_ASSIGN_OR_RETURN(
+                        db::Row r, c.QueryOne("SELECT p.round_id, p.student_id FROM placements p "
+                                              "JOIN schools s ON s.id = p.school_id WHERE "
+                                              "s.brin = '99DM' ORDER BY p.id LIMIT 1"));
+                    round = r.Text(0);
+                    student = r.Text(1);
+                    return common::Status::Ok();
+                  })
+                  .ok());
+  const std::string page_path = "/stagematching/rondes/" + round + "/studenten/" + student;
+  Browser coordinator(t_->port());
+  coordinator.Login("coordinator@99dm.demo", app::kDemoPassword, Totp());
+  auto page = coordinator.Get(page_path);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Uitschrijfdatum"), std::string::npos);
+  auto bad = coordinator.Post(page_path + "/uitschrijving", "left_on=31-07-2026");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("Uitschrijfdatum: vul een datum in als JJJJ-MM-DD"), std::string::npos);
+  EXPECT_NE(bad.body.find("value=\"31-07-2026\""), std::string::npos);
+  auto ok = coordinator.Post(page_path + "/uitschrijving", "left_on=2026-07-31");
+  EXPECT_EQ(ok.status, 303);
+  EXPECT_NE(coordinator.Get(page_path).body.find("value=\"2026-07-31\""), std::string::npos);
+  EXPECT_TRUE(
+      t_->db()
+          .Read([&](db::Connection& c) -> common::Status {
+            SP_ASSIGN_OR_RETURN(
+                db::Row r, c.QueryOne("SELECT left_on FROM students WHERE id = $1", {student}));
+            EXPECT_EQ(r.Text(0), "2026-07-31");
+            SP_ASSIGN_OR_RETURN(r, c.QueryOne("SELECT COUNT(*) FROM audit_log WHERE action = "
+                                              "'student.left_on' AND object_id = $1",
+                                              {student}));
+            EXPECT_EQ(r.Int(0), 1);
+            return common::Status::Ok();
+          })
+          .ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionHttpTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
                          db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
