@@ -9,8 +9,8 @@
 #include <set>
 
 #include "app/app.h"
-#include "app/placement_ui.h"
 #include "retention/settings.h"
+#include "app/placement_ui.h"
 
 namespace app {
 
@@ -59,11 +59,11 @@ std::string Fixed2(double v, bool english) {
 
 std::string MissText(const Ctx& ctx, const placement::MissedChoiceView& m) {
   bool en = English(ctx);
-  std::string text = RankText(ctx, m.rank) + " (" + m.company_name +
-                     "): " + ctx.T("sm_miss_" + std::string(domain::Name(m.reason)));
+  std::string text = RankText(ctx, m.rank) + " (" + m.company_name + "): " +
+                     ctx.T("sm_miss_" + std::string(domain::Name(m.reason)));
   if (m.reason == domain::MissReason::kFullCloser) {
     text += " " + Fill(ctx.T("sm_miss_bands"), {{"cutoff", domain::BandLabel(m.cutoff_band, en)},
-                                                {"own", domain::BandLabel(m.own_band, en)}});
+                                               {"own", domain::BandLabel(m.own_band, en)}});
   } else if (m.reason == domain::MissReason::kFullLottery) {
     text += " " + Fill(ctx.T("sm_miss_band"), {{"own", domain::BandLabel(m.own_band, en)}});
   }
@@ -153,8 +153,7 @@ web::Response ReviewPage(Ctx& ctx) {
   auto review = ctx.app.stagematching().GetReview(ctx.user(), id);
   if (!review.ok()) {
     if (review.status().code() == StatusCode::kFailedPrecondition)
-      return smui::RoundPageWithErrors(
-          ctx, id, {{"actions", ErrorText(ctx, "review", review.status())}}, 409);
+      return smui::RoundPageWithErrors(ctx, id, {{"actions", ErrorText(ctx, "review", review.status())}}, 409);
     return ErrorPageFor(ctx, review.status());
   }
   const placement::Review& rv = *review;
@@ -212,16 +211,18 @@ web::Response ReviewPage(Ctx& ctx) {
                           : std::string("–");
   }));
   for (size_t i = 0; i < max_rank; ++i) {
-    metrics.push_back(
-        metric(RankText(ctx, static_cast<int>(i) + 1), [i](const placement::RunStats& s) {
-          return std::to_string(i < s.rank_histogram.size() ? s.rank_histogram[i] : 0);
-        }));
+    metrics.push_back(metric(RankText(ctx, static_cast<int>(i) + 1),
+                             [i](const placement::RunStats& s) {
+                               return std::to_string(
+                                   i < s.rank_histogram.size() ? s.rank_histogram[i] : 0);
+                             }));
   }
   metrics.push_back(metric(ctx.T("sm_unplaced"), [](const placement::RunStats& s) {
     return std::to_string(s.students - s.assigned);
   }));
-  metrics.push_back(metric(ctx.T("sm_run_seconds"),
-                           [en](const placement::RunStats& s) { return Fixed2(s.seconds, en); }));
+  metrics.push_back(metric(ctx.T("sm_run_seconds"), [en](const placement::RunStats& s) {
+    return Fixed2(s.seconds, en);
+  }));
   body.set("metrics", metrics);
   body.set("has_runs", !rv.runs.empty());
   if (da && opt) {
