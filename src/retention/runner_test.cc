@@ -1,6 +1,10 @@
 #include "retention/runner.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "db/backend_test.h"
 #include "domain/calendar.h"
@@ -303,6 +307,50 @@ TEST_P(RetentionRunnerTest, PrunesTheAuditHeadAndKeepsTheChainVerifiable) {
   ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'retention.audit_pruned'"), 1);
+}
+
+// Sent mail goes after "mail" days with its .eml copy; queued mail stays.
+// A pulse link without a date is dated by the run that first sees it.
+TEST_P(RetentionRunnerTest, MailGoesWithItsFileAndUndatedPulseLinksAreDated) {
+  namespace fs = std::filesystem;
+  fs::path eml = fs::temp_directory_path() / ("runner-eml-" + std::to_string(::getpid()));
+  fs::create_directories(eml);
+  const common::UnixMillis cut = CutMs("mail", 30);
+  ASSERT_TRUE(db().Write([&](db::Connection& c) -> common::Status {
+                    for (auto [id, state, at] : {std::tuple{"m-old", "sent", cut - 1},
+                                                 {"m-new", "sent", cut},
+                                                 {"m-queued", "queued", cut - 1}}) {
+                      SP_RETURN_IF_ERROR(Exec(c,
+                                              "INSERT INTO mail_outbox(id, school_id, kind, "
+                                              "to_address, subject, body, state, "
+                                              "next_attempt_at, created_at) VALUES ($1, 's1', "
+                                              "'invitation', 'a@b.nl', '', '', $2, 0, $3)",
+                                              {id, state, at}));
+                      std::ofstream(eml / (std::string(id) + ".eml")) << "x";
+                    }
+                    return Exec(c,
+                                "INSERT INTO pulse_done(user_id, placement_id, done_at) "
+                                "VALUES ('s2-stu-i', 's2-round-i', 0)");
+                  })
+                  .ok());
+  Runner runner(db(), audit_, clock_, {.eml_dir = eml.string()});
+  auto run = runner.RunSchool("s1");
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->removed.at("mail_outbox"), 1);
+  EXPECT_FALSE(Exists("mail_outbox", "id", "m-old"));
+  EXPECT_TRUE(Exists("mail_outbox", "id", "m-new"));
+  EXPECT_TRUE(Exists("mail_outbox", "id", "m-queued"));
+  EXPECT_FALSE(fs::exists(eml / "m-old.eml"));
+  EXPECT_TRUE(fs::exists(eml / "m-new.eml"));
+  fs::remove_all(eml);
+  // s2: the undated link is dated now; a year and a day later it is past
+  // "pulse_links" (12 months) while s2's student and round are still inside.
+  ASSERT_TRUE(runner.RunSchool("s2").ok());
+  EXPECT_EQ(Count("SELECT done_at FROM pulse_done WHERE user_id = 's2-stu-i'"), now());
+  clock_.Set(now() + 367 * kDay);
+  auto later = runner.Preview("s2");
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->removed.at("pulse_done"), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionRunnerTest, db::testing::kBothBackends,
