@@ -375,6 +375,10 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       }
       if (!run.ok()) return Fail(run.status());
       print_counts(*run);
+      if (run->failed > 0) {
+        std::cerr << run->failed << " passes failed; the next run tries them again\n";
+        return kInternal;
+      }
       return kOk;
     });
   });

@@ -27,6 +27,7 @@ int64_t RunCounts::Total() const {
 void RunCounts::Merge(const RunCounts& other) {
   for (const auto& [t, c] : other.removed) removed[t] += c;
   for (const auto& [t, c] : other.erased) erased[t] += c;
+  failed += other.failed;
 }
 
 std::string RunCounts::Summary() const {
@@ -37,6 +38,8 @@ std::string RunCounts::Summary() const {
   for (const auto& [t, c] : erased) {
     if (c > 0) out += (out.empty() ? "" : " ") + t + "(erased)=" + std::to_string(c);
   }
+  if (failed > 0)
+    out += (out.empty() ? "" : " ") + std::string("failed_passes=") + std::to_string(failed);
   return out.empty() ? "nothing" : out;
 }
 
@@ -178,13 +181,23 @@ StatusOr<RunCounts> Runner::RunAll() {
     for (const db::Row& r : rows.rows) schools.push_back(r.Text(0));
     return Status::Ok();
   }));
+  // One school that fails (a database error mid-run) does not stop the
+  // others; what it committed before stays, and the next run goes on.
   RunCounts total;
   for (const std::string& id : schools) {
-    SP_ASSIGN_OR_RETURN(RunCounts n, Run(id, false));
-    total.Merge(n);
+    StatusOr<RunCounts> n = Run(id, false);
+    if (n.ok()) {
+      total.Merge(*n);
+    } else {
+      ++total.failed;
+    }
   }
-  SP_ASSIGN_OR_RETURN(RunCounts deployment, Run("", false));
-  total.Merge(deployment);
+  StatusOr<RunCounts> deployment = Run("", false);
+  if (deployment.ok()) {
+    total.Merge(*deployment);
+  } else {
+    ++total.failed;
+  }
   return total;
 }
 

@@ -56,6 +56,10 @@ struct RunCounts {
   // Persons erased (retention::EraseSubject), per rule table: "students",
   // "company_contacts", "users".
   std::map<std::string, int64_t, std::less<>> erased;
+  // RunAll: passes (a school, or the deployment's own rows) that failed and
+  // are tried again by the next run. Never a reason: a database error can
+  // quote a value.
+  int failed = 0;
   int64_t Total() const;
   void Merge(const RunCounts& other);
   // "table=n table=n ..." for the log.
@@ -73,7 +77,8 @@ class Runner {
          Options options);
 
   // Every school, then the deployment's own rows (system admins' tokens, the
-  // login throttle, the cross-school signal snapshot, the audit log).
+  // login throttle, the cross-school signal snapshot, the audit log). A pass
+  // that fails is counted in `failed`; the others still run.
   common::StatusOr<RunCounts> RunAll();
   // One school only.
   common::StatusOr<RunCounts> RunSchool(std::string_view school_id);
