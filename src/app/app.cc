@@ -85,6 +85,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterNormRoutes(*this);
   RegisterAssessmentRoutes(*this);
   RegisterMailRoutes(*this);
+  RegisterRetentionRoutes(*this);
   RegisterLeadRoutes(*this);
   RegisterPasswordRoutes(*this);
   RegisterContactRoutes(*this);
@@ -266,6 +267,9 @@ void App::RunScheduledJobs() {
       spdlog::warn("deadline alerts failed: {}", run.status().ToString());
     }
   }
+  // Retention, daily on one instance: the meldpunt shreds closed cases, then
+  // the runner removes every other record past its school's period. Counts
+  // per table only.
   if (ClaimJob("retention", 24 * kHour)) {
     auto result = meldpunt_.RunRetention();
     if (result.ok()) {
@@ -273,6 +277,12 @@ void App::RunScheduledJobs() {
                    result->warned);
     } else {
       spdlog::warn("retention failed: {}", result.status().ToString());
+    }
+    auto run = RetentionRunner().RunAll();
+    if (run.ok()) {
+      spdlog::info("retention: removed {}", run->Summary());
+    } else {
+      spdlog::warn("retention runner failed: {}", run.status().ToString());
     }
   }
   // Daily, never live: a signal that moves with each report could point at
@@ -388,6 +398,8 @@ views::Page Ctx::MakePage(std::string title) const {
       page.nav.push_back({"/admin/sso", T("nav_sso"), req.path == "/admin/sso"});
       page.nav.push_back({"/admin/privacy/verklaring", T("nav_privacy_statement"),
                           req.path == "/admin/privacy/verklaring"});
+      page.nav.push_back({"/admin/bewaartermijnen", T("nav_retention"),
+                          req.path == "/admin/bewaartermijnen"});
     }
     if (domain::HasPermission(role, domain::Permission::kManageSchools)) {
       page.nav.push_back({"/admin/schools", T("nav_schools"), req.path == "/admin/schools"});

@@ -25,6 +25,7 @@
 #include "domain/roles.h"
 #include "mail/outbox.h"
 #include "mail/sender.h"
+#include "retention/runner.h"
 #include "meldpunt/keyring.h"
 #include "meldpunt/service.h"
 #include "meldpunt/throttle.h"
@@ -169,6 +170,12 @@ class App {
   mail::Outbox& outbox() { return outbox_; }
   // Delivers due mails once (serve's housekeeping every ~10 s, `mail send-queued`).
   common::StatusOr<mail::Sender::Run> SendQueuedMail() { return mail_sender_.RunOnce(); }
+  // The retention runner (retention/runner.h) on this app's database, audit
+  // log and .eml directory: the daily job, `stagepunt retention` and the
+  // admin's retention page.
+  retention::Runner RetentionRunner() const {
+    return retention::Runner(db_, audit_, clock_, {.eml_dir = mail_sender_.options().eml_dir});
+  }
   // Runs the scheduled jobs that are due: deadline alerts hourly, retention
   // daily. A lease in the database makes each run on one instance only.
   void RunScheduledJobs();
@@ -232,6 +239,7 @@ void RegisterAssessmentRoutes(App& app);  // self-assessment, training register,
 void AddStudentNormParts(Ctx& ctx, views::Data& body);
 void RegisterMonitorRoutes(App& app);        // the school's monitor dashboard (issue 6)
 void RegisterMonitorReportRoutes(App& app);  // yearly report, exports, deployment-wide report
+void RegisterRetentionRoutes(App& app);      // the school admin's retention periods and preview
 void RegisterMailRoutes(App& app);           // a user's mail opt-outs, the system admin's mail list
 void RegisterSsoRoutes(App& app);  // single sign-on (OIDC), the school login page, /admin/sso
 // The /login page's "sign in with your school account" list; where logout at

@@ -343,17 +343,62 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
     });
   });
 
-  auto* retention = cli.add_subcommand("retention", "Retention of meldpunt cases");
+  // Retention (docs/retention.md): `run` shreds closed cases and removes every
+  // record past its school's period (one school with --brin); `preview`
+  // counts what the next run removes at one school. Counts only, never content.
+  auto* retention = cli.add_subcommand("retention", "Retention: remove records past their period");
   retention->require_subcommand(1);
-  auto* retention_run =
-      retention->add_subcommand("run", "Crypto-shred closed cases past their retention date");
+  static std::string retention_brin;
+  auto print_counts = [](const retention::RunCounts& n) {
+    for (const auto& [table, count] : n.removed) std::cout << table << " " << count << "\n";
+    for (const auto& [table, count] : n.erased) {
+      std::cout << table << " " << count << " (erased persons)\n";
+    }
+  };
+  auto school_of = [](Runtime& rt) -> common::StatusOr<std::string> {
+    auto sc = rt.app->accounts().SchoolByBrin(retention_brin);
+    if (!sc.ok()) return common::Status::InvalidArgument("no such school: " + retention_brin, "--brin");
+    return sc->id;
+  };
+  auto* retention_run = retention->add_subcommand(
+      "run", "Shred closed cases, then remove every record past its school's retention period");
   AddCommon(retention_run, common_opts);
-  retention_run->callback([&] {
+  retention_run->add_option("--brin", retention_brin, "Only this school (default: all)");
+  retention_run->callback([&, print_counts, school_of] {
     WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
-      auto result = rt.app->meldpunt().RunRetention();
-      if (!result.ok()) return Fail(result.status());
-      std::cout << "shredded " << result->shredded << " cases; " << result->warned
-                << " more due within 30 days\n";
+      retention::Runner runner = rt.app->RetentionRunner();
+      common::StatusOr<retention::RunCounts> run = retention::RunCounts{};
+      if (retention_brin.empty()) {
+        auto result = rt.app->meldpunt().RunRetention();
+        if (!result.ok()) return Fail(result.status());
+        std::cout << "shredded " << result->shredded << " cases; " << result->warned
+                  << " more due within 30 days\n";
+        run = runner.RunAll();
+      } else {
+        auto id = school_of(rt);
+        if (!id.ok()) return Fail(id.status());
+        run = runner.RunSchool(*id);
+      }
+      if (!run.ok()) return Fail(run.status());
+      print_counts(*run);
+      if (run->failed > 0) {
+        std::cerr << run->failed << " passes failed; the next run tries them again\n";
+        return kInternal;
+      }
+      return kOk;
+    });
+  });
+  auto* retention_preview =
+      retention->add_subcommand("preview", "Count what the next run removes at one school");
+  AddCommon(retention_preview, common_opts);
+  retention_preview->add_option("--brin", retention_brin, "The school")->required();
+  retention_preview->callback([&, print_counts, school_of] {
+    WithRuntime(common_opts, exit_code, [&](Runtime& rt) -> int {
+      auto id = school_of(rt);
+      if (!id.ok()) return Fail(id.status());
+      auto run = rt.app->RetentionRunner().Preview(*id);
+      if (!run.ok()) return Fail(run.status());
+      print_counts(*run);
       return kOk;
     });
   });
@@ -546,7 +591,7 @@ void RegisterCommands(CLI::App& cli, int& exit_code) {
       return;
     }
     std::cout << "sent " << run->sent << ", to retry " << run->retried << ", given up "
-              << run->failed << ", purged " << run->purged << "\n";
+              << run->failed << "\n";
     exit_code = kOk;
   });
   RegisterPlacementCommands(cli, exit_code);

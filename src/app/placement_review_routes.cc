@@ -9,6 +9,7 @@
 #include <set>
 
 #include "app/app.h"
+#include "retention/settings.h"
 #include "app/placement_ui.h"
 
 namespace app {
@@ -365,6 +366,19 @@ web::Response StudentPage(Ctx& ctx, std::vector<views::FieldError> errors = {}, 
     SetIfPresent(body, "kind_error", views::ErrorFor(page.errors, "kind"));
     SetIfPresent(body, "end_reason_error", views::ErrorFor(page.errors, "end_reason"));
   }
+  // The day the student left the school: starts their record's retention.
+  std::string left_on;
+  if (ctx.req.method == web::Method::kPost && ctx.form.Has("left_on")) {
+    left_on = ctx.form.Get("left_on");
+  } else {
+    (void)ctx.app.db().Read([&](db::Connection& c) -> Status {
+      SP_ASSIGN_OR_RETURN(left_on, retention::StudentLeftOn(c, ctx.user().school_id, student_id));
+      return Status::Ok();
+    });
+  }
+  body.set("left_on_field",
+           views::InputField("left_on", ctx.T("ret_left_on"), left_on, "date",
+                             views::ErrorFor(page.errors, "left_on"), ctx.T("ret_left_on_hint")));
   return ctx.Render("sm_student", page, body, status);
 }
 
@@ -382,6 +396,22 @@ web::Response PostOverride(Ctx& ctx) {
                        s.code() == StatusCode::kInvalidArgument ? 400 : 409);
   }
   return ErrorPageFor(ctx, s);
+}
+
+// Sets or clears the day the student left the school (audited).
+web::Response PostLeftOn(Ctx& ctx) {
+  std::string id(ctx.req.PathParam("id"));
+  std::string student_id(ctx.req.PathParam("student"));
+  std::string left_on = ctx.form.Get("left_on");
+  Status s = ctx.app.db().Write([&](db::Connection& c) -> Status {
+    SP_RETURN_IF_ERROR(retention::SetStudentLeftOn(c, ctx.user().school_id, student_id, left_on));
+    return ctx.app.audit().Append(c, AuditEntry(ctx, "student.left_on", "student", student_id));
+  });
+  if (s.code() == StatusCode::kInvalidArgument) {
+    return StudentPage(ctx, {{"left_on", ctx.T("ret_left_on_error")}}, 400);
+  }
+  if (!s.ok()) return ErrorPageFor(ctx, s);
+  return web::Response::Redirect(RoundBase(id) + "/studenten/" + student_id);
 }
 
 web::Response PostEnd(Ctx& ctx) {
@@ -411,6 +441,7 @@ void RegisterPlacementReviewRoutes(App& app) {
   app.Route(web::Method::kGet, r + "/studenten/{student}", manage, ShowStudent);
   app.Route(web::Method::kPost, r + "/studenten/{student}/wijzigen", manage, PostOverride);
   app.Route(web::Method::kPost, r + "/studenten/{student}/einde", manage, PostEnd);
+  app.Route(web::Method::kPost, r + "/studenten/{student}/uitschrijving", manage, PostLeftOn);
 }
 
 }  // namespace app

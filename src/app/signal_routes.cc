@@ -201,7 +201,6 @@ web::Response SettingsPage(Ctx& ctx, std::vector<views::FieldError> errors = {},
   body.set("first_contact_field",
            field("first_contact_working_days", p.first_contact_working_days));
   body.set("feedback_field", field("feedback_months", p.feedback_months));
-  body.set("retention_field", field("retention_months", p.retention_months));
   body.set("threshold_field", field("signal_threshold", p.signal_threshold));
   std::string weeks;
   for (int w : p.aftercare_weeks) weeks += (weeks.empty() ? "" : ",") + std::to_string(w);
@@ -235,7 +234,6 @@ web::Response SaveSettings(Ctx& ctx) {
   for (auto [name, target] :
        {std::pair{"first_contact_working_days", &p.first_contact_working_days},
         {"feedback_months", &p.feedback_months},
-        {"retention_months", &p.retention_months},
         {"signal_threshold", &p.signal_threshold}}) {
     if (!number(name, *target))
       return SettingsPage(ctx, {{name, ctx.T("err_number")}}, "", "", 400);

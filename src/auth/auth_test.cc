@@ -97,6 +97,37 @@ TEST_P(AuthTest, DisablingRevokesSessions) {
   EXPECT_FALSE(sessions_->Lookup(s.token).ok());
 }
 
+// disabled_at starts the account's retention: set once when disabled, kept
+// by a second disable, cleared when enabled again.
+TEST_P(AuthTest, DisablingDatesTheAccountForRetention) {
+  auto disabled_at = [&]() {
+    std::optional<int64_t> at;
+    EXPECT_TRUE(db_->Read([&](db::Connection& c) -> common::Status {
+                      SP_ASSIGN_OR_RETURN(db::Row r, c.QueryOne("SELECT disabled_at FROM users "
+                                                                "WHERE id = $1",
+                                                                {user_.id}));
+                      at = r.OptInt(0);
+                      return common::Status::Ok();
+                    })
+                    .ok());
+    return at;
+  };
+  auto set = [&](bool disabled) {
+    ASSERT_TRUE(db_->Write([&](db::Connection& c) {
+                      return accounts_->SetDisabled(c, user_.id, disabled);
+                    })
+                    .ok());
+  };
+  const common::UnixMillis first = clock_.NowMillis();
+  set(true);
+  EXPECT_EQ(disabled_at(), first);
+  clock_.Advance(1h);
+  set(true);
+  EXPECT_EQ(disabled_at(), first);
+  set(false);
+  EXPECT_EQ(disabled_at(), std::nullopt);
+}
+
 // Failures raise a per (login, client) delay that holds the answer back but
 // never refuses it; they drain over time; another client or login is not
 // slowed down at all.

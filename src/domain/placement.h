@@ -151,6 +151,7 @@ struct StudentRow {
   std::string round;  // optional: the round (by name) this student takes part in
   std::string email;  // optional: the student's login or address (normalised)
   std::string begeleider_email;  // optional: the stagebegeleider's address (normalised)
+  std::string left_on;  // optional: YYYY-MM-DD the student left the school (uitschrijfdatum)
 };
 struct CompanyRow {
   std::string leerbedrijf_id;

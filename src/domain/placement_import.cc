@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "domain/calendar.h"
 #include "domain/placement.h"
 
 namespace domain {
@@ -69,6 +70,8 @@ const std::vector<ColumnSpec>& Spec(ImportKind kind) {
       {"round", false, {"ronde"}},
       {"email", false, {"e_mail", "login"}},
       {"begeleider_email", false, {"begeleider_e_mail", "stagebegeleider_email"}},
+      // The day the student left; their record's retention starts then.
+      {"left_on", false, {"uitschrijfdatum", "uitgeschreven_op"}},
   };
   static const std::vector<ColumnSpec> companies = {
       {"leerbedrijf_id", true, {"leerbedrijfid"}},
@@ -313,6 +316,12 @@ std::vector<FieldIssue> ParseStudentRow(const ColumnMap& columns,
   ParseEmail(&issues, "email", columns.Get(record, "email"), &out->email);
   ParseEmail(&issues, "begeleider_email", columns.Get(record, "begeleider_email"),
              &out->begeleider_email);
+  std::string_view left_on = columns.Get(record, "left_on");
+  if (!left_on.empty() && !ParseDate(left_on)) {
+    issues.push_back({"left_on", "left_on " + Quote(left_on) + " is not a date (YYYY-MM-DD)"});
+  } else {
+    out->left_on = std::string(left_on);
+  }
   return issues;
 }
 

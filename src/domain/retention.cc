@@ -83,7 +83,7 @@ constexpr std::array kRules{
     Kept("school_sso", DS::kNone, P::kAccounts),
     Kept("school_retention", DS::kNone, P::kAccountability),
     // The controller's contact and data protection officer, for the privacy page.
-    Kept("school_privacy", DS::kNone, P::kAccountability),
+    Kept("school_privacy", DS::kStaff, P::kAccountability),
     // Accounts and their security.
     Own("users", DS::kAnyUser, P::kAccounts, kAccountDisabled, "staff_accounts", "id", SK::kUserId),
     With("user_keys", DS::kAnyUser, P::kAccounts, "users", "user_id", SK::kUserId),
@@ -189,6 +189,42 @@ const RetentionRule* FindRetentionRule(std::string_view table) {
 
 bool RetentionValueAllowed(const RetentionPeriod& period, int value) {
   return value >= period.min_value && value <= period.max_value;
+}
+
+Date RetentionCutoff(Date today, RetentionUnit unit, int value) {
+  switch (unit) {
+    case kDays:
+      return AddDays(today, -value);
+    case kMonths:
+      return AddMonths(today, -value);
+    case kYears:
+      return AddMonths(today, -12 * value);
+  }
+  return today;
+}
+
+common::UnixMillis RetentionCutoffMillis(common::UnixMillis now, RetentionUnit unit, int value) {
+  constexpr common::UnixMillis kDay = 24LL * 60 * 60 * 1000;
+  Date today = DateFromMillis(now);
+  return now -
+         static_cast<common::UnixMillis>(today.days - RetentionCutoff(today, unit, value).days) *
+             kDay;
+}
+
+Date LastSchoolYearEndPast(Date today, int years) {
+  Date cutoff = RetentionCutoff(today, kYears, years);
+  // FormatDate gives "YYYY-MM-DD"; the end of the school year that holds the
+  // cutoff day is 31 July of this or the next year, and the one before that
+  // is the latest end strictly before the cutoff.
+  std::string text = FormatDate(cutoff);
+  int year = std::stoi(text.substr(0, 4));
+  Date end = MakeDate(year, 7, 31);
+  return end < cutoff ? end : MakeDate(year - 1, 7, 31);
+}
+
+std::string SchoolYearLabelEnding(Date end) {
+  int year = std::stoi(FormatDate(end).substr(0, 4));
+  return std::to_string(year - 1) + "-" + std::to_string(year);
 }
 
 std::string_view RetentionStartName(RetentionStart start) {

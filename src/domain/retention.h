@@ -15,7 +15,11 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+
+#include "common/clock.h"
+#include "domain/calendar.h"
 
 namespace domain {
 
@@ -115,6 +119,21 @@ const RetentionRule* FindRetentionRule(std::string_view table);
 
 // Whether `value` lies within the period's bounds.
 bool RetentionValueAllowed(const RetentionPeriod& period, int value);
+
+// Where a period ends, counted back from today. A row whose start lies
+// before the cutoff is past its period and goes; a row that started on the
+// cutoff day (or at the cutoff instant) stays one more day. Months are
+// calendar months, clamped to the month's last day (domain/calendar.h).
+Date RetentionCutoff(Date today, RetentionUnit unit, int value);
+common::UnixMillis RetentionCutoffMillis(common::UnixMillis now, RetentionUnit unit, int value);
+
+// The mbo school year runs 1 August to 31 July. The latest 31 July whose
+// school year has been over for longer than `years` on `today`: rows of a
+// school year that ended on or before it go (a round whose last day is on or
+// before it belongs to such a school year).
+Date LastSchoolYearEndPast(Date today, int years);
+// "2025-2026": the label of the school year that ends on `end` (a 31 July).
+std::string SchoolYearLabelEnding(Date end);
 
 // Stable names, for settings, messages and the JSON of a download.
 std::string_view RetentionStartName(RetentionStart start);

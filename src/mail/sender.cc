@@ -400,15 +400,7 @@ StatusOr<Sender::Run> Sender::RunOnce() {
     }
   }
 
-  s = db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(int64_t purged,
-                        c.Execute("DELETE FROM mail_outbox WHERE state IN ('sent', 'failed') AND "
-                                  "created_at < $1",
-                                  {now - kPurgeAfterMs}));
-    run.purged = static_cast<int>(purged);
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
+  // Old rows are removed by the retention job (retention/runner.h, period "mail").
   return run;
 }
 

@@ -16,7 +16,8 @@
 // 'failed' with a short technical reason (curl's error text and the SMTP
 // code, never an address). After 'sent' or 'failed' the subject and body are
 // wiped (a body can hold an invitation link); kind, state, times, tries and
-// reason stay, and the row is purged 30 days after it was queued.
+// reason stay, until the retention job removes the row (period "mail" in
+// domain/retention.h, 30 days by default).
 //
 //   mail::Sender sender(db, clock, {.smtp_url = "smtp://app@mail.school.nl:587",
 //                                   .smtp_password = pw, .mail_from = "stagepunt@school.nl",
@@ -51,7 +52,6 @@ struct SenderOptions {
 common::UnixMillis RetryDelay(int attempts);
 inline constexpr common::UnixMillis kGiveUpAfterMs = 48LL * 3600 * 1000;
 inline constexpr int kMaxAttempts = 20;
-inline constexpr common::UnixMillis kPurgeAfterMs = 30LL * 24 * 3600 * 1000;
 
 // One queued mail as the sender sees it.
 struct OutgoingMail {
@@ -79,9 +79,8 @@ class Sender {
     int sent = 0;
     int retried = 0;  // failed now, queued again
     int failed = 0;   // given up
-    int purged = 0;
   };
-  // Claims due rows, delivers them, records the outcome, purges old rows.
+  // Claims due rows, delivers them, records the outcome.
   common::StatusOr<Run> RunOnce();
 
   const SenderOptions& options() const { return options_; }

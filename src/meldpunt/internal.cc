@@ -4,6 +4,8 @@
 
 #include "crypto/hash.h"
 #include "crypto/random.h"
+#include "domain/retention.h"
+#include "retention/settings.h"
 
 namespace meldpunt::internal {
 
@@ -110,24 +112,35 @@ common::Status RequireLead(const Staff& staff) {
   return common::Status::Ok();
 }
 
-domain::DeadlinePolicy LoadPolicy(db::Connection& c, std::string_view school_id) {
+namespace {
+domain::DeadlinePolicy LoadDeadlineSettings(db::Connection& c, std::string_view school_id) {
   domain::DeadlinePolicy p;
   auto rows = c.Query(
-      "SELECT first_contact_working_days, feedback_months, retention_months, "
-      "signal_threshold, aftercare_weeks FROM school_settings WHERE school_id = $1",
+      "SELECT first_contact_working_days, feedback_months, signal_threshold, aftercare_weeks "
+      "FROM school_settings WHERE school_id = $1",
       {school_id});
   if (!rows.ok() || rows->empty()) return p;
   const db::Row& r = rows->rows[0];
   p.first_contact_working_days = static_cast<int>(r.Int(0));
   p.feedback_months = static_cast<int>(r.Int(1));
-  p.retention_months = static_cast<int>(r.Int(2));
-  p.signal_threshold = static_cast<int>(r.Int(3));
+  p.signal_threshold = static_cast<int>(r.Int(2));
   p.aftercare_weeks.clear();
-  for (const std::string& w : SplitComma(r.Text(4))) {
+  for (const std::string& w : SplitComma(r.Text(3))) {
     int weeks = 0;
     if (std::from_chars(w.data(), w.data() + w.size(), weeks).ec != std::errc()) continue;
     if (weeks > 0) p.aftercare_weeks.push_back(weeks);
   }
+  return p;
+}
+}  // namespace
+
+domain::DeadlinePolicy LoadPolicy(db::Connection& c, std::string_view school_id) {
+  domain::DeadlinePolicy p = LoadDeadlineSettings(c, school_id);
+  // A closed case's period has one owner: the school's retention periods
+  // (retention/settings.h, set on /admin/bewaartermijnen).
+  auto periods = retention::LoadPeriods(c, school_id);
+  p.retention_months = periods.ok() ? periods->Value("cases")
+                                    : domain::FindRetentionPeriod("cases")->default_value;
   return p;
 }
 

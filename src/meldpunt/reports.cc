@@ -361,9 +361,6 @@ Status Meldpunt::SaveSettings(const auth::User& admin, const domain::DeadlinePol
   if (p.feedback_months < 1 || p.feedback_months > 3) {
     return Status::InvalidArgument("must be between 1 and 3 (EU directive)", "feedback_months");
   }
-  if (p.retention_months < 1 || p.retention_months > 120) {
-    return Status::InvalidArgument("must be between 1 and 120", "retention_months");
-  }
   if (p.signal_threshold < 1 || p.signal_threshold > 100) {
     return Status::InvalidArgument("must be between 1 and 100", "signal_threshold");
   }
@@ -376,17 +373,18 @@ Status Meldpunt::SaveSettings(const auth::User& admin, const domain::DeadlinePol
   return db_.Write([&](db::Connection& c) -> Status {
     SP_RETURN_IF_ERROR(
         c.Execute(
+             // The case period is not here: retention/settings.h owns it.
              "INSERT INTO school_settings(school_id, first_contact_working_days, feedback_months, "
-             "retention_months, signal_threshold, aftercare_weeks, show_handler_names, updated_at) "
+             "signal_threshold, aftercare_weeks, show_handler_names, updated_at) "
              "VALUES "
-             "($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (school_id) DO UPDATE SET "
+             "($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (school_id) DO UPDATE SET "
              "first_contact_working_days = excluded.first_contact_working_days, feedback_months = "
-             "excluded.feedback_months, retention_months = excluded.retention_months, "
+             "excluded.feedback_months, "
              "signal_threshold = "
              "excluded.signal_threshold, aftercare_weeks = excluded.aftercare_weeks, "
              "show_handler_names = "
              "excluded.show_handler_names, updated_at = excluded.updated_at",
-             {admin.school_id, p.first_contact_working_days, p.feedback_months, p.retention_months,
+             {admin.school_id, p.first_contact_working_days, p.feedback_months,
               p.signal_threshold, weeks, show_handler_names, clock_.NowMillis()})
             .status());
     return audit_.Append(c, audit::Entry{admin.school_id, admin.id, "settings.update", "school",

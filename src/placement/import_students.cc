@@ -52,6 +52,8 @@ std::optional<double> Lon(const domain::StudentRow& r) {
 db::Param OptEmail(const std::string& email) {
   return email.empty() ? db::Param(std::nullopt) : db::Param(email);
 }
+// An optional text column: "" is stored as NULL.
+db::Param OptText(const std::string& text) { return OptEmail(text); }
 
 std::vector<StudentLine> ParseAll(const domain::ColumnMap& columns,
                                   const std::vector<ParsedLine>& lines, ImportContext* ctx) {
@@ -100,7 +102,7 @@ Status LoadExisting(db::Connection& c, std::string_view school_id,
               "s.location, s.lat, s.lon, (SELECT rs.round_id FROM round_students rs JOIN rounds r "
               "ON r.id = rs.round_id WHERE rs.student_id = s.id AND r.status IN ('draft', "
               "'open', 'closed', 'proposed') ORDER BY r.created_at DESC LIMIT 1), "
-              "COALESCE(s.user_id, ''), COALESCE(s.begeleider_email, '') "
+              "COALESCE(s.user_id, ''), COALESCE(s.begeleider_email, ''), COALESCE(s.left_on, '') "
               "FROM students s WHERE s.school_id = $1",
               {school_id}));
   for (const db::Row& r : rows.rows) {
@@ -121,6 +123,7 @@ Status LoadExisting(db::Connection& c, std::string_view school_id,
     }
     e.user_id = r.Text(11);
     e.row.begeleider_email = r.Text(12);
+    e.row.left_on = r.Text(13);
     (*by_number)[e.row.student_number] = std::move(e);
   }
   return Status::Ok();
@@ -229,12 +232,13 @@ Status ImportStudents(db::Connection& c, const domain::ColumnMap& columns,
   }
   if (ctx->failed()) return Status::Ok();
   const bool has_begeleider = columns.Find("begeleider_email") >= 0;
+  const bool has_left_on = columns.Find("left_on") >= 0;
 
   BatchInsert insert(c,
                      "INSERT INTO students(id, school_id, student_number, name, crebo, level, "
                      "pathway, cohort, location, lat, lon, created_at, updated_at, "
-                     "begeleider_email) VALUES",
-                     14);
+                     "begeleider_email, left_on) VALUES",
+                     15);
   std::vector<std::pair<std::string, const StudentLine*>> to_link;  // (student id, line)
   std::vector<std::pair<std::string, std::string>> enrolments;      // (round, student)
   for (const StudentLine& s : rows) {
@@ -245,7 +249,8 @@ Status ImportStudents(db::Connection& c, const domain::ColumnMap& columns,
       id = crypto::RandomId();
       SP_RETURN_IF_ERROR(insert.Add({id, school_id, r.student_number, r.name, r.crebo, r.level,
                                      domain::Name(r.pathway), r.cohort, r.location, Lat(r), Lon(r),
-                                     ctx->now, ctx->now, OptEmail(r.begeleider_email)}));
+                                     ctx->now, ctx->now, OptEmail(r.begeleider_email),
+                                     OptText(r.left_on)}));
       ++ctx->report->inserted;
     } else {
       id = it->second.id;
@@ -257,7 +262,15 @@ Status ImportStudents(db::Connection& c, const domain::ColumnMap& columns,
                                      {OptEmail(begeleider), id})
                                .status());
       }
-      if (Same(it->second.row, r) && begeleider == it->second.row.begeleider_email) {
+      // Likewise the day of leaving: without the column it stays.
+      const std::string& left_on = has_left_on ? r.left_on : it->second.row.left_on;
+      if (left_on != it->second.row.left_on) {
+        SP_RETURN_IF_ERROR(c.Execute("UPDATE students SET left_on = $1 WHERE id = $2",
+                                     {OptText(left_on), id})
+                               .status());
+      }
+      if (Same(it->second.row, r) && begeleider == it->second.row.begeleider_email &&
+          left_on == it->second.row.left_on) {
         ++ctx->report->unchanged;
       } else {
         SP_RETURN_IF_ERROR(

@@ -150,6 +150,32 @@ TEST_P(ProvisioningTest, StudentsImportEmailErrorsNameLineAndColumn) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM students"), 0);
 }
 
+// The day a student left (uitschrijfdatum) starts their record's retention:
+// set by the import, kept when the column is absent, refused with the line.
+TEST_P(ProvisioningTest, StudentsImportSetsTheDayOfLeaving) {
+  ImportReport bad = ImportWith(ImportKind::kStudents,
+                                "student_number,name,crebo,level,pathway,cohort,uitschrijfdatum\n"
+                                "S001,Anna Test,25480,3,BOL,2025,2026-07-31\n"
+                                "S002,Bram Test,25480,3,BOL,2025,31-07-2026\n",
+                                coordinator_, {});
+  EXPECT_FALSE(bad.applied);
+  EXPECT_TRUE(HasError(bad, 3, "left_on")) << Errors(bad);
+  ImportReport r = ImportWith(ImportKind::kStudents,
+                              "student_number,name,crebo,level,pathway,cohort,uitschrijfdatum\n"
+                              "S001,Anna Test,25480,3,BOL,2025,2026-07-31\n"
+                              "S002,Bram Test,25480,3,BOL,2025,\n",
+                              coordinator_, {});
+  ASSERT_TRUE(r.applied) << Errors(r);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM students WHERE left_on = '2026-07-31'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM students WHERE left_on IS NULL"), 1);
+  ImportReport again = ImportWith(ImportKind::kStudents,
+                                  "student_number,name,crebo,level,pathway,cohort\n"
+                                  "S001,Anna Test,25480,3,BOL,2025\n",
+                                  coordinator_, {});
+  ASSERT_TRUE(again.applied) << Errors(again);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM students WHERE left_on = '2026-07-31'"), 1);
+}
+
 TEST_P(ProvisioningTest, CompaniesImportCreatesAndLinksContacts) {
   ImportReport r = ImportWith(ImportKind::kCompanies,
                               "leerbedrijf_id,name,contact_name,contact_email\n"

@@ -114,6 +114,15 @@ Status EraseRule(db::Connection& c, const RetentionRule& rule, const Resolved& r
     return r.user_id.empty() && r.login.empty() ? Status::Ok() : EraseMail(c, r, out);
   }
   SP_RETURN_IF_ERROR(EraseUnderParent(c, rule, r, out));
+  if (rule.table == "pulse_done" && !r.student_id.empty()) {
+    // Pulse links name the placement as well as the account: links to the
+    // student's placements go even when the account is no longer linked, or
+    // the placements could not be removed.
+    SP_ASSIGN_OR_RETURN(int64_t n, c.Execute("DELETE FROM pulse_done WHERE placement_id IN "
+                                             "(SELECT id FROM placements WHERE student_id = $1)",
+                                             {r.student_id}));
+    Add(out.deleted, rule.table, n);
+  }
   std::optional<std::string> id = IdFor(rule.subject_key, r);
   if (!id || rule.subject_column.empty()) return Status::Ok();
   std::string where =

@@ -42,4 +42,15 @@ common::StatusOr<Periods> LoadPeriods(db::Connection& c, std::string_view school
 common::Status SetPeriod(db::Connection& c, std::string_view school_id, std::string_view key,
                          int value, std::string_view updated_by, common::UnixMillis now);
 
+// The day a student left the school (YYYY-MM-DD), which starts their
+// record's retention ("students"); "" clears it (still enrolled). In the
+// caller's transaction; InvalidArgument with field "left_on" for a date that
+// is not a real YYYY-MM-DD, NotFound for a student of another school. The
+// caller audits the change.
+common::Status SetStudentLeftOn(db::Connection& c, std::string_view school_id,
+                                std::string_view student_id, std::string_view left_on);
+// The stored day, or "".
+common::StatusOr<std::string> StudentLeftOn(db::Connection& c, std::string_view school_id,
+                                            std::string_view student_id);
+
 }  // namespace retention

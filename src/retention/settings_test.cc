@@ -17,8 +17,9 @@ class RetentionSettingsTest : public db::testing::BackendTest {
     if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(db().Write([](db::Connection& c) {
                       return c
-                          .Execute("INSERT INTO schools(id, brin, name, created_at) VALUES "
-                                   "('s1', '99XX', 'School', 0), ('s2', '98XX', 'Other', 0)")
+                          .Execute(
+                              "INSERT INTO schools(id, brin, name, created_at) VALUES "
+                              "('s1', '99XX', 'School', 0), ('s2', '98XX', 'Other', 0)")
                           .status();
                     })
                     .ok());

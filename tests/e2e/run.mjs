@@ -56,7 +56,7 @@ export const USERS = [
 // axe and screenshots in the same session.
 export const ROLE_PAGES = {
   admin: ['/admin/users', '/admin/meldpunt', '/admin/meldpunt/leiding', '/admin/import', '/admin/sso',
-    '/admin/privacy/verklaring'],
+    '/admin/privacy/verklaring', '/admin/bewaartermijnen'],
   sysadmin: ['/admin/schools', '/admin/mail'],
   meldpunt: ['/meldpunt', '/meldpunt/signalen'],
   coordinator: ['/stagematching/bedrijven'],

@@ -239,6 +239,7 @@ const Policy kPolicy[] = {
     {G, "/stagematching/rondes/{id}/studenten/{student}", kCoordinator, Obj::kRound},
     {P, "/stagematching/rondes/{id}/studenten/{student}/wijzigen", kCoordinator, Obj::kRound},
     {P, "/stagematching/rondes/{id}/studenten/{student}/einde", kCoordinator, Obj::kRound},
+    {P, "/stagematching/rondes/{id}/studenten/{student}/uitschrijving", kCoordinator, Obj::kRound},
     // student_placement_routes.cc
     {G, "/stage", kStudent},
     {G, "/stage/rondes/{id}", kStudent, Obj::kRound},
@@ -304,6 +305,9 @@ const Policy kPolicy[] = {
     {G, "/privacy", kEveryone},
     {G, "/admin/privacy/verklaring", kAdmin},
     {P, "/admin/privacy/verklaring", kAdmin, Obj::kNone, "", 400},  // 400: the empty form
+    // retention_routes.cc: the school admin's retention periods and preview.
+    {G, "/admin/bewaartermijnen", kAdmin},
+    {P, "/admin/bewaartermijnen", kAdmin, Obj::kNone, "", 400},  // 400: the empty form
 };
 
 }  // namespace authz_policy

@@ -19,3 +19,8 @@ CREATE TABLE audit_anchor (
 -- enabled account, and on one disabled before this column: the retention job
 -- dates those to the run that first sees them.
 ALTER TABLE users ADD COLUMN disabled_at {{INT}};
+
+-- The last day of the last round with a placement at the contact's company
+-- (YYYY-MM-DD), kept by the retention job so that a contact's period still
+-- counts from it after the rounds themselves were removed.
+ALTER TABLE company_contacts ADD COLUMN last_placement_on TEXT;
