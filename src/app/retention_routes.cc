@@ -147,6 +147,10 @@ web::Response SaveRetention(Ctx& ctx) {
       if (!current.IsChosen(key) && current.Value(key) == value) continue;
       SP_RETURN_IF_ERROR(
           retention::SetPeriod(c, school, key, value, ctx.user().id, ctx.app.clock().NowMillis()));
+      // Closed cases carry their shredding date; a new period moves it.
+      if (key == "cases") {
+        SP_RETURN_IF_ERROR(meldpunt::Meldpunt::RescheduleRetention(c, school).status());
+      }
     }
     return ctx.app.audit().Append(c, AuditEntry(ctx, "retention.set", "school", school));
   });

@@ -90,6 +90,25 @@ void RemoveShreddedFiles(const std::string& files_dir, const std::vector<std::st
 
 }  // namespace internal
 
+StatusOr<int64_t> Meldpunt::RescheduleRetention(db::Connection& c, std::string_view school_id) {
+  domain::DeadlinePolicy policy = internal::LoadPolicy(c, school_id);
+  SP_ASSIGN_OR_RETURN(db::Rows closed,
+                      c.Query("SELECT id, closed_at, retention_due FROM cases WHERE school_id = $1 "
+                              "AND status = 'closed' AND shredded_at IS NULL AND closed_at IS NOT "
+                              "NULL",
+                              {school_id}));
+  int64_t moved = 0;
+  for (const db::Row& r : closed.rows) {
+    std::string due = domain::FormatDate(
+        domain::RetentionDue(policy, domain::DateFromMillis(r.Int(1))));
+    if (!r.IsNull(2) && r.Text(2) == due) continue;
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE cases SET retention_due = $1 WHERE id = $2", {due, r.Text(0)}).status());
+    ++moved;
+  }
+  return moved;
+}
+
 StatusOr<Meldpunt::RetentionResult> Meldpunt::RunRetention() {
   RetentionResult result;
   common::UnixMillis now = clock_.NowMillis();

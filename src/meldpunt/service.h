@@ -522,6 +522,12 @@ class Meldpunt {
   common::StatusOr<RetentionResult> RunRetention();
   // Cases of the school due for shredding within the warning period.
   common::StatusOr<std::vector<CaseSummary>> RetentionWarnings(std::string_view school_id);
+  // Recomputes the shredding date of the school's closed, unshredded cases
+  // from their closing day and the school's current "cases" period, in the
+  // caller's transaction. Called when the period changes, so a shorter period
+  // also applies to cases closed before. Returns how many dates moved.
+  static common::StatusOr<int64_t> RescheduleRetention(db::Connection& c,
+                                                       std::string_view school_id);
 
   // ---- Deadline alerts (alerts.cc) ----
   struct AlertRun {

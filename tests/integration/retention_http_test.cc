@@ -8,6 +8,8 @@
 
 #include "app/demo.h"
 #include "crypto/totp.h"
+#include "domain/calendar.h"
+#include "domain/meldpunt.h"
 #include "domain/retention.h"
 #include "retention/settings.h"
 #include "test_app.h"
@@ -114,6 +116,44 @@ TEST_P(RetentionHttpTest, AdminSetsPeriodsWithinBoundsAndSeesThePreview) {
                   })
                   .ok());
   EXPECT_NE(admin.Get("/admin/bewaartermijnen").body.find("value=\"12\""), std::string::npos);
+}
+
+// A shorter period for closed reports also applies to reports closed before:
+// their shredding dates move when the admin saves it.
+TEST_P(RetentionHttpTest, ANewCasesPeriodMovesTheShreddingDateOfClosedCases) {
+  const std::string school = SchoolId();
+  std::string case_id;
+  common::UnixMillis closed_at = 0;
+  ASSERT_TRUE(t_->db()
+                  .Read([&](db::Connection& c) -> common::Status {
+                    SP_ASSIGN_OR_RETURN(
+                        db::Row r, c.QueryOne("SELECT id, closed_at FROM cases WHERE school_id = "
+                                              "$1 AND status = 'closed' AND shredded_at IS NULL "
+                                              "AND closed_at IS NOT NULL",
+                                              {school}));
+                    case_id = r.Text(0);
+                    closed_at = r.Int(1);
+                    return common::Status::Ok();
+                  })
+                  .ok())
+      << "the demo has a closed case at 99DM";
+  Browser admin(t_->port());
+  ASSERT_EQ(admin.Login("admin@99dm.demo", app::kDemoPassword, Totp()).Header("location"),
+            "/dashboard");
+  ASSERT_EQ(admin.Post("/admin/bewaartermijnen", Form("cases", "1")).status, 303);
+  domain::DeadlinePolicy one_month;
+  one_month.retention_months = 1;
+  const std::string expected =
+      domain::FormatDate(domain::RetentionDue(one_month, domain::DateFromMillis(closed_at)));
+  ASSERT_TRUE(t_->db()
+                  .Read([&](db::Connection& c) -> common::Status {
+                    SP_ASSIGN_OR_RETURN(db::Row r,
+                                        c.QueryOne("SELECT retention_due FROM cases WHERE id = $1",
+                                                   {case_id}));
+                    EXPECT_EQ(r.Text(0), expected);
+                    return common::Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_P(RetentionHttpTest, OtherRolesHaveNoAccess) {
