@@ -34,6 +34,7 @@ run: build
 # the browser suite against a real server, and the go-live test that follows
 # docs/deploy.md on a school without demo data.
 test: build build-asan
+	@scripts/check-doc-links
 	@scripts/pg-test-cluster scripts/run-ctest $(BUILD)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
