@@ -139,7 +139,7 @@ web::Response DeploymentPage(Ctx& ctx) {
 const char* const kFields[] = {"address", "email", "phone", "dpo_name", "dpo_email"};
 
 std::string ErrorText(const Ctx& ctx, const Status& s) {
-  std::string reason = s.message();
+  const std::string& reason = s.message();
   std::string text = ctx.T("privacy_error_" + reason);
   if (text == "privacy_error_" + reason) text = ctx.T("privacy_error_required");
   return Fill(text, "field", ctx.T("privacy_admin_" + s.field()));

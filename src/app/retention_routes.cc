@@ -74,9 +74,10 @@ web::Response RetentionPage(Ctx& ctx, const std::map<std::string, std::string>& 
     for (std::string_view t : TablesOf(p.key))
       covers.push_back(ctx.T("ret_table_" + std::string(t)));
     views::Data row;
-    row.set("input",
-            views::InputField("period_" + key, ctx.T("ret_period_" + key) + " (" + unit + ")",
-                              value, "number", views::ErrorFor(errors, "period_" + key), hint));
+    std::string label = ctx.T("ret_period_" + key);
+    label += " (" + unit + ")";
+    row.set("input", views::InputField("period_" + key, label, value, "number",
+                                       views::ErrorFor(errors, "period_" + key), hint));
     row.set("covers", Join(covers));
     std::vector<std::string_view> tables = TablesOf(p.key);
     if (!tables.empty()) {

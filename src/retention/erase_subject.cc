@@ -177,9 +177,10 @@ Status EraseUser(db::Connection& c, const Resolved& r, ErasureCounts& out) {
                          .status());
   SP_ASSIGN_OR_RETURN(auto refs, BlockingReferences(c));
   for (const auto& [table, column] : refs) {
-    SP_ASSIGN_OR_RETURN(
-        db::Rows rows,
-        c.Query("SELECT 1 FROM " + table + " WHERE " + column + " = $1 LIMIT 1", {r.user_id}));
+    // Table and column come from the schema (BlockingReferences), never from input.
+    std::string sql = "SELECT 1 FROM " + table;
+    sql += " WHERE " + column + " = $1 LIMIT 1";
+    SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(sql, {r.user_id}));
     if (!rows.empty()) {
       out.user_scrubbed = true;
       return Status::Ok();
