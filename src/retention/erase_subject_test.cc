@@ -182,7 +182,11 @@ class EraseSubjectTest : public db::testing::BackendTest {
                         SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query("SELECT * FROM " + table));
                         for (const db::Row& r : rows.rows) {
                           for (size_t i = 0; i < r.size(); ++i) {
-                            if (r.BlobBytes(i).find(word) != std::string::npos) {
+                            // Numbers cannot hold the word; text and bytes can.
+                            const db::Value& v = r.at(i);
+                            bool has_bytes = std::holds_alternative<std::string>(v) ||
+                                             std::holds_alternative<db::Blob>(v);
+                            if (has_bytes && r.BlobBytes(i).find(word) != std::string::npos) {
                               hits.push_back(table + "." + rows.columns[i]);
                             }
                           }
