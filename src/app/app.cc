@@ -280,7 +280,7 @@ void App::RunScheduledJobs() {
     }
     auto run = RetentionRunner().RunAll();
     if (run.ok()) {
-      spdlog::info("retention: removed {}", run->Summary());
+      spdlog::info("retention runner: removed {}", run->Summary());
     } else {
       spdlog::warn("retention runner failed: {}", run.status().ToString());
     }
