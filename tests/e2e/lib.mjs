@@ -94,6 +94,8 @@ async function submitFormOf(page, fieldSelector) {
 // Remember which TOTP step was used per user: the server refuses a replayed code
 // within the same 30 s step.
 const usedTotpStep = new Map();
+// Time spent waiting for a fresh TOTP step, reported at the end of the run.
+export const totpWait = { ms: 0, logins: 0 };
 
 async function freshTotpCode(userKey, secret) {
   for (;;) {
@@ -103,10 +105,12 @@ async function freshTotpCode(userKey, secret) {
       const secondsLeft = 30 - ((Date.now() / 1000) % 30);
       if (secondsLeft > 1.5) {
         usedTotpStep.set(userKey, step);
+        totpWait.logins++;
         return totp(secret);
       }
     }
     const wait = (30 - ((Date.now() / 1000) % 30)) * 1000 + 300;
+    totpWait.ms += wait;
     await new Promise((r) => setTimeout(r, wait));
   }
 }

@@ -12,7 +12,7 @@ import {
   launchBrowser, newContext, trackProblems, goto, login, logout,
   axeCheck, checkPage, switchLanguage, htmlLang, pathOf, url, screenshot,
   basicPageChecks, PHONE, assertNoHorizontalScroll, submitWith, flashText,
-  assertNoErrorState, softChecks, assertNoRawMessageKeys, phonePage, expectText,
+  assertNoErrorState, softChecks, assertNoRawMessageKeys, phonePage, expectText, totpWait,
 } from './lib.mjs';
 import { registerStagematchingTests } from './stagematching.mjs';
 import { registerNormTests } from './norm.mjs';
@@ -515,6 +515,7 @@ async function main() {
     }
   }
   await browser.close();
+  console.log(`${totpWait.logins} TOTP logins waited ${Math.round(totpWait.ms / 1000)} s for a fresh step`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
