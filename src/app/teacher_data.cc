@@ -1,6 +1,7 @@
 #include "app/teacher_data.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "crypto/random.h"
 #include "keys/keystore.h"
@@ -211,11 +212,12 @@ Status RecordCaseLink(db::Connection& c, const audit::AuditLog& audit, const mai
           .status());
   if (!link.student_user_id.empty()) {
     // A reference and a link to the student's own list; never the code.
-    SP_RETURN_IF_ERROR(outbox
-                           .EnqueueForUser(c, mail::Kind::kMessageForStudent, link.student_user_id,
-                                           {.link = "/mijn-meldingen",
-                                            .case_reference = link.case_number})
-                           .status());
+    mail::Params params;
+    params.link = "/mijn-meldingen";
+    params.case_reference = link.case_number;
+    SP_RETURN_IF_ERROR(
+        outbox.EnqueueForUser(c, mail::Kind::kMessageForStudent, link.student_user_id, params)
+            .status());
   }
   return audit.Append(c, Audit(by, "teacher.concern", "student", link.student_id));
 }
