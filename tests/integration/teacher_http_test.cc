@@ -46,8 +46,13 @@ class TeacherHttpTest : public ::testing::TestWithParam<db::Dialect> {
                       SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(sql, p));
                       for (const db::Row& r : rows.rows) {
                         std::vector<std::string> row;
-                        for (size_t i = 0; i < r.size(); ++i)
-                          row.push_back(r.IsNull(i) ? "" : r.Text(i));
+                        for (size_t i = 0; i < r.size(); ++i) {
+                          const db::Value& v = r.at(i);
+                          if (const auto* n = std::get_if<int64_t>(&v))
+                            row.push_back(std::to_string(*n));
+                          else
+                            row.push_back(r.IsNull(i) ? "" : r.BlobBytes(i));
+                        }
                         out.push_back(row);
                       }
                       return common::Status::Ok();
@@ -73,6 +78,12 @@ class TeacherHttpTest : public ::testing::TestWithParam<db::Dialect> {
     return One("SELECT s.id FROM students s JOIN schools k ON k.id = s.school_id WHERE k.brin = "
                "$1 AND " + where + " ORDER BY s.student_number LIMIT 1",
                {school_brin});
+  }
+  // The page's <main>: the header's language link names the path.
+  static std::string Main(const std::string& html) {
+    size_t from = html.find("<main"), to = html.find("</main>");
+    return from == std::string::npos || to == std::string::npos ? html
+                                                                 : html.substr(from, to - from);
   }
   std::string Sanne() { return StudentId("99DM", "s.name = 'Sanne de Vries (demo)'"); }
 
@@ -104,7 +115,7 @@ TEST_P(TeacherHttpTest, SeesOnlyOwnStudentsOfOwnSchool) {
   EXPECT_EQ(a.status, 404);
   EXPECT_EQ(b.status, 404);
   EXPECT_EQ(c.status, 404);
-  EXPECT_EQ(a.body, b.body);
+  EXPECT_EQ(Main(a.body), Main(b.body));
   EXPECT_EQ(teacher->Post("/begeleiding/studenten/" + foreign + "/zorg", "agreed=1").status, 404);
   // Another school's teacher does not see this school's students.
   auto other_teacher = LoggedIn("teacher@98dm.demo");
