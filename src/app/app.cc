@@ -382,7 +382,8 @@ views::Page Ctx::MakePage(std::string title) const {
     // The stagebegeleider's students; the coordinator's links to them; the
     // meldpunt's requests to talk; the reports made for a student.
     if (role == domain::Role::kTeacher) {
-      page.nav.push_back({"/begeleiding", T("nav_teacher"), req.path.rfind("/begeleiding", 0) == 0});
+      page.nav.push_back(
+          {"/begeleiding", T("nav_teacher"), req.path.rfind("/begeleiding", 0) == 0});
     }
     if (domain::HasPermission(role, domain::Permission::kManagePlacements)) {
       page.nav.push_back({"/stagematching/begeleiders", T("nav_teacher_links"),

@@ -321,7 +321,8 @@ common::StatusOr<std::string> OnBehalfStudent(Ctx& ctx, const auth::School& scho
   }
   auto id = StudentIdByNumber(ctx.app, school.id, ctx.form.Get("reporter_student_number"));
   if (!id.ok())
-    return Status::InvalidArgument(ctx.T("report_err_on_behalf_student"), "reporter_student_number");
+    return Status::InvalidArgument(ctx.T("report_err_on_behalf_student"),
+                                   "reporter_student_number");
   return *id;
 }
 

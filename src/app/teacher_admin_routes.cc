@@ -40,9 +40,9 @@ web::Response LinksPage(Ctx& ctx, const web::Form& values, std::vector<views::Fi
   }
   body.set("teachers", teachers);
   views::SetIfPresent(body, "teacher_error", err("teacher"));
-  body.set("number_field", views::InputField("student_number", ctx.T("teacher_links_number"),
-                                             values.Get("student_number"), "text",
-                                             err("student_number")));
+  body.set("number_field",
+           views::InputField("student_number", ctx.T("teacher_links_number"),
+                             values.Get("student_number"), "text", err("student_number")));
   views::Data rows{views::Data::type::list};
   for (const teacher::Link& l : *links) {
     views::Data r;
@@ -72,8 +72,8 @@ web::Response AddLink(Ctx& ctx) {
 }
 
 web::Response RemoveLink(Ctx& ctx) {
-  Status s = teacher::RemoveLink(ctx.app.db(), ctx.app.audit(), ctx.user(),
-                                 ctx.form.Get("teacher"), ctx.form.Get("student"));
+  Status s = teacher::RemoveLink(ctx.app.db(), ctx.app.audit(), ctx.user(), ctx.form.Get("teacher"),
+                                 ctx.form.Get("student"));
   if (!s.ok()) return ctx.ErrorPage(HttpStatusFor(s));
   return LinksPage(ctx, web::Form(), {}, ctx.T("teacher_links_removed"), 200);
 }
@@ -103,9 +103,8 @@ web::Response ShowConsultations(Ctx& ctx) {
 }
 
 web::Response AnswerConsultation(Ctx& ctx) {
-  Status s = teacher::AnswerConsultation(ctx.app.db(), ctx.app.audit(),
-                                         ctx.app.clock().NowMillis(), ctx.user(),
-                                         ctx.req.PathParam("id"));
+  Status s = teacher::AnswerConsultation(ctx.app.db(), ctx.app.audit(), ctx.app.clock().NowMillis(),
+                                         ctx.user(), ctx.req.PathParam("id"));
   if (!s.ok()) return ctx.ErrorPage(HttpStatusFor(s));
   return web::Response::Redirect("/meldpunt/overleg?klaar=1");
 }

@@ -166,8 +166,7 @@ StatusOr<std::vector<Link>> Links(db::Database& db, std::string_view school_id) 
 }
 
 Status AddLink(db::Database& db, const audit::AuditLog& audit, common::UnixMillis now,
-               const auth::User& by, std::string_view teacher_id,
-               std::string_view student_number) {
+               const auth::User& by, std::string_view teacher_id, std::string_view student_number) {
   return db.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(db::Rows t,
                         c.Query("SELECT id FROM users WHERE id = $1 AND school_id = $2 AND role = "
@@ -193,10 +192,10 @@ Status AddLink(db::Database& db, const audit::AuditLog& audit, common::UnixMilli
 Status RemoveLink(db::Database& db, const audit::AuditLog& audit, const auth::User& by,
                   std::string_view teacher_id, std::string_view student_id) {
   return db.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(int64_t n, c.Execute("DELETE FROM teacher_students WHERE school_id = $1 "
-                                             "AND teacher_id = $2 AND student_id = $3",
-                                             {by.school_id, std::string(teacher_id),
-                                              std::string(student_id)}));
+    SP_ASSIGN_OR_RETURN(
+        int64_t n, c.Execute("DELETE FROM teacher_students WHERE school_id = $1 "
+                             "AND teacher_id = $2 AND student_id = $3",
+                             {by.school_id, std::string(teacher_id), std::string(student_id)}));
     if (n == 0) return Status::NotFound("link not found");
     return audit.Append(c, Audit(by, "teacher.unlink", "student", std::string(student_id)));
   });
@@ -321,15 +320,15 @@ StatusOr<std::vector<Consultation>> Consultations(db::Database& db, std::string_
 Status AnswerConsultation(db::Database& db, const audit::AuditLog& audit, common::UnixMillis now,
                           const auth::User& handler, std::string_view id) {
   return db.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(int64_t n, c.Execute("UPDATE teacher_consultations SET answered_by = $1, "
-                                             "answered_at = $2 WHERE id = $3 AND school_id = $4 "
-                                             "AND answered_at IS NULL",
-                                             {handler.id, now, std::string(id),
-                                              handler.school_id}));
+    SP_ASSIGN_OR_RETURN(int64_t n,
+                        c.Execute("UPDATE teacher_consultations SET answered_by = $1, "
+                                  "answered_at = $2 WHERE id = $3 AND school_id = $4 "
+                                  "AND answered_at IS NULL",
+                                  {handler.id, now, std::string(id), handler.school_id}));
     if (n == 0) return Status::NotFound("consultation not found");
     SP_RETURN_IF_ERROR(notify::RemoveFor(c, id));
-    return audit.Append(c, Audit(handler, "teacher.consultation_answered", "consultation",
-                                 std::string(id)));
+    return audit.Append(
+        c, Audit(handler, "teacher.consultation_answered", "consultation", std::string(id)));
   });
 }
 

@@ -196,10 +196,9 @@ Status HandOverToStudent(App& app, const auth::User& by, const meldpunt::Receipt
                       crypto::Seal(key, receipt.code, teacher::CodeAd(receipt.case_id)));
   SP_ASSIGN_OR_RETURN(auto who, teacher::IdentityOf(app.db(), by.school_id, student_id));
   teacher::NewCaseLink link{receipt.case_id, receipt.case_number, std::string(student_id),
-                            who.user_id,     std::string(agreed),  std::move(sealed)};
+                            who.user_id,     std::string(agreed), std::move(sealed)};
   return app.db().Write([&](db::Connection& c) {
-    return teacher::RecordCaseLink(c, app.audit(), app.outbox(), app.clock().NowMillis(), by,
-                                   link);
+    return teacher::RecordCaseLink(c, app.audit(), app.outbox(), app.clock().NowMillis(), by, link);
   });
 }
 
@@ -207,10 +206,10 @@ common::StatusOr<std::string> StudentIdByNumber(App& app, std::string_view schoo
                                                 std::string_view student_number) {
   std::string id;
   SP_RETURN_IF_ERROR(app.db().Read([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Row r, c.QueryOne("SELECT id FROM students WHERE school_id = $1 AND "
-                                              "student_number = $2",
-                                              {std::string(school_id),
-                                               std::string(student_number)}));
+    SP_ASSIGN_OR_RETURN(db::Row r,
+                        c.QueryOne("SELECT id FROM students WHERE school_id = $1 AND "
+                                   "student_number = $2",
+                                   {std::string(school_id), std::string(student_number)}));
     id = r.Text(0);
     return Status::Ok();
   }));

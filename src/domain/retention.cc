@@ -171,10 +171,9 @@ constexpr std::array kRules{
     // talk holds only the teacher and is kept like a notification.
     With("teacher_students", DS::kStudent, P::kStagematching, "students", "student_id",
          SK::kStudentId),
-    With("student_case_links", DS::kStudent, P::kMeldpunt, "cases", "student_id",
-         SK::kStudentId),
-    Own("teacher_consultations", DS::kStaff, P::kMeldpunt, kWritten, "notifications",
-        "teacher_id", SK::kUserId),
+    With("student_case_links", DS::kStudent, P::kMeldpunt, "cases", "student_id", SK::kStudentId),
+    Own("teacher_consultations", DS::kStaff, P::kMeldpunt, kWritten, "notifications", "teacher_id",
+        SK::kUserId),
 };
 
 }  // namespace

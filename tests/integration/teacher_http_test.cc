@@ -69,21 +69,23 @@ class TeacherHttpTest : public ::testing::TestWithParam<db::Dialect> {
   static std::set<std::string> Linked(const std::string& html) {
     std::set<std::string> out;
     std::regex re("href=\"/begeleiding/studenten/([A-Za-z0-9]+)\"");
-    for (auto it = std::sregex_iterator(html.begin(), html.end(), re);
-         it != std::sregex_iterator(); ++it)
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator();
+         ++it)
       out.insert((*it)[1]);
     return out;
   }
   std::string StudentId(const std::string& school_brin, const std::string& where) {
-    return One("SELECT s.id FROM students s JOIN schools k ON k.id = s.school_id WHERE k.brin = "
-               "$1 AND " + where + " ORDER BY s.student_number LIMIT 1",
-               {school_brin});
+    return One(
+        "SELECT s.id FROM students s JOIN schools k ON k.id = s.school_id WHERE k.brin = "
+        "$1 AND " +
+            where + " ORDER BY s.student_number LIMIT 1",
+        {school_brin});
   }
   // The page's <main>: the header's language link names the path.
   static std::string Main(const std::string& html) {
     size_t from = html.find("<main"), to = html.find("</main>");
     return from == std::string::npos || to == std::string::npos ? html
-                                                                 : html.substr(from, to - from);
+                                                                : html.substr(from, to - from);
   }
   std::string Sanne() { return StudentId("99DM", "s.name = 'Sanne de Vries (demo)'"); }
 
@@ -104,8 +106,7 @@ TEST_P(TeacherHttpTest, SeesOnlyOwnStudentsOfOwnSchool) {
   EXPECT_EQ(teacher->Get("/begeleiding/studenten/" + Sanne()).status, 200);
 
   // Not supervised, another school's, or missing: all the same 404.
-  const std::string other =
-      StudentId("99DM", "COALESCE(s.begeleider_email, '') = ''");
+  const std::string other = StudentId("99DM", "COALESCE(s.begeleider_email, '') = ''");
   const std::string foreign = StudentId("98DM", "1 = 1");
   ASSERT_FALSE(other.empty());
   ASSERT_FALSE(foreign.empty());
@@ -134,10 +135,10 @@ TEST_P(TeacherHttpTest, ConcernWithAgreementReachesTheStudentNotTheTeacher) {
   const std::string kCanary = "KANARIE-teacher-7f3a";
   auto student = LoggedIn("student@99dm.demo");
   student->Get("/s/99DM/melden");
-  auto own = student->Post("/s/99DM/melden",
-                           "mode=confidential&phase=internship&grounds=religion&narrative=" +
-                               std::string(kCanary) +
-                               "&reporter_name=Sanne+de+Vries&reporter_email=student%4099dm.demo");
+  auto own = student->Post(
+      "/s/99DM/melden",
+      "mode=confidential&phase=internship&grounds=religion&narrative=" + std::string(kCanary) +
+          "&reporter_name=Sanne+de+Vries&reporter_email=student%4099dm.demo");
   ASSERT_EQ(own.status, 201) << own.body.substr(0, 500);
   const std::string own_number =
       One("SELECT case_number FROM cases ORDER BY received_at DESC, id LIMIT 1");
@@ -146,19 +147,21 @@ TEST_P(TeacherHttpTest, ConcernWithAgreementReachesTheStudentNotTheTeacher) {
   const std::string page = "/begeleiding/studenten/" + sanne;
   ASSERT_EQ(teacher->Get(page).status, 200);
   // Without the agreement: refused, naming the checkbox, nothing typed lost.
-  auto refused = teacher->Post(page + "/zorg",
-                               "phase=internship&grounds=religion&narrative=Zorg+van+de+begeleider");
+  auto refused = teacher->Post(
+      page + "/zorg", "phase=internship&grounds=religion&narrative=Zorg+van+de+begeleider");
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.body.find("href=\"#agreed\""), std::string::npos);
   EXPECT_NE(refused.body.find("Zorg van de begeleider"), std::string::npos);
   const std::string kTeacherCanary = "BEGELEIDER-kanarie-91c2";
-  auto sent = teacher->Post(page + "/zorg", "agreed=1&phase=internship&grounds=religion"
-                                            "&narrative=" + kTeacherCanary +
-                                            "&company_name=Zorg+BV");
+  auto sent = teacher->Post(page + "/zorg",
+                            "agreed=1&phase=internship&grounds=religion"
+                            "&narrative=" +
+                                kTeacherCanary + "&company_name=Zorg+BV");
   ASSERT_EQ(sent.status, 201) << sent.body.substr(0, 1500);
-  auto link = Rows("SELECT k.case_id, c.case_number, c.channel, c.mode FROM student_case_links k "
-                   "JOIN cases c ON c.id = k.case_id WHERE k.student_id = $1",
-                   {sanne});
+  auto link = Rows(
+      "SELECT k.case_id, c.case_number, c.channel, c.mode FROM student_case_links k "
+      "JOIN cases c ON c.id = k.case_id WHERE k.student_id = $1",
+      {sanne});
   ASSERT_EQ(link.size(), 1u);
   EXPECT_EQ(link[0][2], "mentor");
   EXPECT_EQ(link[0][3], "confidential");
@@ -236,8 +239,8 @@ TEST_P(TeacherHttpTest, CoordinatorLinksByHand) {
   const std::string teacher_id = One("SELECT id FROM users WHERE login = 'teacher@99dm.demo'");
   auto coord = LoggedIn("coordinator@99dm.demo");
   ASSERT_EQ(coord->Get("/stagematching/begeleiders").status, 200);
-  auto bad = coord->Post("/stagematching/begeleiders",
-                         "teacher=" + teacher_id + "&student_number=XX9999");
+  auto bad =
+      coord->Post("/stagematching/begeleiders", "teacher=" + teacher_id + "&student_number=XX9999");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("href=\"#student_number\""), std::string::npos);
   EXPECT_NE(bad.body.find("XX9999"), std::string::npos);
@@ -276,10 +279,11 @@ TEST_P(TeacherHttpTest, SchoolWithoutDemoDataFromTheImport) {
                 .status,
             201);
   auto activate = [&](Browser& b, const std::string& login) {
-    std::string body = One("SELECT m.body FROM mail_outbox m JOIN users u ON u.id = m.user_id "
-                           "WHERE u.login = $1 AND m.kind = 'invitation' ORDER BY m.created_at "
-                           "DESC LIMIT 1",
-                           {login});
+    std::string body =
+        One("SELECT m.body FROM mail_outbox m JOIN users u ON u.id = m.user_id "
+            "WHERE u.login = $1 AND m.kind = 'invitation' ORDER BY m.created_at "
+            "DESC LIMIT 1",
+            {login});
     size_t at = body.find("/invite/");
     ASSERT_NE(at, std::string::npos) << login;
     std::string token = body.substr(at + 8, body.find_first_of("\n ", at) - at - 8);
@@ -293,8 +297,9 @@ TEST_P(TeacherHttpTest, SchoolWithoutDemoDataFromTheImport) {
   activate(admin, "beheer@97pv.test");
   admin.Login("beheer@97pv.test", kPassword);
   admin.Get("/account/security");
-  ASSERT_LT(admin.Post("/account/security",
-                       std::string("secret=") + app::kDemoTotpSecret + "&code=" + Totp())
+  ASSERT_LT(admin
+                .Post("/account/security",
+                      std::string("secret=") + app::kDemoTotpSecret + "&code=" + Totp())
                 .status,
             400);
   auto upload = [&](const std::string& kind, const std::string& csv, bool invite) {
@@ -310,19 +315,19 @@ TEST_P(TeacherHttpTest, SchoolWithoutDemoDataFromTheImport) {
     if (invite) part("invite", "1");
     body += "--" + boundary +
             "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n"
-            "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n";
+            "Content-Type: text/csv\r\n\r\n" +
+            csv + "\r\n--" + boundary + "--\r\n";
     std::string cookies;
     for (const auto& [k, v] : admin.cookies())
       cookies += (cookies.empty() ? "" : "; ") + k + "=" + v;
     web::TestClient c("127.0.0.1", t_->port());
-    return c.Send("POST", "/admin/import",
-                  {{"Cookie", cookies},
-                   {"Content-Type", "multipart/form-data; boundary=" + boundary}},
-                  body);
+    return c.Send(
+        "POST", "/admin/import",
+        {{"Cookie", cookies}, {"Content-Type", "multipart/form-data; boundary=" + boundary}}, body);
   };
-  ASSERT_EQ(upload("staff", "login,name,role,email\nbo@97pv.test,Bo Begeleider,teacher,\n", false)
-                .status,
-            200);
+  ASSERT_EQ(
+      upload("staff", "login,name,role,email\nbo@97pv.test,Bo Begeleider,teacher,\n", false).status,
+      200);
   ASSERT_EQ(upload("students",
                    "student_number,name,crebo,level,pathway,cohort,email,begeleider_email\n"
                    "S001,Sara Student,25480,3,BOL,2026,sara@97pv.test,bo@97pv.test\n"
@@ -345,7 +350,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, TeacherHttpTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
                          [](const ::testing::TestParamInfo<db::Dialect>& p) {
                            return std::string(p.param == db::Dialect::kSqlite ? "sqlite"
-                                                                             : "postgres");
+                                                                              : "postgres");
                          });
 
 }  // namespace
