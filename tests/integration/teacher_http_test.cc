@@ -346,6 +346,40 @@ TEST_P(TeacherHttpTest, SchoolWithoutDemoDataFromTheImport) {
   EXPECT_EQ(Linked(home.body).size(), 1u);
 }
 
+// Every new page, for the role that uses it, in Dutch and in English: no
+// catalogue key left untranslated.
+TEST_P(TeacherHttpTest, EveryPageInBothLanguages) {
+  const std::regex raw(
+      "\\b(teacher_|consult_|own_reports_|own_code_|nav_teacher|nav_consult|"
+      "nav_own_|report_err_on_|report_on_behalf_|status_)[a-z_]*");
+  struct Visit {
+    std::string login, totp_needed;
+    std::vector<std::string> paths;
+  };
+  const std::vector<Visit> visits = {
+      {"teacher@99dm.demo",
+       "",
+       {"/begeleiding", "/begeleiding/gesprek", "/begeleiding/studenten/" + Sanne()}},
+      {"coordinator@99dm.demo", "", {"/stagematching/begeleiders"}},
+      {"meldpunt@99dm.demo", "yes", {"/meldpunt/overleg"}},
+      {"student@99dm.demo", "", {"/mijn-meldingen"}},
+  };
+  for (const Visit& v : visits) {
+    auto b = LoggedIn(v.login, v.totp_needed.empty() ? "" : Totp());
+    for (const char* lang : {"nl", "en"}) {
+      b->Get(std::string("/lang/") + lang);
+      for (const std::string& path : v.paths) {
+        auto res = b->Get(path);
+        ASSERT_EQ(res.status, 200) << v.login << " " << path;
+        EXPECT_NE(res.body.find(std::string("<html lang=\"") + lang), std::string::npos) << path;
+        std::string text = Main(res.body);
+        std::smatch m;
+        EXPECT_FALSE(std::regex_search(text, m, raw)) << path << " " << lang << ": " << m.str();
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TeacherHttpTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
                          [](const ::testing::TestParamInfo<db::Dialect>& p) {
