@@ -155,7 +155,11 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
            Options(ctx, "wish_", NamesOf(domain::AllWishes()), values.GetAll("wishes"), "wishes"));
   body.set("consents", Options(ctx, "consent_", {"contact_company", "share_sbb", "share_adv"},
                                values.GetAll("consent"), "consent"));
-  std::string mode = values.Get("mode").empty() ? "anonymous" : values.Get("mode");
+  // Staff report for a student in the student's name (OnBehalfStudent).
+  const bool on_behalf =
+      ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf);
+  std::string mode = values.Get("mode");
+  if (mode.empty()) mode = on_behalf ? "confidential" : "anonymous";
   body.set("modes", Options(ctx, "mode_", {"anonymous", "confidential", "named"}, {mode}, "mode"));
   views::SetIfPresent(body, "mode_error", err("mode"));
   body.set(

@@ -346,6 +346,44 @@ TEST_P(TeacherHttpTest, SchoolWithoutDemoDataFromTheImport) {
   EXPECT_EQ(Linked(home.body).size(), 1u);
 }
 
+// The report form's on-behalf path, for any staff role: the student's
+// agreement is required, never anonymous, and the code goes to the student.
+TEST_P(TeacherHttpTest, OnBehalfFormHandsTheCodeToTheStudent) {
+  const std::string number = One("SELECT student_number FROM students WHERE id = $1", {Sanne()});
+  auto coord = LoggedIn("coordinator@99dm.demo");
+  coord->Get("/s/99DM/melden");
+  const std::string base =
+      "phase=internship&grounds=age&narrative=Namens+de+student"
+      "&reporter_name=Sanne+de+Vries&reporter_student_number=" +
+      number;
+  auto no_agreement = coord->Post("/s/99DM/melden", base + "&mode=confidential");
+  EXPECT_EQ(no_agreement.status, 400);
+  EXPECT_NE(no_agreement.body.find("href=\"#student_agrees\""), std::string::npos);
+  auto anonymous = coord->Post("/s/99DM/melden", base + "&mode=anonymous&student_agrees=1");
+  EXPECT_EQ(anonymous.status, 400);
+  EXPECT_NE(anonymous.body.find("href=\"#mode\""), std::string::npos);
+  auto unknown = coord->Post("/s/99DM/melden",
+                             "phase=internship&grounds=age&narrative=Namens+de+student"
+                             "&reporter_name=X&reporter_student_number=XX0000"
+                             "&mode=confidential&student_agrees=1");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_NE(unknown.body.find("href=\"#reporter_student_number\""), std::string::npos);
+  auto sent = coord->Post("/s/99DM/melden", base + "&mode=confidential&student_agrees=1");
+  ASSERT_EQ(sent.status, 201) << sent.body.substr(0, 800);
+  EXPECT_EQ(sent.body.find("receipt-code"), std::string::npos);
+  const std::string case_id =
+      One("SELECT case_id FROM student_case_links WHERE student_id = $1", {Sanne()});
+  ASSERT_FALSE(case_id.empty());
+  auto student = LoggedIn("student@99dm.demo");
+  EXPECT_NE(student->Get("/mijn-meldingen").body.find("/mijn-meldingen/" + case_id + "/code"),
+            std::string::npos);
+  auto shown = student->Post("/mijn-meldingen/" + case_id + "/code", "");
+  ASSERT_EQ(shown.status, 200);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(shown.body, m, std::regex("id=\"receipt-code\">([^<]+)<")));
+  EXPECT_EQ(sent.body.find(m[1].str()), std::string::npos);
+}
+
 // Every new page, for the role that uses it, in Dutch and in English: no
 // catalogue key left untranslated.
 TEST_P(TeacherHttpTest, EveryPageInBothLanguages) {
