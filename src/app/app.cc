@@ -15,6 +15,9 @@
 
 namespace app {
 
+// The stagebegeleider, their links and /mijn-meldingen (teacher_routes.cc).
+void RegisterTeacherRoutes(App& app);
+
 namespace {
 
 constexpr char kCsp[] =
@@ -91,6 +94,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterContactRoutes(*this);
   RegisterRightsRoutes(*this);
   RegisterPrivacyPageRoutes(*this);
+  RegisterTeacherRoutes(*this);
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -374,6 +378,22 @@ views::Page Ctx::MakePage(std::string title) const {
     }
     if (domain::HasPermission(role, domain::Permission::kManageOwnCompany)) {
       page.nav.push_back({"/bedrijf", T("nav_company"), req.path.rfind("/bedrijf", 0) == 0});
+    }
+    // The stagebegeleider's students; the coordinator's links to them; the
+    // meldpunt's requests to talk; the reports made for a student.
+    if (role == domain::Role::kTeacher) {
+      page.nav.push_back(
+          {"/begeleiding", T("nav_teacher"), req.path.rfind("/begeleiding", 0) == 0});
+    }
+    if (domain::HasPermission(role, domain::Permission::kManagePlacements)) {
+      page.nav.push_back({"/stagematching/begeleiders", T("nav_teacher_links"),
+                          req.path == "/stagematching/begeleiders"});
+    }
+    if (domain::HasPermission(role, domain::Permission::kHandleCases)) {
+      page.nav.push_back({"/meldpunt/overleg", T("nav_consult"), req.path == "/meldpunt/overleg"});
+    }
+    if (role == domain::Role::kStudent) {
+      page.nav.push_back({"/mijn-meldingen", T("nav_own_reports"), req.path == "/mijn-meldingen"});
     }
     if (domain::HasPermission(role, domain::Permission::kReportOnBehalf) ||
         domain::HasPermission(role, domain::Permission::kSubmitOwnReport)) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/csv.h"
 #include "placement/service.h"
@@ -139,7 +140,12 @@ std::string StudentNumber(const auth::School& school, int i) {
 }
 
 std::string StudentsCsv(const auth::School& school) {
-  std::string csv = "student_number,name,crebo,level,pathway,cohort,location,lat,lon\n";
+  std::string csv =
+      "student_number,name,crebo,level,pathway,cohort,location,lat,lon,begeleider_email\n";
+  // The demo teacher supervises every fourth student and the demo student.
+  std::string brin_lower = school.brin;
+  for (char& ch : brin_lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const std::string teacher = "teacher@" + brin_lower + ".demo";
   for (int i = 0; i < kStudents; ++i) {
     const City& city = kCities[i % 6];
     double lat = city.lat + ((i * 37) % 11 - 5) * 0.003;
@@ -151,7 +157,8 @@ std::string StudentsCsv(const auth::School& school) {
     AppendRow(&csv, {StudentNumber(school, i), name + " (demo)", kCrebos[i % 4],
                      std::to_string(2 + i % 3), i % 5 == 4 ? "BBL" : "BOL",
                      i < kStudents / 2 ? kCohortDone : kCohortOpen, city.name,
-                     fmt::format("{:.4f}", lat), fmt::format("{:.4f}", lon)});
+                     fmt::format("{:.4f}", lat), fmt::format("{:.4f}", lon),
+                     i % 4 == 0 || i == kDemoStudentIndex ? teacher : ""});
   }
   return csv;
 }

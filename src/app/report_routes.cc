@@ -8,6 +8,8 @@
 #include "app/app.h"
 #include "app/programme_choices.h"
 #include "app/report_input.h"
+#include "app/teacher_data.h"
+#include "app/teacher_ui.h"
 
 namespace app {
 
@@ -111,11 +113,9 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
   body.set("brin", school.brin);
   body.set("school_name", school.name);
   body.set("action", "/s/" + school.brin + "/melden");
-  if (!values.Get("flag").empty()) {
-    body.set("flag_id", values.Get("flag"));
-    body.set("student_agrees", values.Get("student_agrees") == "1");
-    views::SetIfPresent(body, "student_agrees_error", err("student_agrees"));
-  }
+  if (!values.Get("flag").empty()) body.set("flag_id", values.Get("flag"));
+  body.set("student_agrees", values.Get("student_agrees") == "1");
+  views::SetIfPresent(body, "student_agrees_error", err("student_agrees"));
   std::string phase = values.Get("phase");
   body.set("phases", Options(ctx, "phase_", {"search", "internship"}, {phase}, "phase"));
   views::SetIfPresent(body, "phase_error", err("phase"));
@@ -155,7 +155,11 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
            Options(ctx, "wish_", NamesOf(domain::AllWishes()), values.GetAll("wishes"), "wishes"));
   body.set("consents", Options(ctx, "consent_", {"contact_company", "share_sbb", "share_adv"},
                                values.GetAll("consent"), "consent"));
-  std::string mode = values.Get("mode").empty() ? "anonymous" : values.Get("mode");
+  // Staff report for a student in the student's name (OnBehalfStudent).
+  const bool on_behalf =
+      ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf);
+  std::string mode = values.Get("mode");
+  if (mode.empty()) mode = on_behalf ? "confidential" : "anonymous";
   body.set("modes", Options(ctx, "mode_", {"anonymous", "confidential", "named"}, {mode}, "mode"));
   views::SetIfPresent(body, "mode_error", err("mode"));
   body.set(
@@ -296,6 +300,36 @@ web::Response SearchCompaniesJson(Ctx& ctx) {
   return web::Response::Json(200, nlohmann::json{{"companies", list}}.dump());
 }
 
+// The student a staff member reports for: the agreement ticked, not
+// anonymous (the student is known to the staff member and gets the case in
+// their account), and a student of the school, from the refusal flag or by
+// student number. Errors name the form's field, in the page's language.
+common::StatusOr<std::string> OnBehalfStudent(Ctx& ctx, const auth::School& school,
+                                              const domain::ReportDraft& draft) {
+  if (ctx.form.Get("student_agrees") != "1")
+    return Status::InvalidArgument(ctx.T("report_err_agrees"), "student_agrees");
+  if (draft.mode == domain::ReportMode::kAnonymous)
+    return Status::InvalidArgument(ctx.T("report_err_on_behalf_anonymous"), "mode");
+  const std::string flag = ctx.form.Get("flag");
+  if (!flag.empty()) {
+    std::string id;
+    Status read = ctx.app.db().Read([&](db::Connection& c) -> Status {
+      SP_ASSIGN_OR_RETURN(db::Row r, c.QueryOne("SELECT p.student_id FROM placement_flags f JOIN "
+                                                "placements p ON p.id = f.placement_id WHERE "
+                                                "f.id = $1 AND f.school_id = $2",
+                                                {flag, school.id}));
+      id = r.Text(0);
+      return Status::Ok();
+    });
+    if (read.ok()) return id;
+  }
+  auto id = StudentIdByNumber(ctx.app, school.id, ctx.form.Get("reporter_student_number"));
+  if (!id.ok())
+    return Status::InvalidArgument(ctx.T("report_err_on_behalf_student"),
+                                   "reporter_student_number");
+  return *id;
+}
+
 web::Response SubmitForm(Ctx& ctx) {
   auto school = SchoolOf(ctx);
   if (!school.ok())
@@ -324,6 +358,17 @@ web::Response SubmitForm(Ctx& ctx) {
   } else {
     draft->channel = domain::Channel::kSelf;
   }
+  // Staff report for a student only with the student's agreement, in the
+  // student's name, and the code goes to the student (teacher_ui.h).
+  std::string for_student;
+  if (by) {
+    auto student = OnBehalfStudent(ctx, *school, *draft);
+    if (!student.ok()) {
+      return RenderForm(ctx, *school, ctx.form,
+                        {{student.status().field(), student.status().message()}}, 400);
+    }
+    for_student = *student;
+  }
   if (!AdmitReport(ctx, *school)) {
     // Everything typed stays in the form; only sending has to wait.
     web::Response res =
@@ -332,14 +377,14 @@ web::Response SubmitForm(Ctx& ctx) {
     return res;
   }
   std::string flag_id = by ? ctx.form.Get("flag") : "";
-  if (!flag_id.empty() && ctx.form.Get("student_agrees") != "1") {
-    return RenderForm(ctx, *school, ctx.form, {{"student_agrees", ctx.T("report_err_agrees")}},
-                      400);
-  }
   std::string mail_optin;
   if (ctx.session && ctx.user().role == domain::Role::kStudent &&
       ctx.user().school_id == school->id && ctx.form.Get("mail_optin") == "yes")
     mail_optin = ctx.user().id;
+  if (by) {
+    auto who = teacher::IdentityOf(ctx.app.db(), school->id, for_student);
+    if (who.ok()) mail_optin = who->user_id;  // the student hears of messages
+  }
   auto receipt = ctx.app.meldpunt().Submit(*school, *draft, by, mail_optin);
   if (receipt.ok() && !flag_id.empty()) {
     Status linked = ctx.app.stagematching().LinkFlagToCase(ctx.user(), flag_id, receipt->case_id);
@@ -352,6 +397,13 @@ web::Response SubmitForm(Ctx& ctx) {
     }
     return ctx.ErrorPage(s.code() == common::StatusCode::kFailedPrecondition ? 503
                                                                              : HttpStatusFor(s));
+  }
+  if (by) {
+    Status handed =
+        HandOverToStudent(ctx.app, ctx.user(), *receipt, for_student, "report_agreed_on_behalf");
+    if (!handed.ok()) return ctx.ErrorPage(HttpStatusFor(handed));
+    auto who = teacher::IdentityOf(ctx.app.db(), school->id, for_student);
+    return ConcernSentPage(ctx, who.ok() && !who->user_id.empty());
   }
   return Receipt(ctx, *receipt, school->brin);
 }

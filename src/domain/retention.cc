@@ -165,6 +165,15 @@ constexpr std::array kRules{
     Own("pulse_answers", DS::kNone, P::kMonitor, kWritten, "monitor"),
     Own("assessment_items", DS::kNone, P::kMonitor, kSchoolYearEnded, "monitor"),
     Own("training_records", DS::kStaff, P::kNorm, kExpired, "training", "user_id", SK::kUserId),
+    // The stagebegeleider (docs/teacher.md): a coordinator's link of a teacher
+    // and a student goes with the student record; a report made for a student
+    // goes with its case (shredded, then the row is deleted); a request to
+    // talk holds only the teacher and is kept like a notification.
+    With("teacher_students", DS::kStudent, P::kStagematching, "students", "student_id",
+         SK::kStudentId),
+    With("student_case_links", DS::kStudent, P::kMeldpunt, "cases", "student_id", SK::kStudentId),
+    Own("teacher_consultations", DS::kStaff, P::kMeldpunt, kWritten, "notifications", "teacher_id",
+        SK::kUserId),
 };
 
 }  // namespace

@@ -158,6 +158,10 @@ class ExportTest : public db::testing::BackendTest {
                             "completed_on, expires_on, recorded_at, recorded_by) VALUES ($1, $2, "
                             "$3, $4, '2026-01-01', '2027-01-01', 0, 'x')",
                             {w.Id("training"), s, u, "Training " + l}));
+    SP_RETURN_IF_ERROR(Exec(c,
+                            "INSERT INTO teacher_consultations(id, school_id, teacher_id, "
+                            "created_at) VALUES ($1, $2, $3, 0)",
+                            {w.Id("consult"), s, u}));
     if (w.student) SP_RETURN_IF_ERROR(SeedStudent(c, w));
     return Status::Ok();
   }
@@ -201,6 +205,15 @@ class ExportTest : public db::testing::BackendTest {
                             "INSERT INTO norm_reads(school_id, user_id, placement_id, version, "
                             "read_at) VALUES ($1, $2, $3, 1, 0)",
                             {s, u, pl}));
+    SP_RETURN_IF_ERROR(Exec(c,
+                            "INSERT INTO teacher_students(school_id, teacher_id, student_id, "
+                            "linked_by, linked_at) VALUES ($1, $2, $3, 'x', 0)",
+                            {s, u, st}));
+    SP_RETURN_IF_ERROR(Exec(c,
+                            "INSERT INTO student_case_links(case_id, school_id, student_id, "
+                            "raised_by, agreed, created_at, code_sealed) VALUES ($1, $2, $3, "
+                            "'x', 'teacher_agreed_confidential', 0, $4)",
+                            {"case-" + s, s, st, db::Blob{w.Secret("code")}}));
     return Exec(c, "INSERT INTO pulse_done(user_id, placement_id, done_at) VALUES ($1, $2, 5)",
                 {u, pl});
   }

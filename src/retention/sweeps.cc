@@ -136,6 +136,8 @@ Status Pass::Written() {
   }
   SP_RETURN_IF_ERROR(Sweep("notifications", "id", "created_at < $1 AND school_id = $2",
                            {CutoffMillis("notifications"), school_id_}));
+  SP_RETURN_IF_ERROR(Sweep("teacher_consultations", "id", "created_at < $1 AND school_id = $2",
+                           {CutoffMillis("notifications"), school_id_}));
   // Pulse links: done_at + "pulse_links"; 0 is a link older than done_at,
   // dated to this run.
   const std::string pulse_users = std::string("user_id IN ") + kSchoolUsers;

@@ -66,6 +66,13 @@ export const ROLE_PAGES = {
 ROLE_PAGES.student.push('/account/privacy', '/account/privacy/gegevens');
 ROLE_PAGES.company = [...(ROLE_PAGES.company || []), '/account/privacy', '/account/privacy/gegevens'];
 ROLE_PAGES.admin.push('/admin/privacy/verzoeken');
+// The stagebegeleider's pages (docs/teacher.md): their students, one student's
+// concern form, the conversation guide; the coordinator's links, the meldpunt's
+// requests to talk and the student's reports made for them.
+ROLE_PAGES.teacher = [...(ROLE_PAGES.teacher || []), '/begeleiding', '/begeleiding/gesprek'];
+ROLE_PAGES.coordinator.push('/stagematching/begeleiders');
+ROLE_PAGES.meldpunt.push('/meldpunt/overleg');
+ROLE_PAGES.student.push('/mijn-meldingen');
 
 // ---------------------------------------------------------------------------
 // Tiny runner
@@ -168,6 +175,33 @@ for (const user of USERS) {
     }
   });
 }
+
+// The stagebegeleider's pages in Dutch and English, one student's concern
+// form included (its id differs per database, so it is found on the list).
+test('teacher: students, a student\'s concern form and the guide, nl and en (axe, 360 px)', async () => {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    const problems = trackProblems(page);
+    await login(page, 'teacher@99dm.demo');
+    await goto(page, '/begeleiding');
+    const href = await page.locator('a[href^="/begeleiding/studenten/"]').first().getAttribute('href');
+    if (!href) throw new Error('the demo teacher supervises no student');
+    const startLang = (await htmlLang(page)).slice(0, 2);
+    for (const round of [1, 2]) {
+      for (const path of ['/begeleiding', href, '/begeleiding/gesprek']) {
+        await goto(page, path);
+        const label = path === href ? '/begeleiding/student' : path;
+        await checkPage(page, `teacher-${round}${label.replace(/\//g, '-')}`, { problems });
+      }
+      await switchLanguage(page);
+    }
+    if ((await htmlLang(page)).slice(0, 2) !== startLang) await switchLanguage(page);
+    await logout(page);
+  } finally {
+    await context.close();
+  }
+});
 
 test('no JavaScript: student can log in, see the dashboard and log out', async () => {
   const context = await newContext(browser, { javaScriptEnabled: false });

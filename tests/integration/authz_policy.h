@@ -308,6 +308,23 @@ const Policy kPolicy[] = {
     // retention_routes.cc: the school admin's retention periods and preview.
     {G, "/admin/bewaartermijnen", kAdmin},
     {P, "/admin/bewaartermijnen", kAdmin, Obj::kNone, "", 400},  // 400: the empty form
+    // teacher_routes.cc: the stagebegeleider's pages (other roles: 403 from the
+    // handler); a student id of the matrix is random: 404. 303: the request to talk.
+    {G, "/begeleiding", kTeacher, Obj::kNone, "", 0, kLoggedIn & ~kTeacher},
+    {G, "/begeleiding/gesprek", kTeacher, Obj::kNone, "", 0, kLoggedIn & ~kTeacher},
+    {P, "/begeleiding/overleg", kTeacher, Obj::kNone, "", 0, kLoggedIn & ~kTeacher},
+    {G, "/begeleiding/studenten/{id}", kTeacher, Obj::kNone, "", 404, kLoggedIn & ~kTeacher},
+    {P, "/begeleiding/studenten/{id}/zorg", kTeacher, Obj::kNone, "", 404, kLoggedIn & ~kTeacher},
+    // teacher_admin_routes.cc: the coordinator's links (400: the empty form; 404:
+    // no such link), the meldpunt's requests to talk (a random id: 404), and a
+    // student's reports made for them (a random case: 404).
+    {G, "/stagematching/begeleiders", kCoordinator},
+    {P, "/stagematching/begeleiders", kCoordinator, Obj::kNone, "", 400},
+    {P, "/stagematching/begeleiders/ontkoppelen", kCoordinator, Obj::kNone, "", 404},
+    {G, "/meldpunt/overleg", kHandlers},
+    {P, "/meldpunt/overleg/{id}/afgehandeld", kHandlers, Obj::kNone, "", 404},
+    {G, "/mijn-meldingen", kStudent, Obj::kNone, "", 0, kLoggedIn & ~kStudent},
+    {P, "/mijn-meldingen/{id}/code", kStudent, Obj::kNone, "", 404, kLoggedIn & ~kStudent},
 };
 
 }  // namespace authz_policy
