@@ -165,6 +165,11 @@ constexpr std::array kRules{
     Own("pulse_answers", DS::kNone, P::kMonitor, kWritten, "monitor"),
     Own("assessment_items", DS::kNone, P::kMonitor, kSchoolYearEnded, "monitor"),
     Own("training_records", DS::kStaff, P::kNorm, kExpired, "training", "user_id", SK::kUserId),
+    // Referrals: the school's outside contacts (ADV, SBB) are configuration
+    // naming staff of those organisations; a referral's hand-over summary is
+    // sealed with its case key and goes when the case is shredded.
+    Kept("referral_contacts", DS::kStaff, P::kMeldpunt),
+    With("referrals", DS::kReporter, P::kMeldpunt, "cases"),
 };
 
 }  // namespace

@@ -18,6 +18,7 @@ import { registerStagematchingTests } from './stagematching.mjs';
 import { registerNormTests } from './norm.mjs';
 import { registerMonitorTests } from './monitor.mjs';
 import { registerSsoTests } from './sso.mjs';
+import { registerReferralTests } from './referral.mjs';
 import { totp, base32Decode } from './totp.mjs';
 
 // ---------------------------------------------------------------------------
@@ -66,6 +67,9 @@ export const ROLE_PAGES = {
 ROLE_PAGES.student.push('/account/privacy', '/account/privacy/gegevens');
 ROLE_PAGES.company = [...(ROLE_PAGES.company || []), '/account/privacy', '/account/privacy/gegevens'];
 ROLE_PAGES.admin.push('/admin/privacy/verzoeken');
+// Referrals (docs/referrals.md): the school's ADV and SBB contacts; the norm page with the outside routes.
+ROLE_PAGES.admin.push('/admin/doorverwijzing');
+PUBLIC_PAGES.push({ name: 'norm-page', path: '/s/99DM/norm' });
 
 // ---------------------------------------------------------------------------
 // Tiny runner
@@ -468,6 +472,7 @@ registerStagematchingTests(test, () => browser);
 registerNormTests(test, () => browser);
 registerMonitorTests(test, () => browser);
 registerSsoTests(test, () => browser);
+registerReferralTests(test, () => browser);
 
 // ---------------------------------------------------------------------------
 async function main() {

@@ -308,6 +308,22 @@ const Policy kPolicy[] = {
     // retention_routes.cc: the school admin's retention periods and preview.
     {G, "/admin/bewaartermijnen", kAdmin},
     {P, "/admin/bewaartermijnen", kAdmin, Obj::kNone, "", 400},  // 400: the empty form
+    // referral_routes.cc: the school's outside contacts (the empty form saves "none set");
+    // the handler's referrals of a case (a random referral id: 404); the student's
+    // agreement with the code (without a reporter session: a redirect to /melding); the
+    // destination's link (a random token: 404).
+    {G, "/admin/doorverwijzing", kAdmin},
+    {P, "/admin/doorverwijzing", kAdmin},
+    {G, "/meldpunt/zaken/{id}/doorverwijzingen", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/doorverwijzingen", kHandlers, Obj::kCase},
+    {G, "/meldpunt/zaken/{id}/doorverwijzingen/{ref}", kHandlers, Obj::kCase},
+    {G, "/meldpunt/zaken/{id}/doorverwijzingen/{ref}/pdf", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/doorverwijzingen/{ref}/versturen", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/doorverwijzingen/{ref}/antwoord", kHandlers, Obj::kCase},
+    {G, "/melding/doorverwijzingen", kEveryone},
+    {P, "/melding/doorverwijzingen/{ref}", kEveryone},
+    {G, "/doorverwijzing/{token}", kEveryone},
+    {G, "/doorverwijzing/{token}/pdf", kEveryone},
 };
 
 }  // namespace authz_policy
