@@ -185,7 +185,7 @@ web::Response SaveContacts(Ctx& ctx) {
 
 web::Response CasePage(Ctx& ctx, const std::vector<views::FieldError>& errors, int status,
                        const web::Form* typed = nullptr) {
-  std::string case_id = ctx.req.PathParam("id");
+  std::string case_id = std::string(ctx.req.PathParam("id"));
   meldpunt::Staff staff = ctx.Staff();
   meldpunt::Referrals referrals = ReferralsOf(ctx.app);
   auto list = referrals.ForCase(staff, case_id);
@@ -267,7 +267,7 @@ int ParseDays(const std::string& text) {
 }
 
 web::Response Compose(Ctx& ctx) {
-  std::string case_id = ctx.req.PathParam("id");
+  std::string case_id = std::string(ctx.req.PathParam("id"));
   meldpunt::ComposeRequest req{ctx.form.Get("destination"), ctx.form.GetAll("parts"),
                                ctx.form.Get("request"), ParseDays(ctx.form.Get("follow_up_days"))};
   auto id = ReferralsOf(ctx.app).Compose(ctx.Staff(), case_id, req);
@@ -279,9 +279,9 @@ web::Response Compose(Ctx& ctx) {
 }
 
 web::Response DetailPage(Ctx& ctx, const std::vector<views::FieldError>& errors, int status) {
-  std::string case_id = ctx.req.PathParam("id");
+  std::string case_id = std::string(ctx.req.PathParam("id"));
   meldpunt::Referrals referrals = ReferralsOf(ctx.app);
-  auto r = referrals.Get(ctx.Staff(), case_id, ctx.req.PathParam("ref"));
+  auto r = referrals.Get(ctx.Staff(), case_id, std::string(ctx.req.PathParam("ref")));
   if (!r.ok()) return smui::ErrorPageFor(ctx, r.status());
   auto contacts = referrals.Contacts(ctx.user().school_id);
   if (!contacts.ok()) return ctx.ErrorPage(HttpStatusFor(contacts.status()));
@@ -319,14 +319,14 @@ web::Response DetailPage(Ctx& ctx, const std::vector<views::FieldError>& errors,
 web::Response ShowDetail(Ctx& ctx) { return DetailPage(ctx, {}, 200); }
 
 web::Response Pdf(Ctx& ctx) {
-  auto r = ReferralsOf(ctx.app).Get(ctx.Staff(), ctx.req.PathParam("id"), ctx.req.PathParam("ref"));
+  auto r = ReferralsOf(ctx.app).Get(ctx.Staff(), std::string(ctx.req.PathParam("id")), std::string(ctx.req.PathParam("ref")));
   if (!r.ok()) return smui::ErrorPageFor(ctx, r.status());
   return PdfResponse(ctx, r->summary);
 }
 
 web::Response AfterDetailChange(Ctx& ctx, const Status& s, const char* flash) {
   if (s.ok()) {
-    return web::Response::Redirect(Base(ctx.req.PathParam("id")) + "/" + ctx.req.PathParam("ref") +
+    return web::Response::Redirect(Base(std::string(ctx.req.PathParam("id"))) + "/" + std::string(ctx.req.PathParam("ref")) +
                                    "?ok=" + flash);
   }
   if (s.code() == common::StatusCode::kInvalidArgument ||
@@ -338,14 +338,14 @@ web::Response AfterDetailChange(Ctx& ctx, const Status& s, const char* flash) {
 }
 
 web::Response Send(Ctx& ctx) {
-  Status s = ReferralsOf(ctx.app).Send(ctx.Staff(), ctx.req.PathParam("id"),
-                                       ctx.req.PathParam("ref"), ctx.form.Get("delivery"));
+  Status s = ReferralsOf(ctx.app).Send(ctx.Staff(), std::string(ctx.req.PathParam("id")),
+                                       std::string(ctx.req.PathParam("ref")), ctx.form.Get("delivery"));
   return AfterDetailChange(ctx, s, "ref_sent");
 }
 
 web::Response Answer(Ctx& ctx) {
-  Status s = ReferralsOf(ctx.app).RecordAnswer(ctx.Staff(), ctx.req.PathParam("id"),
-                                               ctx.req.PathParam("ref"), ctx.form.Get("answer"),
+  Status s = ReferralsOf(ctx.app).RecordAnswer(ctx.Staff(), std::string(ctx.req.PathParam("id")),
+                                               std::string(ctx.req.PathParam("ref")), ctx.form.Get("answer"),
                                                ctx.form.Get("outcome"));
   return AfterDetailChange(ctx, s, "ref_answered");
 }
@@ -390,7 +390,7 @@ web::Response Decide(Ctx& ctx) {
   std::string decision = ctx.form.Get("decision");
   if (decision != "agree" && decision != "decline")
     return ReporterPage(ctx, ctx.T("ref_error_decision"), 400);
-  Status s = ReferralsOf(ctx.app).ReporterDecide(ReporterToken(ctx), ctx.req.PathParam("ref"),
+  Status s = ReferralsOf(ctx.app).ReporterDecide(ReporterToken(ctx), std::string(ctx.req.PathParam("ref")),
                                                  decision == "agree");
   if (s.code() == common::StatusCode::kUnauthenticated) return web::Response::Redirect("/melding");
   if (s.code() == common::StatusCode::kFailedPrecondition)
@@ -414,7 +414,7 @@ web::Response LinkStatus(Ctx& ctx, const Status& s) {
 }
 
 web::Response ShowLink(Ctx& ctx) {
-  std::string token = ctx.req.PathParam("token");
+  std::string token = std::string(ctx.req.PathParam("token"));
   auto r = ReferralsOf(ctx.app).OpenByToken(token);
   if (!r.ok()) return LinkStatus(ctx, r.status());
   views::Page page = ctx.MakePage(Title(ctx, r->summary));
@@ -426,7 +426,7 @@ web::Response ShowLink(Ctx& ctx) {
 }
 
 web::Response LinkPdf(Ctx& ctx) {
-  auto r = ReferralsOf(ctx.app).OpenByToken(ctx.req.PathParam("token"));
+  auto r = ReferralsOf(ctx.app).OpenByToken(std::string(ctx.req.PathParam("token")));
   if (!r.ok()) return LinkStatus(ctx, r.status());
   return PdfResponse(ctx, r->summary);
 }

@@ -158,7 +158,7 @@ ReferralSummary DecodeSummary(std::string_view text) {
 StatusOr<ReferralSummary> Referrals::Preview(const Staff& staff, std::string_view case_id) {
   SP_ASSIGN_OR_RETURN(CaseDetail d, meldpunt_.OpenCase(staff, case_id));
   if (!d.can_read_content)
-    return Status::PermissionDenied("this handler holds no key for the case yet", "key");
+    return Status::PermissionDenied("this handler holds no key for the case yet");
   ReferralSummary s;
   s.case_number = d.summary.case_number;
   s.composed_at = clock_.NowMillis();
@@ -303,12 +303,12 @@ Status Referrals::Send(const Staff& staff, std::string_view case_id, std::string
       token_box = db::Blob{std::move(box)};
       token_hash = crypto::Sha256Hex(token);
       expires = now + kReferralLinkDays * kDayMillis;
-      SP_ASSIGN_OR_RETURN(bool queued,
-                          outbox_->Enqueue(c, mail::Kind::kReferral,
-                                           {address, "nl", v.school_id, ""},
-                                           {.link = "/doorverwijzing/" + token,
-                                            .school_name = ref.summary.school_name,
-                                            .valid_until = *expires}));
+      mail::Params params;
+      params.link = "/doorverwijzing/" + token;
+      params.school_name = ref.summary.school_name;
+      params.valid_until = *expires;
+      SP_ASSIGN_OR_RETURN(bool queued, outbox_->Enqueue(c, mail::Kind::kReferral,
+                                                        {address, "nl", v.school_id, ""}, params));
       (void)queued;
     }
     auto opt = [](const auto& o) { return o ? db::Param(*o) : db::Param(std::nullopt); };

@@ -6,9 +6,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace {
 
@@ -45,7 +46,10 @@ TEST(PdfDocumentTest, TextIsFoundAgainAndMarkupIsText) {
 TEST(PdfDocumentTest, LongTextBreaksOverPages) {
   std::string para;
   for (int i = 0; i < 400; ++i) para += "woord" + std::to_string(i) + " ";
-  pdf::Document doc{.title = "Lang", .sections = {{"Deel", {para, para, para, "SLOT-regel"}}}};
+  pdf::Document doc{.title = "Lang",
+                    .subtitle = "",
+                    .sections = {{"Deel", {para, para, para, "SLOT-regel"}}},
+                    .footer = ""};
   auto bytes = pdf::Render(doc);
   ASSERT_TRUE(bytes.ok());
   std::string text = TextOf(*bytes);
@@ -56,7 +60,7 @@ TEST(PdfDocumentTest, LongTextBreaksOverPages) {
 }
 
 TEST(PdfDocumentTest, RefusesInvalidUtf8) {
-  pdf::Document doc{.title = std::string("\xff\xfe")};
+  pdf::Document doc{.title = std::string("\xff\xfe"), .subtitle = "", .sections = {}, .footer = ""};
   EXPECT_EQ(pdf::Render(doc).status().field(), "text");
 }
 
