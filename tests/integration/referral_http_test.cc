@@ -355,6 +355,7 @@ TEST_P(ReferralHttpTest, SchoolWithoutDemoDataSendsAReferralTheStudentAgreedTo) 
   };
   Browser admin(t_->port());
   ASSERT_NO_FATAL_FAILURE(activate(admin, admin_invite, "admin@97zz.test"));
+  ASSERT_EQ(admin.Get("/admin/doorverwijzing").status, 200);
   ASSERT_EQ(admin.Post("/admin/doorverwijzing",
                        "adv_name=ADV+Zuid&adv_email=info%40adv-zuid.test&show_inspectie=1")
                 .status,
@@ -393,8 +394,9 @@ TEST_P(ReferralHttpTest, SchoolWithoutDemoDataSendsAReferralTheStudentAgreedTo) 
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReferralHttpTest,
                          ::testing::Values(db::Dialect::kSqlite, db::Dialect::kPostgres),
-                         [](const auto& info) {
-                           return std::string(info.param == db::Dialect::kSqlite ? "sqlite" : "postgres");
+                         [](const ::testing::TestParamInfo<db::Dialect>& p) {
+                           return std::string(p.param == db::Dialect::kSqlite ? "sqlite"
+                                                                              : "postgres");
                          });
 
 }  // namespace
