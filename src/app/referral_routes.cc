@@ -139,7 +139,7 @@ web::Response ContactsForm(Ctx& ctx, const meldpunt::ReferralContacts& v,
   const std::string values[] = {v.adv_name,    v.adv_address, v.adv_phone, v.adv_email,
                                 v.adv_website, v.sbb_name,    v.sbb_email};
   const char* types[] = {"text", "text", "tel", "email", "url", "text", "email"};
-  const char* autocomplete[] = {"organization", "street-address", "tel", "email",
+  const char* autocomplete[] = {"organization", "street-address", "tel",  "email",
                                 "url",          "name",           "email"};
   views::Data adv{views::Data::type::list}, sbb{views::Data::type::list};
   for (size_t i = 0; i < std::size(kContactFields); ++i) {
@@ -164,18 +164,17 @@ web::Response ShowContacts(Ctx& ctx) {
 }
 
 web::Response SaveContacts(Ctx& ctx) {
-  meldpunt::ReferralContacts typed{ctx.form.Get("adv_name"),    ctx.form.Get("adv_address"),
-                                   ctx.form.Get("adv_phone"),   ctx.form.Get("adv_email"),
-                                   ctx.form.Get("adv_website"), ctx.form.Get("sbb_name"),
-                                   ctx.form.Get("sbb_email"),   ctx.form.Get("show_inspectie") == "1",
-                                   true};
+  meldpunt::ReferralContacts typed{
+      ctx.form.Get("adv_name"),  ctx.form.Get("adv_address"),           ctx.form.Get("adv_phone"),
+      ctx.form.Get("adv_email"), ctx.form.Get("adv_website"),           ctx.form.Get("sbb_name"),
+      ctx.form.Get("sbb_email"), ctx.form.Get("show_inspectie") == "1", true};
   Status s = ReferralsOf(ctx.app).SaveContacts(ctx.user(), typed);
   if (s.code() == common::StatusCode::kInvalidArgument) {
     // What was typed comes back, so nothing is lost.
     std::string key = "ref_admin_error_" + s.message();
     std::string reason = ctx.T(key) == key ? ctx.T("ref_admin_error_invalid") : ctx.T(key);
-    return ContactsForm(ctx, typed,
-                        {{s.field(), ctx.T("ref_admin_" + s.field()) + ": " + reason}}, "", 400);
+    return ContactsForm(ctx, typed, {{s.field(), ctx.T("ref_admin_" + s.field()) + ": " + reason}},
+                        "", 400);
   }
   if (!s.ok()) return ctx.ErrorPage(HttpStatusFor(s));
   return web::Response::Redirect("/admin/doorverwijzing?ok=1");
@@ -319,34 +318,37 @@ web::Response DetailPage(Ctx& ctx, const std::vector<views::FieldError>& errors,
 web::Response ShowDetail(Ctx& ctx) { return DetailPage(ctx, {}, 200); }
 
 web::Response Pdf(Ctx& ctx) {
-  auto r = ReferralsOf(ctx.app).Get(ctx.Staff(), std::string(ctx.req.PathParam("id")), std::string(ctx.req.PathParam("ref")));
+  auto r = ReferralsOf(ctx.app).Get(ctx.Staff(), std::string(ctx.req.PathParam("id")),
+                                    std::string(ctx.req.PathParam("ref")));
   if (!r.ok()) return smui::ErrorPageFor(ctx, r.status());
   return PdfResponse(ctx, r->summary);
 }
 
 web::Response AfterDetailChange(Ctx& ctx, const Status& s, const char* flash) {
   if (s.ok()) {
-    return web::Response::Redirect(Base(std::string(ctx.req.PathParam("id"))) + "/" + std::string(ctx.req.PathParam("ref")) +
-                                   "?ok=" + flash);
+    return web::Response::Redirect(Base(std::string(ctx.req.PathParam("id"))) + "/" +
+                                   std::string(ctx.req.PathParam("ref")) + "?ok=" + flash);
   }
   if (s.code() == common::StatusCode::kInvalidArgument ||
       s.code() == common::StatusCode::kFailedPrecondition) {
     std::string field = s.field() == "answer" || s.field() == "outcome" ? "answer" : "delivery";
-    return DetailPage(ctx, {{field, ErrorText(ctx, s)}}, s.code() == common::StatusCode::kInvalidArgument ? 400 : 409);
+    return DetailPage(ctx, {{field, ErrorText(ctx, s)}},
+                      s.code() == common::StatusCode::kInvalidArgument ? 400 : 409);
   }
   return smui::ErrorPageFor(ctx, s);
 }
 
 web::Response Send(Ctx& ctx) {
-  Status s = ReferralsOf(ctx.app).Send(ctx.Staff(), std::string(ctx.req.PathParam("id")),
-                                       std::string(ctx.req.PathParam("ref")), ctx.form.Get("delivery"));
+  Status s =
+      ReferralsOf(ctx.app).Send(ctx.Staff(), std::string(ctx.req.PathParam("id")),
+                                std::string(ctx.req.PathParam("ref")), ctx.form.Get("delivery"));
   return AfterDetailChange(ctx, s, "ref_sent");
 }
 
 web::Response Answer(Ctx& ctx) {
   Status s = ReferralsOf(ctx.app).RecordAnswer(ctx.Staff(), std::string(ctx.req.PathParam("id")),
-                                               std::string(ctx.req.PathParam("ref")), ctx.form.Get("answer"),
-                                               ctx.form.Get("outcome"));
+                                               std::string(ctx.req.PathParam("ref")),
+                                               ctx.form.Get("answer"), ctx.form.Get("outcome"));
   return AfterDetailChange(ctx, s, "ref_answered");
 }
 
@@ -390,8 +392,8 @@ web::Response Decide(Ctx& ctx) {
   std::string decision = ctx.form.Get("decision");
   if (decision != "agree" && decision != "decline")
     return ReporterPage(ctx, ctx.T("ref_error_decision"), 400);
-  Status s = ReferralsOf(ctx.app).ReporterDecide(ReporterToken(ctx), std::string(ctx.req.PathParam("ref")),
-                                                 decision == "agree");
+  Status s = ReferralsOf(ctx.app).ReporterDecide(
+      ReporterToken(ctx), std::string(ctx.req.PathParam("ref")), decision == "agree");
   if (s.code() == common::StatusCode::kUnauthenticated) return web::Response::Redirect("/melding");
   if (s.code() == common::StatusCode::kFailedPrecondition)
     return ReporterPage(ctx, ctx.T("ref_error_referral"), 409);
@@ -462,7 +464,8 @@ void RegisterReferralRoutes(App& app) {
   Access handle = Access::Need(domain::Permission::kHandleCases);
   app.Route(web::Method::kGet, "/admin/doorverwijzing", admin, ShowContacts);
   app.Route(web::Method::kPost, "/admin/doorverwijzing", admin, SaveContacts);
-  app.Route(web::Method::kGet, "/meldpunt/zaken/{id}/doorverwijzingen", handle, ShowCase, sensitive);
+  app.Route(web::Method::kGet, "/meldpunt/zaken/{id}/doorverwijzingen", handle, ShowCase,
+            sensitive);
   app.Route(web::Method::kPost, "/meldpunt/zaken/{id}/doorverwijzingen", handle, Compose,
             sensitive);
   app.Route(web::Method::kGet, "/meldpunt/zaken/{id}/doorverwijzingen/{ref}", handle, ShowDetail,

@@ -71,8 +71,8 @@ struct ReferralSummary {
   std::string school_name;
   std::string case_number;
   common::UnixMillis composed_at = 0;
-  std::string what;                 // the student's account
-  std::vector<std::string> grounds; // domain::Ground ids
+  std::string what;                  // the student's account
+  std::vector<std::string> grounds;  // domain::Ground ids
   std::string company;
   std::string occurred_on;  // YYYY-MM-DD or ""
   std::string received_on;  // YYYY-MM-DD or ""
@@ -97,17 +97,17 @@ struct Referral {
   int follow_up_days = 14;
 };
 
-inline constexpr std::array<std::string_view, 4> kReferralOutcomes = {
-    "taken_up", "referred_on", "no_action", "declined"};
+inline constexpr std::array<std::string_view, 4> kReferralOutcomes = {"taken_up", "referred_on",
+                                                                      "no_action", "declined"};
 // How long the link in the mail opens the summary.
 inline constexpr int kReferralLinkDays = 30;
 inline constexpr char kReferralLinkExpired[] = "referral_link_expired";
 
 struct ComposeRequest {
-  std::string destination;          // "adv" or "sbb"
-  std::vector<std::string> parts;   // the parts the student chose to share
-  std::string request;              // what the school asks of the destination
-  int follow_up_days = 14;          // 1 to 90
+  std::string destination;         // "adv" or "sbb"
+  std::vector<std::string> parts;  // the parts the student chose to share
+  std::string request;             // what the school asks of the destination
+  int follow_up_days = 14;         // 1 to 90
 };
 
 class Referrals {

@@ -80,7 +80,7 @@ StatusOr<ReferralContacts> Referrals::Contacts(std::string_view school_id) {
                                 {std::string(school_id)}));
     if (rows.empty()) return Status::Ok();
     const db::Row& r = rows.rows[0];
-    out = {r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),
+    out = {r.Text(0), r.Text(1), r.Text(2),     r.Text(3), r.Text(4),
            r.Text(5), r.Text(6), r.Int(7) != 0, true};
     return Status::Ok();
   });
@@ -105,8 +105,8 @@ Status Referrals::SaveContacts(const auth::User& admin, const ReferralContacts& 
                   {admin.school_id, v.adv_name, v.adv_address, v.adv_phone, v.adv_email,
                    v.adv_website, v.sbb_name, v.sbb_email, v.show_inspectie, now, admin.id})
             .status());
-    return audit_.Append(c, {admin.school_id, admin.id, "referral.contacts", "school",
-                             admin.school_id, "ok"});
+    return audit_.Append(
+        c, {admin.school_id, admin.id, "referral.contacts", "school", admin.school_id, "ok"});
   });
 }
 

@@ -27,8 +27,7 @@ constexpr char kColumns[] =
 bool IsDestination(std::string_view d) { return d == "adv" || d == "sbb"; }
 
 domain::ActionKind ActionFor(std::string_view destination) {
-  return destination == "adv" ? domain::ActionKind::kReferralAdv
-                              : domain::ActionKind::kReferralSbb;
+  return destination == "adv" ? domain::ActionKind::kReferralAdv : domain::ActionKind::kReferralSbb;
 }
 
 domain::Consent ConsentFor(std::string_view destination) {
@@ -56,8 +55,8 @@ StatusOr<Referral> FromRow(const db::Row& r, const crypto::SecretKey* key) {
                                                        FieldAd("referrals", out.id, "summary")));
     out.summary = DecodeSummary(json);
     if (!r.IsNull(13)) {
-      SP_ASSIGN_OR_RETURN(out.answer, crypto::Open(*key, r.BlobBytes(13),
-                                                   FieldAd("referrals", out.id, "answer")));
+      SP_ASSIGN_OR_RETURN(
+          out.answer, crypto::Open(*key, r.BlobBytes(13), FieldAd("referrals", out.id, "answer")));
     }
   }
   out.created_at = r.Int(5);
@@ -75,10 +74,9 @@ StatusOr<Referral> FromRow(const db::Row& r, const crypto::SecretKey* key) {
 
 StatusOr<db::Row> LoadRow(db::Connection& c, std::string_view case_id,
                           std::string_view referral_id) {
-  SP_ASSIGN_OR_RETURN(db::Rows rows,
-                      c.Query(std::string("SELECT ") + kColumns +
-                                  " FROM referrals WHERE id = $1 AND case_id = $2",
-                              {std::string(referral_id), std::string(case_id)}));
+  SP_ASSIGN_OR_RETURN(db::Rows rows, c.Query(std::string("SELECT ") + kColumns +
+                                                 " FROM referrals WHERE id = $1 AND case_id = $2",
+                                             {std::string(referral_id), std::string(case_id)}));
   if (rows.empty()) return Status::NotFound("no such referral");
   return rows.rows[0];
 }
@@ -125,12 +123,18 @@ Status ValidateCompose(const ComposeRequest& r) {
 }  // namespace
 
 std::string EncodeSummary(const ReferralSummary& s) {
-  nlohmann::json j = {{"destination", s.destination}, {"school_name", s.school_name},
-                      {"case_number", s.case_number}, {"composed_at", s.composed_at},
-                      {"what", s.what},               {"grounds", s.grounds},
-                      {"company", s.company},         {"occurred_on", s.occurred_on},
-                      {"received_on", s.received_on}, {"name", s.name},
-                      {"contact", s.contact},         {"request", s.request},
+  nlohmann::json j = {{"destination", s.destination},
+                      {"school_name", s.school_name},
+                      {"case_number", s.case_number},
+                      {"composed_at", s.composed_at},
+                      {"what", s.what},
+                      {"grounds", s.grounds},
+                      {"company", s.company},
+                      {"occurred_on", s.occurred_on},
+                      {"received_on", s.received_on},
+                      {"name", s.name},
+                      {"contact", s.contact},
+                      {"request", s.request},
                       {"parts", s.parts}};
   return j.dump();
 }
@@ -180,8 +184,8 @@ StatusOr<ReferralSummary> Referrals::Preview(const Staff& staff, std::string_vie
     }
   }
   Status st = db_.Read([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Row r, c.QueryOne("SELECT name FROM schools WHERE id = $1",
-                                              {staff.user.school_id}));
+    SP_ASSIGN_OR_RETURN(
+        db::Row r, c.QueryOne("SELECT name FROM schools WHERE id = $1", {staff.user.school_id}));
     s.school_name = r.Text(0);
     return Status::Ok();
   });
@@ -208,8 +212,8 @@ StatusOr<std::string> Referrals::Compose(const Staff& staff, std::string_view ca
     SP_RETURN_IF_ERROR(CheckMayAct(staff, v));
     SP_ASSIGN_OR_RETURN(crypto::SecretKey key,
                         internal::StaffCaseKey(c, meldpunt_.keys(), staff, case_id));
-    SP_ASSIGN_OR_RETURN(std::string box, crypto::Seal(key, EncodeSummary(s),
-                                                      FieldAd("referrals", id, "summary")));
+    SP_ASSIGN_OR_RETURN(std::string box,
+                        crypto::Seal(key, EncodeSummary(s), FieldAd("referrals", id, "summary")));
     std::string parts;
     for (const std::string& p : s.parts) parts += (parts.empty() ? "" : ",") + p;
     SP_RETURN_IF_ERROR(
@@ -219,8 +223,8 @@ StatusOr<std::string> Referrals::Compose(const Staff& staff, std::string_view ca
                   {id, v.school_id, std::string(case_id), request.destination, parts,
                    db::Blob{std::move(box)}, staff.user.id, now, request.follow_up_days})
             .status());
-    return audit_.Append(c, internal::CaseAudit(v.school_id, staff.user.id,
-                                                "case.referral_compose", case_id));
+    return audit_.Append(
+        c, internal::CaseAudit(v.school_id, staff.user.id, "case.referral_compose", case_id));
   });
   if (!st.ok()) return st;
   return id;
@@ -240,8 +244,8 @@ StatusOr<std::vector<Referral>> Referrals::ForCase(const Staff& staff, std::stri
       out.push_back(std::move(ref));
     }
     if (rows.empty()) return Status::Ok();
-    return audit_.Append(c, internal::CaseAudit(v.school_id, staff.user.id, "case.referral_read",
-                                                case_id));
+    return audit_.Append(
+        c, internal::CaseAudit(v.school_id, staff.user.id, "case.referral_read", case_id));
   });
   if (!st.ok()) return st;
   return out;
@@ -256,8 +260,8 @@ StatusOr<Referral> Referrals::Get(const Staff& staff, std::string_view case_id,
                         internal::StaffCaseKey(c, meldpunt_.keys(), staff, case_id));
     SP_ASSIGN_OR_RETURN(db::Row r, LoadRow(c, case_id, referral_id));
     SP_ASSIGN_OR_RETURN(out, FromRow(r, &key));
-    return audit_.Append(c, internal::CaseAudit(v.school_id, staff.user.id, "case.referral_read",
-                                                case_id));
+    return audit_.Append(
+        c, internal::CaseAudit(v.school_id, staff.user.id, "case.referral_read", case_id));
   });
   if (!st.ok()) return st;
   return out;
@@ -276,9 +280,8 @@ Status Referrals::Send(const Staff& staff, std::string_view case_id, std::string
                         internal::StaffCaseKey(c, meldpunt_.keys(), staff, case_id));
     SP_ASSIGN_OR_RETURN(Referral ref, FromRow(row, &key));
     if (ref.state != "agreed") {
-      return Status::FailedPrecondition(ref.state == "sent" ? "already sent"
-                                                            : "the student has not agreed",
-                                        "referral");
+      return Status::FailedPrecondition(
+          ref.state == "sent" ? "already sent" : "the student has not agreed", "referral");
     }
     SP_RETURN_IF_ERROR(domain::CheckConsent(ActionFor(ref.destination), v.consents));
     std::optional<db::Blob> token_box;
@@ -296,10 +299,9 @@ Status Referrals::Send(const Staff& staff, std::string_view case_id, std::string
       // The mail holds only the link; the token is stored as its hash and
       // opens the one copy of the summary sealed for the destination.
       std::string token = crypto::RandomToken(32);
-      SP_ASSIGN_OR_RETURN(std::string box,
-                          crypto::Seal(KeyRing::TokenKey(token, kTokenPurpose),
-                                       EncodeSummary(ref.summary),
-                                       FieldAd("referrals", ref.id, "token_box")));
+      SP_ASSIGN_OR_RETURN(std::string box, crypto::Seal(KeyRing::TokenKey(token, kTokenPurpose),
+                                                        EncodeSummary(ref.summary),
+                                                        FieldAd("referrals", ref.id, "token_box")));
       token_box = db::Blob{std::move(box)};
       token_hash = crypto::Sha256Hex(token);
       expires = now + kReferralLinkDays * kDayMillis;
@@ -325,8 +327,8 @@ Status Referrals::Send(const Staff& staff, std::string_view case_id, std::string
                                  {crypto::RandomId(), std::string(case_id), now,
                                   domain::Name(ActionFor(ref.destination)), staff.user.id})
                            .status());
-    return audit_.Append(c, internal::CaseAudit(v.school_id, staff.user.id, "case.referral_send",
-                                                case_id));
+    return audit_.Append(
+        c, internal::CaseAudit(v.school_id, staff.user.id, "case.referral_send", case_id));
   });
 }
 
@@ -338,9 +340,8 @@ Status Referrals::RecordAnswer(const Staff& staff, std::string_view case_id,
     SP_ASSIGN_OR_RETURN(internal::VisibleCase v, internal::LoadVisibleCase(c, staff, case_id));
     if (answer.size() > 20000 || !common::IsValidUtf8(answer))
       return Status::InvalidArgument("is too long", "answer");
-    if (!outcome.empty() &&
-        std::find(kReferralOutcomes.begin(), kReferralOutcomes.end(), outcome) ==
-            kReferralOutcomes.end())
+    if (!outcome.empty() && std::find(kReferralOutcomes.begin(), kReferralOutcomes.end(),
+                                      outcome) == kReferralOutcomes.end())
       return Status::InvalidArgument("choose an outcome", "outcome");
     if (answer.empty() && outcome.empty())
       return Status::InvalidArgument("write the answer or choose an outcome", "answer");
@@ -352,14 +353,14 @@ Status Referrals::RecordAnswer(const Staff& staff, std::string_view case_id,
     std::string id = r.Text(0);
     SP_ASSIGN_OR_RETURN(std::string box,
                         crypto::Seal(key, answer, FieldAd("referrals", id, "answer")));
-    SP_RETURN_IF_ERROR(c.Execute("UPDATE referrals SET answer = $1, answered_at = $2, outcome = $3 "
-                                 "WHERE id = $4",
-                                 {db::Blob{std::move(box)}, now,
-                                  outcome.empty() ? db::Param(std::nullopt) : db::Param(outcome),
-                                  id})
-                           .status());
-    return audit_.Append(c, internal::CaseAudit(v.school_id, staff.user.id,
-                                                "case.referral_answer", case_id));
+    SP_RETURN_IF_ERROR(
+        c.Execute("UPDATE referrals SET answer = $1, answered_at = $2, outcome = $3 "
+                  "WHERE id = $4",
+                  {db::Blob{std::move(box)}, now,
+                   outcome.empty() ? db::Param(std::nullopt) : db::Param(outcome), id})
+            .status());
+    return audit_.Append(
+        c, internal::CaseAudit(v.school_id, staff.user.id, "case.referral_answer", case_id));
   });
 }
 
@@ -433,8 +434,7 @@ StatusOr<Referral> Referrals::OpenByToken(std::string_view token) {
     out.summary = DecodeSummary(json);
     if (!out.received_at) {
       SP_RETURN_IF_ERROR(
-          c.Execute("UPDATE referrals SET received_at = $1 WHERE id = $2", {now, out.id})
-              .status());
+          c.Execute("UPDATE referrals SET received_at = $1 WHERE id = $2", {now, out.id}).status());
       out.received_at = now;
     }
     return audit_.Append(c, {r.Text(17), "anonymous", "referral.open", "referral", out.id, "ok"});

@@ -57,8 +57,8 @@ class Writer {
       // A heading needs room for itself and two lines of what follows.
       double needed = first && keep_with_next ? height * lines + 3 * height : height;
       if (y_ + needed > kBottom && y_ > kMargin) NewPage();
-      double baseline = static_cast<double>(pango_layout_iter_get_baseline(iter) - logical.y) /
-                        PANGO_SCALE;
+      double baseline =
+          static_cast<double>(pango_layout_iter_get_baseline(iter) - logical.y) / PANGO_SCALE;
       cairo_move_to(cr_, kMargin + static_cast<double>(logical.x) / PANGO_SCALE, y_ + baseline);
       pango_cairo_show_layout_line(cr_, pango_layout_iter_get_line_readonly(iter));
       y_ += height;
@@ -81,8 +81,8 @@ class Writer {
     return layout;
   }
   void Footer() {
-    std::string text = footer_.empty() ? std::to_string(page_)
-                                       : footer_ + "  ·  " + std::to_string(page_);
+    std::string text =
+        footer_.empty() ? std::to_string(page_) : footer_ + "  ·  " + std::to_string(page_);
     LayoutPtr layout = Make(text, "Sans 8");
     cairo_move_to(cr_, kMargin, kPageHeight - kMargin);
     pango_cairo_show_layout(cr_, layout.get());

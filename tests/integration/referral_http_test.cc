@@ -6,6 +6,7 @@
 // once received and expires, school isolation, and the follow-up reminder
 // that fires once. Last, the whole path at a school without demo data.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -14,7 +15,6 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <unistd.h>
 
 #include "app/demo.h"
 #include "app/referral_ui.h"
@@ -175,8 +175,9 @@ TEST_P(ReferralHttpTest, OutsideRoutesAreShownWithoutLoggingIn) {
 TEST_P(ReferralHttpTest, SummaryHoldsOnlyWhatTheStudentAgreedToShare) {
   Browser admin(t_->port());
   LoginDemo(admin, "admin@99dm.demo");
-  ASSERT_EQ(admin.Post("/admin/doorverwijzing",
-                       "adv_name=ADV+Regio&adv_email=meldingen%40adv-regio.test&show_inspectie=1")
+  ASSERT_EQ(admin
+                .Post("/admin/doorverwijzing",
+                      "adv_name=ADV+Regio&adv_email=meldingen%40adv-regio.test&show_inspectie=1")
                 .status,
             303);
   json receipt = Submit();
@@ -244,7 +245,8 @@ TEST_P(ReferralHttpTest, SummaryHoldsOnlyWhatTheStudentAgreedToShare) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM referrals WHERE token_hash = $1", {token}), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM case_actions WHERE case_id = $1 AND kind = "
                   "'referral_adv'",
-                  {case_id}), 1);
+                  {case_id}),
+            1);
   ASSERT_TRUE(t_->app().SendQueuedMail().ok());
   auto emls = Emls();
   ASSERT_FALSE(emls.empty());
@@ -257,12 +259,14 @@ TEST_P(ReferralHttpTest, SummaryHoldsOnlyWhatTheStudentAgreedToShare) {
 
   // The destination opens the link without an account: received.
   Browser adv(t_->port());
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM referrals WHERE id = $1 AND received_at IS NULL", {ref}), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM referrals WHERE id = $1 AND received_at IS NULL", {ref}),
+            1);
   auto link = adv.Get("/doorverwijzing/" + token);
   ASSERT_EQ(link.status, 200);
   EXPECT_NE(link.body.find(kCompany), std::string::npos);
   EXPECT_EQ(link.body.find(kCanary), std::string::npos);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM referrals WHERE id = $1 AND received_at IS NOT NULL", {ref}), 1);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM referrals WHERE id = $1 AND received_at IS NOT NULL", {ref}), 1);
   auto link_pdf = adv.Get("/doorverwijzing/" + token + "/pdf");
   ASSERT_EQ(link_pdf.status, 200);
   EXPECT_EQ(PdfText(link_pdf.body).find(kCanary), std::string::npos);
@@ -282,12 +286,12 @@ TEST_P(ReferralHttpTest, SummaryHoldsOnlyWhatTheStudentAgreedToShare) {
   EXPECT_EQ(*referrals.RunFollowUpReminders(), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM notifications WHERE kind = 'referral_follow_up' AND "
                   "object_id = $1",
-                  {ref}), 1);
+                  {ref}),
+            1);
   // The handler records the answer.
   LoginDemo(lead, "meldpunt@99dm.demo");
   lead.Get(detail);
-  auto answered =
-      lead.Post(detail + "/antwoord", "answer=De+ADV+belt+de+student&outcome=taken_up");
+  auto answered = lead.Post(detail + "/antwoord", "answer=De+ADV+belt+de+student&outcome=taken_up");
   ASSERT_EQ(answered.status, 303) << answered.body.substr(0, 400);
   EXPECT_NE(lead.Get(detail).body.find("De ADV belt de student"), std::string::npos);
 
@@ -356,14 +360,15 @@ TEST_P(ReferralHttpTest, SchoolWithoutDemoDataSendsAReferralTheStudentAgreedTo) 
   Browser admin(t_->port());
   ASSERT_NO_FATAL_FAILURE(activate(admin, admin_invite, "admin@97zz.test"));
   ASSERT_EQ(admin.Get("/admin/doorverwijzing").status, 200);
-  ASSERT_EQ(admin.Post("/admin/doorverwijzing",
-                       "adv_name=ADV+Zuid&adv_email=info%40adv-zuid.test&show_inspectie=1")
+  ASSERT_EQ(admin
+                .Post("/admin/doorverwijzing",
+                      "adv_name=ADV+Zuid&adv_email=info%40adv-zuid.test&show_inspectie=1")
                 .status,
             303);
   admin.Get("/admin/users");
-  ASSERT_EQ(admin.Post("/admin/users", "display_name=Lotte&login=lotte%4097zz.test&role=meldpunt")
-                .status,
-            201);
+  ASSERT_EQ(
+      admin.Post("/admin/users", "display_name=Lotte&login=lotte%4097zz.test&role=meldpunt").status,
+      201);
   std::string invite = Match(Query("SELECT m.body FROM mail_outbox m JOIN users u ON u.id = "
                                    "m.user_id WHERE u.login = 'lotte@97zz.test' AND m.kind = "
                                    "'invitation'"),
