@@ -1,4 +1,5 @@
 #include "app/app.h"
+#include "app/referral_ui.h"
 
 #include <spdlog/spdlog.h>
 
@@ -95,6 +96,7 @@ App::App(AppConfig config, db::Database& db, const common::Clock& clock, AppSecr
   RegisterRightsRoutes(*this);
   RegisterPrivacyPageRoutes(*this);
   RegisterTeacherRoutes(*this);
+  RegisterReferralRoutes(*this);  // referral_ui.h: contacts, hand-over summaries, the link
 }
 
 void App::ApiRoute(web::Method method, std::string pattern, Access access, CtxHandler handler,
@@ -298,6 +300,15 @@ void App::RunScheduledJobs() {
                    run->companies, run->newly_crossed, run->notifications);
     } else {
       spdlog::warn("signal snapshot failed: {}", run.status().ToString());
+    }
+  }
+  // A referral without an answer after its follow-up days: one reminder.
+  if (ClaimJob("referral-reminders", kHour)) {
+    auto raised = ReferralsOf(*this).RunFollowUpReminders();
+    if (raised.ok()) {
+      spdlog::info("referral reminders: {} new", *raised);
+    } else {
+      spdlog::warn("referral reminders failed: {}", raised.status().ToString());
     }
   }
   if (ClaimJob("training-reminders", 24 * kHour)) {

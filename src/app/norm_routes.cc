@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "app/app.h"
+#include "app/referral_ui.h"
 #include "norm/service.h"
 
 namespace app {
@@ -58,6 +59,7 @@ web::Response PublicNorm(Ctx& ctx) {
   views::Data body;
   body.set("school_name", school->name);
   body.set("report_href", "/s/" + school->brin + "/melden");
+  body.set("outside", OutsideRoutes(ctx, school->id));
   if (history->empty()) {
     body.set("no_norm", true);
     return ctx.Render("norm_public", page, body);

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "app/app.h"
+#include "app/referral_ui.h"
 #include "app/programme_choices.h"
 #include "app/report_input.h"
 #include "app/teacher_data.h"
@@ -113,6 +114,7 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
   body.set("brin", school.brin);
   body.set("school_name", school.name);
   body.set("action", "/s/" + school.brin + "/melden");
+  body.set("outside", OutsideRoutes(ctx, school.id));
   if (!values.Get("flag").empty()) body.set("flag_id", values.Get("flag"));
   body.set("student_agrees", values.Get("student_agrees") == "1");
   views::SetIfPresent(body, "student_agrees_error", err("student_agrees"));

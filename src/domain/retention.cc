@@ -174,6 +174,11 @@ constexpr std::array kRules{
     With("student_case_links", DS::kStudent, P::kMeldpunt, "cases", "student_id", SK::kStudentId),
     Own("teacher_consultations", DS::kStaff, P::kMeldpunt, kWritten, "notifications", "teacher_id",
         SK::kUserId),
+    // Referrals: the school's outside contacts (ADV, SBB) are configuration
+    // naming staff of those organisations; a referral's hand-over summary is
+    // sealed with its case key and goes when the case is shredded.
+    Kept("referral_contacts", DS::kStaff, P::kMeldpunt),
+    With("referrals", DS::kReporter, P::kMeldpunt, "cases"),
 };
 
 }  // namespace

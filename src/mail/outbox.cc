@@ -76,6 +76,17 @@ Text Words(Kind kind, bool english) {
                      : Text{"Nieuw privacyverzoek",
                             "Een student of contactpersoon vraagt iets over hun persoonsgegevens. "
                             "De school antwoordt binnen een maand.\n\n{link}\n"};
+    case Kind::kReferral:
+      return english ? Text{"A referral from {school}",
+                            "The meldpunt of {school} refers a student to you, with the "
+                            "student's agreement. Read and download the summary with this link "
+                            "(valid until {until}):\n{link}\n\nOpening the link tells the "
+                            "school that the referral arrived.\n"}
+                     : Text{"Een doorverwijzing van {school}",
+                            "Het meldpunt van {school} verwijst een student naar jullie door, "
+                            "met toestemming van de student. Lees en download de samenvatting "
+                            "met deze link (geldig tot {until}):\n{link}\n\nAls je de link "
+                            "opent, ziet de school dat de doorverwijzing is aangekomen.\n"};
   }
   return {"", ""};
 }
@@ -101,6 +112,7 @@ std::string_view KindName(Kind kind) {
     case Kind::kMessageForStudent: return "message_for_student";
     case Kind::kHandlerNeedsKeys: return "handler_needs_keys";
     case Kind::kPrivacyRequest: return "privacy_request";
+    case Kind::kReferral: return "referral";
   }
   return "unknown";
 }

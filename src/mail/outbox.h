@@ -37,6 +37,8 @@ enum class Kind {
   kMessageForStudent, // "er is een nieuw bericht over je melding", to a student who asked
   kHandlerNeedsKeys,  // to leads: a handler reset their password and needs case keys again
   kPrivacyRequest,    // to school admins: a privacy request to answer within a month (link only)
+  kReferral,          // to the school's ADV or SBB contact: a hand-over waits behind the link
+                      // (school, link, valid_until; the summary itself is never in the mail)
 };
 
 // Stable name of a kind ("invitation", "new_case", ...): the opt-out key,

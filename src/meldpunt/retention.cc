@@ -38,7 +38,8 @@ Status ShredCase(db::Connection& c, std::string_view case_id, ShredScope scope,
         "DELETE FROM case_actions WHERE case_id = $1", "DELETE FROM attachments WHERE case_id = $1",
         "DELETE FROM identity_reveals WHERE case_id = $1",
         "DELETE FROM case_mail_optin WHERE case_id = $1",
-        "DELETE FROM student_case_links WHERE case_id = $1"}) {
+        "DELETE FROM student_case_links WHERE case_id = $1",
+        "DELETE FROM referrals WHERE case_id = $1"}) {
     SP_RETURN_IF_ERROR(c.Execute(sql, {id}).status());
   }
   if (scope == ShredScope::kRetention) {

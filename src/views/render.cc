@@ -172,6 +172,12 @@ std::string RenderPage(std::string_view name, const Page& page, Data body) {
   std::string field_source(TemplateSource("field"));
   d.set("content", kainjow::mustache::partial([content_source] { return content_source; }));
   d.set("field", kainjow::mustache::partial([field_source] { return field_source; }));
+  // Shared blocks a page includes with {{> name}}.
+  std::string outside_source(TemplateSource("outside_routes"));
+  d.set("outside_routes", kainjow::mustache::partial([outside_source] { return outside_source; }));
+  std::string summary_source(TemplateSource("referral_summary"));
+  d.set("referral_summary",
+        kainjow::mustache::partial([summary_source] { return summary_source; }));
   kainjow::mustache::mustache layout{std::string(TemplateSource("layout"))};
   return layout.render(d);
 }

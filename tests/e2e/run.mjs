@@ -18,6 +18,7 @@ import { registerStagematchingTests } from './stagematching.mjs';
 import { registerNormTests } from './norm.mjs';
 import { registerMonitorTests } from './monitor.mjs';
 import { registerSsoTests } from './sso.mjs';
+import { registerReferralTests } from './referral.mjs';
 import { totp, base32Decode } from './totp.mjs';
 
 // ---------------------------------------------------------------------------
@@ -73,6 +74,9 @@ ROLE_PAGES.teacher = [...(ROLE_PAGES.teacher || []), '/begeleiding', '/begeleidi
 ROLE_PAGES.coordinator.push('/stagematching/begeleiders');
 ROLE_PAGES.meldpunt.push('/meldpunt/overleg');
 ROLE_PAGES.student.push('/mijn-meldingen');
+// Referrals (docs/referrals.md): the school's ADV and SBB contacts; the norm page with the outside routes.
+ROLE_PAGES.admin.push('/admin/doorverwijzing');
+PUBLIC_PAGES.push({ name: 'norm-page', path: '/s/99DM/norm' });
 
 // ---------------------------------------------------------------------------
 // Tiny runner
@@ -502,6 +506,7 @@ registerStagematchingTests(test, () => browser);
 registerNormTests(test, () => browser);
 registerMonitorTests(test, () => browser);
 registerSsoTests(test, () => browser);
+registerReferralTests(test, () => browser);
 
 // ---------------------------------------------------------------------------
 async function main() {

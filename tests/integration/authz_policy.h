@@ -325,6 +325,22 @@ const Policy kPolicy[] = {
     {P, "/meldpunt/overleg/{id}/afgehandeld", kHandlers, Obj::kNone, "", 404},
     {G, "/mijn-meldingen", kStudent, Obj::kNone, "", 0, kLoggedIn & ~kStudent},
     {P, "/mijn-meldingen/{id}/code", kStudent, Obj::kNone, "", 404, kLoggedIn & ~kStudent},
+    // referral_routes.cc: the school's outside contacts (the empty form saves "none set");
+    // the handler's referrals of a case (a random referral id: 404); the student's
+    // agreement with the code (without a reporter session: a redirect to /melding); the
+    // destination's link (a random token: 404).
+    {G, "/admin/doorverwijzing", kAdmin},
+    {P, "/admin/doorverwijzing", kAdmin},
+    {G, "/meldpunt/zaken/{id}/doorverwijzingen", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/doorverwijzingen", kHandlers, Obj::kCase},
+    {G, "/meldpunt/zaken/{id}/doorverwijzingen/{ref}", kHandlers, Obj::kCase},
+    {G, "/meldpunt/zaken/{id}/doorverwijzingen/{ref}/pdf", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/doorverwijzingen/{ref}/versturen", kHandlers, Obj::kCase},
+    {P, "/meldpunt/zaken/{id}/doorverwijzingen/{ref}/antwoord", kHandlers, Obj::kCase},
+    {G, "/melding/doorverwijzingen", kEveryone},
+    {P, "/melding/doorverwijzingen/{ref}", kEveryone},
+    {G, "/doorverwijzing/{token}", kEveryone},
+    {G, "/doorverwijzing/{token}/pdf", kEveryone},
 };
 
 }  // namespace authz_policy
