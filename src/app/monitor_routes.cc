@@ -18,7 +18,8 @@ using common::Status;
 using monitor::Dimension;
 using views::SetIfPresent;
 
-constexpr Dimension kFilterDims[] = {Dimension::kGround,   Dimension::kPhase, Dimension::kPathway,
+constexpr Dimension kFilterDims[] = {Dimension::kGround,   Dimension::kActor, Dimension::kPhase,
+                                     Dimension::kPathway,
                                      Dimension::kLevel,    Dimension::kCrebo, Dimension::kSector,
                                      Dimension::kLocation, Dimension::kStatus};
 
