@@ -3,8 +3,8 @@
 // per school and school year, a print-ready page with the indicators the
 // school follows beside last year's and the trend, the self-assessment over
 // the years with where to find the Inspectie's recommendations and the
-// Toolbox, and the training figure, and the same as CSV and XLSX. For the system admin, the deployment-wide version:
-// every school's suppressed indicators, summed (monitor/report.h).
+// Toolbox, and the training figure, and the same as CSV and XLSX. For the system admin, the
+// deployment-wide version: every school's suppressed indicators, summed (monitor/report.h).
 #include <algorithm>
 
 #include "app/app.h"

@@ -149,8 +149,8 @@ StatusOr<domain::ReportDraft> DraftFromForm(const web::Form& form) {
   d.phase = *phase;
   SP_ASSIGN_OR_RETURN(d.grounds, ParseNames<domain::Ground>(form.GetAll("grounds"),
                                                             domain::ParseGround, "grounds"));
-  SP_ASSIGN_OR_RETURN(d.actors, ParseNames<domain::Actor>(form.GetAll("actors"),
-                                                          domain::ParseActor, "actors"));
+  SP_ASSIGN_OR_RETURN(
+      d.actors, ParseNames<domain::Actor>(form.GetAll("actors"), domain::ParseActor, "actors"));
   d.narrative = form.Get("narrative");
   SP_RETURN_IF_ERROR(ParseOccurredOn(form.Get("occurred_on"), d));
   d.company.leerbedrijf_id = form.Get("company_leerbedrijf_id");

@@ -13,8 +13,8 @@ namespace {
 constexpr std::array<std::string_view, 3> kModes = {"anonymous", "confidential", "named"};
 constexpr std::array<std::string_view, 2> kPhases = {"search", "internship"};
 constexpr std::array<std::string_view, 10> kGrounds = {
-    "origin", "skin_colour", "religion",    "gender", "sexual_orientation",
-    "disability", "age",    "nationality", "other",  "not_sure"};
+    "origin",     "skin_colour", "religion",    "gender", "sexual_orientation",
+    "disability", "age",         "nationality", "other",  "not_sure"};
 constexpr std::array<std::string_view, 5> kActors = {"company", "colleague", "client", "school",
                                                      "other"};
 constexpr std::array<std::string_view, 5> kWishes = {"register_only", "talk", "action_company",

@@ -72,8 +72,14 @@ TEST(ValidateReport, NamesTheOffendingField) {
     const char* field;
   } cases[] = {
       {[](ReportDraft& d) { d.grounds.clear(); }, "grounds"},
-      {[](ReportDraft& d) { d.grounds = {Ground::kAge, Ground::kAge}; }, "grounds"},
-      {[](ReportDraft& d) { d.actors = {Actor::kClient, Actor::kClient}; }, "actors"},
+      {[](ReportDraft& d) {
+         d.grounds = {Ground::kAge, Ground::kAge};
+       },
+       "grounds"},
+      {[](ReportDraft& d) {
+         d.actors = {Actor::kClient, Actor::kClient};
+       },
+       "actors"},
       {[](ReportDraft& d) { d.narrative = "  \n "; }, "narrative"},
       {[](ReportDraft& d) { d.narrative = std::string(kMaxNarrativeChars + 1, 'a'); }, "narrative"},
       {[](ReportDraft& d) { d.narrative = "bad \xff utf8"; }, "narrative"},

@@ -21,12 +21,12 @@ struct DimInfo {
   std::string_view name;
 };
 constexpr DimInfo kDims[] = {
-    {Dimension::kGround, "ground"},     {Dimension::kActor, "actor"},
-    {Dimension::kPhase, "phase"},
-    {Dimension::kStatus, "status"},     {Dimension::kMonth, "month"},
-    {Dimension::kCrebo, "crebo"},       {Dimension::kSector, "sector"},
-    {Dimension::kPathway, "pathway"},   {Dimension::kLevel, "level"},
-    {Dimension::kLocation, "location"}, {Dimension::kOutcome, "outcome"},
+    {Dimension::kGround, "ground"},   {Dimension::kActor, "actor"},
+    {Dimension::kPhase, "phase"},     {Dimension::kStatus, "status"},
+    {Dimension::kMonth, "month"},     {Dimension::kCrebo, "crebo"},
+    {Dimension::kSector, "sector"},   {Dimension::kPathway, "pathway"},
+    {Dimension::kLevel, "level"},     {Dimension::kLocation, "location"},
+    {Dimension::kOutcome, "outcome"},
 };
 
 std::string OrUnknown(const std::string& v) { return v.empty() ? std::string(kUnknown) : v; }

@@ -87,8 +87,8 @@ void ExpectSafe(const PublishedTable& t, const std::string& what) {
   }
   // Overlapping tables (grounds, referrals, exclusions) do not sum to their
   // total; disclosure_test.cc's attacker covers them.
-  bool overlapping = what == "ground" || what == "actor" || what == "referrals" ||
-                     what == "exclusions";
+  bool overlapping =
+      what == "ground" || what == "actor" || what == "referrals" || what == "exclusions";
   if (!overlapping && t.total.count && hidden > 0) {
     EXPECT_GE(hidden, 2) << what << ": a lone hidden cell is the total minus the others";
   }

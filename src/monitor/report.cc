@@ -50,8 +50,9 @@ std::vector<Indicator> Indicators(const Dashboard& d) {
     std::string key(domain::Name(a));
     out.push_back({"actor_" + key, K::kCount, AsValue(FigureCell(d.breakdowns, "actor", key))});
   }
-  out.push_back({"ground_not_sure", K::kCount,
-                 AsValue(FigureCell(d.breakdowns, "ground", domain::Name(domain::Ground::kNotSure)))});
+  out.push_back(
+      {"ground_not_sure", K::kCount,
+       AsValue(FigureCell(d.breakdowns, "ground", domain::Name(domain::Ground::kNotSure)))});
   out.push_back({"closed", K::kCount, AsValue(FigureCell(d.breakdowns, "status", "closed"))});
   out.push_back({"first_contact_median", K::kDays, d.first_contact_median.value});
   out.push_back({"first_contact_on_time", K::kPercent,

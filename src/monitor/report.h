@@ -3,9 +3,9 @@
 // The school's yearly report (jaarrapportage stagediscriminatie; the
 // school's own, not the minister's national progress report to parliament):
 // a fixed list of the indicators the school follows, taken from its
-// suppressed dashboard, this school year beside the last, and for a group of schools the sum of every school's
-// already suppressed numbers (a school's hidden number is left out and the
-// sum is marked "at least"; nothing unsuppressed is ever added up).
+// suppressed dashboard, this school year beside the last, and for a group of schools the sum of
+// every school's already suppressed numbers (a school's hidden number is left out and the sum is
+// marked "at least"; nothing unsuppressed is ever added up).
 #pragma once
 
 #include <optional>

@@ -104,8 +104,9 @@ TEST_P(WhatHttpTest, FormReportWithTwoWhoValuesAndNotSureOpensACaseTheHandlerSee
   Browser handler(t_->port());
   Login(handler, "meldpunt@99dm.demo", true);
   std::string page = CasePage(handler, case_number);
-  EXPECT_TRUE(Has(page, "<dt>Wie deed het</dt><dd id=\"case-actors\">Een collega, Een klant of "
-                        "patiënt</dd>"))
+  EXPECT_TRUE(Has(page,
+                  "<dt>Wie deed het</dt><dd id=\"case-actors\">Een collega, Een klant of "
+                  "patiënt</dd>"))
       << page.substr(page.find("sp-facts"), 1200);
   EXPECT_TRUE(Has(page, "Ik weet niet zeker of het discriminatie was"));
 }
@@ -146,10 +147,8 @@ TEST_P(WhatHttpTest, ApiAcceptsWhoAndNotSureAndRefusesBadValuesNamingTheField) {
     json grounds;
     const char* field;
   } bad[] = {
-      {{"teacher"}, {"origin"}, "actors"},
-      {"colleague", {"origin"}, "actors"},
-      {{1}, {"origin"}, "actors"},
-      {{"company"}, json::array(), "grounds"},
+      {{"teacher"}, {"origin"}, "actors"},  {"colleague", {"origin"}, "actors"},
+      {{1}, {"origin"}, "actors"},          {{"company"}, json::array(), "grounds"},
       {{"company"}, {"unsure"}, "grounds"},
   };
   for (const Bad& b : bad) {
@@ -204,8 +203,8 @@ TEST_P(WhatHttpTest, MonitorBreaksReportsDownByWhoUnderSuppression) {
     if (!c["count"].is_null()) EXPECT_GE(c["count"].get<int>(), 5) << key;
   }
   // "Not sure" is a ground value of its own: 5 reports, shown.
-  auto grounds = json::parse(
-      b.Get("/api/v1/schools/99DM/stats/reports?period=2025-09&by=ground").body);
+  auto grounds =
+      json::parse(b.Get("/api/v1/schools/99DM/stats/reports?period=2025-09&by=ground").body);
   for (const json& c : grounds["cells"]) {
     if (c["key"] == "not_sure") EXPECT_EQ(c["count"], 5);
   }
@@ -246,8 +245,8 @@ TEST_P(WhatHttpTest, YearlyReportIsTheSchoolsJaarrapportageWithWhoDidIt) {
   EXPECT_TRUE(Has(csv.body, "niet zeker wist of het discriminatie was,5,")) << csv.body;
   EXPECT_TRUE(Has(csv.body, "Meldingen over een klant of patiënt,–,")) << "below 5: not shown";
   auto xlsx = b.Get("/monitor/rapport.xlsx?jaar=2025-2026");
-  EXPECT_TRUE(Has(xlsx.Header("content-disposition"),
-                  "jaarrapportage-stagediscriminatie-2025-2026.xlsx"));
+  EXPECT_TRUE(
+      Has(xlsx.Header("content-disposition"), "jaarrapportage-stagediscriminatie-2025-2026.xlsx"));
   b.cookies()["lang"] = "en";
   auto en = b.Get("/monitor/rapport?jaar=2025-2026");
   EXPECT_TRUE(Has(en.body, "Yearly report on internship discrimination 2025-2026"));
