@@ -107,7 +107,7 @@ TEST_P(WhatHttpTest, FormReportWithTwoWhoValuesAndNotSureOpensACaseTheHandlerSee
   EXPECT_TRUE(Has(page,
                   "<dt>Wie deed het</dt><dd id=\"case-actors\">Een collega, Een klant of "
                   "patiënt</dd>"))
-      << page.substr(page.find("sp-facts"), 1200);
+      << page.substr(0, 4000);
   EXPECT_TRUE(Has(page, "Ik weet niet zeker of het discriminatie was"));
 }
 
@@ -191,7 +191,7 @@ TEST_P(WhatHttpTest, MonitorBreaksReportsDownByWhoUnderSuppression) {
   json j = json::parse(res.body);
   EXPECT_EQ(j["total"], 23);
   std::map<std::string, json> cells;
-  for (const json& c : j["cells"]) cells[c["key"]] = c;
+  for (const json& c : j["cells"]) cells[c["key"].get<std::string>()] = c;
   EXPECT_EQ(cells.size(), 6u) << "five answers and \"not given\", always listed";
   EXPECT_EQ(cells["company"]["count"], 16);
   EXPECT_EQ(cells["colleague"]["count"], 6);
