@@ -138,7 +138,7 @@ web::Response Stats(Ctx& ctx) {
   auto by = monitor::ParseDimension(by_text);
   if (!by) {
     return JsonError(400, "invalid_argument",
-                     "must be ground, phase, status, month, crebo, sector, pathway, level, "
+                     "must be ground, actor, phase, status, month, crebo, sector, pathway, level, "
                      "location or outcome",
                      "by");
   }

@@ -36,6 +36,15 @@ std::string GroundLabels(const Ctx& ctx, const std::vector<domain::Ground>& grou
   return out;
 }
 
+// Who did it, in words; "not given" when the reporter left the question open.
+std::string ActorLabels(const Ctx& ctx, const std::vector<domain::Actor>& actors) {
+  if (actors.empty()) return ctx.T("case_actors_none");
+  std::string out;
+  for (auto a : actors)
+    out += (out.empty() ? "" : ", ") + ctx.T("actor_" + std::string(domain::Name(a)));
+  return out;
+}
+
 views::Data SummaryData(const Ctx& ctx, const meldpunt::CaseSummary& s) {
   views::Data d;
   d.set("href", "/meldpunt/zaken/" + s.id);
@@ -43,6 +52,7 @@ views::Data SummaryData(const Ctx& ctx, const meldpunt::CaseSummary& s) {
   d.set("status", ctx.T("status_" + std::string(domain::Name(s.status))));
   d.set("phase", ctx.T("phase_" + std::string(domain::Name(s.phase))));
   d.set("grounds", GroundLabels(ctx, s.grounds));
+  d.set("actors", ActorLabels(ctx, s.actors));
   d.set("company", s.company ? s.company->name : ctx.T("inbox_company_unknown"));
   d.set("received", common::FormatIso8601(s.received_at).substr(0, 10));
   d.set("assigned", s.assigned_name.empty() ? ctx.T("inbox_unassigned") : s.assigned_name);

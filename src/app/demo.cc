@@ -59,10 +59,12 @@ struct DemoReport {
   const char* leerbedrijf_id;
   domain::ReportMode mode;
   domain::CaseStatus status;
+  std::vector<domain::Actor> actors;  // who did it
 };
 
 std::vector<DemoReport> Reports() {
   using G = domain::Ground;
+  using A = domain::Actor;
   return {
       {domain::Phase::kSearch,
        {G::kOrigin},
@@ -70,26 +72,30 @@ std::vector<DemoReport> Reports() {
        "klasgenoot belde een uur later en mocht op gesprek komen.",
        "100001",
        domain::ReportMode::kAnonymous,
-       domain::CaseStatus::kReceived},
+       domain::CaseStatus::kReceived,
+       {A::kCompany}},
       {domain::Phase::kInternship,
        {G::kReligion},
        "Mijn begeleider maakt opmerkingen over mijn hoofddoek en ik krijg alleen schoonmaakwerk.",
        "100005",
        domain::ReportMode::kConfidential,
-       domain::CaseStatus::kInProgress},
+       domain::CaseStatus::kInProgress,
+       {A::kCompany}},
       {domain::Phase::kSearch,
        {G::kDisability},
        "Bij het gesprek vroegen ze naar mijn beperking en daarna hoorde ik niets meer.",
        "100004",
        domain::ReportMode::kAnonymous,
-       domain::CaseStatus::kIntake},
+       domain::CaseStatus::kIntake,
+       {A::kCompany}},
       {domain::Phase::kInternship,
        {G::kSkinColour, G::kOrigin},
        "Collega's maakten grappen over mijn huidskleur. De stage is gestopt en ik heb een nieuwe "
        "plek.",
        "100005",
        domain::ReportMode::kNamed,
-       domain::CaseStatus::kClosed},
+       domain::CaseStatus::kClosed,
+       {A::kColleague}},
   };
 }
 
@@ -155,6 +161,7 @@ Status SeedReports(App& app, const auth::School& school) {
     d.mode = r.mode;
     d.phase = r.phase;
     d.grounds = r.grounds;
+    d.actors = r.actors;
     d.narrative = r.narrative;
     d.company.leerbedrijf_id = r.leerbedrijf_id;
     d.wishes = {domain::Wish::kTalk};

@@ -12,16 +12,22 @@ constexpr common::UnixMillis kDay = 24LL * 60 * 60 * 1000;
 
 constexpr char kDefinitionNl[] =
     "Stagediscriminatie is elke keer dat je bij het zoeken naar een stage of tijdens je stage "
-    "anders wordt behandeld vanwege wie je bent: je afkomst, huidskleur, geloof, geslacht, "
-    "seksuele oriëntatie, leeftijd, een beperking of je opleidingsniveau. Geen reactie op je "
-    "brief, een afwijzing na een 'klikgesprek', andere taken dan je collega's of opmerkingen over "
-    "je achtergrond horen daar ook bij.";
+    "geweigerd of slechter behandeld wordt vanwege wie je bent: je afkomst, huidskleur, geloof, "
+    "geslacht, seksuele oriëntatie, leeftijd, een beperking of je opleidingsniveau. Dat kan "
+    "iedereen doen die met je stage te maken heeft: iemand van het bedrijf, een collega, een klant "
+    "of patiënt, of iemand van school, bijvoorbeeld als je van een bedrijf wordt afgeraden vanwege "
+    "wie je bent. Geen reactie op je brief, een afwijzing na een 'klikgesprek', andere taken dan "
+    "je collega's of opmerkingen over je achtergrond horen daar ook bij. Weet je niet zeker of het "
+    "discriminatie was? Meld het toch.";
 constexpr char kDefinitionEn[] =
-    "Internship discrimination is any time you are treated differently while looking for an "
+    "Internship discrimination is any time you are refused or treated worse while looking for an "
     "internship or during it because of who you are: your origin, skin colour, religion, gender, "
-    "sexual orientation, age, a disability or your level of education. No reply to your letter, a "
-    "rejection after a 'click interview', other tasks than your colleagues or remarks about your "
-    "background count too.";
+    "sexual orientation, age, a disability or your level of education. Anyone involved in your "
+    "internship can do it: someone at the company, a colleague, a client or patient, or someone at "
+    "school, for example when you are advised against a company because of who you are. No reply "
+    "to your letter, a rejection after a 'click interview', other tasks than your colleagues or "
+    "remarks about your background count too. Not sure whether it was discrimination? Report it "
+    "anyway.";
 constexpr char kReportNl[] =
     "Meld het bij het meldpunt van de school via Stagepunt (/melden), ook anoniem. Je kunt ook "
     "naar je stagebegeleider, het SBB-meldpunt of discriminatie.nl.";

@@ -1,8 +1,10 @@
-// The yearly progress report (voortgangsrapportage): per school and school
-// year, a print-ready page with the indicators beside last year's and the
-// trend, the self-assessment over the years and the training figure, and the
-// same as CSV and XLSX. For the system admin, the deployment-wide version:
-// every school's suppressed indicators, summed (monitor/report.h).
+// The school's yearly report, the "jaarrapportage stagediscriminatie" (the
+// school's own, not the minister's national progress report to parliament):
+// per school and school year, a print-ready page with the indicators the
+// school follows beside last year's and the trend, the self-assessment over
+// the years with where to find the Inspectie's recommendations and the
+// Toolbox, and the training figure, and the same as CSV and XLSX. For the system admin, the
+// deployment-wide version: every school's suppressed indicators, summed (monitor/report.h).
 #include <algorithm>
 
 #include "app/app.h"
@@ -263,7 +265,7 @@ web::Response ReportFile(Ctx& ctx, bool xlsx) {
       Sheet(ctx, SchoolHeader(ctx, rq.year), IndicatorRows(ctx, *report, *nf));
   (void)ctx.app.audit().Append(ctx.app.db(),
                                AuditEntry(ctx, "monitor.export", "school", ctx.user().school_id));
-  std::string name = "voortgangsrapportage-" + rq.year.key;
+  std::string name = "jaarrapportage-stagediscriminatie-" + rq.year.key;
   if (!xlsx) return Download(monitor::ToCsv(sheet), "text/csv; charset=utf-8", name + ".csv");
   auto bytes = monitor::ToXlsx({sheet});
   if (!bytes.ok()) return ctx.ErrorPage(500);
@@ -315,7 +317,7 @@ web::Response GroupFile(Ctx& ctx, bool xlsx) {
   auto report = GroupReport(ctx, rq.year);
   if (!report.ok()) return ctx.ErrorPage(HttpStatusFor(report.status()));
   monitor::ExportSheet sheet = Sheet(ctx, GroupHeader(ctx, rq.year), GroupRows(ctx, *report));
-  std::string name = "voortgangsrapportage-alle-scholen-" + rq.year.key;
+  std::string name = "jaarrapportage-stagediscriminatie-alle-scholen-" + rq.year.key;
   if (!xlsx) return Download(monitor::ToCsv(sheet), "text/csv; charset=utf-8", name + ".csv");
   auto bytes = monitor::ToXlsx({sheet});
   if (!bytes.ok()) return ctx.ErrorPage(500);

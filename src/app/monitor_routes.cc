@@ -18,9 +18,9 @@ using common::Status;
 using monitor::Dimension;
 using views::SetIfPresent;
 
-constexpr Dimension kFilterDims[] = {Dimension::kGround,   Dimension::kPhase, Dimension::kPathway,
-                                     Dimension::kLevel,    Dimension::kCrebo, Dimension::kSector,
-                                     Dimension::kLocation, Dimension::kStatus};
+constexpr Dimension kFilterDims[] = {Dimension::kGround,  Dimension::kActor,    Dimension::kPhase,
+                                     Dimension::kPathway, Dimension::kLevel,    Dimension::kCrebo,
+                                     Dimension::kSector,  Dimension::kLocation, Dimension::kStatus};
 
 std::string DimLabel(const Ctx& ctx, Dimension d) {
   return ctx.T("mon_fig_" + std::string(monitor::Name(d)));

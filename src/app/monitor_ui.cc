@@ -21,6 +21,8 @@ std::string KeyLabel(const Ctx& ctx, std::string_view figure, const std::string&
     if (f == figure) return ctx.T(std::string(figure) + "_" + key);
   }
   if (figure == "referrals") return ctx.T("action_referral_" + key);
+  // Short words for a chart; the report form explains each one at length.
+  if (figure == "actor") return ctx.T("mon_actor_" + key);
   if (figure == "month" && key.size() == 7)
     return ctx.T("mon_month_" + key.substr(5, 2)) + " " + key.substr(0, 4);
   if (figure == "level") return ctx.T("mon_level") + " " + key;

@@ -19,7 +19,8 @@ std::string_view OpenApiDocument() {
       "Report": {"type": "object", "required": ["mode", "phase", "grounds", "narrative"], "properties": {
         "mode": {"type": "string", "enum": ["anonymous", "confidential", "named"]},
         "phase": {"type": "string", "enum": ["search", "internship"]},
-        "grounds": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": ["origin", "skin_colour", "religion", "gender", "sexual_orientation", "disability", "age", "nationality", "other"]}},
+        "grounds": {"type": "array", "minItems": 1, "uniqueItems": true, "description": "not_sure: the reporter is not sure it was discrimination; a full answer that opens a case, alone or beside other grounds", "items": {"type": "string", "enum": ["origin", "skin_colour", "religion", "gender", "sexual_orientation", "disability", "age", "nationality", "other", "not_sure"]}},
+        "actors": {"type": "array", "uniqueItems": true, "description": "who did it, optional, one or more: someone at the company, a colleague, a client or patient, someone at school, someone else; an unknown value is refused (400, field actors)", "items": {"type": "string", "enum": ["company", "colleague", "client", "school", "other"]}},
         "narrative": {"type": "string", "maxLength": 20000},
         "occurred_on": {"type": "string", "format": "date"},
         "company": {"type": "object", "properties": {"leerbedrijf_id": {"type": "string"}, "kvk": {"type": "string", "pattern": "^[0-9]{8}$"}, "name": {"type": "string"}}},
@@ -74,7 +75,7 @@ std::string_view OpenApiDocument() {
                      {"name": "period", "in": "query", "description": "a school year (2025-2026), a quarter (2026-Q1) or a month (2026-03), as on the monitor page; instead of from and to", "schema": {"type": "string"}},
                      {"name": "from", "in": "query", "description": "first day of one whole month, quarter or school year (1 Aug - 31 Jul); other ranges, calendar years included, are refused (400); period, from and to all absent: the school year of the last finished month", "schema": {"type": "string", "format": "date"}},
                      {"name": "to", "in": "query", "description": "last day of the same period", "schema": {"type": "string", "format": "date"}},
-                     {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["ground", "phase", "status", "month", "crebo", "sector", "pathway", "level", "location", "outcome"]}}],
+                     {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["ground", "actor", "phase", "status", "month", "crebo", "sector", "pathway", "level", "location", "outcome"]}}],
       "responses": {"200": {"description": "counts below 5 suppressed, complementary", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Stats"}}}},
                     "400": {"description": "invalid period (also: a calendar year, or a period with no finished month yet) or dimension, naming the field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "401": {"description": "not logged in"}, "403": {"description": "neither management nor a meldpunt lead (as on /monitor)"}, "404": {"description": "unknown school or another school"}}}},
     "/openapi.json": {"get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OpenAPI 3 JSON"}}}}

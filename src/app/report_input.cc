@@ -94,6 +94,8 @@ StatusOr<domain::ReportDraft> DraftFromJson(const json& body) {
   SP_ASSIGN_OR_RETURN(auto grounds, StringArray(body, "grounds"));
   SP_ASSIGN_OR_RETURN(d.grounds,
                       ParseNames<domain::Ground>(grounds, domain::ParseGround, "grounds"));
+  SP_ASSIGN_OR_RETURN(auto actors, StringArray(body, "actors"));
+  SP_ASSIGN_OR_RETURN(d.actors, ParseNames<domain::Actor>(actors, domain::ParseActor, "actors"));
   if (body.contains("narrative") && !body["narrative"].is_string()) {
     return Status::InvalidArgument("must be a string", "narrative");
   }
@@ -147,6 +149,8 @@ StatusOr<domain::ReportDraft> DraftFromForm(const web::Form& form) {
   d.phase = *phase;
   SP_ASSIGN_OR_RETURN(d.grounds, ParseNames<domain::Ground>(form.GetAll("grounds"),
                                                             domain::ParseGround, "grounds"));
+  SP_ASSIGN_OR_RETURN(
+      d.actors, ParseNames<domain::Actor>(form.GetAll("actors"), domain::ParseActor, "actors"));
   d.narrative = form.Get("narrative");
   SP_RETURN_IF_ERROR(ParseOccurredOn(form.Get("occurred_on"), d));
   d.company.leerbedrijf_id = form.Get("company_leerbedrijf_id");

@@ -124,6 +124,9 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
   body.set("grounds", Options(ctx, "ground_", NamesOf(domain::AllGrounds()),
                               values.GetAll("grounds"), "grounds"));
   views::SetIfPresent(body, "grounds_error", err("grounds"));
+  body.set("actors",
+           Options(ctx, "actor_", NamesOf(domain::AllActors()), values.GetAll("actors"), "actors"));
+  views::SetIfPresent(body, "actors_error", err("actors"));
   body.set("narrative", values.Get("narrative"));
   views::SetIfPresent(body, "narrative_error", err("narrative"));
   body.set("occurred_on_field",

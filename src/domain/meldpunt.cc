@@ -12,9 +12,11 @@ namespace {
 // One table per enum: index = enum value, entry = stable id.
 constexpr std::array<std::string_view, 3> kModes = {"anonymous", "confidential", "named"};
 constexpr std::array<std::string_view, 2> kPhases = {"search", "internship"};
-constexpr std::array<std::string_view, 9> kGrounds = {"origin", "skin_colour",        "religion",
-                                                      "gender", "sexual_orientation", "disability",
-                                                      "age",    "nationality",        "other"};
+constexpr std::array<std::string_view, 10> kGrounds = {
+    "origin",     "skin_colour", "religion",    "gender", "sexual_orientation",
+    "disability", "age",         "nationality", "other",  "not_sure"};
+constexpr std::array<std::string_view, 5> kActors = {"company", "colleague", "client", "school",
+                                                     "other"};
 constexpr std::array<std::string_view, 5> kWishes = {"register_only", "talk", "action_company",
                                                      "new_placement", "referral"};
 constexpr std::array<std::string_view, 5> kChannels = {"self", "mentor", "coordinator", "meldpunt",
@@ -73,6 +75,16 @@ common::Status CheckText(std::string_view value, std::string_view field, size_t 
   return common::Status::Ok();
 }
 
+template <typename E>
+bool HasDuplicate(const std::vector<E>& values) {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (std::find(values.begin() + static_cast<std::ptrdiff_t>(i) + 1, values.end(), values[i]) !=
+        values.end())
+      return true;
+  }
+  return false;
+}
+
 bool IsBlank(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
@@ -121,6 +133,7 @@ common::Status ValidateMessage(std::string_view text, std::string_view field) {
 std::string_view Name(ReportMode v) { return NameIn(kModes, v); }
 std::string_view Name(Phase v) { return NameIn(kPhases, v); }
 std::string_view Name(Ground v) { return NameIn(kGrounds, v); }
+std::string_view Name(Actor v) { return NameIn(kActors, v); }
 std::string_view Name(Wish v) { return NameIn(kWishes, v); }
 std::string_view Name(Channel v) { return NameIn(kChannels, v); }
 std::string_view Name(CaseStatus v) { return NameIn(kStatuses, v); }
@@ -138,6 +151,7 @@ std::optional<ReportMode> ParseReportMode(std::string_view s) {
 }
 std::optional<Phase> ParsePhase(std::string_view s) { return ParseIn<Phase>(kPhases, s); }
 std::optional<Ground> ParseGround(std::string_view s) { return ParseIn<Ground>(kGrounds, s); }
+std::optional<Actor> ParseActor(std::string_view s) { return ParseIn<Actor>(kActors, s); }
 std::optional<Wish> ParseWish(std::string_view s) { return ParseIn<Wish>(kWishes, s); }
 std::optional<Channel> ParseChannel(std::string_view s) { return ParseIn<Channel>(kChannels, s); }
 std::optional<CaseStatus> ParseCaseStatus(std::string_view s) {
@@ -151,6 +165,10 @@ std::optional<Consent> ParseConsent(std::string_view s) { return ParseIn<Consent
 
 const std::vector<Ground>& AllGrounds() {
   static const auto v = AllOf<Ground>(kGrounds);
+  return v;
+}
+const std::vector<Actor>& AllActors() {
+  static const auto v = AllOf<Actor>(kActors);
   return v;
 }
 const std::vector<Wish>& AllWishes() {
@@ -208,8 +226,14 @@ common::Status ValidateProgrammeChoice(const Programme& p, const ProgrammeChoice
 }
 
 common::Status ValidateReport(const ReportDraft& d, Date today) {
-  if (d.grounds.empty())
-    return common::Status::InvalidArgument("choose at least one ground", "grounds");
+  if (d.grounds.empty()) {
+    return common::Status::InvalidArgument("choose at least one ground, or \"not sure\"",
+                                           "grounds");
+  }
+  if (HasDuplicate(d.grounds))
+    return common::Status::InvalidArgument("names a ground twice", "grounds");
+  if (HasDuplicate(d.actors))
+    return common::Status::InvalidArgument("names who did it twice", "actors");
   if (d.narrative.empty() || IsBlank(d.narrative)) {
     return common::Status::InvalidArgument("is required", "narrative");
   }

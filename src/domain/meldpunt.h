@@ -36,6 +36,21 @@ enum class Ground {
   kAge,
   kNationality,
   kOther,
+  // "Ik weet niet zeker of het discriminatie was": a full answer, not a
+  // missing one. Many students doubt whether what happened counts; such a
+  // report opens a case like any other and is counted as its own value.
+  kNotSure,
+};
+// Who did it: anyone involved in the internship, not only the company. A
+// report may name several (a colleague and the praktijkopleider who let it
+// happen), or none: the question is optional, so older reports and reporters
+// who do not want to say keep a case.
+enum class Actor {
+  kCompany,    // someone at the company: praktijkopleider, manager, recruiter
+  kColleague,  // a colleague at the internship
+  kClient,     // a client, customer or patient
+  kSchool,     // someone at school, e.g. staff steering students away from companies
+  kOther,
 };
 enum class Wish { kRegisterOnly, kTalk, kActionCompany, kNewPlacement, kReferral };
 // Who registered the report: the student, or staff on the student's behalf.
@@ -72,6 +87,7 @@ enum class Consent { kContactCompany, kShareSbb, kShareAdv, kShareJob, kShareCrm
 std::string_view Name(ReportMode v);
 std::string_view Name(Phase v);
 std::string_view Name(Ground v);
+std::string_view Name(Actor v);
 std::string_view Name(Wish v);
 std::string_view Name(Channel v);
 std::string_view Name(CaseStatus v);
@@ -82,6 +98,7 @@ std::string_view Name(Consent v);
 std::optional<ReportMode> ParseReportMode(std::string_view s);
 std::optional<Phase> ParsePhase(std::string_view s);
 std::optional<Ground> ParseGround(std::string_view s);
+std::optional<Actor> ParseActor(std::string_view s);
 std::optional<Wish> ParseWish(std::string_view s);
 std::optional<Channel> ParseChannel(std::string_view s);
 std::optional<CaseStatus> ParseCaseStatus(std::string_view s);
@@ -90,6 +107,7 @@ std::optional<ActionKind> ParseActionKind(std::string_view s);
 std::optional<Consent> ParseConsent(std::string_view s);
 
 const std::vector<Ground>& AllGrounds();
+const std::vector<Actor>& AllActors();
 const std::vector<Wish>& AllWishes();
 const std::vector<CaseStatus>& AllStatuses();
 const std::vector<Outcome>& AllOutcomes();
@@ -138,7 +156,8 @@ struct ProgrammeChoices {
 struct ReportDraft {
   ReportMode mode = ReportMode::kAnonymous;
   Phase phase = Phase::kSearch;
-  std::vector<Ground> grounds;
+  std::vector<Ground> grounds;  // at least one; kNotSure is a ground of its own
+  std::vector<Actor> actors;    // who did it; empty: not given
   std::string narrative;
   std::optional<Date> occurred_on;
   CompanyRef company;
@@ -150,7 +169,8 @@ struct ReportDraft {
 };
 
 // Checks a draft as a whole: kInvalidArgument naming the first offending
-// field ("narrative", "grounds", "reporter.name", ...). `today` bounds
+// field ("narrative", "grounds", "actors", "reporter.name", ...). "Not sure"
+// counts as an answer to the grounds question; a value given twice is refused. `today` bounds
 // occurred_on (no future dates; not before 2000).
 common::Status ValidateReport(const ReportDraft& draft, Date today);
 
@@ -194,9 +214,13 @@ common::Status CheckConsent(ActionKind action, const std::vector<Consent>& given
 
 // ---- Deadlines ------------------------------------------------------------
 
+// The meldpunt's deadlines are the school's own policy, set per school on the
+// meldpunt settings page; these are the defaults. No law sets them: the EU
+// whistleblower directive (2019/1937) covers reports by workers about
+// breaches of EU law, not a school's meldpunt for its students.
 struct DeadlinePolicy {
   int first_contact_working_days = 3;
-  int feedback_months = 3;    // EU directive 2019/1937 art. 9(1)(f)
+  int feedback_months = 3;
   int due_soon_days = 2;      // highlighted on the dashboard this long before
   int retention_months = 24;  // after closure, then crypto-shredded
   int retention_warning_days = 30;

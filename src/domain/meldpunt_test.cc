@@ -28,6 +28,40 @@ TEST(Vocabulary, NamesRoundTrip) {
   EXPECT_FALSE(ParseReportMode("Anonymous"));
 }
 
+TEST(Vocabulary, WhoDidItHasStableIds) {
+  for (Actor a : AllActors()) EXPECT_EQ(ParseActor(Name(a)), a);
+  EXPECT_EQ(AllActors().size(), 5u);
+  EXPECT_EQ(Name(Actor::kCompany), "company");
+  EXPECT_EQ(Name(Actor::kColleague), "colleague");
+  EXPECT_EQ(Name(Actor::kClient), "client");
+  EXPECT_EQ(Name(Actor::kSchool), "school");
+  EXPECT_EQ(Name(Actor::kOther), "other");
+  EXPECT_FALSE(ParseActor("teacher"));
+  EXPECT_FALSE(ParseActor("Company"));
+  // "Not sure" is a ground value of its own, after the grounds.
+  EXPECT_EQ(Name(Ground::kNotSure), "not_sure");
+  EXPECT_EQ(ParseGround("not_sure"), Ground::kNotSure);
+  EXPECT_EQ(AllGrounds().back(), Ground::kNotSure);
+}
+
+TEST(ValidateReport, NotSureIsAnAnswerThatOpensACase) {
+  ReportDraft d = ValidDraft();
+  d.grounds = {Ground::kNotSure};
+  EXPECT_TRUE(ValidateReport(d, kToday).ok());
+  // Unsure, but if it was, then about religion: both may be ticked.
+  d.grounds = {Ground::kNotSure, Ground::kReligion};
+  EXPECT_TRUE(ValidateReport(d, kToday).ok());
+}
+
+TEST(ValidateReport, WhoDidItIsOptionalAndMayNameSeveral) {
+  ReportDraft d = ValidDraft();
+  EXPECT_TRUE(ValidateReport(d, kToday).ok());
+  d.actors = {Actor::kColleague, Actor::kClient};
+  EXPECT_TRUE(ValidateReport(d, kToday).ok());
+  d.actors = {Actor::kCompany, Actor::kColleague, Actor::kClient, Actor::kSchool, Actor::kOther};
+  EXPECT_TRUE(ValidateReport(d, kToday).ok());
+}
+
 TEST(ValidateReport, AcceptsAMinimalAnonymousReport) {
   EXPECT_TRUE(ValidateReport(ValidDraft(), kToday).ok());
 }
@@ -38,6 +72,14 @@ TEST(ValidateReport, NamesTheOffendingField) {
     const char* field;
   } cases[] = {
       {[](ReportDraft& d) { d.grounds.clear(); }, "grounds"},
+      {[](ReportDraft& d) {
+         d.grounds = {Ground::kAge, Ground::kAge};
+       },
+       "grounds"},
+      {[](ReportDraft& d) {
+         d.actors = {Actor::kClient, Actor::kClient};
+       },
+       "actors"},
       {[](ReportDraft& d) { d.narrative = "  \n "; }, "narrative"},
       {[](ReportDraft& d) { d.narrative = std::string(kMaxNarrativeChars + 1, 'a'); }, "narrative"},
       {[](ReportDraft& d) { d.narrative = "bad \xff utf8"; }, "narrative"},

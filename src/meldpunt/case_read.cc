@@ -99,7 +99,7 @@ StatusOr<CaseDetail> Meldpunt::OpenCase(const Staff& staff, std::string_view cas
     d.summary = internal::SummaryFromRow(r, policy, today);
     if (!staff.lead && d.summary.assigned_to != staff.user.id)
       return Status::NotFound("no such case");
-    constexpr size_t k = 22;  // first column after kSummaryColumns
+    constexpr size_t k = 23;  // first column after kSummaryColumns
     std::optional<crypto::SecretKey> key;
     if (staff.key) {
       auto opened = keys_.OpenWithKeyPair(c, case_id, staff.user.id, kCasePurpose, *staff.key);

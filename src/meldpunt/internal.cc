@@ -98,6 +98,9 @@ std::vector<E> ParseList(std::string_view s, Parse parse) {
 std::vector<domain::Ground> ParseGrounds(std::string_view s) {
   return ParseList<domain::Ground>(s, domain::ParseGround);
 }
+std::vector<domain::Actor> ParseActors(std::string_view s) {
+  return ParseList<domain::Actor>(s, domain::ParseActor);
+}
 std::vector<domain::Wish> ParseWishes(std::string_view s) {
   return ParseList<domain::Wish>(s, domain::ParseWish);
 }
@@ -202,7 +205,7 @@ const char kSummaryColumns[] =
     "c.id, c.case_number, c.status, c.mode, c.channel, c.phase, c.grounds, c.received_at, "
     "c.first_contact_due, c.feedback_due, c.first_contact_at, c.feedback_given_at, c.assigned_to, "
     "u.display_name, c.outcome, c.retention_due, c.shredded_at, co.id, co.leerbedrijf_id, co.kvk, "
-    "co.name, co.city";
+    "co.name, co.city, c.actors";
 
 CaseSummary SummaryFromRow(const db::Row& r, const domain::DeadlinePolicy& policy,
                            domain::Date today) {
@@ -214,6 +217,7 @@ CaseSummary SummaryFromRow(const db::Row& r, const domain::DeadlinePolicy& polic
   s.channel = domain::ParseChannel(r.Text(4)).value_or(domain::Channel::kSelf);
   s.phase = domain::ParsePhase(r.Text(5)).value_or(domain::Phase::kSearch);
   s.grounds = ParseGrounds(r.Text(6));
+  s.actors = ParseActors(r.Text(22));
   s.received_at = r.Int(7);
   s.first_contact_due = domain::ParseDate(r.Text(8)).value_or(domain::Date{});
   s.feedback_due = domain::ParseDate(r.Text(9)).value_or(domain::Date{});

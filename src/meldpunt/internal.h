@@ -27,6 +27,7 @@ std::string JoinNames(const std::vector<E>& values) {
 }
 std::vector<std::string> SplitComma(std::string_view s);
 std::vector<domain::Ground> ParseGrounds(std::string_view s);
+std::vector<domain::Actor> ParseActors(std::string_view s);
 std::vector<domain::Wish> ParseWishes(std::string_view s);
 std::vector<domain::Consent> ParseConsents(std::string_view s);
 

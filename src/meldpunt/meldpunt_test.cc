@@ -142,6 +142,27 @@ TEST_P(SubmitTest, TheProgrammeIsStoredAsPlainCategoriesForTheMonitor) {
   EXPECT_EQ(bad.status().field(), "programme.level");
 }
 
+TEST_P(SubmitTest, WhoDidItAndNotSureAreStoredAndShownToTheHandler) {
+  domain::ReportDraft d = Draft();
+  d.grounds = {domain::Ground::kNotSure};
+  d.actors = {domain::Actor::kColleague, domain::Actor::kClient};
+  Receipt r = SubmitOk(d);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cases WHERE id = $1 AND grounds = 'not_sure' AND "
+                  "actors = 'colleague,client'",
+                  {r.case_id}),
+            1);
+  CaseDetail c = OpenOk(lead_, r.case_id);
+  EXPECT_EQ(c.summary.grounds, std::vector<domain::Ground>{domain::Ground::kNotSure});
+  EXPECT_EQ(c.summary.actors,
+            (std::vector<domain::Actor>{domain::Actor::kColleague, domain::Actor::kClient}));
+  // Not given: an empty list, and still a case.
+  d.actors.clear();
+  Receipt none = SubmitOk(d);
+  EXPECT_TRUE(OpenOk(lead_, none.case_id).summary.actors.empty());
+  d.actors = {domain::Actor::kSchool, domain::Actor::kSchool};
+  EXPECT_EQ(mp_->Submit(school_, d, std::nullopt).status().field(), "actors");
+}
+
 TEST_P(SubmitTest, SchoolWithoutRecoveryKeyOrLeadCannotReceiveReports) {
   auth::School bare;
   MP_ASSERT_OK(db().Write([&](db::Connection& c) -> common::Status {

@@ -198,6 +198,7 @@ class MeldpuntTest : public db::testing::BackendTest {
     d.mode = mode;
     d.phase = domain::Phase::kSearch;
     d.grounds = {domain::Ground::kOrigin, domain::Ground::kReligion};
+    d.actors = {domain::Actor::kCompany, domain::Actor::kColleague};
     d.narrative = std::move(narrative);
     d.occurred_on = domain::AddDays(Today(), -7);
     d.company.leerbedrijf_id = std::string(kCompanyShared);

@@ -78,7 +78,8 @@ TEST_P(WithdrawalTest, WithdrawnReportIsShreddedAtOnceAndItsCanaryIsUnreadable) 
   domain::Date received = domain::DateFromMillis(FridayMorning());  // 13 March 2026
   EXPECT_EQ(
       Count("SELECT COUNT(*) FROM cases WHERE id = $1 AND status = 'withdrawn' AND "
-            "grounds = '' AND wishes = '' AND consents = '' AND phase = '' AND mode = '' "
+            "grounds = '' AND actors = '' AND wishes = '' AND consents = '' AND phase = '' AND "
+            "mode = '' "
             "AND company_id IS NULL AND crebo IS NULL AND pathway IS NULL AND level IS NULL AND "
             "location IS NULL AND "
             "occurred_on IS NULL AND narrative IS NULL AND company_text IS NULL AND "

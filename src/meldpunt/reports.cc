@@ -22,6 +22,11 @@ std::string ContentHash(const domain::ReportDraft& d) {
   j["phase"] = domain::Name(d.phase);
   j["grounds"] = nlohmann::json::array();
   for (auto g : d.grounds) j["grounds"].push_back(domain::Name(g));
+  // Only when given, so a report without the question keeps the form it had.
+  if (!d.actors.empty()) {
+    j["actors"] = nlohmann::json::array();
+    for (auto a : d.actors) j["actors"].push_back(domain::Name(a));
+  }
   j["wishes"] = nlohmann::json::array();
   for (auto w : d.wishes) j["wishes"].push_back(domain::Name(w));
   j["narrative"] = d.narrative;
@@ -146,8 +151,9 @@ Status InsertCase(db::Connection& c, const std::string& school_id, const domain:
             "INSERT INTO cases(id, school_id, case_number, receipt_key, mode, channel, phase, "
             "grounds, wishes, consents, company_id, occurred_on, status, received_at, "
             "first_contact_due, feedback_due, content_sha256, narrative, company_text, identity, "
-            "crebo, pathway, level, location) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-            "$11, $12, 'received', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) "
+            "crebo, pathway, level, location, actors) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+            "$10, $11, $12, 'received', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, "
+            "$24) "
             "ON CONFLICT (school_id, case_number) DO NOTHING",
             {receipt.case_id,
              school_id,
@@ -172,7 +178,8 @@ Status InsertCase(db::Connection& c, const std::string& school_id, const domain:
              TextOrNull(programme.crebo),
              TextOrNull(programme.pathway),
              programme.level,
-             TextOrNull(programme.location)}));
+             TextOrNull(programme.location),
+             internal::JoinNames(draft.actors)}));
     if (inserted == 1) return Status::Ok();
   }
   // Eight collisions in a row in a 40-bit space: the generator is broken.

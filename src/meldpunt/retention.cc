@@ -21,7 +21,7 @@ namespace internal {
 // the sealed columns, messages and files are noise even in an old backup.
 // Both scopes remove everything sealed and everything that names a person
 // beside the case; a withdrawal also clears every categorical column that
-// could point at the reporter or the company (grounds, company, crebo,
+// could point at the reporter or the company (grounds, who did it, company, crebo,
 // location, dates, survey), keeping only the school, the month received and
 // the status, which is all a "withdrawn" count needs, and the receipt lookup,
 // so that the code can still say "withdrawn".
@@ -72,7 +72,8 @@ Status ShredCase(db::Connection& c, std::string_view case_id, ShredScope scope,
   return c
       .Execute(
           "UPDATE cases SET status = 'withdrawn', mode = '', channel = '', phase = '', "
-          "grounds = '', wishes = '', consents = '', company_id = NULL, occurred_on = NULL, "
+          "grounds = '', actors = '', wishes = '', consents = '', company_id = NULL, "
+          "occurred_on = NULL, "
           "crebo = NULL, pathway = NULL, level = NULL, location = NULL, received_at = $2, "
           "first_contact_at = NULL, first_contact_due = '', feedback_due = '', "
           "feedback_given_at = NULL, closed_at = NULL, outcome = NULL, retention_due = NULL, "

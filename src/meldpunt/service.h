@@ -143,6 +143,7 @@ struct CaseSummary {
   domain::Channel channel = domain::Channel::kSelf;
   domain::Phase phase = domain::Phase::kSearch;
   std::vector<domain::Ground> grounds;
+  std::vector<domain::Actor> actors;  // who did it; empty: not given
   std::optional<CompanyInfo> company;
   common::UnixMillis received_at = 0;
   domain::Date first_contact_due;

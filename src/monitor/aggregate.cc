@@ -21,21 +21,27 @@ struct DimInfo {
   std::string_view name;
 };
 constexpr DimInfo kDims[] = {
-    {Dimension::kGround, "ground"},     {Dimension::kPhase, "phase"},
-    {Dimension::kStatus, "status"},     {Dimension::kMonth, "month"},
-    {Dimension::kCrebo, "crebo"},       {Dimension::kSector, "sector"},
-    {Dimension::kPathway, "pathway"},   {Dimension::kLevel, "level"},
-    {Dimension::kLocation, "location"}, {Dimension::kOutcome, "outcome"},
+    {Dimension::kGround, "ground"},   {Dimension::kActor, "actor"},
+    {Dimension::kPhase, "phase"},     {Dimension::kStatus, "status"},
+    {Dimension::kMonth, "month"},     {Dimension::kCrebo, "crebo"},
+    {Dimension::kSector, "sector"},   {Dimension::kPathway, "pathway"},
+    {Dimension::kLevel, "level"},     {Dimension::kLocation, "location"},
+    {Dimension::kOutcome, "outcome"},
 };
 
 std::string OrUnknown(const std::string& v) { return v.empty() ? std::string(kUnknown) : v; }
 
-// The keys a report counts under in `dim` (several for grounds, none for the
-// outcome of a case still open).
+// The keys a report counts under in `dim` (several for grounds and for who
+// did it, none for the outcome of a case still open). A report without an
+// answer to "who did it" counts under "unknown", so that every report is in
+// at least one cell: the overlapping suppression relies on that.
 std::vector<std::string> KeysOf(const CaseFacts& f, Dimension dim) {
   switch (dim) {
     case Dimension::kGround:
       return f.grounds;
+    case Dimension::kActor:
+      if (f.actors.empty()) return {std::string(kUnknown)};
+      return f.actors;
     case Dimension::kPhase:
       return {OrUnknown(f.phase)};
     case Dimension::kStatus:
@@ -66,6 +72,12 @@ std::vector<std::string> FixedKeys(Dimension dim, const Period& period) {
   switch (dim) {
     case Dimension::kGround:
       for (auto g : domain::AllGrounds()) out.emplace_back(domain::Name(g));
+      break;
+    case Dimension::kActor:
+      // "Not given" is always listed too: shown only when someone left the
+      // question open, it would tell that at least one report did.
+      for (auto a : domain::AllActors()) out.emplace_back(domain::Name(a));
+      out.emplace_back(kUnknown);
       break;
     case Dimension::kPhase:
       out = {"search", "internship"};
@@ -140,8 +152,8 @@ PublishedTable Count(const std::vector<const CaseFacts*>& facts, Dimension dim,
               return a.key < b.key;
             });
   if (cells.empty()) cells.push_back({std::string(kUnknown), 0});
-  return Publish(cells, total,
-                 dim == Dimension::kGround ? Coverage::kOverlapping : Coverage::kPartition);
+  bool overlapping = dim == Dimension::kGround || dim == Dimension::kActor;
+  return Publish(cells, total, overlapping ? Coverage::kOverlapping : Coverage::kPartition);
 }
 
 std::vector<const CaseFacts*> All(const std::vector<CaseFacts>& facts) {
@@ -350,7 +362,7 @@ common::StatusOr<Dashboard> BuildDashboard(const Period& period, const std::vect
     d.breakdowns.push_back({std::string(Name(dim)), Count(all, dim, period)});
   // The number of reports is the phase table's total, so that two tables
   // never publish the same number differently.
-  d.reports = d.breakdowns[1].table.total;
+  d.reports = FindFigure(d.breakdowns, "phase")->table.total;
   AddHandling(facts, d);
   AddMatching(matching, d);
   return d;

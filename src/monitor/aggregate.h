@@ -32,7 +32,8 @@ namespace monitor {
 // One report, categorical fields only. Empty text means "not recorded".
 struct CaseFacts {
   std::string phase;
-  std::vector<std::string> grounds;
+  std::vector<std::string> grounds;  // "not_sure" is a ground value of its own
+  std::vector<std::string> actors;   // who did it; empty: not given ("unknown")
   std::string status;
   std::string month;  // "YYYY-MM" received
   std::string crebo, pathway, level, location, sector;
@@ -67,6 +68,7 @@ struct MatchingFacts {
 
 enum class Dimension {
   kGround,
+  kActor,  // who did it: several per report, like grounds
   kPhase,
   kStatus,
   kMonth,

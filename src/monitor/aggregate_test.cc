@@ -30,6 +30,11 @@ CaseFacts RandomCase(std::mt19937_64& rng) {
   f.phase = pick({"search", "internship"});
   f.grounds = {pick({"origin", "religion", "gender", "disability", "age"})};
   if (chance(0.3)) f.grounds.push_back("skin_colour");
+  if (chance(0.15)) f.grounds.push_back("not_sure");
+  // Who did it: none (not given), one, or several.
+  for (const char* a : {"company", "colleague", "client", "school", "other"}) {
+    if (chance(a == std::string("company") ? 0.6 : 0.15)) f.actors.push_back(a);
+  }
   f.status = pick({"received", "intake", "in_progress", "aftercare", "closed"});
   f.month = pick(MonthsOf(Year()));
   f.crebo = pick({"25655", "25998", "", "23183"});
@@ -82,7 +87,8 @@ void ExpectSafe(const PublishedTable& t, const std::string& what) {
   }
   // Overlapping tables (grounds, referrals, exclusions) do not sum to their
   // total; disclosure_test.cc's attacker covers them.
-  bool overlapping = what == "ground" || what == "referrals" || what == "exclusions";
+  bool overlapping =
+      what == "ground" || what == "actor" || what == "referrals" || what == "exclusions";
   if (!overlapping && t.total.count && hidden > 0) {
     EXPECT_GE(hidden, 2) << what << ": a lone hidden cell is the total minus the others";
   }
@@ -107,6 +113,9 @@ int64_t TrueCount(const std::vector<CaseFacts>& facts, const std::string& dim,
     if (v.empty()) v = "unknown";
     if (dim == "ground") {
       for (const std::string& g : f.grounds) n += g == key;
+    } else if (dim == "actor") {
+      for (const std::string& a : f.actors) n += a == key;
+      n += f.actors.empty() && key == "unknown";
     } else {
       n += v == key;
     }
@@ -126,7 +135,9 @@ TEST(AggregatePropertyTest, EveryPublishedNumberIsSafeAndTrue) {
       for (const Figure& f : *group) ExpectSafe(f.table, f.id);
     }
     for (const Figure& f : d->breakdowns) {
-      if (f.id != "phase" && f.id != "pathway" && f.id != "crebo" && f.id != "ground") continue;
+      if (f.id != "phase" && f.id != "pathway" && f.id != "crebo" && f.id != "ground" &&
+          f.id != "actor")
+        continue;
       for (const PublishedCell& c : f.table.cells) {
         if (c.count) {
           EXPECT_EQ(*c.count, TrueCount(facts, f.id, c.key)) << f.id << " " << c.key;
@@ -274,6 +285,68 @@ TEST(ReportTest, PulseHidesTheSecondTableWithTheFirstsCell) {
   EXPECT_EQ(Trend({"x", IndicatorKind::kCount, 5.0}, {"x", IndicatorKind::kCount, 9.0}), "down");
   EXPECT_EQ(Trend({"x", IndicatorKind::kCount, 5.0}, {"x", IndicatorKind::kCount, std::nullopt}),
             "");
+}
+
+// Who did it: several per report like grounds, "not given" always listed
+// (so a "<5" there does not tell that someone left it open), small counts
+// suppressed; "not sure" is a ground cell of its own.
+TEST(AggregateTest, WhoDidItIsAnOverlappingTableWithSmallCountsSuppressed) {
+  std::vector<CaseFacts> facts;
+  auto add = [&](int n, std::vector<std::string> grounds, std::vector<std::string> actors) {
+    for (int i = 0; i < n; ++i) {
+      CaseFacts f;
+      f.phase = "internship";
+      f.status = "received";
+      f.month = "2025-09";
+      f.grounds = grounds;
+      f.actors = actors;
+      facts.push_back(f);
+    }
+  };
+  add(10, {"origin"}, {"company"});
+  add(6, {"religion"}, {"company", "colleague"});
+  add(3, {"not_sure"}, {"client"});
+  add(2, {"not_sure", "age"}, {"other"});
+  add(1, {"age"}, {});
+  add(1, {"origin"}, {"school"});
+  auto t = Breakdown(facts, Dimension::kActor, Year());
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  std::vector<std::string> keys;
+  for (const PublishedCell& c : t->cells) keys.push_back(c.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"company", "colleague", "client", "school", "other",
+                                            "unknown"}));
+  EXPECT_EQ(t->total.count, 23);
+  EXPECT_EQ(CellValue(*t, "company"), 16);
+  for (const char* small : {"client", "school", "other", "unknown"}) {
+    EXPECT_FALSE(CellValue(*t, small).has_value()) << small;
+  }
+  ExpectSafe(*t, "actor");
+  // Nobody left it open: "not given" is still listed, as "<5".
+  std::vector<CaseFacts> answered(facts.begin(), facts.begin() + 16);
+  auto all = Breakdown(answered, Dimension::kActor, Year());
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->cells.back().key, "unknown");
+  EXPECT_EQ(all->cells.back().suppression, Suppression::kPrimary);
+
+  auto grounds = Breakdown(facts, Dimension::kGround, Year());
+  ASSERT_TRUE(grounds.ok());
+  EXPECT_EQ(CellValue(*grounds, "not_sure"), 5);
+  EXPECT_EQ(grounds->cells.back().key, "not_sure");
+
+  // A drill-down into a small "who" group is refused before counting.
+  auto drill = DrillDown(facts, Dimension::kPhase, *ParseFilter("actor:client"), Year());
+  EXPECT_TRUE(IsTooFewForDrillDown(drill.status()));
+  EXPECT_TRUE(DrillDown(facts, Dimension::kGround, *ParseFilter("actor:colleague"), Year()).ok());
+
+  // The yearly report's indicators: the published counts, nothing below 5.
+  auto d = BuildDashboard(Year(), facts, MatchingFacts{});
+  ASSERT_TRUE(d.ok());
+  std::map<std::string, std::optional<double>> ind;
+  for (const Indicator& i : Indicators(*d)) ind[i.id] = i.value;
+  EXPECT_EQ(ind.at("actor_company"), 16.0);
+  EXPECT_FALSE(ind.at("actor_client").has_value());
+  EXPECT_EQ(ind.at("ground_not_sure"), 5.0);
+  EXPECT_EQ(d->reports.count, 23) << "the number of reports is still the phase table's total";
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "domain/meldpunt.h"
+
 namespace monitor {
 
 namespace {
@@ -42,6 +44,15 @@ std::vector<Indicator> Indicators(const Dashboard& d) {
       {"reports_search", K::kCount, AsValue(FigureCell(d.breakdowns, "phase", "search"))});
   out.push_back(
       {"reports_internship", K::kCount, AsValue(FigureCell(d.breakdowns, "phase", "internship"))});
+  // Who did it, and the reports whose reporter was not sure it was
+  // discrimination: counts as published in their (suppressed) tables.
+  for (auto a : domain::AllActors()) {
+    std::string key(domain::Name(a));
+    out.push_back({"actor_" + key, K::kCount, AsValue(FigureCell(d.breakdowns, "actor", key))});
+  }
+  out.push_back(
+      {"ground_not_sure", K::kCount,
+       AsValue(FigureCell(d.breakdowns, "ground", domain::Name(domain::Ground::kNotSure)))});
   out.push_back({"closed", K::kCount, AsValue(FigureCell(d.breakdowns, "status", "closed"))});
   out.push_back({"first_contact_median", K::kDays, d.first_contact_median.value});
   out.push_back({"first_contact_on_time", K::kPercent,

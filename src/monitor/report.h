@@ -1,10 +1,11 @@
 // File: monitor/report.h
 //
-// The yearly progress report (voortgangsrapportage): a fixed list of
-// indicators taken from a school's suppressed dashboard, this school year
-// beside the last, and for a group of schools the sum of every school's
-// already suppressed numbers (a school's hidden number is left out and the
-// sum is marked "at least"; nothing unsuppressed is ever added up).
+// The school's yearly report (jaarrapportage stagediscriminatie; the
+// school's own, not the minister's national progress report to parliament):
+// a fixed list of the indicators the school follows, taken from its
+// suppressed dashboard, this school year beside the last, and for a group of schools the sum of
+// every school's already suppressed numbers (a school's hidden number is left out and the sum is
+// marked "at least"; nothing unsuppressed is ever added up).
 #pragma once
 
 #include <optional>

@@ -52,7 +52,7 @@ constexpr char kCasesSql[] =
     "SELECT c.id, c.phase, c.grounds, c.status, c.received_at, c.first_contact_at, "
     "c.first_contact_due, c.feedback_due, c.feedback_given_at, c.closed_at, c.outcome, "
     "c.survey_heard, c.survey_believed, c.survey_know_outcome, c.crebo, c.pathway, c.level, "
-    "c.location, co.sector FROM cases c LEFT JOIN school_company_view co ON co.id = "
+    "c.location, co.sector, c.actors FROM cases c LEFT JOIN school_company_view co ON co.id = "
     "c.company_id AND co.school_id = c.school_id "
     "WHERE c.school_id = $1 AND c.received_at >= $2 AND c.received_at < $3 "
     "AND " SP_COUNTED_CASE;
@@ -85,6 +85,7 @@ CaseFacts FactsOf(const db::Row& r, domain::Date today) {
   if (auto level = r.OptInt(16)) f.level = std::to_string(*level);
   f.location = r.Text(17);
   f.sector = r.Text(18);
+  f.actors = SplitComma(r.Text(19));
   return f;
 }
 

@@ -67,7 +67,7 @@ export function registerMonitorTests(test, getBrowser) {
       const problems = trackProblems(page);
       await login(page, 'meldpunt@99dm.demo');
       await goto(page, '/monitor/rapport');
-      await expectText(page.locator('h1'), 'Voortgangsrapportage', 'the report title');
+      await expectText(page.locator('h1'), 'Jaarrapportage stagediscriminatie', 'the report title');
       if ((await page.locator('#indicators tbody tr').count()) < 10) throw new Error('too few indicators');
       for (const [id, type] of [['#csv-link', 'text/csv'], ['#xlsx-link', 'spreadsheetml']]) {
         const href = await page.locator(id).getAttribute('href');
@@ -84,7 +84,7 @@ export function registerMonitorTests(test, getBrowser) {
       await page.emulateMedia({ media: 'screen' });
       await switchLanguage(page);
       if ((await htmlLang(page)).slice(0, 2) !== 'en') throw new Error('no English report');
-      await expectText(page.locator('h1'), 'Yearly progress report', 'the English report title');
+      await expectText(page.locator('h1'), 'Yearly report on internship discrimination', 'the English report title');
       await checkPage(page, 'monitor-report', { problems });
       await assertNoRawMessageKeys(page, 'monitor-report');
     } finally {

@@ -176,7 +176,7 @@ TEST_P(MonitorHttpTest, YearlyReportAndExports) {
   Login(b, "management@99dm.demo");
   auto page = b.Get("/monitor/rapport?jaar=2025-2026");
   ASSERT_EQ(page.status, 200);
-  EXPECT_TRUE(Has(page.body, "Voortgangsrapportage 2025-2026"));
+  EXPECT_TRUE(Has(page.body, "Jaarrapportage stagediscriminatie 2025-2026"));
   EXPECT_TRUE(Has(page.body, "2024-2025"));
   EXPECT_TRUE(Has(page.body, ">30</td>"));
   EXPECT_TRUE(Has(page.body, "Zelfevaluatie"));
