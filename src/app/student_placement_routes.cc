@@ -98,8 +98,22 @@ web::Response Home(Ctx& ctx) {
     }
     rounds.push_back(d);
   }
-  body.set("has_rounds", !rounds.is_empty_list());
+  body.set("has_rounds", !rounds.is_empty_list() || !home->bpv.empty());
   body.set("rounds", rounds);
+  // Internships from the school's BPV agreements (no round made them).
+  views::Data bpv{views::Data::type::list};
+  for (const placement::BpvInternship& b : home->bpv) {
+    views::Data d;
+    d.set("id", b.id);
+    d.set("company", b.company_name);
+    views::SetIfPresent(d, "city", b.company_city);
+    d.set("crebo", b.crebo);
+    d.set("start", domain::FormatDate(b.start));
+    d.set("end", domain::FormatDate(b.end));
+    if (b.pathway) d.set("pathway", std::string(domain::Name(*b.pathway)));
+    bpv.push_back(d);
+  }
+  body.set("bpv", bpv);
   body.set("csrf", ctx.session->csrf_token);
   AddStudentNormParts(ctx, body);  // the norm at the start, the pulse survey after
   auto norm = ctx.app.stagematching().CurrentNorm(ctx.user().school_id);

@@ -165,6 +165,11 @@ constexpr std::array kRules{
     Own("pulse_answers", DS::kNone, P::kMonitor, kWritten, "monitor"),
     Own("assessment_items", DS::kNone, P::kMonitor, kSchoolYearEnded, "monitor"),
     Own("training_records", DS::kStaff, P::kNorm, kExpired, "training", "user_id", SK::kUserId),
+    // BPV agreements: internships no round made, read in by the school. Kept
+    // like placements, by the school year their internship ended in; their
+    // norm reading and pulse links go with them.
+    Own("bpv_agreements", DS::kStudent, P::kStagematching, kSchoolYearEnded, "stagematching",
+        "student_id", SK::kStudentId),
 };
 
 }  // namespace
