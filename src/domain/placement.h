@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -113,6 +114,9 @@ std::optional<ImportKind> ParseImportKind(std::string_view s);
 
 // One problem with one field of an import line.
 struct FieldIssue {
+  FieldIssue() = default;
+  FieldIssue(std::string f, std::string m, std::string nl = {})
+      : field(std::move(f)), message(std::move(m)), message_nl(std::move(nl)) {}
   std::string field;  // canonical column name, "" for the whole line
   std::string message;
   std::string message_nl;  // the same in Dutch, where the kind words it (bpv); else ""

@@ -129,12 +129,15 @@ Status ImportBpv(db::Connection& c, const domain::ColumnMap& columns,
                      "INSERT INTO bpv_agreements(id, school_id, student_id, company_id, crebo, "
                      "start_date, end_date, pathway, created_at, updated_at) VALUES",
                      10);
+  // Without a pathway column the stored leerweg stays.
+  const bool has_pathway = columns.Find("pathway") >= 0;
   for (const BpvLine& b : rows) {
     const domain::BpvRow& r = b.row;
     std::string start = domain::FormatDate(r.start), end = domain::FormatDate(r.end);
-    std::string pathway = PathwayText(r);
-    db::Param pathway_param = pathway.empty() ? db::Param(std::nullopt) : db::Param(pathway);
     auto old = stored.find({b.student_id, b.company_id, start});
+    std::string pathway =
+        has_pathway || old == stored.end() ? PathwayText(r) : old->second.pathway;
+    db::Param pathway_param = pathway.empty() ? db::Param(std::nullopt) : db::Param(pathway);
     if (old == stored.end()) {
       SP_RETURN_IF_ERROR(insert.Add({crypto::RandomId(), school_id, b.student_id, b.company_id,
                                      r.crebo, start, end, pathway_param, ctx->now, ctx->now}));

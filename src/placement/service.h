@@ -59,6 +59,9 @@ namespace placement {
 // ---- Imports ----------------------------------------------------------------
 
 struct ImportError {
+  ImportError() = default;
+  ImportError(int64_t l, std::string f, std::string m, std::string nl = {})
+      : line(l), field(std::move(f)), message(std::move(m)), message_nl(std::move(nl)) {}
   int64_t line = 0;   // 1-based line in the file; 0 for the file as a whole
   std::string field;  // canonical column name, or ""
   std::string message;
