@@ -201,6 +201,12 @@ class ExportTest : public db::testing::BackendTest {
                             "INSERT INTO norm_reads(school_id, user_id, placement_id, version, "
                             "read_at) VALUES ($1, $2, $3, 1, 0)",
                             {s, u, pl}));
+    SP_RETURN_IF_ERROR(
+        Exec(c,
+             "INSERT INTO bpv_agreements(id, school_id, student_id, company_id, crebo, "
+             "start_date, end_date, created_at, updated_at) VALUES ($1, $2, $3, $4, '25480', "
+             "'2026-02-02', '2026-06-26', 0, 0)",
+             {w.Id("bpv"), s, st, "co-" + s}));
     return Exec(c, "INSERT INTO pulse_done(user_id, placement_id, done_at) VALUES ($1, $2, 5)",
                 {u, pl});
   }
