@@ -106,11 +106,21 @@ web::Response Home(Ctx& ctx) {
     views::Data d;
     d.set("id", b.id);
     d.set("company", b.company_name);
-    views::SetIfPresent(d, "city", b.company_city);
     d.set("crebo", b.crebo);
     d.set("start", domain::FormatDate(b.start));
     d.set("end", domain::FormatDate(b.end));
-    if (b.pathway) d.set("pathway", std::string(domain::Name(*b.pathway)));
+    // Set even when absent: the page's own "pathway" (the student's) must
+    // not show through an item without one.
+    if (b.company_city.empty()) {
+      d.set("city", false);
+    } else {
+      d.set("city", b.company_city);
+    }
+    if (b.pathway) {
+      d.set("pathway", std::string(domain::Name(*b.pathway)));
+    } else {
+      d.set("pathway", false);
+    }
     bpv.push_back(d);
   }
   body.set("bpv", bpv);

@@ -357,16 +357,17 @@ TEST_P(RetentionRunnerTest, MailGoesWithItsFileAndUndatedPulseLinksAreDated) {
 // rounds, and take their norm reading and pulse links along.
 TEST_P(RetentionRunnerTest, BpvAgreementsGoWithTheirSchoolYear) {
   domain::Date end = domain::LastSchoolYearEndPast(today(), 1);  // s1: one year
-  ASSERT_TRUE(db().Write([&](db::Connection& c) -> common::Status {
-                    for (auto [id, last_day] : {std::pair{"bpv-p", FormatDate(end)},
-                                                {"bpv-i", FormatDate(domain::AddDays(end, 1))}}) {
+  common::Status seeded = db().Write([&](db::Connection& c) -> common::Status {
+                    for (auto [id, last_day] :
+                         {std::pair{std::string("bpv-p"), FormatDate(end)},
+                          {std::string("bpv-i"), FormatDate(domain::AddDays(end, 1))}}) {
                       SP_RETURN_IF_ERROR(Exec(c,
                                               "INSERT INTO bpv_agreements(id, school_id, "
                                               "student_id, company_id, crebo, start_date, "
                                               "end_date, created_at, updated_at) VALUES ($1, "
-                                              "'s1', 's1-stu-i', 's1-co', '25480', "
-                                              "'2020-01-01', $2, 0, 0)",
-                                              {id, last_day}));
+                                              "'s1', 's1-stu-i', 's1-co', '25480', $2, $3, "
+                                              "0, 0)",
+                                              {id, DayBefore(last_day), last_day}));
                       SP_RETURN_IF_ERROR(Exec(c,
                                               "INSERT INTO norm_reads(school_id, user_id, "
                                               "placement_id, version, read_at) VALUES ('s1', "
@@ -378,8 +379,8 @@ TEST_P(RetentionRunnerTest, BpvAgreementsGoWithTheirSchoolYear) {
                                               {id, now()}));
                     }
                     return common::Status::Ok();
-                  })
-                  .ok());
+                  });
+  ASSERT_TRUE(seeded.ok()) << seeded.ToString();
   Runner runner(db(), audit_, clock_, {});
   auto run = runner.RunSchool("s1");
   ASSERT_TRUE(run.ok()) << run.status().ToString();
