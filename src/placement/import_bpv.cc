@@ -113,12 +113,13 @@ Status ImportBpv(db::Connection& c, const domain::ColumnMap& columns,
     if (!inserted) {
       std::string other = std::to_string(it->second);
       ctx->Error(line.line, "",
-                 "student " + r.student_number + " at leerbedrijf " + r.leerbedrijf_id +
-                     " from " + domain::FormatDate(r.start) + " appears twice (also on line " +
-                     other + ")",
+                 "student " + r.student_number + " at leerbedrijf " + r.leerbedrijf_id + " from " +
+                     domain::FormatDate(r.start) + " appears twice (also on line " + other + ")",
                  "student " + r.student_number + " bij leerbedrijf " + r.leerbedrijf_id +
-                     " vanaf " + domain::FormatDate(r.start) + " staat er twee keer in (ook op "
-                     "regel " + other + ")");
+                     " vanaf " + domain::FormatDate(r.start) +
+                     " staat er twee keer in (ook op "
+                     "regel " +
+                     other + ")");
       continue;
     }
     rows.push_back(std::move(b));
@@ -135,8 +136,7 @@ Status ImportBpv(db::Connection& c, const domain::ColumnMap& columns,
     const domain::BpvRow& r = b.row;
     std::string start = domain::FormatDate(r.start), end = domain::FormatDate(r.end);
     auto old = stored.find({b.student_id, b.company_id, start});
-    std::string pathway =
-        has_pathway || old == stored.end() ? PathwayText(r) : old->second.pathway;
+    std::string pathway = has_pathway || old == stored.end() ? PathwayText(r) : old->second.pathway;
     db::Param pathway_param = pathway.empty() ? db::Param(std::nullopt) : db::Param(pathway);
     if (old == stored.end()) {
       SP_RETURN_IF_ERROR(insert.Add({crypto::RandomId(), school_id, b.student_id, b.company_id,

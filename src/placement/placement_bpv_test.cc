@@ -93,8 +93,9 @@ TEST_P(BpvImportTest, BadLinesAreNamedAndNothingIsWritten) {
   EXPECT_NE(twice->message.find("also on line 2"), std::string::npos) << twice->message;
   EXPECT_NE(twice->message_nl.find("ook op regel 2"), std::string::npos) << twice->message_nl;
 
-  ImportReport missing = Import(ImportKind::kBpv, "student_number,crebo,start_date,end_date\nS001,"
-                                                  "25480,2026-02-02,2026-06-26\n");
+  ImportReport missing = Import(ImportKind::kBpv,
+                                "student_number,crebo,start_date,end_date\nS001,"
+                                "25480,2026-02-02,2026-06-26\n");
   EXPECT_FALSE(missing.applied);
   ASSERT_EQ(missing.errors.size(), 1u);
   EXPECT_EQ(missing.errors[0].line, 1);
@@ -109,9 +110,9 @@ TEST_P(BpvImportTest, AnotherSchoolsStudentAndUnknownCompaniesAreRefused) {
                                "S900,Ander Kind,25480,3,BOL,2025\n",
                                &other_coordinator_);
   ASSERT_TRUE(theirs.applied) << Errors(theirs);
-  ImportReport company = Import(ImportKind::kCompanies,
-                                "leerbedrijf_id,name,crebos\n300001,Alleen Ander,25480\n",
-                                &other_coordinator_);
+  ImportReport company =
+      Import(ImportKind::kCompanies, "leerbedrijf_id,name,crebos\n300001,Alleen Ander,25480\n",
+             &other_coordinator_);
   ASSERT_TRUE(company.applied) << Errors(company);
 
   ImportReport r = Import(ImportKind::kBpv,

@@ -56,10 +56,9 @@ class BpvHttpTest : public ::testing::TestWithParam<db::Dialect> {
     std::string cookies;
     for (const auto& [k, v] : b.cookies()) cookies += (cookies.empty() ? "" : "; ") + k + "=" + v;
     web::TestClient c("127.0.0.1", t_->port());
-    return c.Send("POST", "/stagematching/import",
-                  {{"Cookie", cookies},
-                   {"Content-Type", "multipart/form-data; boundary=" + boundary}},
-                  body);
+    return c.Send(
+        "POST", "/stagematching/import",
+        {{"Cookie", cookies}, {"Content-Type", "multipart/form-data; boundary=" + boundary}}, body);
   }
 
   std::string Text(const std::string& sql, const db::Params& params = {}) {
@@ -148,9 +147,10 @@ TEST_P(BpvHttpTest, StudentSeesTheInternshipAndReadsTheNorm) {
   common::Status cleared = t_->db().Write([&](db::Connection& c) -> common::Status {
     // The demo student's round placements end, so the norm card shows this one.
     return c
-        .Execute("UPDATE placements SET ended_kind = 'breakdown' WHERE student_id = (SELECT "
-                 "s.id FROM students s JOIN users u ON u.id = s.user_id WHERE u.login = "
-                 "'student@99dm.demo')")
+        .Execute(
+            "UPDATE placements SET ended_kind = 'breakdown' WHERE student_id = (SELECT "
+            "s.id FROM students s JOIN users u ON u.id = s.user_id WHERE u.login = "
+            "'student@99dm.demo')")
         .status();
   });
   ASSERT_TRUE(cleared.ok()) << cleared.ToString();
@@ -170,9 +170,9 @@ TEST_P(BpvHttpTest, StudentSeesTheInternshipAndReadsTheNorm) {
   EXPECT_TRUE(Has(stage.body, "Hotel Stadszicht (demo)"));
   EXPECT_TRUE(Has(stage.body, start + " – " + end));
   ASSERT_TRUE(Has(stage.body, "action=\"/stage/norm/" + id + "\"")) << stage.body;
-  std::string version =
-      Text("SELECT CAST(MAX(version) AS TEXT) FROM norm_versions WHERE school_id = (SELECT id "
-           "FROM schools WHERE brin = '99DM')");
+  std::string version = Text(
+      "SELECT CAST(MAX(version) AS TEXT) FROM norm_versions WHERE school_id = (SELECT id "
+      "FROM schools WHERE brin = '99DM')");
   auto read = student.Post("/stage/norm/" + id, "version=" + version + "&agree=1");
   EXPECT_EQ(read.Header("location"), "/stage?ok=norm_read");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM norm_reads WHERE placement_id = $1", {id}), 1);
@@ -218,17 +218,17 @@ TEST_P(BpvHttpTest, CompanyAcceptsTheSchoolsOwnNormTextAndVersion) {
       "&norm_en=We+take+every+student+on+what+they+can+do&report_nl=Meldpunt&report_en=Meldpunt"
       "&next_nl=Contact&next_en=Contact");
   ASSERT_EQ(published.status, 303) << published.body;
-  std::string version =
-      Text("SELECT CAST(MAX(version) AS TEXT) FROM norm_versions WHERE school_id = (SELECT id "
-           "FROM schools WHERE brin = '99DM')");
+  std::string version = Text(
+      "SELECT CAST(MAX(version) AS TEXT) FROM norm_versions WHERE school_id = (SELECT id "
+      "FROM schools WHERE brin = '99DM')");
   std::string school = Text("SELECT name FROM schools WHERE brin = '99DM'");
 
   Browser company(t_->port());
   Login(company, "company@99dm.demo");
   auto home = company.Get("/bedrijf");
   ASSERT_EQ(home.status, 200);
-  EXPECT_TRUE(Has(home.body, "Ik ga akkoord met de norm van " + school + ", versie " + version +
-                                 ":"))
+  EXPECT_TRUE(
+      Has(home.body, "Ik ga akkoord met de norm van " + school + ", versie " + version + ":"))
       << home.body;
   EXPECT_TRUE(Has(home.body, "Wij nemen iedere student aan op wat die kan"));
   EXPECT_FALSE(Has(home.body, "zonder selectiegesprek (klikgesprek)"));
