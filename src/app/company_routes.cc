@@ -10,6 +10,21 @@ namespace {
 
 using common::Status;
 
+// What the company agrees to: the school's own norm, by name and version. The
+// catalogue holds only this frame; the text itself is the norm section of the
+// school's current version (norm_versions), shown right under it, so no
+// promise is written into the code.
+std::string AgreeLabel(const Ctx& ctx, int version) {
+  std::string label = ctx.T("company_agree");
+  auto school = ctx.app.accounts().SchoolById(ctx.user().school_id);
+  auto put = [&](std::string_view key, const std::string& value) {
+    if (size_t at = label.find(key); at != std::string::npos) label.replace(at, key.size(), value);
+  };
+  put("{school}", school.ok() ? school->name : std::string());
+  put("{n}", std::to_string(version));
+  return label;
+}
+
 web::Response HomePage(Ctx& ctx, std::vector<views::FieldError> errors, std::string flash,
                        int status) {
   auto home = ctx.app.stagematching().CompanyView(ctx.user());
@@ -33,6 +48,7 @@ web::Response HomePage(Ctx& ctx, std::vector<views::FieldError> errors, std::str
     body.set("has_norm", true);
     body.set("norm_version", std::to_string(n.version));
     body.set("norm_text", ctx.locale == views::Locale::kEn ? n.text_en : n.text_nl);
+    body.set("agree_label", AgreeLabel(ctx, n.version));
     body.set("must_accept", home->must_accept_norm);
     views::SetIfPresent(body, "accept_error", err("accept"));
     if (home->company.norm_accepted_version && home->company.norm_accepted_at) {

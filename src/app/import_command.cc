@@ -146,7 +146,8 @@ void AddCommon(CLI::App* cmd, Options& o) {
 void RegisterPlacementCommands(CLI::App& cli, int& exit_code) {
   static Options options;
   auto* import = cli.add_subcommand(
-      "import", "Import students, leerbedrijven or leerplaatsen from CSV (all or nothing)");
+      "import", "Import students, leerbedrijven, leerplaatsen, staff or BPV agreements from CSV (all or "
+      "nothing)");
   import->require_subcommand(1);
   struct Kind {
     const char* name;
@@ -165,6 +166,10 @@ void RegisterPlacementCommands(CLI::App& cli, int& exit_code) {
       {"places", "leerbedrijf_id,crebo,capacity,period[,description]", domain::ImportKind::kPlaces},
       {"staff", "login,name,role[,email] (role: meldpunt, coordinator, teacher, management, admin)",
        domain::ImportKind::kStaff},
+      {"bpv",
+       "student_number,leerbedrijf_id,crebo,start_date,end_date[,pathway] (the school's BPV "
+       "agreements: internships no round made; dates YYYY-MM-DD or DD-MM-YYYY)",
+       domain::ImportKind::kBpv},
   };
   for (const Kind& k : kinds) {
     auto* cmd = import->add_subcommand(k.name, std::string("Columns: ") + k.help);
@@ -179,7 +184,7 @@ void RegisterPlacementCommands(CLI::App& cli, int& exit_code) {
       cmd->add_flag("--no-invite", options.no_invite,
                     "Queue no invitations (the school's staff log in by SSO)");
     }
-    if (k.kind != domain::ImportKind::kPlaces) {
+    if (k.kind != domain::ImportKind::kPlaces && k.kind != domain::ImportKind::kBpv) {
       cmd->add_option("--public-url", options.public_url,
                       "The app's address, for the links in invitation mails")
           ->capture_default_str();

@@ -62,6 +62,13 @@ constexpr ColumnDoc kStaffColumns[] = {{"login", "inlognaam", true},
                                        {"name", "naam", true},
                                        {"role", "rol", true},
                                        {"email", "e_mail", false}};
+// The BPV agreements: internships no round made (domain/placement.h, kind "bpv").
+constexpr ColumnDoc kBpvColumns[] = {{"student_number", "studentnummer", true},
+                                     {"leerbedrijf_id", "leerbedrijfid", true},
+                                     {"crebo", "opleidingscode", true},
+                                     {"start_date", "startdatum, begindatum", true},
+                                     {"end_date", "einddatum", true},
+                                     {"pathway", "leerweg", false}};
 constexpr ColumnDoc kPlaceColumns[] = {{"leerbedrijf_id", "leerbedrijfid", true},
                                        {"crebo", "opleidingscode", true},
                                        {"capacity", "capaciteit", true},
@@ -148,7 +155,7 @@ web::Response ImportPage(Ctx& ctx, const ImportScreen& screen, const std::string
   body.set("intro", ctx.T(screen.intro_key));
   body.set("choose_kind", !screen.is_register);
   views::Data kinds{views::Data::type::list};
-  std::vector<const char*> offered = {"students", "companies", "places"};
+  std::vector<const char*> offered = {"students", "companies", "places", "bpv"};
   if (screen.is_admin) offered = {"staff", "students"};
   for (const char* k : offered) {
     views::Data item;
@@ -177,6 +184,7 @@ web::Response ImportPage(Ctx& ctx, const ImportScreen& screen, const std::string
     docs.push_back(KindDoc(ctx, "students", kStudentColumns));
     docs.push_back(KindDoc(ctx, "companies", kCompanyColumns));
     docs.push_back(KindDoc(ctx, "places", kPlaceColumns));
+    docs.push_back(KindDoc(ctx, "bpv", kBpvColumns));
   }
   body.set("docs", docs);
   if (report) {
@@ -196,12 +204,13 @@ web::Response ImportPage(Ctx& ctx, const ImportScreen& screen, const std::string
       views::Data item;
       item.set("line", e.line == 0 ? ctx.T("sm_import_whole_file") : std::to_string(e.line));
       item.set("column", e.field.empty() ? std::string("–") : e.field);
-      item.set("message", e.message);
+      // Messages the service words only in English are marked so on a Dutch page.
+      const bool dutch = ctx.locale != views::Locale::kEn;
+      item.set("message", dutch && !e.message_nl.empty() ? e.message_nl : e.message);
+      item.set("en", dutch && e.message_nl.empty());
       list.push_back(item);
     }
     body.set("import_errors", list);
-    // The service words its per-line messages in English: say so on a Dutch page.
-    body.set("messages_en", ctx.locale != views::Locale::kEn);
   }
   return ctx.Render("sm_import", page, body, status);
 }

@@ -123,7 +123,7 @@ views::Data Section(const Ctx& ctx, const std::string& id, const views::Data& st
 // The pulse survey beside the reports the meldpunt registered: an estimate of
 // under-reporting (norm/monitoring.h counts, suppressed like the rest).
 views::Data PulseSection(const Ctx& ctx, const monitor::Dashboard& d,
-                         const monitor::PulseFigures& p) {
+                         const monitor::PulseFigures& p, const monitor::InternshipFigures* in) {
   views::Data stats{views::Data::type::list};
   auto fact = [&](const std::string& label, const std::string& value) {
     views::Data f;
@@ -139,6 +139,17 @@ views::Data PulseSection(const Ctx& ctx, const monitor::Dashboard& d,
   views::Data figures{views::Data::type::list};
   figures.push_back(monui::FigureData(ctx, {"experienced", p.experienced}));
   figures.push_back(monui::FigureData(ctx, {"reported", p.reported}));
+  // Every internship counts, whether a round made it or the school's BPV
+  // agreements brought it in: how many ran, and how many had the norm read.
+  if (in) {
+    fact(ctx.T("mon_internships"),
+         monui::CountText(ctx, in->source.total.count, in->source.total.suppression));
+    std::optional<double> read = in->ReadPercent();
+    fact(ctx.T("mon_norm_read_share"),
+         read ? monui::Decimal(ctx, read) + "%" : ctx.T("mon_too_few"));
+    figures.push_back(monui::FigureData(ctx, {"internship_source", in->source}));
+    figures.push_back(monui::FigureData(ctx, {"norm_read", in->norm_read}));
+  }
   views::Data sec;
   sec.set("sid", "pulse");
   sec.set("title", ctx.T("mon_pulse_title"));
@@ -150,7 +161,7 @@ views::Data PulseSection(const Ctx& ctx, const monitor::Dashboard& d,
 }
 
 views::Data Sections(const Ctx& ctx, const monitor::Dashboard& d, const Drill* drill,
-                     const monitor::PulseFigures* pulse) {
+                     const monitor::PulseFigures* pulse, const monitor::InternshipFigures* in) {
   views::Data sections{views::Data::type::list};
   if (drill) {
     views::Data figures{views::Data::type::list};
@@ -184,13 +195,14 @@ views::Data Sections(const Ctx& ctx, const monitor::Dashboard& d, const Drill* d
   mstats.push_back(Stat(ctx, ctx.T("mon_placement_median"), d.placement_days_median, days));
   mstats.push_back(Stat(ctx, ctx.T("mon_placement_p90"), d.placement_days_p90, days));
   sections.push_back(Section(ctx, "matching", mstats, Figures(ctx, d.matching)));
-  if (pulse) sections.push_back(PulseSection(ctx, d, *pulse));
+  if (pulse) sections.push_back(PulseSection(ctx, d, *pulse, in));
   return sections;
 }
 
 web::Response Page(Ctx& ctx, const monitor::Period& period, const monitor::Dashboard* d,
                    std::vector<views::FieldError> errors, int status, const Drill* drill = nullptr,
-                   const monitor::PulseFigures* pulse = nullptr) {
+                   const monitor::PulseFigures* pulse = nullptr,
+                   const monitor::InternshipFigures* in = nullptr) {
   views::Page page = ctx.MakePage(ctx.T("mon_title"));
   page.errors = std::move(errors);
   views::Data body;
@@ -209,7 +221,7 @@ web::Response Page(Ctx& ctx, const monitor::Period& period, const monitor::Dashb
     body.set("has_numbers", true);
     body.set("reports", monui::CountText(ctx, d->reports.count, d->reports.suppression));
     body.set("withdrawn", monui::CountText(ctx, d->withdrawn.count, d->withdrawn.suppression));
-    body.set("sections", Sections(ctx, *d, drill, pulse));
+    body.set("sections", Sections(ctx, *d, drill, pulse, in));
   }
   return ctx.Render("monitor_dashboard", page, body, status);
 }
@@ -267,7 +279,9 @@ web::Response Dashboard(Ctx& ctx) {
                                AuditEntry(ctx, "monitor.read", "school", ctx.user().school_id));
   auto pulse = monui::ReadPulse(ctx, *period);
   if (!pulse.ok()) return ctx.ErrorPage(HttpStatusFor(pulse.status()));
-  return Page(ctx, *period, &*d, {}, 200, drill ? &*drill : nullptr, &*pulse);
+  auto internships = monui::ReadInternships(ctx, *period);
+  if (!internships.ok()) return ctx.ErrorPage(HttpStatusFor(internships.status()));
+  return Page(ctx, *period, &*d, {}, 200, drill ? &*drill : nullptr, &*pulse, &*internships);
 }
 
 }  // namespace

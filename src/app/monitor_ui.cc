@@ -157,6 +157,17 @@ common::StatusOr<monitor::PulseFigures> ReadPulse(Ctx& ctx, const monitor::Perio
   return monitor::PublishPulse(sum.responses, sum.experienced, sum.reported);
 }
 
+common::StatusOr<monitor::InternshipFigures> ReadInternships(Ctx& ctx,
+                                                             const monitor::Period& p) {
+  norm::InternshipSummary sum;
+  common::Status s = ctx.app.db().Read([&](db::Connection& c) -> common::Status {
+    SP_ASSIGN_OR_RETURN(sum, norm::InternshipsFor(c, ctx.user().school_id, p.from, p.to));
+    return common::Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return monitor::PublishInternships(sum.from_rounds, sum.from_bpv, sum.norm_read);
+}
+
 std::optional<double> UnreportedPercent(const monitor::PulseFigures& p) {
   auto not_reported = monitor::CellValue(p.reported, "not_reported");
   auto experienced = p.reported.total.count;

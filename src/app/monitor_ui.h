@@ -29,6 +29,9 @@ views::Data PeriodOptions(const Ctx& ctx, const monitor::Period& current, bool s
 common::StatusOr<monitor::PulseFigures> ReadPulse(Ctx& ctx, const monitor::Period& p);
 // "experienced, not reported" as a share of "experienced", when both are shown.
 std::optional<double> UnreportedPercent(const monitor::PulseFigures& p);
+// The period's internships from both sources (rounds and BPV agreements) and
+// their norm reading (norm/monitoring.h), suppressed (monitor/report.h).
+common::StatusOr<monitor::InternshipFigures> ReadInternships(Ctx& ctx, const monitor::Period& p);
 // Who may see the school's monitor, on its pages and through the statistics
 // API alike: management and meldpunt leads (domain::MaySeeMonitor).
 bool MaySee(const Ctx& ctx);

@@ -98,8 +98,32 @@ web::Response Home(Ctx& ctx) {
     }
     rounds.push_back(d);
   }
-  body.set("has_rounds", !rounds.is_empty_list());
+  body.set("has_rounds", !rounds.is_empty_list() || !home->bpv.empty());
   body.set("rounds", rounds);
+  // Internships from the school's BPV agreements (no round made them).
+  views::Data bpv{views::Data::type::list};
+  for (const placement::BpvInternship& b : home->bpv) {
+    views::Data d;
+    d.set("id", b.id);
+    d.set("company", b.company_name);
+    d.set("crebo", b.crebo);
+    d.set("start", domain::FormatDate(b.start));
+    d.set("end", domain::FormatDate(b.end));
+    // Set even when absent: the page's own "pathway" (the student's) must
+    // not show through an item without one.
+    if (b.company_city.empty()) {
+      d.set("city", false);
+    } else {
+      d.set("city", b.company_city);
+    }
+    if (b.pathway) {
+      d.set("pathway", std::string(domain::Name(*b.pathway)));
+    } else {
+      d.set("pathway", false);
+    }
+    bpv.push_back(d);
+  }
+  body.set("bpv", bpv);
   body.set("csrf", ctx.session->csrf_token);
   AddStudentNormParts(ctx, body);  // the norm at the start, the pulse survey after
   auto norm = ctx.app.stagematching().CurrentNorm(ctx.user().school_id);

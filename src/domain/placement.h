@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -105,14 +106,20 @@ Date VisibleFrom(Date published_on, Date start, int lead_days);
 // ---- Imports --------------------------------------------------------------
 
 // kStaff: a school's staff logins (the school admin's; docs/accounts.md).
-enum class ImportKind { kStudents, kCompanies, kPlaces, kStaff };
-std::string_view Name(ImportKind k);  // "students", "companies", "places", "staff"
+// kBpv: the school's BPV agreements, internships no round made (self-found,
+// BBL, years 2 to 4), keyed by student, leerbedrijf and start day.
+enum class ImportKind { kStudents, kCompanies, kPlaces, kStaff, kBpv };
+std::string_view Name(ImportKind k);  // "students", "companies", "places", "staff", "bpv"
 std::optional<ImportKind> ParseImportKind(std::string_view s);
 
 // One problem with one field of an import line.
 struct FieldIssue {
+  FieldIssue() = default;
+  FieldIssue(std::string f, std::string m, std::string nl = {})
+      : field(std::move(f)), message(std::move(m)), message_nl(std::move(nl)) {}
   std::string field;  // canonical column name, "" for the whole line
   std::string message;
+  std::string message_nl;  // the same in Dutch, where the kind words it (bpv); else ""
 };
 
 // The canonical columns of each kind. Headers are matched case-insensitively
@@ -123,6 +130,9 @@ struct FieldIssue {
 //   companies: leerbedrijf_id* name* kvk address postcode city lat lon crebos sbb_recognised
 //   places:    leerbedrijf_id* crebo* capacity* period* description
 //   staff:     login* name* role* email
+//   bpv:       student_number* leerbedrijf_id* crebo* start_date* end_date* pathway
+//              (aliases studentnummer, leerbedrijfid, opleidingscode,
+//              startdatum/begindatum, einddatum, leerweg)
 // Students may also carry email (the student's login or address, to link
 // or create their login) and begeleider_email; companies contact_name and
 // contact_email (the company's contact login). (* required). Unknown columns are ignored.
@@ -172,6 +182,15 @@ struct StaffRow {
   Role role = Role::kTeacher;  // meldpunt, coordinator, teacher, management or admin
   std::string email;           // optional, normalised
 };
+// One BPV agreement: an internship the school registered itself.
+struct BpvRow {
+  std::string student_number;
+  std::string leerbedrijf_id;
+  std::string crebo;
+  Date start;
+  Date end;                        // on or after start
+  std::optional<Pathway> pathway;  // optional: BOL or BBL
+};
 struct PlaceRow {
   std::string leerbedrijf_id;
   std::string crebo;
@@ -194,6 +213,8 @@ std::vector<FieldIssue> ParsePlaceRow(const ColumnMap& columns,
                                       PlaceRow* out);
 std::vector<FieldIssue> ParseStaffRow(const ColumnMap& columns,
                                       const std::vector<std::string_view>& record, StaffRow* out);
+std::vector<FieldIssue> ParseBpvRow(const ColumnMap& columns,
+                                    const std::vector<std::string_view>& record, BpvRow* out);
 // An e-mail address in an import (login rules and a '.' in the domain),
 // lower case; nullopt when it is not one.
 std::optional<std::string> NormalizeImportEmail(std::string_view value);

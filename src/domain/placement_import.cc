@@ -36,6 +36,8 @@ std::string_view Name(ImportKind k) {
       return "places";
     case ImportKind::kStaff:
       return "staff";
+    case ImportKind::kBpv:
+      return "bpv";
   }
   return "students";
 }
@@ -45,6 +47,7 @@ std::optional<ImportKind> ParseImportKind(std::string_view s) {
   if (s == "companies") return ImportKind::kCompanies;
   if (s == "places") return ImportKind::kPlaces;
   if (s == "staff") return ImportKind::kStaff;
+  if (s == "bpv") return ImportKind::kBpv;
   return std::nullopt;
 }
 
@@ -100,7 +103,17 @@ const std::vector<ColumnSpec>& Spec(ImportKind kind) {
       {"role", true, {"rol"}},
       {"email", false, {"e_mail"}},
   };
+  static const std::vector<ColumnSpec> bpv = {
+      {"student_number", true, {"studentnummer", "studentnumber", "leerlingnummer"}},
+      {"leerbedrijf_id", true, {"leerbedrijfid", "leerbedrijf"}},
+      {"crebo", true, {"opleidingcode", "opleidingscode"}},
+      {"start_date", true, {"startdatum", "begindatum", "start"}},
+      {"end_date", true, {"einddatum", "end", "eind"}},
+      {"pathway", false, {"leerweg"}},
+  };
   switch (kind) {
+    case ImportKind::kBpv:
+      return bpv;
     case ImportKind::kStudents:
       return students;
     case ImportKind::kCompanies:
@@ -263,7 +276,8 @@ ColumnMap MapColumns(ImportKind kind, const std::vector<std::string_view>& heade
       if (!match) continue;
       if (map.index[k] >= 0) {
         issues->push_back({std::string(spec[k].name),
-                           "column " + std::string(spec[k].name) + " appears twice"});
+                           "column " + std::string(spec[k].name) + " appears twice",
+                           "kolom " + std::string(spec[k].name) + " staat er twee keer in"});
       } else {
         map.index[k] = static_cast<int>(col);
       }
@@ -272,8 +286,8 @@ ColumnMap MapColumns(ImportKind kind, const std::vector<std::string_view>& heade
   const std::vector<ColumnSpec>& spec = Spec(kind);
   for (size_t k = 0; k < spec.size(); ++k) {
     if (spec[k].required && map.index[k] < 0) {
-      issues->push_back(
-          {std::string(spec[k].name), "missing column " + std::string(spec[k].name)});
+      issues->push_back({std::string(spec[k].name), "missing column " + std::string(spec[k].name),
+                         "kolom " + std::string(spec[k].name) + " ontbreekt"});
     }
   }
   return map;
@@ -440,6 +454,92 @@ std::vector<FieldIssue> ParseStaffRow(const ColumnMap& columns,
                                   " is not meldpunt, coordinator, teacher, management or admin"});
   }
   ParseEmail(&issues, "email", columns.Get(record, "email"), &out->email);
+  return issues;
+}
+
+namespace {
+
+// YYYY-MM-DD, or DD-MM-YYYY as Dutch student systems often export it.
+std::optional<Date> ParseImportDate(std::string_view v) {
+  if (std::optional<Date> d = ParseDate(v)) return d;
+  if (v.size() == 10 && (v[2] == '-' || v[2] == '/') && v[5] == v[2]) {
+    std::string iso = std::string(v.substr(6, 4)) + "-" + std::string(v.substr(3, 2)) + "-" +
+                      std::string(v.substr(0, 2));
+    return ParseDate(iso);
+  }
+  return std::nullopt;
+}
+
+void Issue(std::vector<FieldIssue>* issues, std::string field, std::string en, std::string nl) {
+  issues->push_back({std::move(field), std::move(en), std::move(nl)});
+}
+
+}  // namespace
+
+std::vector<FieldIssue> ParseBpvRow(const ColumnMap& columns,
+                                    const std::vector<std::string_view>& record, BpvRow* out) {
+  std::vector<FieldIssue> issues;
+  std::string_view number = columns.Get(record, "student_number");
+  if (number.empty()) {
+    Issue(&issues, "student_number", "student_number is empty", "studentnummer is leeg");
+  } else if (number.size() > 20 ||
+             !std::all_of(number.begin(), number.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+             })) {
+    Issue(&issues, "student_number",
+          "student_number " + Quote(number) + " must be 1 to 20 letters, digits, - or _",
+          "studentnummer " + Quote(number) + " moet 1 tot 20 letters, cijfers, - of _ zijn");
+  } else {
+    out->student_number = std::string(number);
+  }
+  std::string_view company = columns.Get(record, "leerbedrijf_id");
+  if (company.empty()) {
+    Issue(&issues, "leerbedrijf_id", "leerbedrijf_id is empty", "leerbedrijf_id is leeg");
+  } else if (!IsLeerbedrijfId(company)) {
+    Issue(&issues, "leerbedrijf_id",
+          "leerbedrijf_id " + Quote(company) + " is not an SBB leerbedrijf-ID (1 to 12 digits)",
+          "leerbedrijf_id " + Quote(company) + " is geen SBB leerbedrijf-ID (1 tot 12 cijfers)");
+  } else {
+    out->leerbedrijf_id = std::string(company);
+  }
+  std::string_view crebo = columns.Get(record, "crebo");
+  if (crebo.empty()) {
+    Issue(&issues, "crebo", "crebo is empty", "crebo is leeg");
+  } else if (!IsCrebo(crebo)) {
+    Issue(&issues, "crebo", "crebo " + Quote(crebo) + " is not a 5-digit crebo code",
+          "crebo " + Quote(crebo) + " is geen crebocode van 5 cijfers");
+  } else {
+    out->crebo = std::string(crebo);
+  }
+  std::optional<Date> start, end;
+  for (const char* field : {"start_date", "end_date"}) {
+    std::string_view v = columns.Get(record, field);
+    std::string nl = std::string_view(field) == "start_date" ? "startdatum" : "einddatum";
+    std::optional<Date> d = ParseImportDate(v);
+    if (v.empty()) {
+      Issue(&issues, field, std::string(field) + " is empty", nl + " is leeg");
+    } else if (!d) {
+      Issue(&issues, field,
+            std::string(field) + " " + Quote(v) + " is not a date (YYYY-MM-DD or DD-MM-YYYY)",
+            nl + " " + Quote(v) + " is geen datum (JJJJ-MM-DD of DD-MM-JJJJ)");
+    }
+    (std::string_view(field) == "start_date" ? start : end) = d;
+  }
+  if (start && end && end->days < start->days) {
+    Issue(&issues, "end_date", "end_date is before start_date",
+          "einddatum ligt voor de startdatum");
+  }
+  if (start) out->start = *start;
+  if (end) out->end = *end;
+  std::string_view pathway = columns.Get(record, "pathway");
+  if (!pathway.empty()) {
+    if (std::optional<Pathway> p = ParsePathway(pathway)) {
+      out->pathway = *p;
+    } else {
+      Issue(&issues, "pathway", "pathway " + Quote(pathway) + " is not BOL or BBL",
+            "leerweg " + Quote(pathway) + " is geen BOL of BBL");
+    }
+  }
   return issues;
 }
 

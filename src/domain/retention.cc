@@ -179,6 +179,11 @@ constexpr std::array kRules{
     // sealed with its case key and goes when the case is shredded.
     Kept("referral_contacts", DS::kStaff, P::kMeldpunt),
     With("referrals", DS::kReporter, P::kMeldpunt, "cases"),
+    // BPV agreements: internships no round made, read in by the school. Kept
+    // like placements, by the school year their internship ended in; their
+    // norm reading and pulse links go with them.
+    Own("bpv_agreements", DS::kStudent, P::kStagematching, kSchoolYearEnded, "stagematching",
+        "student_id", SK::kStudentId),
 };
 
 }  // namespace

@@ -349,5 +349,29 @@ TEST(AggregateTest, WhoDidItIsAnOverlappingTableWithSmallCountsSuppressed) {
   EXPECT_EQ(d->reports.count, 23) << "the number of reports is still the phase table's total";
 }
 
+// Internships from both sources: each table suppressed on its own, and the
+// norm-reading share only from published cells.
+TEST(ReportTest, InternshipsCountBothSourcesWithSuppression) {
+  auto f = PublishInternships(40, 12, 30);
+  EXPECT_EQ(f.source.total.count, 52);
+  EXPECT_EQ(f.source.cells[0].key, "round");
+  EXPECT_EQ(f.source.cells[0].count, 40);
+  EXPECT_EQ(f.source.cells[1].key, "bpv");
+  EXPECT_EQ(f.source.cells[1].count, 12);
+  EXPECT_EQ(f.norm_read.cells[0].count, 30);
+  EXPECT_EQ(f.norm_read.cells[1].count, 22);
+  ASSERT_TRUE(f.ReadPercent());
+  EXPECT_NEAR(*f.ReadPercent(), 100.0 * 30 / 52, 1e-9);
+  // Three BPV internships: below 5, so hidden, and its partner too.
+  auto g = PublishInternships(40, 3, 41);
+  EXPECT_FALSE(g.source.cells[1].count.has_value());
+  EXPECT_FALSE(g.source.cells[0].count.has_value());
+  EXPECT_EQ(g.source.total.count, 43);
+  // Two internships whose norm was not read: no share is shown.
+  EXPECT_FALSE(g.norm_read.cells[1].count.has_value());
+  EXPECT_FALSE(g.ReadPercent());
+  EXPECT_FALSE(PublishInternships(0, 0, 0).ReadPercent());
+}
+
 }  // namespace
 }  // namespace monitor

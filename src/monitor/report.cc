@@ -111,6 +111,33 @@ PulseFigures PublishPulse(int64_t responses, int64_t experienced, int64_t report
   return p;
 }
 
+InternshipFigures PublishInternships(int64_t from_rounds, int64_t from_bpv, int64_t norm_read) {
+  const int64_t total = from_rounds + from_bpv;
+  auto hidden = [](std::vector<std::string> keys) {
+    PublishedTable t;
+    for (auto& k : keys) t.cells.push_back({std::move(k), std::nullopt, Suppression::kSecondary});
+    t.total = {std::nullopt, Suppression::kSecondary};
+    return t;
+  };
+  InternshipFigures f;
+  auto a = Suppress1D({{"round", from_rounds}, {"bpv", from_bpv}}, total, Coverage::kPartition);
+  auto b = Suppress1D({{"norm_read", norm_read}, {"norm_not_read", total - norm_read}}, total,
+                      Coverage::kPartition);
+  f.source = a.ok() ? *a : hidden({"round", "bpv"});
+  f.norm_read = b.ok() ? *b : hidden({"norm_read", "norm_not_read"});
+  return f;
+}
+
+std::optional<double> InternshipFigures::ReadPercent() const {
+  std::optional<int64_t> read, total = norm_read.total.count;
+  for (const PublishedCell& c : norm_read.cells) {
+    if (c.suppressed()) return std::nullopt;
+    if (c.key == "norm_read") read = c.count;
+  }
+  if (!read || !total || *total == 0) return std::nullopt;
+  return 100.0 * static_cast<double>(*read) / static_cast<double>(*total);
+}
+
 std::vector<GroupIndicator> SumIndicators(const std::vector<std::vector<Indicator>>& schools) {
   std::vector<GroupIndicator> out;
   for (const std::vector<Indicator>& school : schools) {

@@ -38,6 +38,19 @@ struct PulseFigures {
 };
 PulseFigures PublishPulse(int64_t responses, int64_t experienced, int64_t reported);
 
+// The internships of the period from both sources (a stagematching round, or
+// the school's BPV agreements), and whether their student read the norm: two
+// partitions of the same total, each suppressed on its own (no cell of one is
+// a sum of cells of the other).
+struct InternshipFigures {
+  PublishedTable source;    // round / bpv
+  PublishedTable norm_read;  // norm_read / norm_not_read
+  // The share of internships whose norm was read, in percent, when both of
+  // its cells are published and there are any; else nullopt.
+  std::optional<double> ReadPercent() const;
+};
+InternshipFigures PublishInternships(int64_t from_rounds, int64_t from_bpv, int64_t norm_read);
+
 struct AssessmentYear {
   std::string school_year;
   int score_percent = 0;

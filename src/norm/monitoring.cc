@@ -91,6 +91,29 @@ StatusOr<PulseSummary> PulseFor(db::Connection& c, std::string_view school_id, d
   return out;
 }
 
+StatusOr<InternshipSummary> InternshipsFor(db::Connection& c, std::string_view school_id,
+                                           domain::Date from, domain::Date to) {
+  // One row per internship: its source and whether its norm was read.
+  constexpr char kRead[] =
+      "CASE WHEN EXISTS (SELECT 1 FROM norm_reads n WHERE n.placement_id = i.id) THEN 1 ELSE 0 "
+      "END";
+  SP_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      c.Query(std::string("SELECT i.source, COUNT(*), SUM(") + kRead +
+                  ") FROM (SELECT p.id AS id, 'round' AS source FROM placements p JOIN rounds r "
+                  "ON r.id = p.round_id WHERE p.school_id = $1 AND r.status = 'published' AND "
+                  "p.leerplaats_id IS NOT NULL AND r.start_date <= $3 AND r.end_date >= $2 "
+                  "UNION ALL SELECT b.id, 'bpv' FROM bpv_agreements b WHERE b.school_id = $1 "
+                  "AND b.start_date <= $3 AND b.end_date >= $2) i GROUP BY i.source",
+              {school_id, domain::FormatDate(from), domain::FormatDate(to)}));
+  InternshipSummary out;
+  for (const db::Row& r : rows.rows) {
+    (r.Text(0) == "bpv" ? out.from_bpv : out.from_rounds) += r.Int(1);
+    out.norm_read += r.Int(2);
+  }
+  return out;
+}
+
 StatusOr<TrainingSummary> TrainingFor(db::Connection& c, std::string_view school_id,
                                       domain::Date on) {
   // Staff: every role that works for the school, not students or companies.

@@ -54,6 +54,20 @@ struct PulseSummary {
 common::StatusOr<PulseSummary> PulseFor(db::Connection& c, std::string_view school_id,
                                         domain::Date from, domain::Date to);
 
+// The school's internships that ran in [from, to] (inclusive days), from
+// both sources alike: placements of published rounds and the school's BPV
+// agreements (the bpv import), and of those how
+// many had the school's norm marked as read by their student (any version).
+// The monitor's norm-reading share and its count of internships.
+struct InternshipSummary {
+  int64_t from_rounds = 0;
+  int64_t from_bpv = 0;
+  int64_t norm_read = 0;  // of from_rounds + from_bpv
+  int64_t total() const { return from_rounds + from_bpv; }
+};
+common::StatusOr<InternshipSummary> InternshipsFor(db::Connection& c, std::string_view school_id,
+                                                   domain::Date from, domain::Date to);
+
 struct TrainingSummary {
   int64_t staff_total = 0;      // active staff accounts (not students, not companies)
   int64_t trained_current = 0;  // of those, with a training completed and not expired on `on`

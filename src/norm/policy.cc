@@ -119,13 +119,20 @@ StatusOr<std::vector<Policy>> NormService::PolicyHistory(std::string_view school
 
 namespace {
 
-// The student's placements that are visible and still running (or about to
-// start): the moment to read the norm.
+// The student's internships that are visible and still running (or about to
+// start): the moment to read the norm. Both kinds count the same: placements
+// of a published round, and the school's BPV agreements (internships no
+// round made), named by the leerbedrijf as the school's register shows it.
+// Columns: id, name, start day; callers add "WHERE i.id = $4" or an order.
 constexpr char kRunningPlacements[] =
-    "SELECT p.id, r.name, r.start_date FROM placements p JOIN rounds r ON r.id = p.round_id "
+    "SELECT i.id, i.name, i.start_date FROM (SELECT p.id AS id, r.name AS name, r.start_date AS "
+    "start_date FROM placements p JOIN rounds r ON r.id = p.round_id "
     "JOIN students s ON s.id = p.student_id WHERE s.user_id = $1 AND p.school_id = $2 AND "
     "r.status = 'published' AND r.visible_from <= $3 AND r.end_date >= $3 AND "
-    "p.leerplaats_id IS NOT NULL AND p.ended_kind IS NULL ";
+    "p.leerplaats_id IS NOT NULL AND p.ended_kind IS NULL "
+    "UNION ALL SELECT b.id, co.name, b.start_date FROM bpv_agreements b JOIN students s ON "
+    "s.id = b.student_id JOIN school_company_view co ON co.id = b.company_id AND co.school_id = "
+    "b.school_id WHERE s.user_id = $1 AND b.school_id = $2 AND b.end_date >= $3) i ";
 
 }  // namespace
 
@@ -139,7 +146,7 @@ StatusOr<std::vector<NormToRead>> NormService::NormsToRead(const auth::User& stu
     if (current.empty()) return Status::Ok();
     Policy policy = PolicyFromRow(current.rows[0]);
     SP_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.Query(std::string(kRunningPlacements) + "ORDER BY r.start_date, p.id",
+                        c.Query(std::string(kRunningPlacements) + "ORDER BY i.start_date, i.id",
                                 {student.id, student.school_id, domain::FormatDate(Today())}));
     for (const db::Row& r : rows.rows) {
       NormToRead n{r.Text(0), r.Text(1), domain::ParseDate(r.Text(2)).value_or(Today()), policy,
@@ -161,7 +168,7 @@ Status NormService::MarkNormRead(const auth::User& student, std::string_view pla
                                  int version) {
   SP_RETURN_IF_ERROR(RequirePermission(student, domain::Permission::kAnswerPulse));
   return db_.Write([&](db::Connection& c) -> Status {
-    SP_ASSIGN_OR_RETURN(db::Rows mine, c.Query(std::string(kRunningPlacements) + "AND p.id = $4",
+    SP_ASSIGN_OR_RETURN(db::Rows mine, c.Query(std::string(kRunningPlacements) + "WHERE i.id = $4",
                                                {student.id, student.school_id,
                                                 domain::FormatDate(Today()), placement_id}));
     if (mine.empty()) return Status::NotFound("no such placement");

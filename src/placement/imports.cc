@@ -24,7 +24,12 @@ std::string ImportError::ToString(std::string_view file_name) const {
 namespace internal {
 
 void ImportContext::Error(int64_t line, std::string field, std::string message) {
-  report->errors.push_back({line, std::move(field), std::move(message)});
+  report->errors.push_back({line, std::move(field), std::move(message), ""});
+}
+
+void ImportContext::Error(int64_t line, std::string field, std::string message,
+                          std::string message_nl) {
+  report->errors.push_back({line, std::move(field), std::move(message), std::move(message_nl)});
 }
 
 StatusOr<std::optional<SchoolLogin>> FindSchoolLogin(db::Connection& c, std::string_view school_id,
@@ -299,13 +304,28 @@ bool ReadLines(std::string_view content, domain::ImportKind kind, ImportContext*
   std::vector<std::string> fields;
   std::string error;
   if (!csv.Next(&fields, &error)) {
-    ctx->Error(error.empty() ? 1 : csv.line(), "", error.empty() ? "the file is empty" : error);
+    if (error.empty()) {
+      ctx->Error(1, "", "the file is empty", "het bestand is leeg");
+    } else {
+      ctx->Error(csv.line(), "", error);
+    }
+    return false;
+  }
+  // A spreadsheet saved as "CSV" with Dutch settings separates by
+  // semicolons: the header is then one field with ';' in it. Say so, rather
+  // than naming every column as missing.
+  if (fields.size() == 1 && fields[0].find(';') != std::string::npos) {
+    ctx->Error(csv.line(), "",
+               "the file is separated by semicolons (;); save it as \"CSV UTF-8 (comma "
+               "delimited)\" so that commas separate the columns",
+               "het bestand is gescheiden door puntkomma's (;); sla het op als \"CSV UTF-8 "
+               "(door komma's gescheiden)\", zodat komma's de kolommen scheiden");
     return false;
   }
   std::vector<std::string_view> header(fields.begin(), fields.end());
   std::vector<domain::FieldIssue> issues;
   *columns = domain::MapColumns(kind, header, &issues);
-  for (auto& issue : issues) ctx->Error(csv.line(), issue.field, issue.message);
+  for (auto& issue : issues) ctx->Error(csv.line(), issue.field, issue.message, issue.message_nl);
   if (!issues.empty()) return false;
   while (csv.Next(&fields, &error)) {
     ParsedLine line;
@@ -318,7 +338,9 @@ bool ReadLines(std::string_view content, domain::ImportKind kind, ImportContext*
     ctx->Error(csv.line(), "", error);
     return false;
   }
-  if (lines->empty()) ctx->Error(1, "", "the file has a header but no data lines");
+  if (lines->empty())
+    ctx->Error(1, "", "the file has a header but no data lines",
+               "het bestand heeft een kopregel maar geen regels met gegevens");
   return true;
 }
 
@@ -345,7 +367,8 @@ StatusOr<ImportReport> RunImport(db::Database& db, const common::Clock& clock,
     return report;
   }
   if (int64_t bad = FirstBadUtf8Line(content); bad > 0) {
-    ctx.Error(bad, "", "the text is not UTF-8 (save the file as CSV UTF-8)");
+    ctx.Error(bad, "", "the text is not UTF-8 (save the file as CSV UTF-8)",
+              "de tekst is geen UTF-8 (sla het bestand op als CSV UTF-8)");
     return report;
   }
   domain::ColumnMap columns;
@@ -375,7 +398,8 @@ StatusOr<ImportReport> RunImport(db::Database& db, const common::Clock& clock,
     size_t more = report.errors.size() - kMaxReportedErrors;
     int64_t last = report.errors[kMaxReportedErrors - 1].line;
     report.errors.resize(kMaxReportedErrors);
-    report.errors.push_back({last, "", "... and " + std::to_string(more) + " more problems"});
+    report.errors.push_back({last, "", "... and " + std::to_string(more) + " more problems",
+                             "... en nog " + std::to_string(more) + " problemen"});
   }
   return report;
 }
@@ -406,6 +430,9 @@ StatusOr<ImportReport> Stagematching::Import(const auth::User& actor, domain::Im
       break;
     case domain::ImportKind::kStaff:
       apply = internal::ImportStaff;
+      break;
+    case domain::ImportKind::kBpv:
+      apply = internal::ImportBpv;
       break;
   }
   return RunImport(db_, clock_, audit_, actor, kind, file_name, content,

@@ -33,6 +33,8 @@ struct ImportContext {
   const audit::AuditLog* audit = nullptr;
   const common::Clock* clock = nullptr;
   void Error(int64_t line, std::string field, std::string message);
+  // An error worded in English and Dutch (the page shows its own language).
+  void Error(int64_t line, std::string field, std::string message, std::string message_nl);
   bool failed() const { return !report->errors.empty(); }
 };
 
@@ -44,6 +46,9 @@ common::Status ImportPlaces(db::Connection& c, const domain::ColumnMap& columns,
                             const std::vector<ParsedLine>& lines, ImportContext* ctx);
 common::Status ImportStaff(db::Connection& c, const domain::ColumnMap& columns,
                            const std::vector<ParsedLine>& lines, ImportContext* ctx);
+// BPV agreements: internships no round made (import_bpv.cc).
+common::Status ImportBpv(db::Connection& c, const domain::ColumnMap& columns,
+                         const std::vector<ParsedLine>& lines, ImportContext* ctx);
 // The companies import plus its contact columns (contact_name, contact_email).
 common::Status ImportCompaniesAndContacts(db::Connection& c, const domain::ColumnMap& columns,
                                           const std::vector<ParsedLine>& lines, ImportContext* ctx);

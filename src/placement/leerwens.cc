@@ -152,6 +152,19 @@ StatusOr<StudentHome> Stagematching::StudentView(const auth::User& actor) {
       }
       home.rounds.push_back(std::move(view));
     }
+    SP_ASSIGN_OR_RETURN(
+        db::Rows bpv,
+        c.Query("SELECT b.id, co.name, co.city, b.crebo, b.start_date, b.end_date, "
+                "COALESCE(b.pathway, '') FROM bpv_agreements b JOIN school_company_view co ON "
+                "co.id = b.company_id AND co.school_id = b.school_id WHERE b.student_id = $1 AND "
+                "b.school_id = $2 ORDER BY b.start_date DESC, b.id",
+                {home.student.id, actor.school_id}));
+    for (const db::Row& r : bpv.rows) {
+      home.bpv.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3),
+                          domain::ParseDate(r.Text(4)).value_or(today),
+                          domain::ParseDate(r.Text(5)).value_or(today),
+                          domain::ParsePathway(r.Text(6))});
+    }
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -59,9 +59,15 @@ namespace placement {
 // ---- Imports ----------------------------------------------------------------
 
 struct ImportError {
+  ImportError() = default;
+  ImportError(int64_t l, std::string f, std::string m, std::string nl = {})
+      : line(l), field(std::move(f)), message(std::move(m)), message_nl(std::move(nl)) {}
   int64_t line = 0;   // 1-based line in the file; 0 for the file as a whole
   std::string field;  // canonical column name, or ""
   std::string message;
+  // The same in Dutch, where the import words it so (the bpv kind, the file's
+  // own problems); "" otherwise, and pages show `message`.
+  std::string message_nl;
   // "students.csv:7: crebo \"12\" is not a 5-digit crebo code"
   std::string ToString(std::string_view file_name) const;
 };
@@ -325,9 +331,22 @@ struct StudentRoundView {
   std::string explanation_en;
 };
 
+// An internship from the school's BPV agreements (the bpv import): one no
+// round made, shown to the student beside their rounds.
+struct BpvInternship {
+  std::string id;  // bpv_agreements.id; norm reading and the pulse use it like a placement id
+  std::string company_name;
+  std::string company_city;
+  std::string crebo;
+  domain::Date start;
+  domain::Date end;
+  std::optional<domain::Pathway> pathway;
+};
+
 struct StudentHome {
   Student student;
   std::vector<StudentRoundView> rounds;  // newest first
+  std::vector<BpvInternship> bpv;        // newest start first
 };
 
 // A placed student as the company sees them, only once visible.

@@ -214,6 +214,12 @@ class ExportTest : public db::testing::BackendTest {
                             "raised_by, agreed, created_at, code_sealed) VALUES ($1, $2, $3, "
                             "'x', 'teacher_agreed_confidential', 0, $4)",
                             {"case-" + s, s, st, db::Blob{w.Secret("code")}}));
+    SP_RETURN_IF_ERROR(
+        Exec(c,
+             "INSERT INTO bpv_agreements(id, school_id, student_id, company_id, crebo, "
+             "start_date, end_date, created_at, updated_at) VALUES ($1, $2, $3, $4, '25480', "
+             "'2026-02-02', '2026-06-26', 0, 0)",
+             {w.Id("bpv"), s, st, "co-" + s}));
     return Exec(c, "INSERT INTO pulse_done(user_id, placement_id, done_at) VALUES ($1, $2, 5)",
                 {u, pl});
   }

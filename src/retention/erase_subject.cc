@@ -119,7 +119,9 @@ Status EraseRule(db::Connection& c, const RetentionRule& rule, const Resolved& r
     // student's placements go even when the account is no longer linked, or
     // the placements could not be removed.
     SP_ASSIGN_OR_RETURN(int64_t n, c.Execute("DELETE FROM pulse_done WHERE placement_id IN "
-                                             "(SELECT id FROM placements WHERE student_id = $1)",
+                                             "(SELECT id FROM placements WHERE student_id = $1 "
+                                             "UNION SELECT id FROM bpv_agreements WHERE "
+                                             "student_id = $1)",
                                              {r.student_id}));
     Add(out.deleted, rule.table, n);
   }

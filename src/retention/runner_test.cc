@@ -353,6 +353,46 @@ TEST_P(RetentionRunnerTest, MailGoesWithItsFileAndUndatedPulseLinksAreDated) {
   EXPECT_EQ(later->removed.at("pulse_done"), 1);
 }
 
+// BPV agreements go by the school year their internship ended in, like
+// rounds, and take their norm reading and pulse links along.
+TEST_P(RetentionRunnerTest, BpvAgreementsGoWithTheirSchoolYear) {
+  domain::Date end = domain::LastSchoolYearEndPast(today(), 1);  // s1: one year
+  common::Status seeded = db().Write([&](db::Connection& c) -> common::Status {
+                    for (auto [id, last_day] :
+                         {std::pair{std::string("bpv-p"), FormatDate(end)},
+                          {std::string("bpv-i"), FormatDate(domain::AddDays(end, 1))}}) {
+                      SP_RETURN_IF_ERROR(Exec(c,
+                                              "INSERT INTO bpv_agreements(id, school_id, "
+                                              "student_id, company_id, crebo, start_date, "
+                                              "end_date, created_at, updated_at) VALUES ($1, "
+                                              "'s1', 's1-stu-i', 's1-co', '25480', $2, $3, "
+                                              "0, 0)",
+                                              {id, DayBefore(last_day), last_day}));
+                      SP_RETURN_IF_ERROR(Exec(c,
+                                              "INSERT INTO norm_reads(school_id, user_id, "
+                                              "placement_id, version, read_at) VALUES ('s1', "
+                                              "'s1-stu-i', $1, 1, 0)",
+                                              {id}));
+                      SP_RETURN_IF_ERROR(Exec(c,
+                                              "INSERT INTO pulse_done(user_id, placement_id, "
+                                              "done_at) VALUES ('s1-stu-i', $1, $2)",
+                                              {id, now()}));
+                    }
+                    return common::Status::Ok();
+                  });
+  ASSERT_TRUE(seeded.ok()) << seeded.ToString();
+  Runner runner(db(), audit_, clock_, {});
+  auto run = runner.RunSchool("s1");
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_FALSE(Exists("bpv_agreements", "id", "bpv-p"));
+  EXPECT_FALSE(Exists("norm_reads", "placement_id", "bpv-p"));
+  EXPECT_FALSE(Exists("pulse_done", "placement_id", "bpv-p"));
+  EXPECT_TRUE(Exists("bpv_agreements", "id", "bpv-i"));
+  EXPECT_TRUE(Exists("norm_reads", "placement_id", "bpv-i"));
+  EXPECT_TRUE(Exists("pulse_done", "placement_id", "bpv-i"));
+  EXPECT_EQ(run->removed.at("bpv_agreements"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionRunnerTest, db::testing::kBothBackends,
                          db::testing::DialectName<::testing::TestParamInfo<db::Dialect>>);
 

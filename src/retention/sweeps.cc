@@ -25,6 +25,7 @@ Status Pass::RunAllSteps() {
   SP_RETURN_IF_ERROR(Written());
   if (!deployment()) {
     SP_RETURN_IF_ERROR(Rounds());
+    SP_RETURN_IF_ERROR(BpvAgreements());
     SP_RETURN_IF_ERROR(Leerplaatsen());
   } else {
     SP_RETURN_IF_ERROR(AuditHead());
@@ -216,6 +217,19 @@ Status Pass::Rounds() {
     }));
   }
   return Status::Ok();
+}
+
+// kSchoolYearEnded for BPV agreements: an internship that ended in a school
+// year past "stagematching" goes, with its norm reading and pulse links.
+Status Pass::BpvAgreements() {
+  const std::string last_end =
+      domain::FormatDate(domain::LastSchoolYearEndPast(today(), Period("stagematching")));
+  const std::string ended =
+      "SELECT id FROM bpv_agreements WHERE school_id = $1 AND end_date <= $2";
+  const db::Params params{school_id_, last_end};
+  SP_RETURN_IF_ERROR(Sweep("norm_reads", "", "placement_id IN (" + ended + ")", params));
+  SP_RETURN_IF_ERROR(Sweep("pulse_done", "", "placement_id IN (" + ended + ")", params));
+  return Sweep("bpv_agreements", "id", "school_id = $1 AND end_date <= $2", params);
 }
 
 // Leerplaatsen last changed in a school year past "stagematching" and used by

@@ -58,6 +58,7 @@ class Pass {
   common::Status Tokens();
   common::Status Written();
   common::Status Rounds();
+  common::Status BpvAgreements();
   common::Status Leerplaatsen();
   common::Status AuditHead();
 
