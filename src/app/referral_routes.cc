@@ -368,11 +368,13 @@ web::Response ReporterPage(Ctx& ctx, std::string error, int status) {
   if (!error.empty()) page.errors.push_back({"decision", error});
   std::string ok = ctx.req.QueryParam("ok").value_or("");
   if (ok == "agreed" || ok == "declined") page.flash = ctx.T("ref_student_" + ok);
-  meldpunt::ReferralContacts none;
   views::Data rows{views::Data::type::list};
   for (const Referral& r : *list) {
     if (r.state == "declined") continue;
-    views::Data d = Row(ctx, r, none);
+    // The student reads where it goes by name: the school's own ADV.
+    auto contacts = ReferralsOf(ctx.app).Contacts(r.school_id);
+    if (!contacts.ok()) return ctx.ErrorPage(HttpStatusFor(contacts.status()));
+    views::Data d = Row(ctx, r, *contacts);
     d.set("action", "/melding/doorverwijzingen/" + r.id);
     d.set("is_sent", r.state == "sent");
     rows.push_back(d);

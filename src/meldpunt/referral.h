@@ -84,6 +84,7 @@ struct ReferralSummary {
 
 struct Referral {
   std::string id;
+  std::string school_id;  // the case's school: whose ADV and SBB contact it names
   std::string case_id;
   std::string destination;  // "adv" or "sbb"
   std::string state;        // draft, agreed, declined, sent

@@ -22,7 +22,7 @@ constexpr common::UnixMillis kDayMillis = 24LL * 60 * 60 * 1000;
 constexpr std::string_view kTokenPurpose = "referral-link";
 constexpr char kColumns[] =
     "id, case_id, destination, state, summary, created_at, decided_at, sent_at, received_at, "
-    "answered_at, token_expires_at, remind_at, delivery, answer, outcome, follow_up_days";
+    "answered_at, token_expires_at, remind_at, delivery, answer, outcome, follow_up_days, school_id";
 
 bool IsDestination(std::string_view d) { return d == "adv" || d == "sbb"; }
 
@@ -69,6 +69,7 @@ StatusOr<Referral> FromRow(const db::Row& r, const crypto::SecretKey* key) {
   out.delivery = r.Text(12);
   out.outcome = r.Text(14);
   out.follow_up_days = static_cast<int>(r.Int(15));
+  out.school_id = r.Text(16);
   return out;
 }
 
@@ -421,7 +422,7 @@ StatusOr<Referral> Referrals::OpenByToken(std::string_view token) {
   Status st = db_.Write([&](db::Connection& c) -> Status {
     SP_ASSIGN_OR_RETURN(db::Rows rows,
                         c.Query(std::string("SELECT ") + kColumns +
-                                    ", token_box, school_id FROM referrals WHERE token_hash = $1",
+                                    ", token_box FROM referrals WHERE token_hash = $1",
                                 {crypto::Sha256Hex(token)}));
     if (rows.empty()) return Status::NotFound("no such link");
     const db::Row& r = rows.rows[0];
@@ -429,7 +430,7 @@ StatusOr<Referral> Referrals::OpenByToken(std::string_view token) {
     if (!out.token_expires_at || *out.token_expires_at <= now)
       return Status::FailedPrecondition(kReferralLinkExpired, "link");
     SP_ASSIGN_OR_RETURN(std::string json,
-                        crypto::Open(KeyRing::TokenKey(token, kTokenPurpose), r.BlobBytes(16),
+                        crypto::Open(KeyRing::TokenKey(token, kTokenPurpose), r.BlobBytes(17),
                                      FieldAd("referrals", out.id, "token_box")));
     out.summary = DecodeSummary(json);
     if (!out.received_at) {
@@ -437,7 +438,7 @@ StatusOr<Referral> Referrals::OpenByToken(std::string_view token) {
           c.Execute("UPDATE referrals SET received_at = $1 WHERE id = $2", {now, out.id}).status());
       out.received_at = now;
     }
-    return audit_.Append(c, {r.Text(17), "anonymous", "referral.open", "referral", out.id, "ok"});
+    return audit_.Append(c, {out.school_id, "anonymous", "referral.open", "referral", out.id, "ok"});
   });
   if (!st.ok()) return st;
   return out;

@@ -12,7 +12,13 @@
 //      its student;
 //   6. someone reports; the lead gets an e-mail naming only the reference, and
 //      opens the case; the reporter then withdraws it with the code;
-//   7. the school admin fills in the privacy statement's contact and FG; the
+//   7. the school admin sets the school's regional ADV, which the report form
+//      names without logging in; the stagebegeleider, invited by e-mail, sees
+//      their student and raises a concern with the student's agreement; the
+//      student collects the code in their own account; the lead picks the
+//      concern up and refers it to the ADV with only what the student agreed
+//      to share; the ADV opens the link of a mail that holds nothing else;
+//   8. the school admin fills in the privacy statement's contact and FG; the
 //      student reads the privacy page, downloads their data and asks for
 //      erasure; the admin erases them.
 //
@@ -40,6 +46,12 @@ const PERIOD = 'BPV-periode 1 (golive)';
 const PASSWORD = 'Golive-wachtwoord-2026!';
 const CANARY = `GOLIVE-CANARY-${Date.now().toString(36)}`;
 const DPO_NAME = 'Fenna Golive (FG)';
+const TEACHER = `begeleider@${DOMAIN}`;
+const OTHER_STUDENT = 'Daan Test'; // in the students import without a begeleider
+const ADV_NAME = 'Antidiscriminatievoorziening Golive-regio';
+const ADV_EMAIL = 'meldpunt@adv-golive.example';
+// Left out of the referral by the student: must not reach the ADV.
+const CONCERN_CANARY = `GOLIVE-CONCERN-${Date.now().toString(36)}`;
 
 function isoDay(offsetDays = 0) {
   return new Date(Date.now() + offsetDays * 86400000).toISOString().slice(0, 10);
@@ -98,6 +110,19 @@ async function waitForMail(to, re, what, timeoutMs = 60000) {
       const seen = allMails().map((m) => `${m.to} | ${m.subject}`).join('\n  ');
       throw new Error(`no mail ${what} to ${to} within ${timeoutMs / 1000} s; received:\n  ${seen}`);
     }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+// Like waitForMail, for a mail that was not there before (`before`: allMails()).
+async function waitForNewMail(to, re, what, before, timeoutMs = 60000) {
+  const seen = new Set(before.map((m) => m.raw));
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = allMails().find((m) => !seen.has(m.raw) &&
+      m.to.toLowerCase().includes(to.toLowerCase()) && (re.test(m.subject) || re.test(m.body)));
+    if (hit) return hit;
+    if (Date.now() > until) throw new Error(`no new mail ${what} to ${to} within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -358,6 +383,127 @@ step('the school admin fills in the privacy contact and sees the retention previ
   await context.close();
 });
 
+step('the admin sets the school\'s ADV: the report form and the norm name it without logging in', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await passwordLogin(page, ADMIN);
+  await goto(page, '/admin/doorverwijzing');
+  await page.locator('#adv_name').fill(ADV_NAME);
+  await page.locator('#adv_email').fill(ADV_EMAIL);
+  await page.locator('#adv_website').fill('https://www.discriminatie.nl');
+  const saved = await submitWith(page, page.locator('form[action="/admin/doorverwijzing"] button[type="submit"]'));
+  const summary = await page.locator('.sp-error-summary').innerText().catch(() => '');
+  if (saved.status() >= 400 || summary) throw new Error(`saving the ADV: HTTP ${saved.status()} ${summary}`);
+  await axeCheck(page, 'the referral contacts');
+  await context.close();
+
+  const anyone = await newContext(browser);
+  const ap = await anyone.newPage();
+  for (const p of [`/s/${BRIN}/melden`, `/s/${BRIN}/norm`]) {
+    await goto(ap, p);
+    await expectText(ap.locator('main'), ADV_NAME, `the outside routes on ${p}`);
+    await expectText(ap.locator('main'), 'College voor de Rechten van de Mens', `the outside routes on ${p}`);
+  }
+  await anyone.close();
+});
+
+step('the stagebegeleider sees their student and raises a concern with the student\'s agreement', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await acceptInvitation(page, TEACHER);
+  await passwordLogin(page, TEACHER);
+  await goto(page, '/begeleiding');
+  await expectText(page.locator('main'), STUDENT_NAME, 'the teacher\'s student from begeleider_email');
+  if ((await page.content()).includes(OTHER_STUDENT)) throw new Error('the teacher sees a student who is not theirs');
+  await axeCheck(page, 'the stagebegeleider\'s students');
+  await submitWith(page, page.locator('main a[href^="/begeleiding/studenten/"]').first());
+  await page.locator('#agreed').check();
+  await page.locator('#phase_internship').check();
+  await page.locator('#ground_origin').check();
+  await page.locator('#narrative').fill(`De student vertelde dat collega's grappen maken over haar afkomst. ${CONCERN_CANARY}`);
+  state.mailsBeforeConcern = allMails();
+  const sent = await submitWith(page, page.locator('form[action$="/zorg"] button[type="submit"]'));
+  if (sent.status() !== 201) {
+    const summary = await page.locator('.sp-error-summary').innerText().catch(() => '');
+    throw new Error(`raising the concern: HTTP ${sent.status()} ${summary}`);
+  }
+  state.teacherPage = await page.content();
+  await context.close();
+});
+
+step('the student collects the code in their own account; the lead picks the concern up', async (browser) => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await studentSsoLogin(page);
+  await goto(page, '/mijn-meldingen');
+  await axeCheck(page, 'the student\'s own reports');
+  await submitWith(page, page.locator('form[action^="/mijn-meldingen/"] button[type="submit"]').first());
+  state.concernCode = (await page.locator('#receipt-code').innerText()).trim();
+  if (state.concernCode.length < 20) throw new Error(`the student's code looks wrong: "${state.concernCode}"`);
+  if (state.teacherPage.includes(state.concernCode)) throw new Error('the teacher\'s page showed the student\'s code');
+  await context.close();
+
+  const mail = await waitForNewMail(LEAD, /\/meldpunt\//, 'about the concern', state.mailsBeforeConcern);
+  const lead = await newContext(browser);
+  const lp = await lead.newPage();
+  await passwordLogin(lp, LEAD);
+  await lp.goto(linkIn(mail, '/meldpunt/'), { waitUntil: 'load' });
+  await expectText(lp.locator('main'), CONCERN_CANARY, 'the concern for the lead');
+  state.concernCase = new URL(lp.url()).pathname;
+  await lead.close();
+});
+
+step('the lead refers the concern to the ADV with what the student agreed to share; the ADV opens it', async (browser) => {
+  const lead = await newContext(browser);
+  const lp = await lead.newPage();
+  await passwordLogin(lp, LEAD);
+  await goto(lp, `${state.concernCase}/doorverwijzingen`);
+  await lp.locator('#destination_adv').check();
+  await lp.locator('#part_grounds').check();
+  await lp.locator('#part_dates').check();
+  await submitWith(lp, lp.locator(`form[action="${state.concernCase}/doorverwijzingen"] button[type="submit"]`));
+  const detail = new URL(lp.url()).pathname;
+  if (!detail.startsWith(`${state.concernCase}/doorverwijzingen/`)) {
+    const summary = await lp.locator('.sp-error-summary').innerText().catch(() => '');
+    throw new Error(`composing the referral ended on ${lp.url()} ${summary}`);
+  }
+  if ((await lp.locator('main').innerText()).includes(CONCERN_CANARY)) {
+    throw new Error('the summary holds the part the student left out');
+  }
+
+  const student = await newContext(browser);
+  const sp = await student.newPage();
+  await goto(sp, '/melding');
+  await sp.locator('#receipt').fill(state.concernCode);
+  await submitWith(sp, sp.locator('form[action="/melding"] button[type="submit"]'));
+  await goto(sp, '/melding/doorverwijzingen');
+  await expectText(sp.locator('main'), ADV_NAME, 'the destination for the student');
+  await submitWith(sp, sp.locator('button[name="decision"][value="agree"]'));
+
+  await goto(lp, detail);
+  const before = allMails();
+  await lp.locator('#delivery_mail').check();
+  const sent = await submitWith(lp, lp.locator(`form[action="${detail}/versturen"] button[type="submit"]`));
+  if (sent.status() >= 400) throw new Error(`sending the referral: HTTP ${sent.status()}`);
+  await lead.close();
+
+  const mail = await waitForNewMail(ADV_EMAIL, /\/doorverwijzing\//, 'with the referral', before);
+  if (mail.raw.includes(CONCERN_CANARY) || mail.raw.includes(STUDENT_NAME)) {
+    throw new Error('the referral mail holds more than a link');
+  }
+  const adv = await newContext(browser);
+  const ap = await adv.newPage();
+  await ap.goto(linkIn(mail, '/doorverwijzing/'), { waitUntil: 'load' });
+  await expectText(ap.locator('main'), /afkomst/i, 'the ground in the summary the ADV opens');
+  if ((await ap.content()).includes(CONCERN_CANARY)) throw new Error('the ADV reads what the student left out');
+  await axeCheck(ap, 'the referral the ADV opens');
+  await adv.close();
+
+  await goto(sp, '/melding/doorverwijzingen');
+  if ((await sp.content()).includes(CONCERN_CANARY)) throw new Error('the student\'s view of the referral holds the left-out part');
+  await student.close();
+});
+
 step('the student reads the privacy page, downloads their data and asks for erasure', async (browser) => {
   const context = await newContext(browser);
   const page = await context.newPage();
@@ -416,7 +562,7 @@ step('no mail holds the report, the company or a name', async () => {
   const mails = allMails();
   if (mails.length < 5) throw new Error(`only ${mails.length} mails arrived`);
   for (const m of mails) {
-    for (const secret of [CANARY, 'achternaam', 'Noor Test']) {
+    for (const secret of [CANARY, CONCERN_CANARY, 'achternaam', 'Noor Test']) {
       if (m.raw.includes(secret)) throw new Error(`the mail "${m.subject}" to ${m.to} contains "${secret}"`);
     }
   }

@@ -136,7 +136,7 @@ TEST_P(CaseAccessTest, EveryRoleAgainstEveryCaseRoute) {
 
   // The lead and the assigned handler get past access control on every
   // route. Empty POSTs are refused as bad input (400), never as forbidden;
-  // routes naming a task or file that does not exist answer 404.
+  // routes naming a task, file, reveal or referral that does not exist answer 404.
   struct Allowed {
     Browser* browser;
     std::string case_id;
@@ -148,7 +148,8 @@ TEST_P(CaseAccessTest, EveryRoleAgainstEveryCaseRoute) {
       auto res = Call(*a.browser, *route, path);
       bool names_other_object = route->pattern.find("{task}") != std::string::npos ||
                                 route->pattern.find("{file}") != std::string::npos ||
-                                route->pattern.find("{reveal}") != std::string::npos;
+                                route->pattern.find("{reveal}") != std::string::npos ||
+                                route->pattern.find("{ref}") != std::string::npos;
       EXPECT_NE(res.status, 401) << route->pattern;
       EXPECT_NE(res.status, 403) << route->pattern;
       if (!names_other_object) {
