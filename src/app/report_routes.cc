@@ -6,9 +6,10 @@
 #include <map>
 
 #include "app/app.h"
-#include "app/referral_ui.h"
 #include "app/programme_choices.h"
+#include "app/referral_ui.h"
 #include "app/report_input.h"
+#include "app/report_ui.h"
 #include "app/teacher_data.h"
 #include "app/teacher_ui.h"
 
@@ -19,39 +20,6 @@ namespace {
 using common::Status;
 
 constexpr size_t kFormBodyLimit = 256 * 1024;
-
-// Error text for the pages, in the reader's language where we have it.
-std::string Message(const Ctx& ctx, const Status& s) {
-  std::string key = "err_" + FieldId(s.field());
-  const std::string& t = ctx.T(key);
-  return t == key ? s.message() : t;
-}
-
-views::Data Options(const Ctx& ctx, std::string_view prefix, const std::vector<std::string>& values,
-                    const std::vector<std::string>& chosen, std::string_view name) {
-  views::Data list{views::Data::type::list};
-  for (const std::string& v : values) {
-    views::Data item;
-    item.set("value", v);
-    item.set("name", std::string(name));
-    item.set("id", std::string(name) + "_" + v);
-    item.set("label", ctx.T(std::string(prefix) + v));
-    item.set("hint", ctx.T(std::string(prefix) + v + "_hint") == std::string(prefix) + v + "_hint"
-                         ? std::string()
-                         : ctx.T(std::string(prefix) + v + "_hint"));
-    item.set("checked", std::find(chosen.begin(), chosen.end(), v) != chosen.end());
-    list.push_back(item);
-  }
-  return list;
-}
-
-template <typename E>
-std::vector<std::string> NamesOf(const std::vector<E>& all) {
-  std::vector<std::string> out;
-  out.reserve(all.size());
-  for (const E& e : all) out.emplace_back(domain::Name(e));
-  return out;
-}
 
 // "Name, City (leerbedrijf-ID)": how a company is offered to a reporter.
 std::string CompanyLabel(const meldpunt::CompanyInfo& c) {
@@ -119,13 +87,13 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
   body.set("student_agrees", values.Get("student_agrees") == "1");
   views::SetIfPresent(body, "student_agrees_error", err("student_agrees"));
   std::string phase = values.Get("phase");
-  body.set("phases", Options(ctx, "phase_", {"search", "internship"}, {phase}, "phase"));
+  body.set("phases", ChoiceOptions(ctx, "phase_", {"search", "internship"}, {phase}, "phase"));
   views::SetIfPresent(body, "phase_error", err("phase"));
-  body.set("grounds", Options(ctx, "ground_", NamesOf(domain::AllGrounds()),
-                              values.GetAll("grounds"), "grounds"));
+  body.set("grounds", ChoiceOptions(ctx, "ground_", NamesOf(domain::AllGrounds()),
+                                    values.GetAll("grounds"), "grounds"));
   views::SetIfPresent(body, "grounds_error", err("grounds"));
-  body.set("actors",
-           Options(ctx, "actor_", NamesOf(domain::AllActors()), values.GetAll("actors"), "actors"));
+  body.set("actors", ChoiceOptions(ctx, "actor_", NamesOf(domain::AllActors()),
+                                   values.GetAll("actors"), "actors"));
   views::SetIfPresent(body, "actors_error", err("actors"));
   body.set("narrative", values.Get("narrative"));
   views::SetIfPresent(body, "narrative_error", err("narrative"));
@@ -156,16 +124,17 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
     body.set("search_results", found);
     body.set("search_empty", search_results->empty());
   }
-  body.set("wishes",
-           Options(ctx, "wish_", NamesOf(domain::AllWishes()), values.GetAll("wishes"), "wishes"));
-  body.set("consents", Options(ctx, "consent_", {"contact_company", "share_sbb", "share_adv"},
-                               values.GetAll("consent"), "consent"));
+  body.set("wishes", ChoiceOptions(ctx, "wish_", NamesOf(domain::AllWishes()),
+                                   values.GetAll("wishes"), "wishes"));
+  body.set("consents", ChoiceOptions(ctx, "consent_", {"contact_company", "share_sbb", "share_adv"},
+                                     values.GetAll("consent"), "consent"));
   // Staff report for a student in the student's name (OnBehalfStudent).
   const bool on_behalf =
       ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf);
   std::string mode = values.Get("mode");
   if (mode.empty()) mode = on_behalf ? "confidential" : "anonymous";
-  body.set("modes", Options(ctx, "mode_", {"anonymous", "confidential", "named"}, {mode}, "mode"));
+  body.set("modes",
+           ChoiceOptions(ctx, "mode_", {"anonymous", "confidential", "named"}, {mode}, "mode"));
   views::SetIfPresent(body, "mode_error", err("mode"));
   body.set(
       "reporter_name_field",
@@ -190,9 +159,10 @@ web::Response RenderForm(Ctx& ctx, const auth::School& school, const web::Form& 
   }
   if (ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf)) {
     body.set("on_behalf", true);
-    body.set("channels", Options(ctx, "channel_", {"mentor", "coordinator", "meldpunt", "other"},
-                                 {values.Get("channel").empty() ? "mentor" : values.Get("channel")},
-                                 "channel"));
+    body.set("channels",
+             ChoiceOptions(ctx, "channel_", {"mentor", "coordinator", "meldpunt", "other"},
+                           {values.Get("channel").empty() ? "mentor" : values.Get("channel")},
+                           "channel"));
   }
   web::Response res = ctx.Render("report_form", page, body, status);
   for (auto& h : tmp.headers) res.headers.push_back(h);
@@ -348,13 +318,14 @@ web::Response SubmitForm(Ctx& ctx) {
   auto draft = DraftFromForm(ctx.form);
   if (!draft.ok())
     return RenderForm(ctx, *school, ctx.form,
-                      {{FieldId(draft.status().field()), Message(ctx, draft.status())}}, 400);
+                      {{FieldId(draft.status().field()), ReportFieldMessage(ctx, draft.status())}},
+                      400);
   Status listed = CheckProgrammeChoice(ctx.app.db(), school->id, draft->programme);
   if (!listed.ok()) {
     if (listed.code() != common::StatusCode::kInvalidArgument)
       return ctx.ErrorPage(HttpStatusFor(listed));
-    return RenderForm(ctx, *school, ctx.form, {{FieldId(listed.field()), Message(ctx, listed)}},
-                      400);
+    return RenderForm(ctx, *school, ctx.form,
+                      {{FieldId(listed.field()), ReportFieldMessage(ctx, listed)}}, 400);
   }
   std::optional<meldpunt::SubmittedBy> by;
   if (ctx.session && domain::HasPermission(ctx.user().role, domain::Permission::kReportOnBehalf)) {
@@ -398,7 +369,8 @@ web::Response SubmitForm(Ctx& ctx) {
   if (!receipt.ok()) {
     const Status& s = receipt.status();
     if (s.code() == common::StatusCode::kInvalidArgument) {
-      return RenderForm(ctx, *school, ctx.form, {{FieldId(s.field()), Message(ctx, s)}}, 400);
+      return RenderForm(ctx, *school, ctx.form, {{FieldId(s.field()), ReportFieldMessage(ctx, s)}},
+                        400);
     }
     return ctx.ErrorPage(s.code() == common::StatusCode::kFailedPrecondition ? 503
                                                                              : HttpStatusFor(s));

@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/report_input.h"
+#include "app/report_ui.h"
 #include "app/teacher_data.h"
 #include "app/teacher_ui.h"
 
@@ -72,29 +73,16 @@ web::Response StudentPage(Ctx& ctx, const teacher::StudentRow& s, const web::For
   if (school.ok()) body.set("brin", school->brin);
   body.set("agreed", values.Get("agreed") == "1");
   views::SetIfPresent(body, "agreed_error", err("agreed"));
-  const std::string phase = values.Get("phase");
-  views::Data phases{views::Data::type::list};
-  for (const char* p : {"search", "internship"}) {
-    views::Data item;
-    item.set("value", std::string(p));
-    item.set("label", ctx.T(std::string("phase_") + p));
-    item.set("checked", phase == p);
-    phases.push_back(item);
-  }
-  body.set("phases", phases);
+  // The same questions, in the same words, as the report form (report_ui.h).
+  body.set("phases",
+           ChoiceOptions(ctx, "phase_", {"search", "internship"}, {values.Get("phase")}, "phase"));
   views::SetIfPresent(body, "phase_error", err("phase"));
-  const auto chosen = values.GetAll("grounds");
-  views::Data grounds{views::Data::type::list};
-  for (domain::Ground g : domain::AllGrounds()) {
-    std::string v(domain::Name(g));
-    views::Data item;
-    item.set("value", v);
-    item.set("label", ctx.T("ground_" + v));
-    item.set("checked", std::find(chosen.begin(), chosen.end(), v) != chosen.end());
-    grounds.push_back(item);
-  }
-  body.set("grounds", grounds);
+  body.set("grounds", ChoiceOptions(ctx, "ground_", NamesOf(domain::AllGrounds()),
+                                    values.GetAll("grounds"), "grounds"));
   views::SetIfPresent(body, "grounds_error", err("grounds"));
+  body.set("actors", ChoiceOptions(ctx, "actor_", NamesOf(domain::AllActors()),
+                                   values.GetAll("actors"), "actors"));
+  views::SetIfPresent(body, "actors_error", err("actors"));
   body.set("narrative", values.Get("narrative"));
   views::SetIfPresent(body, "narrative_error", err("narrative"));
   body.set("company_name_field",
@@ -109,13 +97,6 @@ web::Response ShowStudent(Ctx& ctx) {
   auto s = teacher::StudentOf(ctx.app.db(), ctx.user(), ctx.req.PathParam("id"));
   if (!s.ok()) return ctx.ErrorPage(HttpStatusFor(s.status()));
   return StudentPage(ctx, *s, web::Form(), {}, 200);
-}
-
-// Error text for a report field, in the page's language where we have it.
-std::string FieldMessage(const Ctx& ctx, const Status& s) {
-  const std::string key = "err_" + FieldId(s.field());
-  const std::string& t = ctx.T(key);
-  return t == key ? s.message() : t;
 }
 
 // "Zorg melden" with the student's agreement: a confidential report in the
@@ -138,10 +119,12 @@ web::Response RaiseConcern(Ctx& ctx) {
       {"reporter_student_number", who->student_number},
       {"reporter_email", who->login}};
   for (const std::string& g : ctx.form.GetAll("grounds")) fields.emplace_back("grounds", g);
+  for (const std::string& a : ctx.form.GetAll("actors")) fields.emplace_back("actors", a);
   auto draft = DraftFromForm(web::Form(std::move(fields)));
   if (!draft.ok()) {
     return StudentPage(ctx, *s, ctx.form,
-                       {{FieldId(draft.status().field()), FieldMessage(ctx, draft.status())}}, 400);
+                       {{FieldId(draft.status().field()), ReportFieldMessage(ctx, draft.status())}},
+                       400);
   }
   draft->channel = domain::Channel::kMentor;
   auto school = ctx.app.accounts().SchoolById(ctx.user().school_id);
@@ -151,7 +134,8 @@ web::Response RaiseConcern(Ctx& ctx) {
   if (!receipt.ok()) {
     const Status& st = receipt.status();
     if (st.code() == StatusCode::kInvalidArgument)
-      return StudentPage(ctx, *s, ctx.form, {{FieldId(st.field()), FieldMessage(ctx, st)}}, 400);
+      return StudentPage(ctx, *s, ctx.form, {{FieldId(st.field()), ReportFieldMessage(ctx, st)}},
+                         400);
     return ctx.ErrorPage(st.code() == StatusCode::kFailedPrecondition ? 503 : HttpStatusFor(st));
   }
   Status handed = HandOverToStudent(ctx.app, ctx.user(), *receipt, s->id, kAgreedConfidential);

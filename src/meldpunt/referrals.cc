@@ -22,7 +22,8 @@ constexpr common::UnixMillis kDayMillis = 24LL * 60 * 60 * 1000;
 constexpr std::string_view kTokenPurpose = "referral-link";
 constexpr char kColumns[] =
     "id, case_id, destination, state, summary, created_at, decided_at, sent_at, received_at, "
-    "answered_at, token_expires_at, remind_at, delivery, answer, outcome, follow_up_days, school_id";
+    "answered_at, token_expires_at, remind_at, delivery, answer, outcome, follow_up_days, "
+    "school_id";
 
 bool IsDestination(std::string_view d) { return d == "adv" || d == "sbb"; }
 
@@ -438,7 +439,8 @@ StatusOr<Referral> Referrals::OpenByToken(std::string_view token) {
           c.Execute("UPDATE referrals SET received_at = $1 WHERE id = $2", {now, out.id}).status());
       out.received_at = now;
     }
-    return audit_.Append(c, {out.school_id, "anonymous", "referral.open", "referral", out.id, "ok"});
+    return audit_.Append(c,
+                         {out.school_id, "anonymous", "referral.open", "referral", out.id, "ok"});
   });
   if (!st.ok()) return st;
   return out;

@@ -419,7 +419,8 @@ step('the stagebegeleider sees their student and raises a concern with the stude
   await submitWith(page, page.locator('main a[href^="/begeleiding/studenten/"]').first());
   await page.locator('#agreed').check();
   await page.locator('#phase_internship').check();
-  await page.locator('#ground_origin').check();
+  await page.locator('#grounds_origin').check();
+  await page.locator('#actors_colleague').check();
   await page.locator('#narrative').fill(`De student vertelde dat collega's grappen maken over haar afkomst. ${CONCERN_CANARY}`);
   state.mailsBeforeConcern = allMails();
   const sent = await submitWith(page, page.locator('form[action$="/zorg"] button[type="submit"]'));
