@@ -356,7 +356,7 @@ web::Response Answer(Ctx& ctx) {
 
 std::string ReporterToken(const Ctx& ctx) { return ctx.req.Cookie(kReporterCookie).value_or(""); }
 
-web::Response ReporterPage(Ctx& ctx, std::string error, int status) {
+web::Response ReporterPage(Ctx& ctx, const std::string& error, int status) {
   auto list = ReferralsOf(ctx.app).ForReporter(ReporterToken(ctx));
   if (list.status().code() == common::StatusCode::kUnauthenticated)
     return web::Response::Redirect("/melding");
