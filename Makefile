@@ -40,6 +40,7 @@ test: build build-asan
 	@scripts/check-doc-links
 	@scripts/pg-test-cluster scripts/run-ctest $(BUILD)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	 LSAN_OPTIONS=suppressions=$(CURDIR)/.lsan-suppressions:print_suppressions=0 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 scripts/pg-test-cluster scripts/run-ctest $(ASAN_BUILD)
 	@scripts/run-e2e $(BUILD)
